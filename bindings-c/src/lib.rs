@@ -1,0 +1,1 @@
+//! C API for commerce-rules (being built in issue 7).

@@ -1,0 +1,1 @@
+//! WASM bindings for commerce-rules (being built in issue 8).

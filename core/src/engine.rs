@@ -1,0 +1,182 @@
+//! The compiled, immutable engine that answers questions.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::rules::{self, CompiledRules, RuleSet, SCHEMA_VERSION};
+use crate::{json, quote, Error, ErrorCode, Limits, Problem, QuoteAnswer, QuoteRequest};
+
+/// A rule set compiled once and used for many requests.
+///
+/// An engine is immutable, `Send` and `Sync`: share one across threads.
+///
+/// ```
+/// use commerce_rules::Engine;
+/// let engine = Engine::from_json(r#"{
+///     "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+///     "tax": {"prices_include_tax": true, "default_class": "std",
+///             "classes": [{"id": "std", "rate_percent": "13"}]}
+/// }"#).unwrap();
+/// let answer = engine.quote_json(r#"{
+///     "now": "2026-11-11T20:00:00+08:00",
+///     "lines": [{"id": "1", "sku": "TEA", "quantity": 2, "unit_price": "56.50"}]
+/// }"#).unwrap();
+/// assert!(answer.contains(r#""grand_total":"113.00""#));
+/// assert!(answer.contains(r#""tax":"13.00""#));
+/// ```
+#[derive(Debug)]
+pub struct Engine {
+    rules: CompiledRules,
+    limits: Limits,
+}
+
+/// The questions an engine answers, for hosts that dispatch by name.
+///
+/// ```
+/// use commerce_rules::Question;
+/// assert_eq!(Question::from_name("quote"), Some(Question::Quote));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Question {
+    /// Price a cart: [`Engine::quote`].
+    Quote,
+}
+
+impl Question {
+    /// Every question.
+    pub const ALL: &'static [Question] = &[Question::Quote];
+
+    /// The question's name (`quote`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Question::Quote => "quote",
+        }
+    }
+
+    /// The question with that name.
+    pub fn from_name(name: &str) -> Option<Question> {
+        Question::ALL.iter().copied().find(|q| q.name() == name)
+    }
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    schema_version: Option<serde_json::Value>,
+}
+
+impl Engine {
+    /// Loads, validates and compiles a rule set with the default [`Limits`].
+    pub fn from_json(rules_json: &str) -> Result<Engine, Error> {
+        Engine::from_json_with_limits(rules_json, Limits::default())
+    }
+
+    /// Loads, validates and compiles a rule set with the given limits.
+    pub fn from_json_with_limits(rules_json: &str, limits: Limits) -> Result<Engine, Error> {
+        let invalid = |p: Problem| Error::InvalidRules { problems: vec![p] };
+        // Look at the version first, so that a rule set written for another
+        // version is reported as such rather than as unknown fields.
+        let probe: VersionProbe =
+            json::parse(rules_json, limits.max_rules_bytes, limits.max_json_depth).map_err(invalid)?;
+        if let Some(v) = probe.schema_version {
+            if v.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
+                return Err(invalid(Problem::new(
+                    ErrorCode::UnsupportedSchemaVersion,
+                    "schema_version",
+                    format!("this engine reads schema_version {SCHEMA_VERSION}, not {v}"),
+                )));
+            }
+        }
+        let rules: RuleSet = json::parse(rules_json, limits.max_rules_bytes, limits.max_json_depth).map_err(invalid)?;
+        Engine::from_rules(&rules, limits)
+    }
+
+    /// Validates and compiles a rule set already in memory.
+    pub fn from_rules(rules: &RuleSet, limits: Limits) -> Result<Engine, Error> {
+        let compiled = rules::compile(rules, &limits).map_err(|problems| Error::InvalidRules { problems })?;
+        Ok(Engine { rules: compiled, limits })
+    }
+
+    /// The limits this engine enforces.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The merchant's time zone, in which day boundaries fall.
+    pub fn time_zone(&self) -> crate::MerchantTimeZone {
+        self.rules.time_zone
+    }
+
+    /// The settlement currency.
+    pub fn currency(&self) -> crate::Currency {
+        self.rules.currency
+    }
+
+    /// Prices a cart.
+    pub fn quote(&self, request: &QuoteRequest) -> Result<QuoteAnswer, Error> {
+        quote::quote(&self.rules, &self.limits, request)
+    }
+
+    /// Prices a cart given as JSON and answers compact JSON. The same text
+    /// always gives the same bytes.
+    pub fn quote_json(&self, request_json: &str) -> Result<String, Error> {
+        let request: QuoteRequest = self.parse_request(request_json)?;
+        to_json(&self.quote(&request)?)
+    }
+
+    /// Answers `question` for a JSON request, in compact JSON.
+    pub fn answer_json(&self, question: Question, request_json: &str) -> Result<String, Error> {
+        match question {
+            Question::Quote => self.quote_json(request_json),
+        }
+    }
+
+    fn parse_request<T: DeserializeOwned>(&self, text: &str) -> Result<T, Error> {
+        json::parse(text, self.limits.max_request_bytes, self.limits.max_json_depth).map_err(Error::InvalidRequest)
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(|e| Error::request(ErrorCode::Internal, "", e.to_string()))
+}
+
+/// Every problem of a rule set (empty when it is valid), up to `limits.max_problems`.
+///
+/// ```
+/// use commerce_rules::{validate_rules_json, Limits};
+/// let problems = validate_rules_json(r#"{
+///     "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Nowhere",
+///     "tax": {"prices_include_tax": true, "default_class": "vat",
+///             "classes": [{"id": "std", "rate_percent": "130"}]}
+/// }"#, &Limits::default());
+/// let codes: Vec<_> = problems.iter().map(|p| (p.code.as_str(), p.path.as_str())).collect();
+/// assert_eq!(codes, [
+///     ("unknown_time_zone", "time_zone"),
+///     ("out_of_range", "tax.classes[0].rate_percent"),
+///     ("unknown_reference", "tax.default_class"),
+/// ]);
+/// ```
+pub fn validate_rules_json(rules_json: &str, limits: &Limits) -> Vec<Problem> {
+    match Engine::from_json_with_limits(rules_json, *limits) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.problems().to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Engine>();
+    }
+
+    #[test]
+    fn another_schema_version_is_named_as_such() {
+        let err = Engine::from_json(r#"{"schema_version": 2, "future_field": true}"#).unwrap_err();
+        assert_eq!(err.problems()[0].code, ErrorCode::UnsupportedSchemaVersion);
+        assert_eq!(err.path(), "schema_version");
+    }
+}

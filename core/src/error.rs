@@ -1,0 +1,216 @@
+//! Errors and problems, each with a stable code and the JSON path at fault.
+//!
+//! Codes are part of the public contract: they never change meaning and are
+//! listed in `docs/errors.md` (a test keeps the list complete).
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::messages::{self, Lang};
+use crate::money::MoneyError;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $text:literal, )*) => {
+        /// A stable code naming what went wrong.
+        ///
+        /// ```
+        /// use commerce_rules::ErrorCode;
+        /// assert_eq!(ErrorCode::OutOfRange.as_str(), "out_of_range");
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+        #[serde(rename_all = "snake_case")]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The code as written in JSON and in `docs/errors.md`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $text,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The text is not valid JSON (syntax error or truncated).
+    InvalidJson = "invalid_json",
+    /// A field the format does not define.
+    UnknownField = "unknown_field",
+    /// A required field is absent.
+    MissingField = "missing_field",
+    /// A value of the wrong type or form (a number where a decimal string is expected...).
+    InvalidValue = "invalid_value",
+    /// The JSON text is larger than the configured limit.
+    JsonTooLarge = "json_too_large",
+    /// The JSON nests deeper than the configured limit.
+    JsonTooDeep = "json_too_deep",
+    /// A count (lines, price lists, codes...) or a quantity is past its limit.
+    LimitExceeded = "limit_exceeded",
+    /// The rule set's `schema_version` is not one this engine reads.
+    UnsupportedSchemaVersion = "unsupported_schema_version",
+    /// An IANA time zone name the engine does not know.
+    UnknownTimeZone = "unknown_time_zone",
+    /// A number outside its allowed range.
+    OutOfRange = "out_of_range",
+    /// Two items share an id (or a key) that must be unique.
+    DuplicateId = "duplicate_id",
+    /// A reference to an id that is not defined.
+    UnknownReference = "unknown_reference",
+    /// Fields that must not be given together, or of which exactly one is required.
+    ConflictingFields = "conflicting_fields",
+    /// A time window that ends before it starts.
+    InvalidWindow = "invalid_window",
+    /// A request in another currency than the rule set's.
+    CurrencyMismatch = "currency_mismatch",
+    /// An amount with more digits than its currency's minor units allow.
+    TooPrecise = "too_precise",
+    /// An amount too large to compute with exactly.
+    ArithmeticOverflow = "arithmetic_overflow",
+    /// The rule set has problems; each is listed with its own code.
+    InvalidRules = "invalid_rules",
+    /// A bad argument at a binding boundary (null pointer, invalid UTF-8...).
+    InvalidArgument = "invalid_argument",
+    /// A bug: the engine failed where it should not. Please report it.
+    Internal = "internal",
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in a rule set or request: a code, the JSON path at
+/// fault and an English message.
+///
+/// ```
+/// use commerce_rules::{ErrorCode, Problem};
+/// let p = Problem::new(ErrorCode::OutOfRange, "price_lists[2].prices[0].tiers[0].min_qty", "must be >= 1");
+/// assert_eq!(p.to_string(), "price_lists[2].prices[0].tiers[0].min_qty: must be >= 1 (out_of_range)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Problem {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// The JSON path at fault (`lines[2].quantity`); empty for the whole document.
+    pub path: String,
+    /// A message in English.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at `path`.
+    pub fn new(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem { code, path: path.into(), message: message.into() }
+    }
+
+    /// The message in `lang`: the English detail, prefixed in Chinese by the
+    /// code's default Chinese text.
+    pub fn message_in(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.message.clone(),
+            Lang::ZhHans => format!("{}：{}", messages::error_text(self.code, Lang::ZhHans), self.message),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{} ({})", self.message, self.code)
+        } else {
+            write!(f, "{}: {} ({})", self.path, self.message, self.code)
+        }
+    }
+}
+
+/// Every error the engine returns. Each has a stable [`ErrorCode`] and,
+/// where one applies, the JSON path at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The rule set has one or more problems (all are listed, up to a cap).
+    #[error("invalid rule set: {} problem(s), first: {}", problems.len(), problems.first().map(ToString::to_string).unwrap_or_default())]
+    InvalidRules {
+        /// The problems found.
+        problems: Vec<Problem>,
+    },
+    /// The request is malformed or inconsistent with the rule set.
+    #[error("invalid request: {0}")]
+    InvalidRequest(Problem),
+}
+
+impl Error {
+    /// A request error.
+    pub fn request(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidRequest(Problem::new(code, path, message))
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::InvalidRules { .. } => ErrorCode::InvalidRules,
+            Error::InvalidRequest(p) => p.code,
+        }
+    }
+
+    /// The JSON path at fault (the first problem's for a rule set).
+    pub fn path(&self) -> &str {
+        self.problems().first().map_or("", |p| p.path.as_str())
+    }
+
+    /// The problems behind this error.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            Error::InvalidRules { problems } => problems,
+            Error::InvalidRequest(p) => std::slice::from_ref(p),
+        }
+    }
+
+    /// A JSON report of the error: `{"code","message","path","problems"}`.
+    ///
+    /// ```
+    /// use commerce_rules::Engine;
+    /// let err = Engine::from_json("{").unwrap_err();
+    /// let report = err.report();
+    /// assert_eq!(report.code.as_str(), "invalid_rules");
+    /// assert_eq!(report.problems[0].code.as_str(), "invalid_json");
+    /// ```
+    pub fn report(&self) -> ErrorReport {
+        ErrorReport {
+            code: self.code(),
+            message: self.to_string(),
+            path: self.path().to_string(),
+            problems: self.problems().to_vec(),
+        }
+    }
+}
+
+/// The serializable form of an [`Error`], as the C API and WASM return it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ErrorReport {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// An English message.
+    pub message: String,
+    /// The JSON path at fault; empty for the whole document.
+    pub path: String,
+    /// Every problem found (one for a request).
+    pub problems: Vec<Problem>,
+}
+
+/// A money error met while computing at `path`, as a request error.
+pub(crate) fn money_error(e: MoneyError, path: &str) -> Error {
+    let code = match e {
+        MoneyError::CurrencyMismatch { .. } => ErrorCode::CurrencyMismatch,
+        MoneyError::Overflow | MoneyError::DivisionByZero => ErrorCode::ArithmeticOverflow,
+    };
+    Error::request(code, path, e.to_string())
+}

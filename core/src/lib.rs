@@ -1,0 +1,61 @@
+//! # commerce-rules
+//!
+//! Exact, deterministic commerce rules: catalog pricing and tax today, with
+//! promotions, points, shipping and returns to follow in the same pipeline.
+//!
+//! A merchant writes a [`rules::RuleSet`] (JSON). The host compiles it once
+//! into an immutable [`Engine`] and asks it questions, each a request with an
+//! explicit `now` and every piece of state the answer depends on. Money is
+//! exact ([`Money`], rust_decimal, checked arithmetic), the core reads no
+//! clock, environment or file, and every error carries a stable
+//! [`ErrorCode`] and the JSON path at fault.
+//!
+//! ```
+//! use commerce_rules::Engine;
+//! let engine = Engine::from_json(r#"{
+//!     "schema_version": 1, "currency": "USD", "time_zone": "America/New_York",
+//!     "tax": {"prices_include_tax": false, "default_class": "ny",
+//!             "classes": [{"id": "ny", "rate_percent": "8.875"}]}
+//! }"#).unwrap();
+//! let answer = engine.quote(&serde_json::from_str(r#"{
+//!     "now": "2026-11-27T09:00:00-05:00",
+//!     "lines": [{"id": "a", "sku": "MUG", "quantity": 2, "unit_price": "12.00"}]
+//! }"#).unwrap()).unwrap();
+//! assert_eq!(answer.totals.tax.to_string(), "2.13");
+//! assert_eq!(answer.totals.grand_total.to_string(), "26.13");
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![deny(
+    clippy::float_arithmetic,
+    clippy::float_cmp,
+    clippy::float_cmp_const,
+    clippy::cast_precision_loss,
+    clippy::lossy_float_literal,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+mod engine;
+mod error;
+mod json;
+mod limits;
+pub mod messages;
+pub mod money;
+mod quote;
+pub mod rules;
+pub mod schema;
+pub mod time;
+
+pub use engine::{validate_rules_json, Engine, Question};
+pub use error::{Error, ErrorCode, ErrorReport, Problem};
+pub use limits::Limits;
+pub use money::{Currency, Money};
+pub use quote::{
+    Adjustment, CartLine, Customer, DisplayCurrency, DisplayTotals, LineAnswer, LineTax, PriceSource, PriceSourceKind,
+    QuoteAnswer, QuoteRequest, Stage, Step, StepCode, TaxSummary, Totals,
+};
+pub use time::{MerchantTimeZone, Timestamp};

@@ -1,0 +1,60 @@
+//! Bounds on inputs, so that a hostile cart cannot make the engine slow or large.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Input limits. Past any of them the engine answers a `json_too_large`,
+/// `json_too_deep` or `limit_exceeded` error with the path at fault.
+///
+/// The defaults (see `docs/limits.md`) suit a storefront; a host may
+/// tighten or loosen them when it builds the engine.
+///
+/// ```
+/// use commerce_rules::Limits;
+/// let limits = Limits { max_lines: 50, ..Limits::default() };
+/// assert_eq!(limits.max_quantity, 100_000);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest rule-set JSON text, in bytes (default 4 MiB).
+    pub max_rules_bytes: usize,
+    /// Largest request JSON text, in bytes (default 1 MiB).
+    pub max_request_bytes: usize,
+    /// Deepest nesting of arrays and objects in any JSON text (default 32).
+    pub max_json_depth: usize,
+    /// Most lines in a cart (default 500).
+    pub max_lines: usize,
+    /// Largest quantity of one line (default 100,000).
+    pub max_quantity: u32,
+    /// Most price lists in a rule set (default 1,000).
+    pub max_price_lists: usize,
+    /// Most price entries (and tiers) in one price list (default 100,000).
+    pub max_price_entries: usize,
+    /// Most tax classes (default 200).
+    pub max_tax_classes: usize,
+    /// Most segments or tags on one customer or line (default 50).
+    pub max_labels: usize,
+    /// Longest id, SKU, code or label, in bytes (default 256).
+    pub max_id_bytes: usize,
+    /// Most problems a rule-set validation reports (default 100).
+    pub max_problems: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_rules_bytes: 4 * 1024 * 1024,
+            max_request_bytes: 1024 * 1024,
+            max_json_depth: 32,
+            max_lines: 500,
+            max_quantity: 100_000,
+            max_price_lists: 1_000,
+            max_price_entries: 100_000,
+            max_tax_classes: 200,
+            max_labels: 50,
+            max_id_bytes: 256,
+            max_problems: 100,
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Exact money: currencies, decimal strings, rounding and allocation.
+
+mod allocation;
+mod amount;
+mod currency;
+#[allow(clippy::module_inception)]
+mod money;
+mod rounding;
+
+pub use allocation::{allocate_even, allocate_proportional, AllocationError};
+pub use amount::{parse_decimal, Amount, DecimalParseError, DecimalString, Percent, DECIMAL_PATTERN};
+pub use currency::{Currency, UnknownCurrency};
+pub use money::{Money, MoneyError};
+pub use rounding::{Rounding, RoundingLevel, RoundingMode};

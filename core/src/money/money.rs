@@ -1,0 +1,256 @@
+//! An exact amount of a currency with checked arithmetic.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+
+use rust_decimal::Decimal;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Serialize, Serializer};
+
+use super::{Currency, RoundingMode, DECIMAL_PATTERN};
+
+/// Why a money operation failed. Never a panic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MoneyError {
+    /// Two amounts of different currencies were combined.
+    #[error("cannot combine {left} with {right}")]
+    CurrencyMismatch {
+        /// Currency of the left operand.
+        left: Currency,
+        /// Currency of the right operand.
+        right: Currency,
+    },
+    /// The result does not fit in a decimal.
+    #[error("amount out of range")]
+    Overflow,
+    /// Division by zero.
+    #[error("division by zero")]
+    DivisionByZero,
+}
+
+/// An exact amount of money in one currency.
+///
+/// Arithmetic is checked: overflow and mixed currencies are errors, never
+/// panics. Serialized as a decimal string with the currency's minor units.
+///
+/// ```
+/// use commerce_rules::{Currency, Money};
+/// let a = Money::parse("19.90", Currency::CNY).unwrap();
+/// let b = a.checked_mul_qty(3).unwrap();
+/// assert_eq!(b.to_string(), "59.70");
+/// let usd = Money::parse("1", Currency::USD).unwrap();
+/// assert!(a.checked_add(usd).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// An amount of `currency` (not rounded).
+    pub const fn new(amount: Decimal, currency: Currency) -> Self {
+        Money { amount, currency }
+    }
+
+    /// Zero of `currency`.
+    pub const fn zero(currency: Currency) -> Self {
+        Money { amount: Decimal::ZERO, currency }
+    }
+
+    /// Parses a decimal string such as `"12.30"`.
+    pub fn parse(s: &str, currency: Currency) -> Result<Self, super::DecimalParseError> {
+        super::parse_decimal(s).map(|amount| Money { amount, currency })
+    }
+
+    /// An amount given in minor units (cents, fen): `from_minor(1230, CNY)` is 12.30.
+    pub fn from_minor(minor: i64, currency: Currency) -> Self {
+        Money { amount: Decimal::new(minor, currency.minor_units()), currency }
+    }
+
+    /// The decimal amount.
+    pub const fn amount(self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub const fn currency(self) -> Currency {
+        self.currency
+    }
+
+    /// True when the amount is zero.
+    pub fn is_zero(self) -> bool {
+        self.amount.is_zero()
+    }
+
+    /// True when the amount is below zero.
+    pub fn is_negative(self) -> bool {
+        self.amount.is_sign_negative() && !self.amount.is_zero()
+    }
+
+    fn same(self, other: Money) -> Result<(), MoneyError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(MoneyError::CurrencyMismatch { left: self.currency, right: other.currency })
+        }
+    }
+
+    /// `self + other`.
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        self.same(other)?;
+        let amount = self.amount.checked_add(other.amount).ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount, ..self })
+    }
+
+    /// `self - other`.
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        self.same(other)?;
+        let amount = self.amount.checked_sub(other.amount).ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount, ..self })
+    }
+
+    /// `self × qty` for an integer quantity.
+    pub fn checked_mul_qty(self, qty: u64) -> Result<Money, MoneyError> {
+        self.checked_mul(Decimal::from(qty))
+    }
+
+    /// `self × factor`, unrounded.
+    pub fn checked_mul(self, factor: Decimal) -> Result<Money, MoneyError> {
+        let amount = self.amount.checked_mul(factor).ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount, ..self })
+    }
+
+    /// `self ÷ divisor`, unrounded.
+    pub fn checked_div(self, divisor: Decimal) -> Result<Money, MoneyError> {
+        if divisor.is_zero() {
+            return Err(MoneyError::DivisionByZero);
+        }
+        let amount = self.amount.checked_div(divisor).ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount, ..self })
+    }
+
+    /// Sums amounts of `currency`; an empty iterator sums to zero.
+    pub fn checked_sum<I: IntoIterator<Item = Money>>(currency: Currency, items: I) -> Result<Money, MoneyError> {
+        items.into_iter().try_fold(Money::zero(currency), Money::checked_add)
+    }
+
+    /// Rounds to the currency's minor units with `mode`.
+    pub fn round(self, mode: RoundingMode) -> Money {
+        Money { amount: mode.round(self.amount, self.currency.minor_units()), ..self }
+    }
+
+    /// True when the amount has no digits beyond the currency's minor units.
+    pub fn is_rounded(self) -> bool {
+        self.amount.normalize().scale() <= self.currency.minor_units()
+    }
+
+    /// The smaller of two amounts of the same currency.
+    pub fn min(self, other: Money) -> Result<Money, MoneyError> {
+        self.same(other)?;
+        Ok(if other.amount < self.amount { other } else { self })
+    }
+
+    /// The larger of two amounts of the same currency.
+    pub fn max(self, other: Money) -> Result<Money, MoneyError> {
+        self.same(other)?;
+        Ok(if other.amount > self.amount { other } else { self })
+    }
+
+    /// Compares two amounts of the same currency.
+    pub fn checked_cmp(self, other: Money) -> Result<Ordering, MoneyError> {
+        self.same(other)?;
+        Ok(self.amount.cmp(&other.amount))
+    }
+
+    /// The amount in minor units, if it is rounded and fits in an `i128`.
+    pub fn to_minor(self) -> Option<i128> {
+        if !self.is_rounded() {
+            return None;
+        }
+        let scaled = self.amount.checked_mul(Decimal::from(10_i64.pow(self.currency.minor_units())))?;
+        i128::try_from(scaled.normalize()).ok()
+    }
+
+    /// The amount written with exactly the currency's minor units when it is
+    /// rounded (`"12.30"`, `"1200"` for JPY), else with every digit it has.
+    pub fn to_decimal_string(self) -> String {
+        let minor = self.currency.minor_units();
+        let mut a = self.amount;
+        if a.is_zero() {
+            a = Decimal::ZERO; // drops a negative zero's sign
+        }
+        let normalized = a.normalize();
+        if normalized.scale() <= minor {
+            let mut v = normalized;
+            v.rescale(minor);
+            v.to_string()
+        } else {
+            normalized.to_string()
+        }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.to_decimal_string())
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_decimal_string())
+    }
+}
+
+impl JsonSchema for Money {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("Money")
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": DECIMAL_PATTERN,
+            "description": "A money amount as a decimal string with the currency's minor units, e.g. \"12.30\"."
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cny(s: &str) -> Money {
+        Money::parse(s, Currency::CNY).unwrap()
+    }
+
+    #[test]
+    fn formats_with_minor_units() {
+        assert_eq!(cny("12.3").to_string(), "12.30");
+        assert_eq!(cny("0").to_string(), "0.00");
+        assert_eq!(cny("-0.00").to_string(), "0.00");
+        assert_eq!(Money::parse("1200", Currency::JPY).unwrap().to_string(), "1200");
+        assert_eq!(Money::parse("1.5", Currency::KWD).unwrap().to_string(), "1.500");
+        assert_eq!(cny("1.005").to_string(), "1.005", "unrounded values keep their digits");
+    }
+
+    #[test]
+    fn arithmetic_is_checked() {
+        let max = Money::new(Decimal::MAX, Currency::CNY);
+        assert_eq!(max.checked_add(cny("1")), Err(MoneyError::Overflow));
+        assert_eq!(max.checked_mul_qty(2), Err(MoneyError::Overflow));
+        assert_eq!(cny("1").checked_div(Decimal::ZERO), Err(MoneyError::DivisionByZero));
+        let usd = Money::parse("1", Currency::USD).unwrap();
+        assert!(matches!(cny("1").checked_sub(usd), Err(MoneyError::CurrencyMismatch { .. })));
+    }
+
+    #[test]
+    fn minor_units_round_trip() {
+        assert_eq!(Money::from_minor(1230, Currency::CNY).to_string(), "12.30");
+        assert_eq!(cny("12.30").to_minor(), Some(1230));
+        assert_eq!(cny("12.305").to_minor(), None);
+        assert_eq!(Money::from_minor(7, Currency::JPY).to_minor(), Some(7));
+    }
+}

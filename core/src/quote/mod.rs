@@ -1,0 +1,77 @@
+//! The quote question: a cart in, priced lines and totals out.
+//!
+//! Stages run in a fixed order (see [`Stage`]): catalog price, item
+//! promotions, order promotions, points redemption, shipping, shipping
+//! promotions, tax, totals. Lines are processed and answered in line-id
+//! order, so the answer does not depend on the order of lines in the request.
+
+mod answer;
+mod catalog;
+mod request;
+mod tax;
+mod totals;
+mod validate;
+
+pub use answer::{
+    Adjustment, DisplayTotals, LineAnswer, LineTax, PriceSource, PriceSourceKind, QuoteAnswer, Stage, Step, StepCode,
+    TaxSummary, Totals,
+};
+pub use request::{CartLine, Customer, DisplayCurrency, QuoteRequest};
+
+use std::collections::BTreeMap;
+
+use crate::error::money_error;
+use crate::money::Money;
+use crate::rules::CompiledRules;
+use crate::{Error, Limits};
+
+/// Runs every stage of a quote.
+pub(crate) fn quote(rules: &CompiledRules, limits: &Limits, req: &QuoteRequest) -> Result<QuoteAnswer, Error> {
+    validate::validate(rules, limits, req)?;
+    let mut order: Vec<usize> = (0..req.lines.len()).collect();
+    order.sort_unstable_by(|&a, &b| req.lines.get(a).map(|l| &l.id).cmp(&req.lines.get(b).map(|l| &l.id)));
+    let mut trail = Vec::with_capacity(req.lines.len().saturating_mul(3).saturating_add(1));
+
+    // 1. Catalog price.
+    let mut lines = catalog::price_lines(rules, req, &order, &mut trail)?;
+    // 2-6. Item promotions, order promotions, points redemption, shipping and
+    // shipping promotions have no rules in this rule-set format yet: they
+    // leave every line at its catalog price and add no order amounts.
+    let order_amounts = totals::OrderAmounts::zero(rules.currency);
+    // 7. Tax.
+    tax::apply(rules, &mut lines, &order, &mut trail)?;
+    let tax_summary = tax_summary(rules, &lines)?;
+    // 8. Totals.
+    let totals = totals::compute(rules.currency, rules.tax.prices_include_tax, &lines, order_amounts, &mut trail)?;
+    let display = match &req.display_currency {
+        Some(to) => Some(totals::display(&totals, to, rules.rounding.mode)?),
+        None => None,
+    };
+    Ok(QuoteAnswer {
+        rules_id: rules.id.clone(),
+        currency: rules.currency,
+        prices_include_tax: rules.tax.prices_include_tax,
+        lines,
+        tax_summary,
+        totals,
+        display,
+        explanation: trail,
+    })
+}
+
+/// Tax per class, in class-id order.
+fn tax_summary(rules: &CompiledRules, lines: &[LineAnswer]) -> Result<Vec<TaxSummary>, Error> {
+    let zero = Money::zero(rules.currency);
+    let mut by_class: BTreeMap<&str, (&LineTax, Money, Money)> = BTreeMap::new();
+    for line in lines {
+        let entry = by_class.entry(line.tax.class.as_str()).or_insert((&line.tax, zero, zero));
+        let taxable = if rules.tax.prices_include_tax { line.net.checked_sub(line.tax.amount) } else { Ok(line.net) };
+        let add = |a: Money, b: Result<Money, _>| b.and_then(|b| a.checked_add(b));
+        entry.1 = add(entry.1, taxable).map_err(|e| money_error(e, "tax_summary"))?;
+        entry.2 = entry.2.checked_add(line.tax.amount).map_err(|e| money_error(e, "tax_summary"))?;
+    }
+    Ok(by_class
+        .into_values()
+        .map(|(t, taxable, tax)| TaxSummary { class: t.class.clone(), rate_percent: t.rate_percent, taxable, tax })
+        .collect())
+}

@@ -1,0 +1,102 @@
+//! Stage 8, totals: order totals from the priced lines, and the optional
+//! display-currency conversion.
+
+use super::answer::{DisplayTotals, LineAnswer, Step, StepCode, Totals};
+use super::{DisplayCurrency, Stage};
+use crate::error::money_error;
+use crate::money::{Currency, Money, MoneyError, RoundingMode};
+use crate::Error;
+
+/// Amounts the stages between catalog price and tax contribute at order level.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OrderAmounts {
+    pub(crate) shipping: Money,
+    pub(crate) shipping_discounts: Money,
+    pub(crate) shipping_tax: Money,
+    pub(crate) points_value: Money,
+}
+
+impl OrderAmounts {
+    pub(crate) fn zero(currency: Currency) -> Self {
+        let zero = Money::zero(currency);
+        OrderAmounts { shipping: zero, shipping_discounts: zero, shipping_tax: zero, points_value: zero }
+    }
+}
+
+/// Sums the lines into order totals and records the grand total's step.
+pub(crate) fn compute(
+    currency: Currency,
+    tax_included: bool,
+    lines: &[LineAnswer],
+    order: OrderAmounts,
+    trail: &mut Vec<Step>,
+) -> Result<Totals, Error> {
+    let totals = sum(currency, tax_included, lines, order).map_err(|e| money_error(e, "totals"))?;
+    trail.push(Step {
+        stage: Stage::Totals,
+        line_id: None,
+        code: StepCode::GrandTotal,
+        rule: "totals".to_string(),
+        amount: totals.grand_total,
+    });
+    Ok(totals)
+}
+
+fn sum(
+    currency: Currency,
+    tax_included: bool,
+    lines: &[LineAnswer],
+    order: OrderAmounts,
+) -> Result<Totals, MoneyError> {
+    let total_of = |f: fn(&LineAnswer) -> Money| Money::checked_sum(currency, lines.iter().map(f));
+    let list_subtotal = total_of(|l| l.list_subtotal)?;
+    let item_subtotal = total_of(|l| l.subtotal)?;
+    let discounts = total_of(|l| l.discount_total)?;
+    let tax = total_of(|l| l.tax.amount)?.checked_add(order.shipping_tax)?;
+    let mut grand_total = item_subtotal
+        .checked_sub(discounts)?
+        .checked_add(order.shipping)?
+        .checked_sub(order.shipping_discounts)?
+        .checked_sub(order.points_value)?;
+    if !tax_included {
+        grand_total = grand_total.checked_add(tax)?;
+    }
+    let savings = list_subtotal
+        .checked_sub(item_subtotal)?
+        .max(Money::zero(currency))?
+        .checked_add(discounts)?
+        .checked_add(order.shipping_discounts)?;
+    Ok(Totals {
+        list_subtotal,
+        item_subtotal,
+        discounts,
+        shipping: order.shipping,
+        shipping_discounts: order.shipping_discounts,
+        tax,
+        tax_included,
+        points_value: order.points_value,
+        grand_total,
+        savings,
+    })
+}
+
+/// Converts the main totals at the host's rate, rounded with `mode` to the
+/// display currency's minor units.
+pub(crate) fn display(totals: &Totals, to: &DisplayCurrency, mode: RoundingMode) -> Result<DisplayTotals, Error> {
+    let convert = |m: Money| -> Result<Money, Error> {
+        let amount = m
+            .amount()
+            .checked_mul(to.rate.value())
+            .ok_or(MoneyError::Overflow)
+            .map_err(|e| money_error(e, "display_currency.rate"))?;
+        Ok(Money::new(amount, to.currency).round(mode))
+    };
+    Ok(DisplayTotals {
+        currency: to.currency,
+        rate: to.rate,
+        item_subtotal: convert(totals.item_subtotal)?,
+        discounts: convert(totals.discounts)?,
+        tax: convert(totals.tax)?,
+        grand_total: convert(totals.grand_total)?,
+    })
+}

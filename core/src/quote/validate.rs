@@ -1,0 +1,78 @@
+//! Checks a quote request against the limits and the rule set before any
+//! computation, so that every later stage works on sound input.
+
+use std::collections::HashSet;
+
+use rust_decimal::Decimal;
+
+use super::QuoteRequest;
+use crate::rules::{CompiledRules, JsonPath, Problems};
+use crate::{Error, ErrorCode, Limits};
+
+/// The first problem of the request, as an error.
+pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteRequest) -> Result<(), Error> {
+    let mut p = Problems::new(1);
+    let root = JsonPath::root();
+    if let Some(currency) = req.currency {
+        p.check(
+            currency != rules.currency,
+            ErrorCode::CurrencyMismatch,
+            &root.field("currency"),
+            &format!("the rule set settles in {}, not {currency}", rules.currency),
+        );
+    }
+    let customer = root.field("customer");
+    if let Some(id) = &req.customer.id {
+        p.id(id, limits.max_id_bytes, &customer.field("id"));
+    }
+    if let Some(tier) = &req.customer.tier {
+        p.id(tier, limits.max_id_bytes, &customer.field("tier"));
+    }
+    crate::rules::labels(&req.customer.segments, limits, &customer.field("segments"), &mut p);
+
+    let lines_path = root.field("lines");
+    p.count(req.lines.len(), limits.max_lines, &lines_path);
+    let mut ids = HashSet::with_capacity(req.lines.len());
+    for (i, line) in req.lines.iter().enumerate() {
+        if !p.is_empty() {
+            break;
+        }
+        let at = lines_path.index(i);
+        p.id(&line.id, limits.max_id_bytes, &at.field("id"));
+        if !ids.insert(line.id.as_str()) {
+            p.add(ErrorCode::DuplicateId, &at.field("id"), format!("line id `{}` is used twice", line.id));
+        }
+        p.id(&line.sku, limits.max_id_bytes, &at.field("sku"));
+        p.check(line.quantity < 1, ErrorCode::OutOfRange, &at.field("quantity"), "must be >= 1");
+        if line.quantity > limits.max_quantity {
+            p.add(ErrorCode::LimitExceeded, &at.field("quantity"), format!("must be at most {}", limits.max_quantity));
+        }
+        crate::rules::amount_valid(line.unit_price, rules.currency, &at.field("unit_price"), &mut p);
+        if let Some(class) = &line.tax_class {
+            if !rules.tax.classes.contains_key(class) {
+                p.add(
+                    ErrorCode::UnknownReference,
+                    &at.field("tax_class"),
+                    format!("no tax class `{class}` is defined"),
+                );
+            }
+        }
+        crate::rules::labels(&line.categories, limits, &at.field("categories"), &mut p);
+        crate::rules::labels(&line.tags, limits, &at.field("tags"), &mut p);
+        if let Some(brand) = &line.brand {
+            p.id(brand, limits.max_id_bytes, &at.field("brand"));
+        }
+    }
+    if let Some(display) = &req.display_currency {
+        p.check(
+            display.rate.value() <= Decimal::ZERO,
+            ErrorCode::OutOfRange,
+            &root.field("display_currency").field("rate"),
+            "must be > 0",
+        );
+    }
+    match p.into_vec().into_iter().next() {
+        Some(problem) => Err(Error::InvalidRequest(problem)),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,60 @@
+//! The rule set: the merchant's configuration, as JSON.
+//!
+//! A rule set is loaded once, validated in full (every problem is reported
+//! with its JSON path) and compiled into an [`Engine`](crate::Engine).
+
+mod compile;
+mod path;
+mod pricing;
+mod problems;
+mod tax;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::money::{Currency, Rounding};
+
+pub(crate) use compile::{amount_valid, compile, labels, CompiledRules, PriceSpec};
+pub use path::JsonPath;
+pub use pricing::{PriceEntry, PriceList, PriceListKind, PriceSelection, VolumeTier};
+pub(crate) use problems::Problems;
+pub use tax::{TaxCalculation, TaxClass, TaxConfig};
+
+/// The rule-set format version this engine reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A merchant's rule set.
+///
+/// ```
+/// use commerce_rules::rules::RuleSet;
+/// let rules: RuleSet = serde_json::from_str(r#"{
+///     "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+///     "tax": {"prices_include_tax": true, "default_class": "std",
+///             "classes": [{"id": "std", "rate_percent": "13"}]}
+/// }"#).unwrap();
+/// assert_eq!(rules.currency.code(), "CNY");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    /// The format version; this engine reads 1.
+    pub schema_version: u32,
+    /// The merchant's own id or version label for this rule set, echoed in answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The settlement currency (ISO 4217). Every amount is in it.
+    pub currency: Currency,
+    /// The merchant's IANA time zone; day boundaries fall in it.
+    pub time_zone: String,
+    /// How computed prices are rounded; default half-up per unit.
+    #[serde(default)]
+    pub rounding: Rounding,
+    /// Tax classes and how tax is computed.
+    pub tax: TaxConfig,
+    /// Which eligible price a line gets; default `lowest`.
+    #[serde(default)]
+    pub price_selection: PriceSelection,
+    /// Member, sale, volume and segment price lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub price_lists: Vec<PriceList>,
+}

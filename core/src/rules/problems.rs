@@ -1,0 +1,55 @@
+//! Collects every problem of a rule set, up to a cap.
+
+use super::JsonPath;
+use crate::{ErrorCode, Problem};
+
+/// The problems found so far, capped at `max`.
+#[derive(Debug)]
+pub(crate) struct Problems {
+    list: Vec<Problem>,
+    max: usize,
+}
+
+impl Problems {
+    pub(crate) fn new(max: usize) -> Self {
+        Problems { list: Vec::new(), max: max.max(1) }
+    }
+
+    /// Records a problem at `path` (ignored once the cap is reached).
+    pub(crate) fn add(&mut self, code: ErrorCode, path: &JsonPath<'_>, message: impl Into<String>) {
+        if self.list.len() < self.max {
+            self.list.push(Problem::new(code, path.to_string(), message));
+        }
+    }
+
+    /// Records a problem when `failed` holds.
+    pub(crate) fn check(&mut self, failed: bool, code: ErrorCode, path: &JsonPath<'_>, message: &str) {
+        if failed {
+            self.add(code, path, message);
+        }
+    }
+
+    /// Checks an id: non-empty and at most `max_bytes` long.
+    pub(crate) fn id(&mut self, id: &str, max_bytes: usize, path: &JsonPath<'_>) {
+        if id.trim().is_empty() {
+            self.add(ErrorCode::OutOfRange, path, "must not be empty");
+        } else if id.len() > max_bytes {
+            self.add(ErrorCode::LimitExceeded, path, format!("must be at most {max_bytes} bytes"));
+        }
+    }
+
+    /// Checks a count against its limit.
+    pub(crate) fn count(&mut self, len: usize, max: usize, path: &JsonPath<'_>) {
+        if len > max {
+            self.add(ErrorCode::LimitExceeded, path, format!("has {len} items; the limit is {max}"));
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<Problem> {
+        self.list
+    }
+}

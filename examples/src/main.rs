@@ -1,0 +1,190 @@
+//! `commerce-rules`: quote carts and validate rule sets from the command line.
+//!
+//! ```text
+//! commerce-rules                                   # quote the bundled sample stores
+//! commerce-rules quote --rules R.json --request Q.json [--pretty]
+//! commerce-rules validate --rules R.json
+//! ```
+//! `-` reads a file from standard input. Exit status: 0 on success, 2 on
+//! invalid input (the error on standard error).
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use commerce_rules::{Engine, Error, QuoteAnswer};
+
+const USAGE: &str = "usage:
+  commerce-rules                                   quote the bundled sample stores
+  commerce-rules quote --rules R.json --request Q.json [--pretty]
+  commerce-rules validate --rules R.json
+  ('-' reads standard input)";
+
+/// A bundled sample store: its rule set and a cart.
+struct Sample {
+    name: &'static str,
+    rules: &'static str,
+    request: &'static str,
+}
+
+const SAMPLES: &[Sample] = &[
+    Sample {
+        name: "cn-store (CNY, VAT included, member prices, volume tiers, a Double 11 sale)",
+        rules: include_str!("../data/cn-store.rules.json"),
+        request: include_str!("../data/cn-store.quote.json"),
+    },
+    Sample {
+        name: "us-store (USD, sales tax added, Black Friday sale, volume tiers)",
+        rules: include_str!("../data/us-store.rules.json"),
+        request: include_str!("../data/us-store.quote.json"),
+    },
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<String, String> {
+    let Some((command, rest)) = args.split_first() else {
+        return demo();
+    };
+    let opts = Options::parse(rest)?;
+    match command.as_str() {
+        "quote" => {
+            let engine = load(&opts.required("--rules")?)?;
+            let request = read(&opts.required("--request")?)?;
+            let answer = engine.quote_json(&request).map_err(|e| describe("request", &e))?;
+            Ok(if opts.pretty { pretty(&answer)? } else { answer + "\n" })
+        }
+        "validate" => {
+            let path = opts.required("--rules")?;
+            load(&path)?;
+            Ok(format!("{path}: valid\n"))
+        }
+        "help" | "--help" | "-h" => Ok(format!("{USAGE}\n")),
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    }
+}
+
+#[derive(Default)]
+struct Options {
+    pairs: Vec<(String, String)>,
+    pretty: bool,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Options, String> {
+        let mut opts = Options::default();
+        let mut it = args.iter();
+        while let Some(flag) = it.next() {
+            match flag.as_str() {
+                "--pretty" => opts.pretty = true,
+                "--rules" | "--request" => {
+                    let value = it.next().ok_or_else(|| format!("{flag} needs a file name\n{USAGE}"))?;
+                    opts.pairs.push((flag.clone(), value.clone()));
+                }
+                other => return Err(format!("unknown option `{other}`\n{USAGE}")),
+            }
+        }
+        Ok(opts)
+    }
+
+    fn required(&self, flag: &str) -> Result<String, String> {
+        self.pairs
+            .iter()
+            .find(|(f, _)| f == flag)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| format!("{flag} is required\n{USAGE}"))
+    }
+}
+
+fn read(path: &str) -> Result<String, String> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+fn load(path: &str) -> Result<Engine, String> {
+    Engine::from_json(&read(path)?).map_err(|e| describe(path, &e))
+}
+
+/// Every problem of an error, one per line.
+fn describe(what: &str, e: &Error) -> String {
+    let mut out =
+        format!("error: {what}: {} ({})", commerce_rules::messages::error_text(e.code(), Default::default()), e.code());
+    for p in e.problems() {
+        out.push_str(&format!("\n  {p}"));
+    }
+    out
+}
+
+fn pretty(json: &str) -> Result<String, String> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&value).map(|s| s + "\n").map_err(|e| e.to_string())
+}
+
+/// Quotes each bundled sample and prints a receipt.
+fn demo() -> Result<String, String> {
+    let mut out = String::new();
+    for sample in SAMPLES {
+        let engine = Engine::from_json(sample.rules).map_err(|e| describe(sample.name, &e))?;
+        let request = serde_json::from_str(sample.request).map_err(|e| e.to_string())?;
+        let answer = engine.quote(&request).map_err(|e| describe(sample.name, &e))?;
+        out.push_str(&receipt(sample.name, &answer));
+    }
+    out.push_str("\nFull answers as JSON: commerce-rules quote --rules examples/data/cn-store.rules.json --request examples/data/cn-store.quote.json --pretty\n");
+    Ok(out)
+}
+
+fn receipt(name: &str, a: &QuoteAnswer) -> String {
+    let mut out = format!("\n== {name} ==\n");
+    out.push_str(&format!(
+        "{:<20} {:>4} {:>10} {:>10} {:<22} {:>10} {:>10}\n",
+        "sku", "qty", "list", "unit", "price", "tax", "total"
+    ));
+    for l in &a.lines {
+        let source = match (&l.price_source.rule_id, l.price_source.tier_min_qty) {
+            (Some(id), Some(min)) => format!("{id} ({min}+)"),
+            (Some(id), None) => id.clone(),
+            (None, _) => "list".to_string(),
+        };
+        out.push_str(&format!(
+            "{:<20} {:>4} {:>10} {:>10} {:<22} {:>10} {:>10}\n",
+            l.sku, l.quantity, l.list_unit_price, l.unit_price, source, l.tax.amount, l.total
+        ));
+    }
+    let t = &a.totals;
+    let tax_label = if t.tax_included { "tax (included)" } else { "tax (added)" };
+    for (label, value) in [
+        ("list subtotal", t.list_subtotal),
+        ("item subtotal", t.item_subtotal),
+        ("discounts", t.discounts),
+        (tax_label, t.tax),
+        ("savings", t.savings),
+        ("grand total", t.grand_total),
+    ] {
+        out.push_str(&format!("{label:>62} {:>10} {}\n", value.to_string(), a.currency));
+    }
+    if let Some(d) = &a.display {
+        out.push_str(&format!(
+            "{:>62} {:>10} {} (at {})\n",
+            "indicative",
+            d.grand_total.to_string(),
+            d.currency,
+            d.rate
+        ));
+    }
+    out
+}
