@@ -14,7 +14,9 @@ use crate::{ErrorReport, QuoteAnswer, QuoteRequest};
 /// ```
 pub fn all() -> Vec<(&'static str, String)> {
     let render = |s: schemars::Schema| {
-        let mut text = serde_json::to_string_pretty(&s).unwrap_or_default();
+        let mut value = s.to_value();
+        strip_examples(&mut value);
+        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
         text
     };
@@ -24,4 +26,22 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("quote_answer.schema.json", render(schema_for!(QuoteAnswer))),
         ("error.schema.json", render(schema_for!(ErrorReport))),
     ]
+}
+
+/// Drops the Rust code examples that doc comments carry into `description`.
+fn strip_examples(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(d)) = map.get_mut("description") {
+                if let Some(cut) = d.find("```") {
+                    d.truncate(cut);
+                    let trimmed = d.trim_end().to_string();
+                    *d = trimmed;
+                }
+            }
+            map.values_mut().for_each(strip_examples);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_examples),
+        _ => {}
+    }
 }

@@ -1,0 +1,85 @@
+//! The command-line tool: sample run, quote, validate, stdin and exit codes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(name)
+}
+
+fn cli(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_commerce-rules"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn no_arguments_quotes_both_sample_stores() {
+    let out = cli(&[], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("cn-store") && stdout.contains("us-store"));
+    assert!(stdout.contains("521.53 CNY"), "{stdout}");
+    assert!(stdout.contains("290.22 USD"), "{stdout}");
+}
+
+#[test]
+fn quote_prints_the_engines_exact_json() {
+    let rules = data("cn-store.rules.json");
+    let request = data("cn-store.quote.json");
+    let out = cli(&["quote", "--rules", rules.to_str().unwrap(), "--request", request.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let engine = commerce_rules::Engine::from_json(&std::fs::read_to_string(&rules).unwrap()).unwrap();
+    let expected = engine.quote_json(&std::fs::read_to_string(&request).unwrap()).unwrap();
+    assert_eq!(text(&out.stdout), expected + "\n");
+}
+
+#[test]
+fn dash_reads_standard_input() {
+    let rules = data("us-store.rules.json");
+    let request = std::fs::read_to_string(data("us-store.quote.json")).unwrap();
+    let out = cli(&["quote", "--rules", rules.to_str().unwrap(), "--request", "-", "--pretty"], Some(&request));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("\"grand_total\": \"290.22\""));
+}
+
+#[test]
+fn validate_lists_every_problem_and_exits_2() {
+    let bad = r#"{"schema_version": 1, "currency": "CNY", "time_zone": "Mars/Base",
+        "tax": {"prices_include_tax": true, "default_class": "x", "classes": []}}"#;
+    let out = cli(&["validate", "--rules", "-"], Some(bad));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("time_zone: "), "{stderr}");
+    assert!(stderr.contains("(unknown_time_zone)") && stderr.contains("(unknown_reference)"), "{stderr}");
+    let ok = cli(&["validate", "--rules", data("cn-store.rules.json").to_str().unwrap()], None);
+    assert!(ok.status.success());
+}
+
+#[test]
+fn bad_requests_and_usage_exit_2_with_the_error_on_stderr() {
+    let rules = data("cn-store.rules.json");
+    let out =
+        cli(&["quote", "--rules", rules.to_str().unwrap(), "--request", "-"], Some(r#"{"now": "x", "lines": []}"#));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("now: "), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert_eq!(cli(&["quote"], None).status.code(), Some(2));
+    assert_eq!(cli(&["frobnicate"], None).status.code(), Some(2));
+    assert_eq!(cli(&["quote", "--rules", "/nonexistent.json", "--request", "-"], Some("{}")).status.code(), Some(2));
+}
