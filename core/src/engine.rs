@@ -41,16 +41,19 @@ pub struct Engine {
 pub enum Question {
     /// Price a cart: [`Engine::quote`].
     Quote,
+    /// The wallet coupons that save most on a cart: [`Engine::best_coupons`].
+    BestCoupons,
 }
 
 impl Question {
     /// Every question.
-    pub const ALL: &'static [Question] = &[Question::Quote];
+    pub const ALL: &'static [Question] = &[Question::Quote, Question::BestCoupons];
 
     /// The question's name (`quote`).
     pub const fn name(self) -> &'static str {
         match self {
             Question::Quote => "quote",
+            Question::BestCoupons => "best_coupons",
         }
     }
 
@@ -124,10 +127,18 @@ impl Engine {
         to_json(&self.quote(&request)?)
     }
 
-    /// Answers `question` for a JSON request, in compact JSON.
+    /// The combination of entered codes and wallet coupons that saves most
+    /// on a cart, and why each other coupon is left out.
+    pub fn best_coupons(&self, request: &QuoteRequest) -> Result<crate::BestCouponsAnswer, Error> {
+        quote::best_coupons(&self.rules, &self.limits, request)
+    }
+
+    /// Answers `question` for a JSON request, in compact JSON. The same text
+    /// always gives the same bytes.
     pub fn answer_json(&self, question: Question, request_json: &str) -> Result<String, Error> {
         match question {
             Question::Quote => self.quote_json(request_json),
+            Question::BestCoupons => to_json(&self.best_coupons(&self.parse_request(request_json)?)?),
         }
     }
 

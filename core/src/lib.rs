@@ -55,7 +55,9 @@ pub use error::{Error, ErrorCode, ErrorReport, Problem};
 pub use limits::Limits;
 pub use money::{Currency, Money};
 pub use quote::{
-    Adjustment, CartLine, Customer, DisplayCurrency, DisplayTotals, LineAnswer, LineTax, PriceSource, PriceSourceKind,
-    QuoteAnswer, QuoteRequest, Stage, Step, StepCode, TaxSummary, Totals,
+    Adjustment, AppliedPromotion, BestCouponsAnswer, CartLine, Customer, DisplayCurrency, DisplayTotals,
+    FreeShippingGrant, Hint, HintCode, LineAnswer, LineTax, PriceSource, PriceSourceKind, QuoteAnswer, QuoteRequest,
+    ReasonCode, ReasonParams, RecommendedCoupon, Rejection, Selection, Stage, Step, StepCode, TaxSummary, Totals,
+    Usage, UsageCounter, Via, WalletCoupon, WalletSelection, MAX_EXACT_COMBINATIONS,
 };
 pub use time::{MerchantTimeZone, Timestamp};

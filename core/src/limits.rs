@@ -39,6 +39,14 @@ pub struct Limits {
     pub max_id_bytes: usize,
     /// Most problems a rule-set validation reports (default 100).
     pub max_problems: usize,
+    /// Most promotions in a rule set (default 5,000).
+    pub max_promotions: usize,
+    /// Most entries in one list of a promotion's item filter (default 10,000).
+    pub max_filter_entries: usize,
+    /// Most coupon codes entered in one request (default 20).
+    pub max_codes: usize,
+    /// Most coupons in a customer's wallet (default 200).
+    pub max_wallet: usize,
 }
 
 impl Default for Limits {
@@ -55,6 +63,10 @@ impl Default for Limits {
             max_labels: 50,
             max_id_bytes: 256,
             max_problems: 100,
+            max_promotions: 5_000,
+            max_filter_entries: 10_000,
+            max_codes: 20,
+            max_wallet: 200,
         }
     }
 }

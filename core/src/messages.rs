@@ -6,6 +6,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::quote::{Hint, HintCode, ReasonCode, ReasonParams};
 use crate::ErrorCode;
 
 /// A language for default messages.
@@ -54,6 +55,134 @@ pub fn error_text(code: ErrorCode, lang: Lang) -> &'static str {
         Lang::En => en,
         Lang::ZhHans => zh,
     }
+}
+
+/// The default text of a reason a code, coupon or promotion did not apply.
+///
+/// ```
+/// use commerce_rules::messages::{reason_text, Lang};
+/// use commerce_rules::{Currency, Money, ReasonCode, ReasonParams};
+/// let params = ReasonParams { shortfall: Some(Money::parse("23.00", Currency::CNY).unwrap()), ..Default::default() };
+/// assert_eq!(reason_text(ReasonCode::MinSpendNotMet, &params, Lang::En), "spend 23.00 more to use it");
+/// assert_eq!(reason_text(ReasonCode::MinSpendNotMet, &params, Lang::ZhHans), "还差 23.00 才能使用");
+/// ```
+pub fn reason_text(code: ReasonCode, p: &ReasonParams, lang: Lang) -> String {
+    let zh = lang == Lang::ZhHans;
+    let or = |v: &Option<String>| v.clone().unwrap_or_default();
+    match code {
+        ReasonCode::Unknown => pick(zh, "this code does not exist", "优惠码不存在"),
+        ReasonCode::DuplicateCode => pick(zh, "this code was entered twice", "优惠码重复输入"),
+        ReasonCode::NotStarted => match &p.valid_from {
+            Some(f) if zh => format!("尚未开始，{f} 起可用"),
+            Some(f) => format!("not valid until {f}"),
+            None => pick(zh, "not started yet", "活动尚未开始"),
+        },
+        ReasonCode::Expired => pick(zh, "expired", "已过期"),
+        ReasonCode::OutsideRecurringWindow => pick(zh, "not available at this hour", "当前时段不可用"),
+        ReasonCode::MinSpendNotMet => {
+            let s = p.shortfall.map(|m| m.to_string()).unwrap_or_default();
+            if zh {
+                format!("还差 {s} 才能使用")
+            } else {
+                format!("spend {s} more to use it")
+            }
+        }
+        ReasonCode::MinQuantityNotMet => {
+            let q = p.quantity_needed.unwrap_or(1);
+            if zh {
+                format!("还差 {q} 件才能使用")
+            } else {
+                format!("add {q} more item(s) to use it")
+            }
+        }
+        ReasonCode::NoEligibleItems => pick(zh, "no item in the cart qualifies", "购物车中没有适用商品"),
+        ReasonCode::CustomerNotEligible => pick(zh, "not available to this customer", "当前会员不可用"),
+        ReasonCode::ChannelNotEligible => pick(zh, "not available on this channel", "当前渠道不可用"),
+        ReasonCode::ConditionsNotMet => pick(zh, "its conditions are not met", "未满足使用条件"),
+        ReasonCode::UsageLimitReached => pick(zh, "fully used", "已被领完或用完"),
+        ReasonCode::PerCustomerLimitReached => pick(zh, "you have used it as often as allowed", "已达到每人使用上限"),
+        ReasonCode::AlreadyRedeemed => pick(zh, "already used", "已使用"),
+        ReasonCode::NotCombinable => {
+            let c = or(&p.conflicting_promotion);
+            if zh {
+                format!("不能与 {c} 同时使用")
+            } else {
+                format!("cannot be combined with {c}")
+            }
+        }
+        ReasonCode::ExclusiveGroupLost => {
+            let w = or(&p.winner);
+            if zh {
+                format!("与 {w} 互斥，已为您选择更优惠的 {w}")
+            } else {
+                format!("{w} gives more and excludes it")
+            }
+        }
+        ReasonCode::StoppedByEarlierPromotion => {
+            let c = or(&p.conflicting_promotion);
+            if zh {
+                format!("{c} 已生效，不再叠加其他优惠")
+            } else {
+                format!("{c} applies and stops further promotions")
+            }
+        }
+        ReasonCode::BudgetExhausted => pick(zh, "the promotion's budget is spent", "活动预算已用完"),
+        ReasonCode::CurrencyMismatch => {
+            let c = p.currency.map(|c| c.code()).unwrap_or_default();
+            if zh {
+                format!("该券以 {c} 发放，不能在本店使用")
+            } else {
+                format!("issued in {c}, not usable here")
+            }
+        }
+        ReasonCode::NoDiscount => pick(zh, "it takes nothing off this cart", "对当前购物车无优惠"),
+        ReasonCode::NotBest => pick(zh, "a better combination was chosen", "已为您选择更优惠的组合"),
+    }
+}
+
+/// The default text of a hint (凑单提示).
+///
+/// ```
+/// use commerce_rules::messages::{hint_text, Lang};
+/// use commerce_rules::{Currency, Hint, HintCode, Money};
+/// let cny = |s| Money::parse(s, Currency::CNY).unwrap();
+/// let hint = Hint { code: HintCode::SpendMore, promotion_id: "mj".into(), amount_needed: Some(cny("23.00")),
+///                   quantity_needed: None, discount: Some(cny("40.00")), percent: None, message: String::new() };
+/// assert_eq!(hint_text(&hint, Lang::En), "add 23.00 more to get 40.00 off");
+/// assert_eq!(hint_text(&hint, Lang::ZhHans), "再买 23.00 可减 40.00");
+/// ```
+pub fn hint_text(h: &Hint, lang: Lang) -> String {
+    let zh = lang == Lang::ZhHans;
+    let gain = match (h.discount, h.percent) {
+        (Some(d), _) if zh => format!("可减 {d}"),
+        (Some(d), _) => format!("to get {d} off"),
+        (None, Some(p)) if zh => format!("可享 {p}% 优惠"),
+        (None, Some(p)) => format!("for {p}% off"),
+        (None, None) if zh => "可享优惠".to_string(),
+        (None, None) => "to unlock the offer".to_string(),
+    };
+    match h.code {
+        HintCode::SpendMore => {
+            let a = h.amount_needed.map(|m| m.to_string()).unwrap_or_default();
+            if zh {
+                format!("再买 {a} {gain}")
+            } else {
+                format!("add {a} more {gain}")
+            }
+        }
+        HintCode::AddItems => {
+            let q = h.quantity_needed.unwrap_or(1);
+            if zh {
+                format!("再买 {q} 件{gain}")
+            } else {
+                format!("add {q} more item(s) {gain}")
+            }
+        }
+    }
+}
+
+fn pick(zh: bool, en: &str, zh_text: &str) -> String {
+    if zh { zh_text } else { en }.to_string()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use schemars::schema_for;
 
 use crate::rules::RuleSet;
-use crate::{ErrorReport, QuoteAnswer, QuoteRequest};
+use crate::{BestCouponsAnswer, ErrorReport, QuoteAnswer, QuoteRequest};
 
 /// Every schema, as `(file name, pretty JSON)`.
 ///
@@ -24,6 +24,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("rule_set.schema.json", render(schema_for!(RuleSet))),
         ("quote_request.schema.json", render(schema_for!(QuoteRequest))),
         ("quote_answer.schema.json", render(schema_for!(QuoteAnswer))),
+        ("best_coupons_answer.schema.json", render(schema_for!(BestCouponsAnswer))),
         ("error.schema.json", render(schema_for!(ErrorReport))),
     ]
 }

@@ -45,6 +45,7 @@ prop_compose! {
             categories: categories.into_iter().map(str::to_string).collect(),
             tags: vec![],
             brand: None,
+            non_discountable: false,
         }
     }
 }
@@ -69,17 +70,13 @@ fn request() -> impl Strategy<Value = (usize, QuoteRequest)> {
                     id: None,
                     tier: tier.map(str::to_string),
                     segments: if enterprise { vec!["enterprise".into()] } else { vec![] },
+                    first_order: false,
                 };
-                (
-                    e,
-                    QuoteRequest {
-                        now: commerce_rules::Timestamp(now),
-                        currency: None,
-                        customer,
-                        lines,
-                        display_currency: None,
-                    },
-                )
+                let mut req: QuoteRequest =
+                    serde_json::from_value(serde_json::json!({"now": now.to_rfc3339(), "lines": []})).unwrap();
+                req.customer = customer;
+                req.lines = lines;
+                (e, req)
             })
     })
 }

@@ -65,8 +65,233 @@ pub struct QuoteAnswer {
     /// Totals converted for display, when the request asked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<DisplayTotals>,
+    /// Promotions applied, in the order they ran.
+    pub promotions: Vec<AppliedPromotion>,
+    /// Entered codes, wallet coupons and matching promotions not applied, each with its reason.
+    pub rejected: Vec<Rejection>,
+    /// How to reach a better deal (凑单): spend or add a little more.
+    pub hints: Vec<Hint>,
+    /// What the host must record once the order is placed: one use per applied promotion.
+    pub usages: Vec<Usage>,
+    /// How the coupons were chosen.
+    pub selection: Selection,
     /// Every figure, stage by stage, with the rule that made it.
     pub explanation: Vec<Step>,
+}
+
+/// A promotion that applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct AppliedPromotion {
+    /// The promotion id.
+    pub id: String,
+    /// Its display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The stage it ran in.
+    pub stage: Stage,
+    /// How the customer got it.
+    pub via: Via,
+    /// The code entered, as the rule set or the wallet spells it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The wallet coupon used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wallet_coupon_id: Option<String>,
+    /// The kind of benefit (`spend_tiers`, `buy_x_get_y`...).
+    pub benefit: String,
+    /// The discount it gave, in all (allocated to lines in their adjustments).
+    pub amount: Money,
+    /// The gift line it added, for a gift with purchase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_line_id: Option<String>,
+    /// For free shipping: the methods covered (empty: all) and whether remote zones are left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free_shipping: Option<FreeShippingGrant>,
+    /// For bonus points: the multiplier for the points stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points_multiplier: Option<Percent>,
+}
+
+/// Free shipping granted by a promotion, for the shipping stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct FreeShippingGrant {
+    /// Methods covered; empty means every method.
+    pub methods: Vec<String>,
+    /// True when remote zones are not covered.
+    pub exclude_remote: bool,
+}
+
+/// How a promotion reached the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// It applies by itself.
+    Automatic,
+    /// An entered code.
+    Code,
+    /// A wallet coupon.
+    Wallet,
+}
+
+/// Something that did not apply, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Rejection {
+    /// The promotion, when one is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promotion_id: Option<String>,
+    /// The code as entered (trimmed), for an entered code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The wallet coupon, for a wallet coupon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wallet_coupon_id: Option<String>,
+    /// The stable reason code.
+    pub reason: ReasonCode,
+    /// The reason's parameters.
+    pub params: ReasonParams,
+    /// A default message in the request's locale.
+    pub message: String,
+}
+
+/// Why a code, coupon or promotion did not apply. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ReasonCode {
+    /// No promotion or issued coupon has this code.
+    Unknown,
+    /// The same code was entered more than once.
+    DuplicateCode,
+    /// Not valid yet.
+    NotStarted,
+    /// No longer valid.
+    Expired,
+    /// Outside its recurring hours (Fridays 20:00-24:00...).
+    OutsideRecurringWindow,
+    /// The spend on its items is below the minimum; `shortfall` says how much is missing.
+    MinSpendNotMet,
+    /// Too few units of its items; `quantity_needed` says how many more.
+    MinQuantityNotMet,
+    /// No line of the cart is one of its items (or they are excluded, non-discountable or on sale).
+    NoEligibleItems,
+    /// The customer's tier, segment or first-order status does not qualify.
+    CustomerNotEligible,
+    /// Not offered on this sales channel.
+    ChannelNotEligible,
+    /// A combination of conditions (any / not) does not hold.
+    ConditionsNotMet,
+    /// Used as often as it may be, in total.
+    UsageLimitReached,
+    /// Used as often as this customer may.
+    PerCustomerLimitReached,
+    /// The single-use coupon has been used already.
+    AlreadyRedeemed,
+    /// It does not combine with a promotion that applies; `conflicting_promotion` names it.
+    NotCombinable,
+    /// Another promotion of its exclusive group gives more; `winner` names it.
+    ExclusiveGroupLost,
+    /// An earlier promotion stops the stage; `conflicting_promotion` names it.
+    StoppedByEarlierPromotion,
+    /// Its budget is spent.
+    BudgetExhausted,
+    /// Issued in another currency; `currency` names it.
+    CurrencyMismatch,
+    /// It would take nothing off this cart.
+    NoDiscount,
+    /// A combination without it saves the customer as much or more.
+    NotBest,
+}
+
+/// Parameters of a reason; only those that apply are present.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, JsonSchema)]
+pub struct ReasonParams {
+    /// How much more to spend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<Money>,
+    /// How many more units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity_needed: Option<u32>,
+    /// The promotion it conflicts with, or that stopped the stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicting_promotion: Option<String>,
+    /// The exclusive group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclusive_group: Option<String>,
+    /// The promotion that won the exclusive group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub winner: Option<String>,
+    /// The limit reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// When it starts or started being valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<String>,
+    /// When it stops or stopped being valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    /// The currency of a coupon issued in another currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+}
+
+/// A suggestion to reach a better deal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Hint {
+    /// The stable hint code.
+    pub code: HintCode,
+    /// The promotion the hint is about.
+    pub promotion_id: String,
+    /// How much more to spend, for `spend_more`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_needed: Option<Money>,
+    /// How many more units, for `add_items`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity_needed: Option<u32>,
+    /// The discount it would then give, when a fixed amount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Money>,
+    /// The percentage it would then give, when a percentage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent: Option<Percent>,
+    /// A default message in the request's locale.
+    pub message: String,
+}
+
+/// What a hint suggests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HintCode {
+    /// Spend `amount_needed` more on the promotion's items (凑单).
+    SpendMore,
+    /// Add `quantity_needed` more units of the promotion's items.
+    AddItems,
+}
+
+/// One use of a promotion for the host to record when the order is placed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Usage {
+    /// The promotion.
+    pub promotion_id: String,
+    /// The code used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The wallet coupon used (to mark redeemed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wallet_coupon_id: Option<String>,
+    /// The discount granted, against the promotion's budget.
+    pub amount: Money,
+}
+
+/// How coupons were chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Selection {
+    /// True when the chosen combination is proven to save the most
+    /// (every compatible combination was evaluated).
+    pub optimal: bool,
+    /// Coupons (entered or in the wallet) that could apply and were considered.
+    pub coupons_considered: u32,
+    /// Combinations evaluated.
+    pub combinations_evaluated: u32,
 }
 
 /// One priced line.
@@ -98,6 +323,12 @@ pub struct LineAnswer {
     pub tax: LineTax,
     /// What the line costs: `net`, plus `tax.amount` when tax is added on top.
     pub total: Money,
+    /// For a gift line: the promotion that gave it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_of: Option<String>,
+    /// For a gift line: the gift's value per unit, recorded for returns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_value: Option<Money>,
 }
 
 /// Where a line's unit price comes from.
@@ -129,6 +360,8 @@ pub enum PriceSourceKind {
     Segment,
     /// Another kind of price list.
     Custom,
+    /// A gift with purchase, at zero.
+    Gift,
 }
 
 impl From<PriceListKind> for PriceSourceKind {
@@ -233,7 +466,7 @@ pub struct Step {
     pub line_id: Option<String>,
     /// What the figure is.
     pub code: StepCode,
-    /// The rule that made it: `list_price`, `price_list:ID`, `tax_class:ID`, `totals`.
+    /// The rule that made it: `list_price`, `price_list:ID`, `promotion:ID`, `tax_class:ID`, `totals`.
     pub rule: String,
     /// The figure.
     pub amount: Money,
@@ -247,6 +480,8 @@ pub enum StepCode {
     UnitPrice,
     /// A line's subtotal at that price.
     LineSubtotal,
+    /// A promotion's discount on a line.
+    Discount,
     /// A line's tax.
     LineTax,
     /// The order's grand total.

@@ -66,6 +66,8 @@ pub(crate) fn price_lines(
                 included: rules.tax.prices_include_tax,
             },
             total: priced.subtotal,
+            gift_of: None,
+            gift_value: None,
         });
     }
     Ok(out)

@@ -6,17 +6,23 @@
 //! order, so the answer does not depend on the order of lines in the request.
 
 mod answer;
+mod best;
 mod catalog;
+mod promotions;
 mod request;
-mod tax;
+pub(crate) mod tax;
 mod totals;
 mod validate;
 
 pub use answer::{
-    Adjustment, DisplayTotals, LineAnswer, LineTax, PriceSource, PriceSourceKind, QuoteAnswer, Stage, Step, StepCode,
-    TaxSummary, Totals,
+    Adjustment, AppliedPromotion, DisplayTotals, FreeShippingGrant, Hint, HintCode, LineAnswer, LineTax, PriceSource,
+    PriceSourceKind, QuoteAnswer, ReasonCode, ReasonParams, Rejection, Selection, Stage, Step, StepCode, TaxSummary,
+    Totals, Usage, Via,
 };
-pub use request::{CartLine, Customer, DisplayCurrency, QuoteRequest};
+pub(crate) use best::best_coupons;
+pub use best::{BestCouponsAnswer, RecommendedCoupon};
+pub use promotions::MAX_EXACT_COMBINATIONS;
+pub use request::{CartLine, Customer, DisplayCurrency, QuoteRequest, UsageCounter, WalletCoupon, WalletSelection};
 
 use std::collections::BTreeMap;
 
@@ -27,6 +33,16 @@ use crate::{Error, Limits};
 
 /// Runs every stage of a quote.
 pub(crate) fn quote(rules: &CompiledRules, limits: &Limits, req: &QuoteRequest) -> Result<QuoteAnswer, Error> {
+    quote_with_coupon_saving(rules, limits, req).map(|(answer, _)| answer)
+}
+
+/// Runs every stage of a quote; also answers what the chosen coupons save
+/// beyond the automatic promotions.
+pub(crate) fn quote_with_coupon_saving(
+    rules: &CompiledRules,
+    limits: &Limits,
+    req: &QuoteRequest,
+) -> Result<(QuoteAnswer, Money), Error> {
     validate::validate(rules, limits, req)?;
     let mut order: Vec<usize> = (0..req.lines.len()).collect();
     order.sort_unstable_by(|&a, &b| req.lines.get(a).map(|l| &l.id).cmp(&req.lines.get(b).map(|l| &l.id)));
@@ -34,9 +50,10 @@ pub(crate) fn quote(rules: &CompiledRules, limits: &Limits, req: &QuoteRequest) 
 
     // 1. Catalog price.
     let mut lines = catalog::price_lines(rules, req, &order, &mut trail)?;
-    // 2-6. Item promotions, order promotions, points redemption, shipping and
-    // shipping promotions have no rules in this rule-set format yet: they
-    // leave every line at its catalog price and add no order amounts.
+    // 2-3 (and 6). Item, order and shipping promotions, with coupon selection.
+    let promos = promotions::apply(rules, req, &mut lines, &order, &mut trail)?;
+    // 4-5. Points redemption and shipping have no rules in this rule-set
+    // format yet: they add no order amounts.
     let order_amounts = totals::OrderAmounts::zero(rules.currency);
     // 7. Tax.
     tax::apply(rules, &mut lines, &order, &mut trail)?;
@@ -47,7 +64,7 @@ pub(crate) fn quote(rules: &CompiledRules, limits: &Limits, req: &QuoteRequest) 
         Some(to) => Some(totals::display(&totals, to, rules.rounding.mode)?),
         None => None,
     };
-    Ok(QuoteAnswer {
+    let answer = QuoteAnswer {
         rules_id: rules.id.clone(),
         currency: rules.currency,
         prices_include_tax: rules.tax.prices_include_tax,
@@ -55,8 +72,14 @@ pub(crate) fn quote(rules: &CompiledRules, limits: &Limits, req: &QuoteRequest) 
         tax_summary,
         totals,
         display,
+        promotions: promos.applied,
+        rejected: promos.rejected,
+        hints: promos.hints,
+        usages: promos.usages,
+        selection: promos.selection,
         explanation: trail,
-    })
+    };
+    Ok((answer, promos.coupon_saving))
 }
 
 /// Tax per class, in class-id order.

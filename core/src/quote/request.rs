@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::messages::Lang;
 use crate::money::{Amount, Currency, DecimalString};
 use crate::Timestamp;
 
@@ -32,6 +33,79 @@ pub struct QuoteRequest {
     /// Totals to show converted into another currency (settlement stays in the rule set's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_currency: Option<DisplayCurrency>,
+    /// Coupon codes the shopper entered, matched case-insensitively after trimming.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<String>,
+    /// Coupons the customer holds, and unique codes the host has issued.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wallet: Vec<WalletCoupon>,
+    /// Which wallet coupons may be used; default `best` (the combination that saves most).
+    #[serde(default)]
+    pub wallet_selection: WalletSelection,
+    /// Usage counters of promotions, as the host has recorded them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<UsageCounter>,
+    /// The sales channel (`web`, `app`, `mini_program`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// The language of default messages in the answer; default `en`.
+    #[serde(default)]
+    pub locale: Lang,
+}
+
+/// A coupon the customer holds (领券), or a unique code the host issued.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WalletCoupon {
+    /// The coupon's id in the host's records; named in answers and usages.
+    pub id: String,
+    /// The promotion it unlocks.
+    pub promotion_id: String,
+    /// Its unique code, when the shopper may type it in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// When it becomes valid (its own validity, within the promotion's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<Timestamp>,
+    /// When it stops being valid (exclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<Timestamp>,
+    /// The currency it was issued in, when the issuer names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// True when it has been used already (single use).
+    #[serde(default)]
+    pub redeemed: bool,
+}
+
+/// Which wallet coupons the engine may use.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WalletSelection {
+    /// The combination that saves the customer most (最优惠组合).
+    #[default]
+    Best,
+    /// None: only entered codes and automatic promotions.
+    None,
+    /// Only these wallet coupon ids (the shopper's own choice).
+    Only(Vec<String>),
+}
+
+/// How often a promotion has been used, as the host recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageCounter {
+    /// The promotion.
+    pub promotion_id: String,
+    /// Uses by every customer.
+    #[serde(default)]
+    pub total_uses: u64,
+    /// Uses by this customer.
+    #[serde(default)]
+    pub customer_uses: u64,
+    /// Discount granted so far, against the promotion's budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_spent: Option<Amount>,
 }
 
 /// The customer, as far as prices depend on it.
@@ -47,6 +121,9 @@ pub struct Customer {
     /// Segments the customer belongs to (staff, b2b...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<String>,
+    /// True when this is the customer's first order (new-customer promotions).
+    #[serde(default)]
+    pub first_order: bool,
 }
 
 /// One cart line with its list unit price.
@@ -73,6 +150,9 @@ pub struct CartLine {
     /// The brand (promotions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
+    /// True when no promotion may discount this line.
+    #[serde(default)]
+    pub non_discountable: bool,
 }
 
 /// A currency to show totals in, and the rate the host uses.

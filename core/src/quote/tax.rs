@@ -16,7 +16,8 @@ use crate::Error;
 
 /// Computes each line's tax and total.
 ///
-/// `order[k]` is the request index of `lines[k]`, for error paths.
+/// `order[k]` is the request index of `lines[k]`, for error paths; gift
+/// lines follow the request's lines.
 pub(crate) fn apply(
     rules: &CompiledRules,
     lines: &mut [LineAnswer],
@@ -24,9 +25,12 @@ pub(crate) fn apply(
     trail: &mut Vec<Step>,
 ) -> Result<(), Error> {
     let tax = &rules.tax;
-    for (line, index) in lines.iter_mut().zip(order) {
+    for (k, line) in lines.iter_mut().enumerate() {
         let rate = tax.classes.get(&line.tax.class).map(|c| c.rate).unwrap_or_default();
-        let at = || format!("lines[{index}]");
+        let at = || match order.get(k) {
+            Some(index) => format!("lines[{index}]"),
+            None => "promotions".to_string(),
+        };
         let amount =
             line_tax(line.net, u64::from(line.quantity), rate, tax.prices_include_tax, tax.calculation, tax.rounding)
                 .map_err(|e| money_error(e, &at()))?;

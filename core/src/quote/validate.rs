@@ -63,6 +63,50 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
             p.id(brand, limits.max_id_bytes, &at.field("brand"));
         }
     }
+    let codes = root.field("codes");
+    p.count(req.codes.len(), limits.max_codes, &codes);
+    for (i, code) in req.codes.iter().enumerate() {
+        if code.len() > limits.max_id_bytes {
+            p.add(ErrorCode::LimitExceeded, &codes.index(i), format!("must be at most {} bytes", limits.max_id_bytes));
+        }
+    }
+    let wallet = root.field("wallet");
+    p.count(req.wallet.len(), limits.max_wallet, &wallet);
+    let mut wallet_ids = HashSet::with_capacity(req.wallet.len());
+    for (i, w) in req.wallet.iter().enumerate() {
+        let at = wallet.index(i);
+        p.id(&w.id, limits.max_id_bytes, &at.field("id"));
+        if !wallet_ids.insert(w.id.as_str()) {
+            p.add(ErrorCode::DuplicateId, &at.field("id"), format!("wallet coupon `{}` is listed twice", w.id));
+        }
+        p.id(&w.promotion_id, limits.max_id_bytes, &at.field("promotion_id"));
+        if let Some(code) = &w.code {
+            p.id(code, limits.max_id_bytes, &at.field("code"));
+        }
+        if let (Some(from), Some(until)) = (w.valid_from, w.valid_until) {
+            p.check(
+                until.utc() <= from.utc(),
+                ErrorCode::InvalidWindow,
+                &at.field("valid_until"),
+                "must be after valid_from",
+            );
+        }
+    }
+    if let crate::quote::WalletSelection::Only(ids) = &req.wallet_selection {
+        crate::rules::labels(ids, limits, &root.field("wallet_selection").field("only"), &mut p);
+    }
+    let usage = root.field("usage");
+    p.count(req.usage.len(), limits.max_promotions, &usage);
+    for (i, u) in req.usage.iter().enumerate() {
+        let at = usage.index(i);
+        p.id(&u.promotion_id, limits.max_id_bytes, &at.field("promotion_id"));
+        if let Some(spent) = u.budget_spent {
+            crate::rules::amount_valid(spent, rules.currency, &at.field("budget_spent"), &mut p);
+        }
+    }
+    if let Some(channel) = &req.channel {
+        p.id(channel, limits.max_id_bytes, &root.field("channel"));
+    }
     if let Some(display) = &req.display_currency {
         p.check(
             display.rate.value() <= Decimal::ZERO,

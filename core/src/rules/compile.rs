@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use super::compile_promotions::{compile_promotions, PromotionIndex};
 use super::{
     JsonPath, PriceEntry, PriceList, PriceListKind, PriceSelection, Problems, RuleSet, TaxCalculation, SCHEMA_VERSION,
 };
@@ -27,6 +28,8 @@ pub(crate) struct CompiledRules {
     pub(crate) by_sku: HashMap<String, Vec<(usize, usize)>>,
     /// For each category, the (price list, entry) pairs that name it, in list order.
     pub(crate) by_category: HashMap<String, Vec<(usize, usize)>>,
+    /// Promotions in run order, with their indexes.
+    pub(crate) promotions: PromotionIndex,
 }
 
 #[derive(Debug)]
@@ -136,6 +139,10 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
         Some(tz) => compile_price_lists(rules, tz, limits, &mut p),
         None => Default::default(),
     };
+    let promotions = match time_zone {
+        Some(tz) => compile_promotions(&rules.promotions, rules.currency, tz, limits, &mut p),
+        None => Default::default(),
+    };
 
     match (time_zone, p.is_empty()) {
         (Some(time_zone), true) => Ok(CompiledRules {
@@ -148,6 +155,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
             price_lists,
             by_sku,
             by_category,
+            promotions,
         }),
         _ => Err(p.into_vec()),
     }

@@ -4,9 +4,11 @@
 //! with its JSON path) and compiled into an [`Engine`](crate::Engine).
 
 mod compile;
+mod compile_promotions;
 mod path;
 mod pricing;
 mod problems;
+mod promotion;
 mod tax;
 
 use schemars::JsonSchema;
@@ -15,9 +17,14 @@ use serde::{Deserialize, Serialize};
 use crate::money::{Currency, Rounding};
 
 pub(crate) use compile::{amount_valid, compile, labels, CompiledRules, PriceSpec};
+pub(crate) use compile_promotions::{active_at, normalize_code, Activity, CompiledPromotion, LineFacts};
 pub use path::JsonPath;
 pub use pricing::{PriceEntry, PriceList, PriceListKind, PriceSelection, VolumeTier};
 pub(crate) use problems::Problems;
+pub use promotion::{
+    AmountPer, Basis, Benefit, Choose, Condition, ItemFilter, MinSubtotal, Promotion, QuantityTier, RecurringWindow,
+    Scope, SpendTier, Trigger, UsageLimits, Weekday,
+};
 pub use tax::{TaxCalculation, TaxClass, TaxConfig};
 
 /// The rule-set format version this engine reads.
@@ -57,4 +64,7 @@ pub struct RuleSet {
     /// Member, sale, volume and segment price lists.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub price_lists: Vec<PriceList>,
+    /// Promotions and coupons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub promotions: Vec<Promotion>,
 }

@@ -1,0 +1,217 @@
+//! Stages 2, 3 and 6: item promotions, order promotions and shipping
+//! promotions, with coupon selection.
+//!
+//! See [`select`] for how coupons are chosen and [`run`] for how one
+//! combination runs. Every discount is recorded on the lines it comes off
+//! (`adjustments`, naming the promotion), so refunds can prorate it later.
+
+mod context;
+mod evaluate;
+mod run;
+mod select;
+
+pub use select::MAX_EXACT_COMBINATIONS;
+
+use super::answer::{
+    Adjustment, AppliedPromotion, Hint, HintCode, LineAnswer, LineTax, PriceSource, PriceSourceKind, Rejection,
+    Selection, Step, StepCode, Usage,
+};
+use super::QuoteRequest;
+use crate::error::money_error;
+use crate::messages;
+use crate::money::Money;
+use crate::rules::{Benefit, CompiledRules};
+use crate::Error;
+use context::Context;
+
+/// What the promotion stages add to the answer.
+pub(crate) struct PromotionsOutcome {
+    pub(crate) applied: Vec<AppliedPromotion>,
+    pub(crate) rejected: Vec<Rejection>,
+    pub(crate) hints: Vec<Hint>,
+    pub(crate) usages: Vec<Usage>,
+    pub(crate) selection: Selection,
+    /// What the coupons chosen save beyond the automatic promotions.
+    pub(crate) coupon_saving: Money,
+}
+
+/// Most hints in one answer.
+const MAX_HINTS: usize = 10;
+
+/// Runs the promotion stages on catalog-priced `lines` (in line-id order;
+/// `order` gives their request indexes) and records every discount.
+pub(crate) fn apply(
+    rules: &CompiledRules,
+    req: &QuoteRequest,
+    lines: &mut Vec<LineAnswer>,
+    order: &[usize],
+    trail: &mut Vec<Step>,
+) -> Result<PromotionsOutcome, Error> {
+    let currency = rules.currency;
+    let err = |e| money_error(e, "promotions");
+    let ctx = Context::new(rules, req, lines, order);
+    let chosen = select::select(&ctx).map_err(err)?;
+    let lang = req.locale;
+
+    let mut applied = Vec::with_capacity(chosen.run.applied.len());
+    let mut usages = Vec::with_capacity(chosen.run.applied.len());
+    let mut hints = Vec::new();
+    let mut gifts = Vec::new();
+    for a in &chosen.run.applied {
+        let Some(promo) = ctx.promotion(a.candidate.index) else { continue };
+        for &(l, amount) in &a.effect.parts {
+            let Some(line) = lines.get_mut(l) else { continue };
+            line.adjustments.push(Adjustment { stage: promo.stage, rule_id: promo.id.clone(), amount });
+            line.discount_total = line.discount_total.checked_add(amount).map_err(err)?;
+            line.net = line.net.checked_sub(amount).map_err(err)?;
+            line.total = line.net;
+            trail.push(Step {
+                stage: promo.stage,
+                line_id: Some(line.id.clone()),
+                code: StepCode::Discount,
+                rule: format!("promotion:{}", promo.id),
+                amount,
+            });
+        }
+        let gift_line_id = a.effect.gift.as_ref().map(|(sku, qty, value)| {
+            let id = format!("gift:{}", promo.id);
+            gifts.push(gift_line(rules, &id, &promo.id, sku, *qty, *value));
+            id
+        });
+        if let Some(next) = &a.effect.next {
+            hints.push(hint(&promo.id, next, lang));
+        }
+        applied.push(AppliedPromotion {
+            id: promo.id.clone(),
+            name: promo.name.clone(),
+            stage: promo.stage,
+            via: a.candidate.via,
+            code: a.candidate.code.clone(),
+            wallet_coupon_id: a.candidate.wallet_id.clone(),
+            benefit: benefit_name(&promo.benefit).to_string(),
+            amount: a.effect.amount,
+            gift_line_id,
+            free_shipping: a.effect.free_shipping.clone(),
+            points_multiplier: a.effect.points_multiplier,
+        });
+        usages.push(Usage {
+            promotion_id: promo.id.clone(),
+            code: a.candidate.code.clone(),
+            wallet_coupon_id: a.candidate.wallet_id.clone(),
+            amount: a.effect.amount,
+        });
+    }
+    lines.extend(gifts);
+
+    let mut rejected = Vec::with_capacity(chosen.rejected.len());
+    for r in &chosen.rejected {
+        let promotion_id = r.promotion_index.and_then(|i| ctx.promotion(i)).map(|p| p.id.clone());
+        if let (Some(next), Some(id)) = (&r.next, &promotion_id) {
+            hints.push(hint(id, next, lang));
+        }
+        rejected.push(Rejection {
+            promotion_id,
+            code: r.code.clone(),
+            wallet_coupon_id: r.wallet_id.clone(),
+            reason: r.refusal.code,
+            message: messages::reason_text(r.refusal.code, &r.refusal.params, lang),
+            params: r.refusal.params.clone(),
+        });
+    }
+    hints.sort_by(|a, b| {
+        (a.code, a.amount_needed.map(|m| m.amount()), a.quantity_needed, &a.promotion_id).cmp(&(
+            b.code,
+            b.amount_needed.map(|m| m.amount()),
+            b.quantity_needed,
+            &b.promotion_id,
+        ))
+    });
+    hints.dedup_by(|a, b| a.promotion_id == b.promotion_id && a.code == b.code);
+    hints.truncate(MAX_HINTS);
+
+    let coupon_saving =
+        chosen.run.saving.checked_sub(chosen.baseline.saving).map_err(err)?.max(Money::zero(currency)).map_err(err)?;
+    Ok(PromotionsOutcome {
+        applied,
+        rejected,
+        hints,
+        usages,
+        selection: Selection {
+            optimal: chosen.optimal,
+            coupons_considered: chosen.considered,
+            combinations_evaluated: chosen.evaluated,
+        },
+        coupon_saving,
+    })
+}
+
+fn hint(promotion_id: &str, next: &evaluate::Next, lang: messages::Lang) -> Hint {
+    let code = if next.amount_needed.is_some() { HintCode::SpendMore } else { HintCode::AddItems };
+    let mut h = Hint {
+        code,
+        promotion_id: promotion_id.to_string(),
+        amount_needed: next.amount_needed,
+        quantity_needed: if next.amount_needed.is_some() { None } else { next.quantity_needed },
+        discount: next.discount,
+        percent: next.percent,
+        message: String::new(),
+    };
+    h.message = messages::hint_text(&h, lang);
+    h
+}
+
+fn gift_line(
+    rules: &CompiledRules,
+    id: &str,
+    promotion_id: &str,
+    sku: &str,
+    quantity: u32,
+    value: Money,
+) -> LineAnswer {
+    let zero = Money::zero(rules.currency);
+    let class = rules.tax.class_of(None);
+    LineAnswer {
+        id: id.to_string(),
+        sku: sku.to_string(),
+        quantity,
+        list_unit_price: zero,
+        unit_price: zero,
+        price_source: PriceSource {
+            kind: PriceSourceKind::Gift,
+            rule_id: Some(promotion_id.to_string()),
+            tier_min_qty: None,
+        },
+        list_subtotal: zero,
+        subtotal: zero,
+        adjustments: Vec::new(),
+        discount_total: zero,
+        net: zero,
+        tax: LineTax {
+            class: rules.tax.default_class.clone(),
+            rate_percent: class.map(|c| c.rate_percent).unwrap_or_default(),
+            amount: zero,
+            included: rules.tax.prices_include_tax,
+        },
+        total: zero,
+        gift_of: Some(promotion_id.to_string()),
+        gift_value: Some(value),
+    }
+}
+
+/// The benefit's type name, as in the rule set.
+pub(crate) fn benefit_name(b: &Benefit) -> &'static str {
+    match b {
+        Benefit::PercentOff { .. } => "percent_off",
+        Benefit::AmountOff { .. } => "amount_off",
+        Benefit::FixedPrice { .. } => "fixed_price",
+        Benefit::SpendTiers { .. } => "spend_tiers",
+        Benefit::EverySpend { .. } => "every_spend",
+        Benefit::QuantityTiers { .. } => "quantity_tiers",
+        Benefit::NthItem { .. } => "nth_item",
+        Benefit::BuyXGetY { .. } => "buy_x_get_y",
+        Benefit::BundlePrice { .. } => "bundle_price",
+        Benefit::Gift { .. } => "gift",
+        Benefit::FreeShipping { .. } => "free_shipping",
+        Benefit::BonusPoints { .. } => "bonus_points",
+    }
+}

@@ -1,0 +1,519 @@
+//! Validation and compilation of promotions.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, NaiveTime, Timelike, Utc};
+use rust_decimal::Decimal;
+
+use super::compile::amount_valid;
+use super::promotion::{
+    AmountPer, Basis, Benefit, Condition, ItemFilter, Promotion, RecurringWindow, Scope, Trigger, UsageLimits,
+};
+use super::{JsonPath, Problems};
+use crate::money::{Currency, Percent};
+use crate::quote::Stage;
+use crate::time::MerchantTimeZone;
+use crate::{ErrorCode, Limits};
+
+/// A promotion ready to evaluate.
+#[derive(Debug)]
+pub(crate) struct CompiledPromotion {
+    pub(crate) id: String,
+    pub(crate) name: Option<String>,
+    pub(crate) trigger: Trigger,
+    /// Public codes, normalized.
+    pub(crate) codes: Vec<String>,
+    pub(crate) benefit: Benefit,
+    pub(crate) stage: Stage,
+    pub(crate) filter: CompiledFilter,
+    pub(crate) get_filter: Option<CompiledFilter>,
+    pub(crate) conditions: Condition,
+    pub(crate) starts: Option<DateTime<Utc>>,
+    pub(crate) ends: Option<DateTime<Utc>>,
+    pub(crate) recurring: Vec<CompiledRecurring>,
+    pub(crate) priority: i32,
+    pub(crate) basis: Basis,
+    pub(crate) exclusive_group: Option<String>,
+    pub(crate) class: String,
+    pub(crate) combines_with: Option<Vec<String>>,
+    pub(crate) stop_after: bool,
+    pub(crate) limits: UsageLimits,
+}
+
+impl CompiledPromotion {
+    /// Whether two promotions may apply together: each accepts the other's class.
+    pub(crate) fn combines(&self, other: &CompiledPromotion) -> bool {
+        let accepts = |a: &CompiledPromotion, b: &CompiledPromotion| {
+            a.combines_with.as_ref().is_none_or(|classes| classes.contains(&b.class))
+        };
+        accepts(self, other) && accepts(other, self)
+    }
+}
+
+/// A recurring window as a weekday mask and minutes of the local day.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CompiledRecurring {
+    /// Bit 0 is Monday; 0x7f is every day.
+    days: u8,
+    from: u32,
+    until: u32,
+}
+
+impl CompiledRecurring {
+    /// Whether the local time `t` (in the merchant's zone) falls in the window.
+    pub(crate) fn contains(&self, weekday: chrono::Weekday, minute_of_day: u32) -> bool {
+        let bit = 1_u8.checked_shl(weekday.num_days_from_monday()).unwrap_or(0);
+        self.days & bit != 0 && minute_of_day >= self.from && minute_of_day < self.until
+    }
+}
+
+/// Whether a promotion is in force at `now`.
+pub(crate) fn active_at(p: &CompiledPromotion, now: DateTime<Utc>, tz: MerchantTimeZone) -> Activity {
+    if p.starts.is_some_and(|s| now < s) {
+        return Activity::NotStarted;
+    }
+    if p.ends.is_some_and(|e| now >= e) {
+        return Activity::Ended;
+    }
+    if !p.recurring.is_empty() {
+        let local = now.with_timezone(&tz.0);
+        let minute = local.hour().saturating_mul(60).saturating_add(local.minute());
+        if !p.recurring.iter().any(|r| r.contains(local.weekday(), minute)) {
+            return Activity::OutsideRecurringWindow;
+        }
+    }
+    Activity::Active
+}
+
+/// A promotion's activity at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Activity {
+    Active,
+    NotStarted,
+    Ended,
+    OutsideRecurringWindow,
+}
+
+/// An item filter with sets for fast membership.
+#[derive(Debug, Default)]
+pub(crate) struct CompiledFilter {
+    skus: HashSet<String>,
+    categories: HashSet<String>,
+    tags: HashSet<String>,
+    brands: HashSet<String>,
+    exclude_skus: HashSet<String>,
+    exclude_categories: HashSet<String>,
+    exclude_tags: HashSet<String>,
+    exclude_brands: HashSet<String>,
+    pub(crate) exclude_on_sale: bool,
+}
+
+/// What a filter looks at on a line.
+pub(crate) struct LineFacts<'a> {
+    pub(crate) sku: &'a str,
+    pub(crate) categories: &'a [String],
+    pub(crate) tags: &'a [String],
+    pub(crate) brand: Option<&'a str>,
+    pub(crate) on_sale: bool,
+}
+
+impl CompiledFilter {
+    fn new(f: &ItemFilter) -> Self {
+        let set = |v: &[String]| v.iter().cloned().collect::<HashSet<_>>();
+        CompiledFilter {
+            skus: set(&f.skus),
+            categories: set(&f.categories),
+            tags: set(&f.tags),
+            brands: set(&f.brands),
+            exclude_skus: set(&f.exclude_skus),
+            exclude_categories: set(&f.exclude_categories),
+            exclude_tags: set(&f.exclude_tags),
+            exclude_brands: set(&f.exclude_brands),
+            exclude_on_sale: f.exclude_on_sale,
+        }
+    }
+
+    /// Whether a line passes the filter.
+    pub(crate) fn matches(&self, line: &LineFacts<'_>) -> bool {
+        let any = |set: &HashSet<String>, items: &[String]| items.iter().any(|i| set.contains(i));
+        let brand_in = |set: &HashSet<String>| line.brand.is_some_and(|b| set.contains(b));
+        (self.skus.is_empty() || self.skus.contains(line.sku))
+            && (self.categories.is_empty() || any(&self.categories, line.categories))
+            && (self.tags.is_empty() || any(&self.tags, line.tags))
+            && (self.brands.is_empty() || brand_in(&self.brands))
+            && !self.exclude_skus.contains(line.sku)
+            && !any(&self.exclude_categories, line.categories)
+            && !any(&self.exclude_tags, line.tags)
+            && !brand_in(&self.exclude_brands)
+            && !(self.exclude_on_sale && line.on_sale)
+    }
+}
+
+/// Promotions in run order (stage, priority, id) and their indexes.
+#[derive(Debug, Default)]
+pub(crate) struct PromotionIndex {
+    pub(crate) promotions: Vec<CompiledPromotion>,
+    /// Normalized public code → promotion.
+    pub(crate) by_code: HashMap<String, usize>,
+    /// Promotion id → promotion.
+    pub(crate) by_id: HashMap<String, usize>,
+    /// Promotions whose filter names a SKU / category / tag / brand, by that key.
+    pub(crate) by_sku: HashMap<String, Vec<usize>>,
+    pub(crate) by_category: HashMap<String, Vec<usize>>,
+    pub(crate) by_tag: HashMap<String, Vec<usize>>,
+    pub(crate) by_brand: HashMap<String, Vec<usize>>,
+    /// Promotions whose filter includes every line.
+    pub(crate) global: Vec<usize>,
+}
+
+/// Normalizes a coupon code for matching: trimmed, upper case.
+pub(crate) fn normalize_code(code: &str) -> String {
+    code.trim().to_uppercase()
+}
+
+/// The stage a benefit runs in.
+pub(crate) fn stage_of(benefit: &Benefit) -> Stage {
+    match benefit {
+        Benefit::PercentOff { scope: Scope::Order, .. }
+        | Benefit::AmountOff { per: AmountPer::Order, .. }
+        | Benefit::SpendTiers { .. }
+        | Benefit::EverySpend { .. }
+        | Benefit::Gift { .. }
+        | Benefit::BonusPoints { .. } => Stage::OrderPromotions,
+        Benefit::FreeShipping { .. } => Stage::ShippingPromotions,
+        _ => Stage::ItemPromotions,
+    }
+}
+
+/// Validates and compiles every promotion.
+pub(crate) fn compile_promotions(
+    promotions: &[Promotion],
+    currency: Currency,
+    tz: MerchantTimeZone,
+    limits: &Limits,
+    p: &mut Problems,
+) -> PromotionIndex {
+    let root = JsonPath::root();
+    let list_path = root.field("promotions");
+    p.count(promotions.len(), limits.max_promotions, &list_path);
+    let mut compiled = Vec::with_capacity(promotions.len());
+    let mut ids = HashSet::new();
+    let mut codes: HashMap<String, usize> = HashMap::new();
+    for (i, promo) in promotions.iter().enumerate() {
+        let at = list_path.index(i);
+        p.id(&promo.id, limits.max_id_bytes, &at.field("id"));
+        if !ids.insert(promo.id.as_str()) {
+            p.add(ErrorCode::DuplicateId, &at.field("id"), format!("promotion `{}` is defined twice", promo.id));
+        }
+        check_trigger(promo, &at, limits, &mut codes, i, p);
+        check_benefit(&promo.benefit, currency, &at.field("benefit"), limits, p);
+        check_filter(&promo.items, limits, &at.field("items"), p);
+        check_condition(&promo.conditions, currency, limits, &at.field("conditions"), 0, p);
+        p.id(&promo.class, limits.max_id_bytes, &at.field("class"));
+        if let Some(classes) = &promo.combines_with {
+            super::compile::labels(classes, limits, &at.field("combines_with"), p);
+        }
+        if let Some(group) = &promo.exclusive_group {
+            p.id(group, limits.max_id_bytes, &at.field("exclusive_group"));
+        }
+        if let Some(budget) = promo.limits.and_then(|l| l.budget) {
+            amount_valid(budget, currency, &at.field("limits").field("budget"), p);
+        }
+        let starts = promo.starts_at.and_then(|b| b.as_start(tz));
+        let ends = promo.ends_at.and_then(|b| b.as_end(tz));
+        if let (Some(s), Some(e)) = (starts, ends) {
+            p.check(e <= s, ErrorCode::InvalidWindow, &at.field("ends_at"), "must be after starts_at");
+        }
+        let recurring = promo
+            .recurring
+            .iter()
+            .enumerate()
+            .filter_map(|(k, r)| compile_recurring(r, &at.field("recurring").index(k), p))
+            .collect();
+        let get_filter = match &promo.benefit {
+            Benefit::BuyXGetY { get_items: Some(f), .. } => {
+                check_filter(f, limits, &at.field("benefit").field("get_items"), p);
+                Some(CompiledFilter::new(f))
+            }
+            _ => None,
+        };
+        compiled.push(CompiledPromotion {
+            id: promo.id.clone(),
+            name: promo.name.clone(),
+            trigger: promo.trigger,
+            codes: promo.codes.iter().map(|c| normalize_code(c)).collect(),
+            benefit: promo.benefit.clone(),
+            stage: stage_of(&promo.benefit),
+            filter: CompiledFilter::new(&promo.items),
+            get_filter,
+            conditions: promo.conditions.clone(),
+            starts,
+            ends,
+            recurring,
+            priority: promo.priority,
+            basis: promo.apply_to,
+            exclusive_group: promo.exclusive_group.clone(),
+            class: promo.class.clone(),
+            combines_with: promo.combines_with.clone(),
+            stop_after: promo.stop_after,
+            limits: promo.limits.unwrap_or_default(),
+        });
+    }
+    index(compiled)
+}
+
+fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
+    compiled.sort_by(|a, b| (a.stage, a.priority, &a.id).cmp(&(b.stage, b.priority, &b.id)));
+    let mut idx = PromotionIndex::default();
+    for (i, promo) in compiled.iter().enumerate() {
+        idx.by_id.insert(promo.id.clone(), i);
+        for code in &promo.codes {
+            idx.by_code.insert(code.clone(), i);
+        }
+        let f = &promo.filter;
+        let keyed = |map: &mut HashMap<String, Vec<usize>>, keys: &HashSet<String>| {
+            let mut keys: Vec<&String> = keys.iter().collect();
+            keys.sort();
+            for k in keys {
+                map.entry(k.clone()).or_default().push(i);
+            }
+        };
+        if !f.skus.is_empty() {
+            keyed(&mut idx.by_sku, &f.skus);
+        } else if !f.categories.is_empty() {
+            keyed(&mut idx.by_category, &f.categories);
+        } else if !f.tags.is_empty() {
+            keyed(&mut idx.by_tag, &f.tags);
+        } else if !f.brands.is_empty() {
+            keyed(&mut idx.by_brand, &f.brands);
+        } else {
+            idx.global.push(i);
+        }
+    }
+    idx.promotions = compiled;
+    idx
+}
+
+fn check_trigger(
+    promo: &Promotion,
+    at: &JsonPath<'_>,
+    limits: &Limits,
+    codes: &mut HashMap<String, usize>,
+    i: usize,
+    p: &mut Problems,
+) {
+    let codes_path = at.field("codes");
+    p.count(promo.codes.len(), limits.max_labels, &codes_path);
+    if promo.trigger != Trigger::Code {
+        p.check(!promo.codes.is_empty(), ErrorCode::ConflictingFields, &codes_path, "codes need `trigger: code`");
+    }
+    for (k, code) in promo.codes.iter().enumerate() {
+        let cp = codes_path.index(k);
+        p.id(code, limits.max_id_bytes, &cp);
+        if let Some(other) = codes.insert(normalize_code(code), i) {
+            p.add(
+                ErrorCode::DuplicateId,
+                &cp,
+                format!("code `{}` already unlocks promotions[{other}] (codes match case-insensitively)", code.trim()),
+            );
+        }
+    }
+}
+
+fn percent_ok(pct: Percent, at: &JsonPath<'_>, p: &mut Problems) {
+    let v = pct.value();
+    p.check(
+        v <= Decimal::ZERO || v > Decimal::ONE_HUNDRED,
+        ErrorCode::OutOfRange,
+        at,
+        "must be over 0 and at most 100",
+    );
+}
+
+fn positive(amount: crate::money::Amount, currency: Currency, at: &JsonPath<'_>, p: &mut Problems) {
+    amount_valid(amount, currency, at, p);
+    p.check(amount.value().is_zero(), ErrorCode::OutOfRange, at, "must be > 0");
+}
+
+fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Limits, p: &mut Problems) {
+    let at_least_one = |n: u32, field: &str, p: &mut Problems| {
+        p.check(n < 1, ErrorCode::OutOfRange, &at.field(field), "must be >= 1");
+    };
+    match b {
+        Benefit::PercentOff { percent, max_discount, .. } => {
+            percent_ok(*percent, &at.field("percent"), p);
+            if let Some(m) = max_discount {
+                positive(*m, currency, &at.field("max_discount"), p);
+            }
+        }
+        Benefit::AmountOff { amount, .. } => positive(*amount, currency, &at.field("amount"), p),
+        Benefit::FixedPrice { unit_price } => amount_valid(*unit_price, currency, &at.field("unit_price"), p),
+        Benefit::SpendTiers { tiers } => {
+            let tp = at.field("tiers");
+            p.check(tiers.is_empty(), ErrorCode::OutOfRange, &tp, "must have at least one tier");
+            p.count(tiers.len(), limits.max_labels, &tp);
+            let mut previous: Option<Decimal> = None;
+            for (k, t) in tiers.iter().enumerate() {
+                let kp = tp.index(k);
+                positive(t.min_spend, currency, &kp.field("min_spend"), p);
+                positive(t.discount, currency, &kp.field("discount"), p);
+                p.check(
+                    t.discount.value() > t.min_spend.value(),
+                    ErrorCode::OutOfRange,
+                    &kp.field("discount"),
+                    "must not exceed min_spend",
+                );
+                if previous.is_some_and(|prev| t.min_spend.value() <= prev) {
+                    p.add(ErrorCode::OutOfRange, &kp.field("min_spend"), "tiers must ascend by min_spend");
+                }
+                previous = Some(t.min_spend.value());
+            }
+        }
+        Benefit::EverySpend { every, discount, max_discount } => {
+            positive(*every, currency, &at.field("every"), p);
+            positive(*discount, currency, &at.field("discount"), p);
+            p.check(
+                discount.value() > every.value(),
+                ErrorCode::OutOfRange,
+                &at.field("discount"),
+                "must not exceed every",
+            );
+            if let Some(m) = max_discount {
+                positive(*m, currency, &at.field("max_discount"), p);
+            }
+        }
+        Benefit::QuantityTiers { tiers } => {
+            let tp = at.field("tiers");
+            p.check(tiers.is_empty(), ErrorCode::OutOfRange, &tp, "must have at least one tier");
+            p.count(tiers.len(), limits.max_labels, &tp);
+            let mut previous: Option<u32> = None;
+            for (k, t) in tiers.iter().enumerate() {
+                let kp = tp.index(k);
+                if t.min_qty < 1 {
+                    p.add(ErrorCode::OutOfRange, &kp.field("min_qty"), "must be >= 1");
+                } else if previous.is_some_and(|prev| t.min_qty <= prev) {
+                    p.add(ErrorCode::OutOfRange, &kp.field("min_qty"), "tiers must ascend by min_qty");
+                }
+                previous = Some(t.min_qty);
+                percent_ok(t.percent, &kp.field("percent"), p);
+            }
+        }
+        Benefit::NthItem { n, percent } => {
+            p.check(*n < 2, ErrorCode::OutOfRange, &at.field("n"), "must be >= 2");
+            percent_ok(*percent, &at.field("percent"), p);
+        }
+        Benefit::BuyXGetY { buy, get, percent, max_repeats, .. } => {
+            at_least_one(*buy, "buy", p);
+            at_least_one(*get, "get", p);
+            percent_ok(*percent, &at.field("percent"), p);
+            if let Some(m) = max_repeats {
+                at_least_one(*m, "max_repeats", p);
+            }
+        }
+        Benefit::BundlePrice { quantity, price, max_repeats } => {
+            p.check(*quantity < 2, ErrorCode::OutOfRange, &at.field("quantity"), "must be >= 2");
+            amount_valid(*price, currency, &at.field("price"), p);
+            if let Some(m) = max_repeats {
+                at_least_one(*m, "max_repeats", p);
+            }
+        }
+        Benefit::Gift { sku, quantity, value } => {
+            p.id(sku, limits.max_id_bytes, &at.field("sku"));
+            at_least_one(*quantity, "quantity", p);
+            amount_valid(*value, currency, &at.field("value"), p);
+        }
+        Benefit::FreeShipping { methods, .. } => super::compile::labels(methods, limits, &at.field("methods"), p),
+        Benefit::BonusPoints { multiplier } => {
+            p.check(
+                multiplier.value() <= Decimal::ZERO || multiplier.value() > Decimal::ONE_HUNDRED,
+                ErrorCode::OutOfRange,
+                &at.field("multiplier"),
+                "must be over 0 and at most 100",
+            );
+        }
+    }
+}
+
+fn check_filter(f: &ItemFilter, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {
+    for (name, list) in [
+        ("skus", &f.skus),
+        ("categories", &f.categories),
+        ("tags", &f.tags),
+        ("brands", &f.brands),
+        ("exclude_skus", &f.exclude_skus),
+        ("exclude_categories", &f.exclude_categories),
+        ("exclude_tags", &f.exclude_tags),
+        ("exclude_brands", &f.exclude_brands),
+    ] {
+        let lp = at.field(name);
+        p.count(list.len(), limits.max_filter_entries, &lp);
+        for (i, v) in list.iter().enumerate() {
+            p.id(v, limits.max_id_bytes, &lp.index(i));
+        }
+    }
+}
+
+/// Deepest nesting of `all` / `any` / `not`.
+const MAX_CONDITION_DEPTH: usize = 8;
+
+fn check_condition(
+    c: &Condition,
+    currency: Currency,
+    limits: &Limits,
+    at: &JsonPath<'_>,
+    depth: usize,
+    p: &mut Problems,
+) {
+    if depth > MAX_CONDITION_DEPTH {
+        p.add(ErrorCode::LimitExceeded, at, format!("conditions nest deeper than {MAX_CONDITION_DEPTH} levels"));
+        return;
+    }
+    if let Some(m) = &c.min_subtotal {
+        positive(m.amount, currency, &at.field("min_subtotal").field("amount"), p);
+    }
+    if let Some(q) = c.min_quantity {
+        p.check(q < 1, ErrorCode::OutOfRange, &at.field("min_quantity"), "must be >= 1");
+    }
+    super::compile::labels(&c.customer_tiers, limits, &at.field("customer_tiers"), p);
+    super::compile::labels(&c.customer_segments, limits, &at.field("customer_segments"), p);
+    super::compile::labels(&c.channels, limits, &at.field("channels"), p);
+    let depth = depth.saturating_add(1);
+    for (name, list) in [("all", &c.all), ("any", &c.any)] {
+        let lp = at.field(name);
+        p.count(list.len(), limits.max_labels, &lp);
+        for (i, sub) in list.iter().enumerate() {
+            check_condition(sub, currency, limits, &lp.index(i), depth, p);
+        }
+    }
+    if let Some(sub) = &c.not {
+        check_condition(sub, currency, limits, &at.field("not"), depth, p);
+    }
+}
+
+fn compile_recurring(r: &RecurringWindow, at: &JsonPath<'_>, p: &mut Problems) -> Option<CompiledRecurring> {
+    let minutes = |s: &str, field: &str, p: &mut Problems| -> Option<u32> {
+        if s == "24:00" {
+            return Some(24 * 60);
+        }
+        match NaiveTime::parse_from_str(s, "%H:%M") {
+            Ok(t) => Some(t.hour().saturating_mul(60).saturating_add(t.minute())),
+            Err(_) => {
+                p.add(ErrorCode::InvalidValue, &at.field(field), format!("`{s}` is not a time HH:MM (00:00 to 24:00)"));
+                None
+            }
+        }
+    };
+    let from = minutes(&r.from, "from", p);
+    let until = minutes(&r.until, "until", p);
+    let (from, until) = (from?, until?);
+    if until <= from {
+        p.add(ErrorCode::InvalidWindow, &at.field("until"), "must be after from (windows do not cross midnight)");
+        return None;
+    }
+    let days = if r.days.is_empty() {
+        0x7f
+    } else {
+        r.days.iter().fold(0_u8, |mask, d| mask | 1_u8.checked_shl(*d as u32).unwrap_or(0))
+    };
+    Some(CompiledRecurring { days, from, until })
+}
