@@ -299,6 +299,27 @@ cr_status cr_engine_quote(const cr_engine *engine,
                           cr_error **error_out);
 
 /**
+ * Finds the coupons that save most on a cart: the `best coupons` question of
+ * PRODUCT.md. The request is a quote request (a cart with entered codes and
+ * the customer's wallet); the answer names the combination to use, what it
+ * saves, and why every other coupon is left out. Arguments, answer
+ * ownership and errors as for `cr_engine_quote`; the answer is
+ * byte-identical to the Rust API's `Engine::answer_json(Question::BestCoupons, ..)`.
+ *
+ * # Safety
+ * As for `cr_engine_quote`.
+ *
+ * Thread safety: does not mutate the engine; safe to call from many threads
+ * at once on the same engine.
+ */
+cr_status cr_engine_best_coupons(const cr_engine *engine,
+                                 const char *request_json,
+                                 size_t request_len,
+                                 char **answer_out,
+                                 size_t *answer_len_out,
+                                 cr_error **error_out);
+
+/**
  * Answers the question named `question` (a NUL-terminated name such as
  * `"quote"`; `cr_question_name` lists them), for hosts that dispatch by
  * name. Everything else is as for the question's own function (for

@@ -251,6 +251,33 @@ pub unsafe extern "C" fn cr_engine_quote(
     })
 }
 
+/// Finds the coupons that save most on a cart: the `best coupons` question of
+/// PRODUCT.md. The request is a quote request (a cart with entered codes and
+/// the customer's wallet); the answer names the combination to use, what it
+/// saves, and why every other coupon is left out. Arguments, answer
+/// ownership and errors as for `cr_engine_quote`; the answer is
+/// byte-identical to the Rust API's `Engine::answer_json(Question::BestCoupons, ..)`.
+///
+/// # Safety
+/// As for `cr_engine_quote`.
+///
+/// Thread safety: does not mutate the engine; safe to call from many threads
+/// at once on the same engine.
+#[no_mangle]
+pub unsafe extern "C" fn cr_engine_best_coupons(
+    engine: *const cr_engine,
+    request_json: *const c_char,
+    request_len: usize,
+    answer_out: *mut *mut c_char,
+    answer_len_out: *mut usize,
+    error_out: *mut *mut cr_error,
+) -> cr_status {
+    crate::ffi_guard!(error_out = error_out, {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { answer(engine, Question::BestCoupons, request_json, request_len, answer_out, answer_len_out) }
+    })
+}
+
 /// Answers the question named `question` (a NUL-terminated name such as
 /// `"quote"`; `cr_question_name` lists them), for hosts that dispatch by
 /// name. Everything else is as for the question's own function (for

@@ -288,6 +288,36 @@ fn a_rule_set_error_lists_every_problem() {
 }
 
 #[test]
+fn every_question_function_checks_its_arguments() {
+    let (handle, request, _) = sample();
+    for q in commerce_rules::Question::ALL {
+        let f = question_fn(q.name());
+        let mut answer = SENTINEL as *mut c_char;
+        let mut error: *mut cr_error = ptr::null_mut();
+        let s =
+            unsafe { f(ptr::null(), request.as_ptr().cast(), request.len(), &mut answer, ptr::null_mut(), &mut error) };
+        is_null_pointer(&take_error(s, error), "engine");
+        let s = unsafe { f(handle.0, ptr::null(), 1, &mut answer, ptr::null_mut(), &mut error) };
+        is_null_pointer(&take_error(s, error), "request_json");
+        let s = unsafe {
+            f(handle.0, request.as_ptr().cast(), request.len(), ptr::null_mut(), ptr::null_mut(), &mut error)
+        };
+        is_null_pointer(&take_error(s, error), "answer_out");
+        assert_eq!(answer as usize, SENTINEL);
+        assert_eq!(call(f, &handle, b"{").unwrap_err().status, cr_status::CR_INVALID_JSON);
+        assert_eq!(call(f, &handle, b"\xff").unwrap_err().status, cr_status::CR_INVALID_UTF8);
+        let s = unsafe { f(handle.0, b"{".as_ptr().cast(), usize::MAX, &mut answer, ptr::null_mut(), &mut error) };
+        assert_eq!(take_error(s, error).status, cr_status::CR_JSON_TOO_LARGE);
+        // The same answer as by name.
+        assert!(call(f, &handle, request.as_bytes()) == answer_by_name(&handle, q.name(), request.as_bytes()));
+    }
+}
+
+fn answer_by_name(handle: &Handle, name: &str, request: &[u8]) -> Result<String, CError> {
+    answer(handle, name, request)
+}
+
+#[test]
 fn status_names_are_the_error_codes() {
     let (handle, _, _) = sample();
     for bad in [&b"{"[..], br#"{"now":"2026-11-27T09:00:00-05:00","lines":[],"colour":1}"#] {

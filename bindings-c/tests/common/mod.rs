@@ -112,13 +112,36 @@ fn finish(status: cr_status, answer: *mut c_char, len: usize, error: *mut cr_err
     }
 }
 
-pub fn quote(engine: &Handle, request: &[u8]) -> Result<String, CError> {
+/// The signature of every per-question function (`cr_engine_quote`...).
+pub type QuestionFn = unsafe extern "C" fn(
+    *const cr_engine,
+    *const c_char,
+    usize,
+    *mut *mut c_char,
+    *mut usize,
+    *mut *mut cr_error,
+) -> cr_status;
+
+/// The C API's own function for a question.
+pub fn question_fn(name: &str) -> QuestionFn {
+    match name {
+        "quote" => cr_engine_quote,
+        "best_coupons" => cr_engine_best_coupons,
+        other => panic!("the C API has no function for the question `{other}`: add it (docs/c-api.md)"),
+    }
+}
+
+/// Asks a question through its own function.
+pub fn call(f: QuestionFn, engine: &Handle, request: &[u8]) -> Result<String, CError> {
     let mut answer = SENTINEL as *mut c_char;
     let mut len = SENTINEL;
     let mut error: *mut cr_error = ptr::null_mut();
-    let status =
-        unsafe { cr_engine_quote(engine.0, request.as_ptr().cast(), request.len(), &mut answer, &mut len, &mut error) };
+    let status = unsafe { f(engine.0, request.as_ptr().cast(), request.len(), &mut answer, &mut len, &mut error) };
     finish(status, answer, len, error)
+}
+
+pub fn quote(engine: &Handle, request: &[u8]) -> Result<String, CError> {
+    call(cr_engine_quote, engine, request)
 }
 
 pub fn answer(engine: &Handle, question: &str, request: &[u8]) -> Result<String, CError> {
