@@ -1,0 +1,476 @@
+// The live cart page: every change builds a quote request from the page's
+// state and asks the engine (WASM, in the browser) again; everything shown
+// (prices, price sources, discounts, rejected codes, hints, tax, totals)
+// comes from the answer.
+//
+// The page is made of panels. Each may add its part to the request
+// (`contribute`) and show its part of the answer (`render`). A question or
+// request field the engine gains later (shipping destination and method,
+// points to redeem) is one more panel; nothing else changes.
+import init, { Engine } from "commerce-rules-wasm";
+import { productOf } from "./catalog.js";
+
+const DATA = "../data";
+
+// ---------------------------------------------------------------- helpers
+
+const $ = (sel, root = document) => root.querySelector(sel);
+
+/** An element with attributes and children (strings become text). */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") el.className = v;
+    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "dataset") Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c);
+  return el;
+}
+
+/** Chinese label with its English gloss. */
+const bi = (zh, en) => [zh, " ", h("small", {}, en)];
+
+const formatters = new Map();
+/** Money (a decimal string) formatted exactly: Intl formats strings without going through floats. */
+function money(amount, currency, locale = state.locale) {
+  const key = `${locale}|${currency}`;
+  if (!formatters.has(key)) {
+    formatters.set(key, new Intl.NumberFormat(locale === "en" ? "en-US" : "zh-CN", { style: "currency", currency }));
+  }
+  return formatters.get(key).format(amount);
+}
+const isZero = (amount) => /^-?0+(\.0+)?$/.test(amount);
+
+// ------------------------------------------------------------------ state
+
+const state = {
+  rules: null,
+  lines: [], // cart lines as the host keeps them (QuoteRequest lines)
+  removed: [], // removed lines, newest first, for undo
+  tier: "gold",
+  segments: [],
+  localNow: "", // "YYYY-MM-DDTHH:MM" in the merchant's zone
+  offset: "+08:00",
+  codes: [], // coupon codes the shopper entered
+  wallet: [], // the customer's wallet coupons (host data)
+  walletSelection: "best",
+  showUsd: true,
+  displayCurrency: null,
+  locale: "zh-Hans",
+};
+let engine;
+let quoteCount = 0;
+
+// ----------------------------------------------------------------- panels
+
+const customerPanel = {
+  init() {
+    for (const button of document.querySelectorAll("[data-tier]")) {
+      button.addEventListener("click", () => update(() => (state.tier = button.dataset.tier || null)));
+    }
+    $("#segment-enterprise").addEventListener("change", (e) =>
+      update(() => (state.segments = e.target.checked ? ["enterprise"] : [])),
+    );
+    const time = $("#order-time");
+    time.value = state.localNow;
+    time.addEventListener("input", () => time.value && update(() => (state.localNow = time.value)));
+    for (const button of document.querySelectorAll("[data-locale]")) {
+      button.addEventListener("click", () => update(() => (state.locale = button.dataset.locale)));
+    }
+    $("#show-usd").addEventListener("change", (e) => update(() => (state.showUsd = e.target.checked)));
+  },
+  contribute(request) {
+    request.now = `${state.localNow}:00${state.offset}`;
+    request.customer = { id: "c-1024", ...(state.tier ? { tier: state.tier } : {}) };
+    if (state.segments.length) request.customer.segments = state.segments;
+    request.locale = state.locale;
+    if (state.showUsd && state.displayCurrency) request.display_currency = state.displayCurrency;
+  },
+  render() {
+    for (const button of document.querySelectorAll("[data-tier]")) {
+      button.setAttribute("aria-checked", String((button.dataset.tier || null) === state.tier));
+    }
+    for (const button of document.querySelectorAll("[data-locale]")) {
+      button.setAttribute("aria-pressed", String(button.dataset.locale === state.locale));
+    }
+  },
+};
+
+const PRICE_KIND_EN = { member: "Member price", sale: "Sale price", volume: "Case price", segment: "Business price", custom: "Special price" };
+
+const cartPanel = {
+  contribute(request) {
+    request.lines = state.lines.map((l) => ({ ...l }));
+  },
+  render(answer) {
+    const body = $("#lines");
+    const byId = new Map(answer.lines.map((l) => [l.id, l]));
+    body.replaceChildren(
+      ...state.lines.filter((l) => byId.has(l.id)).map((line) => this.row(line, byId.get(line.id), answer)),
+    );
+    $("#empty-cart").hidden = state.lines.length > 0;
+    const removed = $("#removed");
+    removed.hidden = state.removed.length === 0;
+    removed.replaceChildren(
+      ...(state.removed.length ? [h("span", { class: "muted" }, ...bi("已删除", "Removed:"))] : []),
+      ...state.removed.map((line) =>
+        h(
+          "button",
+          { type: "button", class: "link", "data-testid": "undo-remove", onclick: () => this.restore(line.id) },
+          `${productOf(line.sku).zh} · 恢复 Undo`,
+        ),
+      ),
+    );
+  },
+  row(line, priced, answer) {
+    const product = productOf(line.sku);
+    const cur = answer.currency;
+    const source = priced.price_source;
+    const list = state.rules.price_lists?.find((p) => p.id === source.rule_id);
+    const badge =
+      source.kind === "list"
+        ? null
+        : h(
+            "span",
+            { class: `badge ${source.kind}`, "data-testid": "price-source" },
+            list?.name ?? source.rule_id,
+            " ",
+            h("small", {}, PRICE_KIND_EN[source.kind] ?? source.kind, source.tier_min_qty ? ` (${source.tier_min_qty}+)` : ""),
+          );
+    const taxClass = state.rules.tax.classes.find((c) => c.id === priced.tax.class);
+    const qty = h("input", {
+      type: "number",
+      min: 1,
+      max: 999,
+      step: 1,
+      inputmode: "numeric",
+      value: line.quantity,
+      "data-testid": "qty-input",
+      "aria-label": `数量 Quantity: ${product.zh}`,
+      oninput: (e) => this.setQuantity(line.id, e.target),
+    });
+    return h(
+      "tr",
+      { "data-testid": "line-row", "data-line-id": line.id },
+      h(
+        "td",
+        { class: "col-product" },
+        h("div", { class: "product" },
+          h("span", { class: "tile", style: `background:${product.color}` }, product.tile),
+          h("div", {},
+            h("div", { class: "name" }, product.zh),
+            h("div", { class: "name-en" }, product.en),
+            h("div", { class: "spec muted" }, product.spec.zh, " · ", product.spec.en),
+          ),
+        ),
+      ),
+      h(
+        "td",
+        { class: "col-price" },
+        h("div", { class: "price", "data-testid": "unit-price", "data-amount": priced.unit_price }, money(priced.unit_price, cur)),
+        priced.unit_price !== priced.list_unit_price
+          ? h("div", { class: "was" }, h("s", {}, money(priced.list_unit_price, cur)))
+          : null,
+        badge,
+      ),
+      h(
+        "td",
+        { class: "col-qty" },
+        h("div", { class: "stepper" },
+          h("button", { type: "button", "data-testid": "qty-minus", "aria-label": "减少 Decrease", disabled: line.quantity <= 1, onclick: () => this.step(line.id, -1) }, "−"),
+          qty,
+          h("button", { type: "button", "data-testid": "qty-plus", "aria-label": "增加 Increase", disabled: line.quantity >= 999, onclick: () => this.step(line.id, +1) }, "+"),
+        ),
+      ),
+      h(
+        "td",
+        { class: "col-total" },
+        h("div", { class: "line-total", "data-testid": "line-total", "data-amount": priced.total }, money(priced.total, cur)),
+        ...priced.adjustments.map((a) =>
+          h("div", { class: "adjustment" }, `−${money(a.amount, cur)} `, h("small", {}, promotionName(answer, a.rule_id))),
+        ),
+        h("div", { class: "muted tax", title: taxClass?.name ?? priced.tax.class },
+          `${priced.tax.included ? "含税" : "另加税"} ${priced.tax.rate_percent}% `,
+          money(priced.tax.amount, cur),
+          " ",
+          h("small", {}, priced.tax.included ? "tax incl." : "tax added"),
+        ),
+      ),
+      h(
+        "td",
+        { class: "col-remove" },
+        h("button", { type: "button", class: "remove", "data-testid": "remove-line", title: "删除 Remove", onclick: () => this.remove(line.id) }, "删除", h("small", {}, "Remove")),
+      ),
+    );
+  },
+  setQuantity(id, input) {
+    const n = Number(input.value);
+    // Half-typed input (empty, fractional) waits for the next keystroke; the
+    // engine itself reports a quantity out of range, with its path.
+    if (input.value === "" || !Number.isInteger(n)) return;
+    update(() => (state.lines.find((l) => l.id === id).quantity = n), { keepFocus: input });
+  },
+  step(id, delta) {
+    update(() => {
+      const line = state.lines.find((l) => l.id === id);
+      line.quantity = Math.min(999, Math.max(1, line.quantity + delta));
+    });
+  },
+  remove(id) {
+    update(() => {
+      const i = state.lines.findIndex((l) => l.id === id);
+      state.removed.unshift(...state.lines.splice(i, 1));
+    });
+  },
+  restore(id) {
+    update(() => {
+      const i = state.removed.findIndex((l) => l.id === id);
+      state.lines.push(...state.removed.splice(i, 1));
+      state.lines.sort((a, b) => a.id.localeCompare(b.id));
+    });
+  },
+};
+
+function promotionName(answer, id) {
+  const applied = answer.promotions?.find((p) => p.id === id);
+  return applied?.name ?? state.rules.promotions?.find((p) => p.id === id)?.name ?? id;
+}
+
+const couponPanel = {
+  init() {
+    $("#coupon-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const input = $("#coupon-input");
+      const code = input.value.trim();
+      if (!code) return;
+      input.value = "";
+      update(() => state.codes.push(code));
+    });
+  },
+  contribute(request) {
+    if (state.codes.length) request.codes = [...state.codes];
+    if (state.wallet.length) {
+      request.wallet = state.wallet;
+      request.wallet_selection = state.walletSelection;
+    }
+  },
+  render(answer) {
+    const cur = answer.currency;
+    const applied = (answer.promotions ?? []).filter((p) => p.code);
+    $("#codes").replaceChildren(
+      ...state.codes.map((code, i) => {
+        const key = code.trim().toLowerCase();
+        const hit = applied.find((p) => p.code.toLowerCase() === key);
+        const rejected = (answer.rejected ?? []).some((r) => r.code?.toLowerCase() === key);
+        return h(
+          "li",
+          { class: hit ? "chip ok" : rejected ? "chip bad" : "chip", "data-testid": "entered-code" },
+          code,
+          hit ? ` −${money(hit.amount, cur)}` : "",
+          h("button", { type: "button", "aria-label": `移除 Remove ${code}`, onclick: () => update(() => state.codes.splice(i, 1)) }, "×"),
+        );
+      }),
+    );
+    $("#rejected").replaceChildren(
+      ...(answer.rejected ?? [])
+        .filter((r) => r.code || r.wallet_coupon_id)
+        .map((r) =>
+          h(
+            "li",
+            { "data-testid": "rejected-code", "data-reason": r.reason },
+            h("strong", {}, r.code ?? r.wallet_coupon_id),
+            "：",
+            r.message,
+            " ",
+            h("code", {}, r.reason),
+          ),
+        ),
+    );
+    // The wallet: the customer's coupons are host data. The sample customer
+    // holds none, so the selector only appears for a customer who does.
+    const wallet = $("#wallet");
+    if (!state.wallet.length) {
+      wallet.replaceChildren(h("p", { class: "muted" }, ...bi("我的券包暂无可用券", "No coupons in your wallet")));
+      return;
+    }
+    const choices = [
+      ["best", "自动选择最优惠", "Best combination"],
+      ["none", "不使用", "Don't use"],
+      ...state.wallet.map((c) => [c.id, c.id, c.promotion_id]),
+    ];
+    wallet.replaceChildren(
+      h("div", { class: "label" }, ...bi("我的券包", "Wallet")),
+      ...choices.map(([value, zh, en]) =>
+        h("label", { class: "field check small" },
+          h("input", {
+            type: "radio",
+            name: "wallet",
+            value,
+            checked: JSON.stringify(state.walletSelection) === JSON.stringify(value === "best" || value === "none" ? value : { only: [value] }),
+            onchange: () => update(() => (state.walletSelection = value === "best" || value === "none" ? value : { only: [value] })),
+          }),
+          h("span", {}, ...bi(zh, en)),
+        ),
+      ),
+    );
+  },
+};
+
+const hintsPanel = {
+  render(answer) {
+    const hints = answer.hints ?? [];
+    const box = $("#hints");
+    box.hidden = hints.length === 0;
+    box.replaceChildren(
+      h("h2", {}, ...bi("凑单提示", "Add a little more")),
+      ...hints.map((hint) => h("p", { "data-testid": "hint" }, hint.message)),
+    );
+  },
+};
+
+const summaryPanel = {
+  render(answer) {
+    const cur = answer.currency;
+    const t = answer.totals;
+    const rows = [
+      ["商品原价", "List price", t.list_subtotal, "list-subtotal"],
+      ["会员价/活动价优惠", "Price savings", negate(subtract(t.list_subtotal, t.item_subtotal)), "price-savings"],
+      ["商品金额", "Items", t.item_subtotal, "item-subtotal"],
+      ...(answer.promotions ?? [])
+        .filter((p) => !isZero(p.amount))
+        .map((p) => [p.name ?? p.id, p.code ? `Code ${p.code}` : "Promotion", `-${p.amount}`, "promotion"]),
+      ...(isZero(t.shipping) ? [] : [["运费", "Shipping", t.shipping, "shipping"]]),
+      ...(isZero(t.shipping_discounts) ? [] : [["运费优惠", "Shipping discount", `-${t.shipping_discounts}`, "shipping-discounts"]]),
+      ...(isZero(t.points_value) ? [] : [["积分抵扣", "Points", `-${t.points_value}`, "points"]]),
+      ...answer.tax_summary.map((s) => {
+        const c = state.rules.tax.classes.find((k) => k.id === s.class);
+        return [`${t.tax_included ? "其中" : ""}${c?.name ?? s.class}`, t.tax_included ? "VAT included" : "Tax", s.tax, "tax"];
+      }),
+    ].filter(([, , amount]) => amount !== null);
+    $("#totals").replaceChildren(
+      ...rows.flatMap(([zh, en, amount, id]) => [
+        h("dt", {}, ...bi(zh, en)),
+        h("dd", { "data-testid": id, "data-amount": amount, class: amount.startsWith("-") ? "minus" : "" }, formatSigned(amount, cur)),
+      ]),
+    );
+    const grand = $("#grand-total");
+    grand.textContent = money(t.grand_total, cur);
+    grand.dataset.amount = t.grand_total;
+    const display = $("#display-total");
+    display.textContent = answer.display
+      ? `≈ ${money(answer.display.grand_total, answer.display.currency)}（参考价 estimate at ${answer.display.rate}）`
+      : "";
+    display.dataset.amount = answer.display?.grand_total ?? "";
+    $("#savings").textContent = isZero(t.savings) ? "" : `已为您节省 You save ${money(t.savings, cur)}`;
+  },
+};
+
+/** Exact decimal subtraction of two money strings with the same scale (for display only). */
+function subtract(a, b) {
+  const scale = Math.max((a.split(".")[1] ?? "").length, (b.split(".")[1] ?? "").length);
+  const toInt = (s) => BigInt(s.replace("-", "").split(".")[0] + (s.split(".")[1] ?? "").padEnd(scale, "0")) * (s.startsWith("-") ? -1n : 1n);
+  const d = toInt(a) - toInt(b);
+  const abs = (d < 0n ? -d : d).toString().padStart(scale + 1, "0");
+  const text = scale ? `${abs.slice(0, -scale)}.${abs.slice(-scale)}` : abs;
+  return d < 0n ? `-${text}` : text;
+}
+const negate = (s) => (isZero(s) ? null : s.startsWith("-") ? s.slice(1) : `-${s}`);
+const formatSigned = (amount, cur) => (amount.startsWith("-") ? `−${money(amount.slice(1), cur)}` : money(amount, cur));
+
+const explanationPanel = {
+  render(answer) {
+    const cur = answer.currency;
+    $("#explanation").replaceChildren(
+      ...answer.explanation.map((s) =>
+        h("li", {}, h("code", {}, s.stage), " ", s.line_id ? `#${s.line_id} ` : "", h("code", {}, s.code), ` ${s.rule} → `, money(s.amount, cur)),
+      ),
+    );
+  },
+};
+
+// Coupons, wallet and hints are already live; shipping (destination and
+// method) and points (redeem toggle) join this list when the engine answers them.
+const panels = [customerPanel, cartPanel, couponPanel, hintsPanel, summaryPanel, explanationPanel];
+
+// ------------------------------------------------------------ recompute
+
+function buildRequest() {
+  const request = {};
+  for (const panel of panels) panel.contribute?.(request, state);
+  return request;
+}
+
+function showError(error) {
+  const box = $("#error");
+  if (!error) {
+    box.hidden = true;
+    return;
+  }
+  const zh = Engine.errorText(error.code, "zh-Hans") ?? "出错了";
+  box.hidden = false;
+  box.replaceChildren(
+    h("strong", {}, `${zh} `, h("small", {}, Engine.errorText(error.code, "en") ?? "error")),
+    " ",
+    h("code", {}, error.code),
+    error.path ? h("span", {}, " @ ", h("code", {}, error.path)) : "",
+    h("div", { class: "muted" }, error.message),
+  );
+}
+
+/** Applies a change to the state and recomputes the whole cart. */
+function update(change = () => {}, { keepFocus } = {}) {
+  change();
+  const request = buildRequest();
+  let answer;
+  try {
+    answer = engine.quote(request);
+  } catch (error) {
+    showError(error);
+    window.cart = { request, error };
+    document.body.dataset.quoteCount = String(++quoteCount);
+    return;
+  }
+  showError(null);
+  for (const panel of panels) panel.render?.(answer, state);
+  if (keepFocus) {
+    // Re-rendering replaced the input; keep the caret where the shopper types.
+    const row = keepFocus.closest?.("[data-line-id]")?.dataset.lineId;
+    const again = row && document.querySelector(`[data-line-id="${row}"] [data-testid="qty-input"]`);
+    again?.focus();
+  }
+  window.cart = { request, answer };
+  document.body.dataset.quoteCount = String(++quoteCount);
+}
+
+// ------------------------------------------------------------------ start
+
+async function start() {
+  try {
+    const [, rulesText, sample] = await Promise.all([
+      init(),
+      fetch(`${DATA}/cn-store.rules.json`).then((r) => r.text()),
+      fetch(`${DATA}/cn-store.quote.json`).then((r) => r.json()),
+    ]);
+    engine = new Engine(rulesText);
+    state.rules = JSON.parse(rulesText);
+    state.lines = sample.lines.map((l) => ({ ...l }));
+    state.tier = sample.customer?.tier ?? null;
+    state.segments = sample.customer?.segments ?? [];
+    state.displayCurrency = sample.display_currency ?? null;
+    const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d)(?::\d\d)?(Z|[+-]\d\d:\d\d)$/.exec(sample.now);
+    [state.localNow, state.offset] = m ? [m[1], m[2] === "Z" ? "+00:00" : m[2]] : [sample.now.slice(0, 16), "+08:00"];
+    $("#engine-info").textContent =
+      `规则 Rules ${state.rules.id ?? ""} · ${engine.currency} · ${engine.timeZone} · engine ${Engine.version()}`;
+    for (const panel of panels) panel.init?.();
+    update();
+    document.body.dataset.state = "ready";
+  } catch (error) {
+    showError(error.code ? error : { code: "internal", path: "", message: String(error) });
+    document.body.dataset.state = "failed";
+  }
+}
+
+start();
