@@ -50,6 +50,7 @@ const state = {
   rules: null,
   lines: [], // cart lines as the host keeps them (QuoteRequest lines)
   removed: [], // removed lines, newest first, for undo
+  customerId: null,
   tier: "gold",
   segments: [],
   localNow: "", // "YYYY-MM-DDTHH:MM" in the merchant's zone
@@ -84,7 +85,7 @@ const customerPanel = {
   },
   contribute(request) {
     request.now = `${state.localNow}:00${state.offset}`;
-    request.customer = { id: "c-1024", ...(state.tier ? { tier: state.tier } : {}) };
+    request.customer = { ...(state.customerId ? { id: state.customerId } : {}), ...(state.tier ? { tier: state.tier } : {}) };
     if (state.segments.length) request.customer.segments = state.segments;
     request.locale = state.locale;
     if (state.showUsd && state.displayCurrency) request.display_currency = state.displayCurrency;
@@ -429,6 +430,7 @@ function update(change = () => {}, { keepFocus } = {}) {
     answer = engine.quote(request);
   } catch (error) {
     showError(error);
+    customerPanel.render();
     window.cart = { request, error };
     document.body.dataset.quoteCount = String(++quoteCount);
     return;
@@ -457,6 +459,7 @@ async function start() {
     engine = new Engine(rulesText);
     state.rules = JSON.parse(rulesText);
     state.lines = sample.lines.map((l) => ({ ...l }));
+    state.customerId = sample.customer?.id ?? null;
     state.tier = sample.customer?.tier ?? null;
     state.segments = sample.customer?.segments ?? [];
     state.displayCurrency = sample.display_currency ?? null;
