@@ -33,3 +33,107 @@ pub fn cn_cart(lines: usize) -> String {
         lines.join(",")
     )
 }
+
+/// A deterministic pseudo-random sequence for fixtures (no dependency, same
+/// numbers on every machine).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+const CATEGORY_COUNT: u64 = 100;
+const SKU_COUNT: u64 = 2_000;
+
+/// A rule set with `promotions` active promotions over a catalog of 2,000
+/// SKUs in 100 categories: a tenth are coupon-gated (half public codes,
+/// half wallet coupons), the rest automatic; half name single SKUs, four in
+/// ten a category and one in ten the whole order, with exclusive groups,
+/// member conditions and minimum spends, as a large store has.
+pub fn promo_rules(promotions: usize) -> String {
+    let mut rng = Lcg(7);
+    let gated = promotions / 10;
+    let mut promos = Vec::with_capacity(promotions);
+    for i in 0..promotions {
+        let category = rng.next(CATEGORY_COUNT);
+        let sku = rng.next(SKU_COUNT);
+        let (trigger, extra) = if i < gated / 2 {
+            ("code", format!(r#","codes":["CODE{i}"],"class":"coupon","combines_with":["default"]"#))
+        } else if i < gated {
+            ("wallet", r#","class":"coupon","combines_with":["default"]"#.to_string())
+        } else {
+            ("automatic", String::new())
+        };
+        let benefit = match rng.next(10) {
+            0 => r#"{"type":"percent_off","percent":"10"}"#.to_string(),
+            1 => r#"{"type":"fixed_price","unit_price":"9.90"}"#.to_string(),
+            2 => r#"{"type":"buy_x_get_y","buy":2,"get":1}"#.to_string(),
+            3 => r#"{"type":"nth_item","n":2,"percent":"50"}"#.to_string(),
+            4 => r#"{"type":"quantity_tiers","tiers":[{"min_qty":2,"percent":"5"},{"min_qty":4,"percent":"12"}]}"#
+                .to_string(),
+            5 => format!(
+                r#"{{"type":"spend_tiers","tiers":[{{"min_spend":"{}.00","discount":"20.00"}},{{"min_spend":"{}.00","discount":"50.00"}}]}}"#,
+                100 + rng.next(300),
+                500 + rng.next(500)
+            ),
+            6 => r#"{"type":"every_spend","every":"200.00","discount":"15.00","max_discount":"90.00"}"#.to_string(),
+            7 => r#"{"type":"amount_off","amount":"5.00","per":"order"}"#.to_string(),
+            8 => r#"{"type":"free_shipping"}"#.to_string(),
+            _ => r#"{"type":"bundle_price","quantity":3,"price":"99.00"}"#.to_string(),
+        };
+        // One in ten covers the whole order, three in ten a category, six in ten a SKU.
+        let items = match rng.next(10) {
+            0 => String::new(),
+            1..=3 => format!(r#","items":{{"categories":["cat-{category}"]}}"#),
+            _ => format!(r#","items":{{"skus":["SKU-{sku}"]}}"#),
+        };
+        let conditions = match rng.next(8) {
+            0 => r#","conditions":{"customer_tiers":["gold","platinum"]}"#,
+            1 => r#","conditions":{"min_subtotal":{"amount":"150.00"}}"#,
+            2 => r#","ends_at":"2026-12-31""#,
+            3 => r#","exclusive_group":"sitewide""#,
+            _ => "",
+        };
+        let priority = rng.next(200);
+        promos.push(format!(
+            r#"{{"id":"promo-{i:04}","trigger":"{trigger}"{extra},"priority":{priority},"benefit":{benefit}{items}{conditions}}}"#
+        ));
+    }
+    format!(
+        r#"{{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai",
+  "tax":{{"prices_include_tax":true,"default_class":"std","classes":[{{"id":"std","rate_percent":"13"}},{{"id":"low","rate_percent":"9"}}]}},
+  "price_lists":[{{"id":"gold","kind":"member","customer_tiers":["gold"],"prices":[{{"category":"cat-1","percent_of_list":"95"}},{{"category":"cat-2","percent_of_list":"95"}}]}}],
+  "promotions":[{}]}}"#,
+        promos.join(",\n")
+    )
+}
+
+/// A `lines`-line cart for [`promo_rules`] with `wallet` wallet coupons and
+/// two entered codes, for a gold member.
+pub fn promo_cart(lines: usize, wallet: usize, promotions: usize) -> String {
+    let mut rng = Lcg(11);
+    let gated = promotions / 10;
+    let lines: Vec<String> = (0..lines)
+        .map(|i| {
+            let sku = rng.next(SKU_COUNT);
+            let category = sku % CATEGORY_COUNT;
+            let price = 5 + rng.next(300);
+            format!(
+                r#"{{"id":"L{i:03}","sku":"SKU-{sku}","quantity":{},"unit_price":"{price}.{:02}","categories":["cat-{category}"]}}"#,
+                1 + rng.next(4),
+                rng.next(100)
+            )
+        })
+        .collect();
+    let wallet: Vec<String> = (0..wallet)
+        .map(|w| format!(r#"{{"id":"w{w}","promotion_id":"promo-{:04}"}}"#, gated / 2 + w % (gated - gated / 2).max(1)))
+        .collect();
+    format!(
+        r#"{{"now":"2026-11-20T20:15:00+08:00","customer":{{"id":"c-1","tier":"gold"}},"lines":[{}],"codes":["code0"," Code1 "],"wallet":[{}]}}"#,
+        lines.join(","),
+        wallet.join(",")
+    )
+}

@@ -56,14 +56,26 @@ pub fn allocate_proportional(total: Money, weights: &[Decimal]) -> Result<Vec<Mo
     let (negative, units) = total_units(total)?;
     let scale = weights.iter().map(|w| w.normalize().scale()).max().unwrap_or(0);
     let ints = weights.iter().map(|w| scaled_int(*w, scale)).collect::<Result<Vec<u128>, _>>()?;
-    let sum = ints.iter().try_fold(0_u128, |acc, w| acc.checked_add(*w)).ok_or(AllocationError::Overflow)?;
+    let parts = split_units(units, &ints)?;
+    parts.into_iter().map(|p| to_money(p, negative, total)).collect()
+}
 
-    let mut parts = Vec::with_capacity(ints.len());
-    let mut remainders = Vec::with_capacity(ints.len());
+/// Splits `units` in proportion to integer `weights` by the largest
+/// remainder method (ties: larger weight, then the later part); evenly when
+/// every weight is zero. The parts sum exactly to `units`.
+pub(crate) fn split_units(units: u128, weights: &[u128]) -> Result<Vec<u128>, AllocationError> {
+    if weights.is_empty() {
+        return Err(AllocationError::NoParts);
+    }
+    let sum = weights.iter().try_fold(0_u128, |acc, w| acc.checked_add(*w)).ok_or(AllocationError::Overflow)?;
+    if sum == 0 {
+        return split_units(units, &vec![1; weights.len()]);
+    }
+    let mut parts = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
     let mut given = 0_u128;
-    for (i, w) in ints.iter().enumerate() {
+    for (i, w) in weights.iter().enumerate() {
         let product = units.checked_mul(*w).ok_or(AllocationError::Overflow)?;
-        // `sum` is non-zero: at least one weight is positive.
         let floor = product.checked_div(sum).ok_or(AllocationError::Overflow)?;
         let rem = product.checked_rem(sum).ok_or(AllocationError::Overflow)?;
         given = given.checked_add(floor).ok_or(AllocationError::Overflow)?;
@@ -71,15 +83,20 @@ pub fn allocate_proportional(total: Money, weights: &[Decimal]) -> Result<Vec<Mo
         remainders.push((rem, *w, i));
     }
     let leftover = units.checked_sub(given).ok_or(AllocationError::Overflow)?;
-    // Largest remainder first, then larger weight, then the later part.
-    remainders.sort_unstable_by(|a, b| b.cmp(a));
-    let leftover = usize::try_from(leftover).map_err(|_| AllocationError::Overflow)?;
-    for &(_, _, i) in remainders.iter().take(leftover) {
-        if let Some(p) = parts.get_mut(i) {
-            *p = p.checked_add(1).ok_or(AllocationError::Overflow)?;
+    if leftover > 0 {
+        // Largest remainder first, then larger weight, then the later part:
+        // a total order, so the chosen parts are the same on every run.
+        let leftover = usize::try_from(leftover).map_err(|_| AllocationError::Overflow)?;
+        if leftover < remainders.len() {
+            remainders.select_nth_unstable_by(leftover, |a, b| b.cmp(a));
+        }
+        for &(_, _, i) in remainders.iter().take(leftover) {
+            if let Some(p) = parts.get_mut(i) {
+                *p = p.checked_add(1).ok_or(AllocationError::Overflow)?;
+            }
         }
     }
-    parts.into_iter().map(|p| to_money(p, negative, total)).collect()
+    Ok(parts)
 }
 
 /// Splits `total` into `n` parts that differ by at most one minor unit; the

@@ -7,6 +7,7 @@ mod currency;
 mod money;
 mod rounding;
 
+pub(crate) use allocation::split_units;
 pub use allocation::{allocate_even, allocate_proportional, AllocationError};
 pub use amount::{parse_decimal, Amount, DecimalParseError, DecimalString, Percent, DECIMAL_PATTERN};
 pub use currency::{Currency, UnknownCurrency};

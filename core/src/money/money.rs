@@ -167,6 +167,12 @@ impl Money {
 
     /// The amount in minor units, if it is rounded and fits in an `i128`.
     pub fn to_minor(self) -> Option<i128> {
+        let minor = self.currency.minor_units();
+        let scale = self.amount.scale();
+        let mantissa = self.amount.mantissa();
+        if scale <= minor {
+            return mantissa.checked_mul(10_i128.checked_pow(minor.checked_sub(scale)?)?);
+        }
         if !self.is_rounded() {
             return None;
         }
@@ -177,6 +183,10 @@ impl Money {
     /// The amount written with exactly the currency's minor units when it is
     /// rounded (`"12.30"`, `"1200"` for JPY), else with every digit it has.
     pub fn to_decimal_string(self) -> String {
+        let mut buf = [0_u8; 48];
+        if let Some(s) = self.write_minor(&mut buf) {
+            return s.to_string();
+        }
         let minor = self.currency.minor_units();
         let mut a = self.amount;
         if a.is_zero() {
@@ -193,15 +203,68 @@ impl Money {
     }
 }
 
+impl Money {
+    /// Writes the amount with exactly the currency's minor units into `buf`
+    /// without allocating; `None` when it has more digits than that.
+    fn write_minor(self, buf: &mut [u8; 48]) -> Option<&str> {
+        let minor = self.currency.minor_units();
+        let scale = self.amount.scale();
+        let mantissa = self.amount.mantissa();
+        let units = if scale <= minor {
+            mantissa.checked_mul(10_i128.checked_pow(minor.checked_sub(scale)?)?)?
+        } else {
+            let p = 10_i128.checked_pow(scale.checked_sub(minor)?)?;
+            if mantissa.checked_rem(p)? != 0 {
+                return None;
+            }
+            mantissa.checked_div(p)?
+        };
+        let mut digits = units.unsigned_abs();
+        // Written from the end: fraction digits, the point, integer digits, the sign.
+        let mut at = buf.len();
+        let mut put = |b: u8, at: &mut usize| -> Option<()> {
+            *at = at.checked_sub(1)?;
+            *buf.get_mut(*at)? = b;
+            Some(())
+        };
+        for _ in 0..minor {
+            put(b'0'.checked_add(u8::try_from(digits % 10).ok()?)?, &mut at)?;
+            digits /= 10;
+        }
+        if minor > 0 {
+            put(b'.', &mut at)?;
+        }
+        loop {
+            put(b'0'.checked_add(u8::try_from(digits % 10).ok()?)?, &mut at)?;
+            digits /= 10;
+            if digits == 0 {
+                break;
+            }
+        }
+        if units < 0 {
+            put(b'-', &mut at)?;
+        }
+        std::str::from_utf8(buf.get(at..)?).ok()
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&self.to_decimal_string())
+        let mut buf = [0_u8; 48];
+        match self.write_minor(&mut buf) {
+            Some(s) => f.pad(s),
+            None => f.pad(&self.to_decimal_string()),
+        }
     }
 }
 
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_decimal_string())
+        let mut buf = [0_u8; 48];
+        match self.write_minor(&mut buf) {
+            Some(text) => s.serialize_str(text),
+            None => s.serialize_str(&self.to_decimal_string()),
+        }
     }
 }
 
@@ -234,6 +297,11 @@ mod tests {
         assert_eq!(Money::parse("1200", Currency::JPY).unwrap().to_string(), "1200");
         assert_eq!(Money::parse("1.5", Currency::KWD).unwrap().to_string(), "1.500");
         assert_eq!(cny("1.005").to_string(), "1.005", "unrounded values keep their digits");
+        assert_eq!(cny("-12.3").to_string(), "-12.30");
+        assert_eq!(cny("0.05").to_string(), "0.05");
+        assert_eq!(cny("12.3000").to_string(), "12.30");
+        assert_eq!(Money::new(Decimal::MAX, Currency::CNY).to_string(), "79228162514264337593543950335.00");
+        assert_eq!(Money::parse("-0.5", Currency::JPY).unwrap().to_string(), "-0.5");
     }
 
     #[test]

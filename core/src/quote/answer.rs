@@ -480,7 +480,7 @@ pub enum StepCode {
     UnitPrice,
     /// A line's subtotal at that price.
     LineSubtotal,
-    /// A promotion's discount on a line.
+    /// A promotion's discount in all (its split over lines is in their adjustments).
     Discount,
     /// A line's tax.
     LineTax,

@@ -3,11 +3,14 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use crate::money::{Currency, Money};
+use super::evaluate::Outcome;
+use super::minor::{Minor, Units};
+use crate::money::Currency;
 use crate::quote::{LineAnswer, PriceSourceKind, QuoteRequest};
 use crate::rules::{CompiledPromotion, CompiledRules, LineFacts};
 
@@ -17,21 +20,45 @@ pub(crate) struct Context<'a> {
     pub(crate) req: &'a QuoteRequest,
     pub(crate) currency: Currency,
     pub(crate) now: DateTime<Utc>,
-    /// Catalog subtotal per line (line-id order).
-    pub(crate) original: Vec<Money>,
+    /// Converts minor units for the rule set's currency and rounding.
+    pub(crate) minor: Units,
+    /// Catalog subtotal per line (line-id order), in minor units.
+    pub(crate) original: Vec<Minor>,
     /// Units per line.
     pub(crate) units: Vec<u64>,
     /// Tax rate (fraction) per line, for minimum spends that count tax.
     pub(crate) tax_rates: Vec<Decimal>,
     /// Request index per line.
     request_index: Vec<usize>,
+    /// For each promotion found through the rule set's item indexes, the
+    /// lines (in line-id order) whose SKU, category, tag or brand it names.
+    touching: HashMap<usize, Vec<usize>, BuildIndexHasher>,
     on_sale: Vec<bool>,
     /// Lines each promotion covers, computed once per quote.
-    eligible: RefCell<HashMap<(usize, bool), Vec<usize>>>,
+    eligible: RefCell<IndexMap<(usize, bool), Lines>>,
+    /// The last outcome of each promotion and the amounts of its lines then.
+    memo: RefCell<IndexMap<usize, (Vec<Minor>, Outcome)>>,
 }
 
 impl<'a> Context<'a> {
     pub(crate) fn new(rules: &'a CompiledRules, req: &'a QuoteRequest, lines: &[LineAnswer], order: &[usize]) -> Self {
+        let mut touching: HashMap<usize, Vec<usize>, BuildIndexHasher> = HashMap::default();
+        let idx = &rules.promotions;
+        for (k, &i) in order.iter().enumerate() {
+            let Some(line) = req.lines.get(i) else { continue };
+            let mut note = |v: Option<&Vec<usize>>| {
+                for &p in v.into_iter().flatten() {
+                    let lines = touching.entry(p).or_default();
+                    if lines.last() != Some(&k) {
+                        lines.push(k);
+                    }
+                }
+            };
+            note(idx.by_sku.get(&line.sku));
+            line.categories.iter().for_each(|c| note(idx.by_category.get(c)));
+            line.tags.iter().for_each(|t| note(idx.by_tag.get(t)));
+            note(line.brand.as_ref().and_then(|b| idx.by_brand.get(b)));
+        }
         let tax_rates =
             lines.iter().map(|l| rules.tax.classes.get(&l.tax.class).map(|c| c.rate).unwrap_or_default()).collect();
         Context {
@@ -39,13 +66,29 @@ impl<'a> Context<'a> {
             req,
             currency: rules.currency,
             now: req.now.utc(),
-            original: lines.iter().map(|l| l.subtotal).collect(),
+            minor: Units { currency: rules.currency, mode: rules.rounding.mode },
+            original: lines.iter().map(|l| l.subtotal.to_minor().unwrap_or(0)).collect(),
             units: lines.iter().map(|l| u64::from(l.quantity)).collect(),
             tax_rates,
             request_index: order.to_vec(),
+            touching,
             on_sale: lines.iter().map(|l| l.price_source.kind == PriceSourceKind::Sale).collect(),
-            eligible: RefCell::new(HashMap::new()),
+            eligible: RefCell::new(HashMap::default()),
+            memo: RefCell::new(HashMap::default()),
         }
+    }
+
+    /// The outcome promotion `index` had when its lines cost what `key` yields.
+    pub(crate) fn remembered(&self, index: usize, mut key: impl Iterator<Item = Minor>) -> Option<Outcome> {
+        let memo = self.memo.borrow();
+        let (k, outcome) = memo.get(&index)?;
+        let same = k.iter().all(|a| key.next() == Some(*a)) && key.next().is_none();
+        same.then(|| outcome.clone())
+    }
+
+    /// Remembers the outcome of promotion `index` for lines costing `key`.
+    pub(crate) fn remember(&self, index: usize, key: Vec<Minor>, outcome: &Outcome) {
+        self.memo.borrow_mut().insert(index, (key, outcome.clone()));
     }
 
     pub(crate) fn line_count(&self) -> usize {
@@ -58,12 +101,12 @@ impl<'a> Context<'a> {
 
     /// The discountable lines promotion `index` covers (its `get_items` when
     /// `get` is true), in line-id order.
-    pub(crate) fn eligible(&self, index: usize, get: bool) -> Vec<usize> {
+    pub(crate) fn eligible(&self, index: usize, get: bool) -> Rc<[usize]> {
         if let Some(v) = self.eligible.borrow().get(&(index, get)) {
-            return v.clone();
+            return Rc::clone(v);
         }
-        let lines = self.compute_eligible(index, get);
-        self.eligible.borrow_mut().insert((index, get), lines.clone());
+        let lines: Rc<[usize]> = self.compute_eligible(index, get).into();
+        self.eligible.borrow_mut().insert((index, get), Rc::clone(&lines));
         lines
     }
 
@@ -73,7 +116,20 @@ impl<'a> Context<'a> {
             (true, Some(f)) => f,
             _ => &promo.filter,
         };
-        (0..self.line_count())
+        // Only the lines the indexes found can match a promotion's own items;
+        // a promotion for every line, or a get-set, looks at all of them.
+        let all: Vec<usize>;
+        let lines: &[usize] = match (get, self.touching.get(&index)) {
+            (false, Some(v)) => v,
+            (false, None) if !self.rules.promotions.global.contains(&index) => &[],
+            _ => {
+                all = (0..self.line_count()).collect();
+                &all
+            }
+        };
+        lines
+            .iter()
+            .copied()
             .filter(|&k| {
                 let Some(line) = self.request_index.get(k).and_then(|&i| self.req.lines.get(i)) else {
                     return false;
@@ -93,24 +149,45 @@ impl<'a> Context<'a> {
     /// Automatic promotions that may concern this cart (their item filter's
     /// first include list names something in it), in run order.
     pub(crate) fn automatic_candidates(&self) -> Vec<usize> {
-        let idx = &self.rules.promotions;
-        let mut out: Vec<usize> = idx.global.clone();
-        let mut push = |v: Option<&Vec<usize>>| {
-            if let Some(v) = v {
-                out.extend_from_slice(v);
-            }
-        };
-        for line in &self.req.lines {
-            push(idx.by_sku.get(&line.sku));
-            line.categories.iter().for_each(|c| push(idx.by_category.get(c)));
-            line.tags.iter().for_each(|t| push(idx.by_tag.get(t)));
-            if let Some(b) = &line.brand {
-                push(idx.by_brand.get(b));
-            }
-        }
+        let mut out: Vec<usize> = self.rules.promotions.global.clone();
+        out.extend(self.touching.keys().copied());
         out.sort_unstable();
         out.dedup();
         out.retain(|&i| self.promotion(i).is_some_and(|p| p.trigger == crate::rules::Trigger::Automatic));
         out
     }
 }
+
+/// Hashes promotion indexes: they are small distinct integers, so a
+/// multiplicative hash is enough and much cheaper than SipHash. Keys come
+/// from the rule set, not from the request, so they cannot be chosen to collide.
+#[derive(Default)]
+pub(crate) struct IndexHasher(u64);
+
+impl std::hash::Hasher for IndexHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type BuildIndexHasher = std::hash::BuildHasherDefault<IndexHasher>;
+
+/// Line indexes, shared.
+type Lines = Rc<[usize]>;
+
+/// A map keyed by promotion indexes.
+type IndexMap<K, V> = HashMap<K, V, BuildIndexHasher>;

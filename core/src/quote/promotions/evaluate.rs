@@ -6,10 +6,13 @@
 //! level); order benefits compute one amount on the covered lines and split
 //! it over them in proportion to what they still cost (largest remainder).
 
+use std::rc::Rc;
+
 use rust_decimal::Decimal;
 
 use super::context::Context;
-use crate::money::{allocate_proportional, Money, MoneyError, Percent, RoundingLevel};
+use super::minor::{add, mul, split, sub, Minor};
+use crate::money::{Money, MoneyError, Percent, RoundingLevel};
 use crate::quote::{FreeShippingGrant, ReasonCode, ReasonParams};
 use crate::rules::{AmountPer, Basis, Benefit, Choose, CompiledPromotion, Condition, Scope};
 
@@ -38,9 +41,10 @@ pub(crate) struct Next {
 /// What an applied promotion does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Effect {
-    /// Discount per line (line index, amount > 0), in line order.
-    pub(crate) parts: Vec<(usize, Money)>,
-    pub(crate) amount: Money,
+    /// Discount per line (line index, minor units > 0), in line order.
+    pub(crate) parts: Vec<(usize, Minor)>,
+    /// The sum of the parts.
+    pub(crate) amount: Minor,
     pub(crate) gift: Option<(String, u32, Money)>,
     pub(crate) free_shipping: Option<FreeShippingGrant>,
     pub(crate) points_multiplier: Option<Percent>,
@@ -48,72 +52,81 @@ pub(crate) struct Effect {
     pub(crate) next: Option<Next>,
 }
 
-/// The outcome of evaluating one promotion.
-pub(crate) type Outcome = Result<Effect, Box<(Refusal, Option<Next>)>>;
+impl Effect {
+    fn nothing() -> Self {
+        Effect { parts: Vec::new(), amount: 0, gift: None, free_shipping: None, points_multiplier: None, next: None }
+    }
+}
 
-fn refuse(code: ReasonCode) -> Outcome {
+/// The outcome of evaluating one promotion, shared between the runs that
+/// reach it with the same amounts.
+pub(crate) type Outcome = Result<Rc<Effect>, Rc<(Refusal, Option<Next>)>>;
+
+/// An outcome as computed.
+type Computed = Result<Effect, Box<(Refusal, Option<Next>)>>;
+
+fn refuse(code: ReasonCode) -> Computed {
     Err(Box::new((Refusal::new(code), None)))
 }
 
-fn shortfall(needed: Money, discount: Option<Money>, percent: Option<Percent>) -> Outcome {
-    Err(Box::new((
-        Refusal {
-            code: ReasonCode::MinSpendNotMet,
-            params: ReasonParams { shortfall: Some(needed), ..Default::default() },
-        },
-        Some(Next { amount_needed: Some(needed), discount, percent, ..Default::default() }),
-    )))
+fn shortfall(needed: Money, discount: Option<Money>, percent: Option<Percent>) -> Computed {
+    let params = ReasonParams { shortfall: Some(needed), ..Default::default() };
+    let next = Next { amount_needed: Some(needed), discount, percent, ..Default::default() };
+    Err(Box::new((Refusal { code: ReasonCode::MinSpendNotMet, params }, Some(next))))
 }
 
-fn too_few(needed: u32, percent: Option<Percent>) -> Outcome {
-    Err(Box::new((
-        Refusal {
-            code: ReasonCode::MinQuantityNotMet,
-            params: ReasonParams { quantity_needed: Some(needed), ..Default::default() },
-        },
-        Some(Next { quantity_needed: Some(needed), percent, ..Default::default() }),
-    )))
+fn too_few(needed: u64, percent: Option<Percent>) -> Computed {
+    let needed = u32::try_from(needed.max(1)).unwrap_or(u32::MAX);
+    let params = ReasonParams { quantity_needed: Some(needed), ..Default::default() };
+    let next = Next { quantity_needed: Some(needed), percent, ..Default::default() };
+    Err(Box::new((Refusal { code: ReasonCode::MinQuantityNotMet, params }, Some(next))))
 }
 
 /// Evaluates promotion `index` against the current line `amounts`.
-pub(crate) fn evaluate(ctx: &Context<'_>, index: usize, amounts: &[Money]) -> Result<Outcome, MoneyError> {
-    let Some(promo) = ctx.promotion(index) else { return Ok(refuse(ReasonCode::Unknown)) };
+pub(crate) fn evaluate(ctx: &Context<'_>, index: usize, amounts: &[Minor]) -> Result<Outcome, MoneyError> {
+    let shared = |c: Computed| c.map(Rc::new).map_err(Rc::from);
+    let Some(promo) = ctx.promotion(index) else { return Ok(shared(refuse(ReasonCode::Unknown))) };
     let eligible = ctx.eligible(index, false);
     if eligible.is_empty() && !matches!(promo.benefit, Benefit::FreeShipping { .. }) {
-        return Ok(refuse(ReasonCode::NoEligibleItems));
+        return Ok(shared(refuse(ReasonCode::NoEligibleItems)));
     }
-    let e = Eval { ctx, promo, amounts, eligible };
-    if let Some(refusal) = e.conditions(&promo.conditions)? {
-        return Ok(refusal);
+    // The outcome depends only on the amounts of the lines the promotion
+    // covers: combinations that leave them as they were reuse it.
+    let get_lines = promo.get_filter.as_ref().map(|_| ctx.eligible(index, true));
+    let key = || {
+        eligible.iter().chain(get_lines.iter().flat_map(|g| g.iter())).map(|&l| amounts.get(l).copied().unwrap_or(0))
+    };
+    if let Some(outcome) = ctx.remembered(index, key()) {
+        return Ok(outcome);
     }
-    e.benefit()
+    let remembered_key: Vec<Minor> = key().collect();
+    let e = Eval { ctx, index, promo, amounts, eligible: Rc::clone(&eligible) };
+    let outcome = shared(match e.conditions(&promo.conditions)? {
+        Some(refusal) => refusal,
+        None => e.benefit()?,
+    });
+    ctx.remember(index, remembered_key, &outcome);
+    Ok(outcome)
 }
 
 struct Eval<'c, 'a> {
     ctx: &'c Context<'a>,
+    index: usize,
     promo: &'a CompiledPromotion,
-    amounts: &'c [Money],
-    eligible: Vec<usize>,
+    amounts: &'c [Minor],
+    eligible: Rc<[usize]>,
 }
 
 /// Units of one line at one exact unit price.
-struct Units {
+struct UnitGroup {
     line: usize,
-    price: Money,
+    price: Decimal,
     count: u64,
 }
 
 impl Eval<'_, '_> {
-    fn zero(&self) -> Money {
-        Money::zero(self.ctx.currency)
-    }
-
-    fn round(&self, m: Money) -> Money {
-        m.round(self.ctx.rules.rounding.mode)
-    }
-
-    fn amount(&self, line: usize) -> Money {
-        self.amounts.get(line).copied().unwrap_or_else(|| self.zero())
+    fn amount(&self, line: usize) -> Minor {
+        self.amounts.get(line).copied().unwrap_or(0)
     }
 
     fn units(&self, line: usize) -> u64 {
@@ -121,22 +134,26 @@ impl Eval<'_, '_> {
     }
 
     /// The amount a percentage or threshold is computed on.
-    fn base(&self, line: usize, basis: Basis) -> Money {
+    fn base(&self, line: usize, basis: Basis) -> Minor {
         match basis {
-            Basis::Original => self.ctx.original.get(line).copied().unwrap_or_else(|| self.zero()),
+            Basis::Original => self.ctx.original.get(line).copied().unwrap_or(0),
             Basis::Discounted => self.amount(line),
         }
     }
 
-    fn sum(&self, lines: &[usize], f: impl Fn(usize) -> Money) -> Result<Money, MoneyError> {
-        Money::checked_sum(self.ctx.currency, lines.iter().map(|&l| f(l)))
+    fn sum(&self, lines: &[usize], f: impl Fn(usize) -> Minor) -> Result<Minor, MoneyError> {
+        lines.iter().try_fold(0, |acc, &l| add(acc, f(l)))
     }
 
     fn quantity(&self, lines: &[usize]) -> u64 {
         lines.iter().map(|&l| self.units(l)).fold(0, u64::saturating_add)
     }
 
-    fn conditions(&self, c: &Condition) -> Result<Option<Outcome>, MoneyError> {
+    fn money(&self, m: Minor) -> Result<Money, MoneyError> {
+        self.ctx.minor.money(m)
+    }
+
+    fn conditions(&self, c: &Condition) -> Result<Option<Computed>, MoneyError> {
         let customer = &self.ctx.req.customer;
         if !c.customer_tiers.is_empty() && !customer.tier.as_ref().is_some_and(|t| c.customer_tiers.contains(t)) {
             return Ok(Some(refuse(ReasonCode::CustomerNotEligible)));
@@ -153,21 +170,20 @@ impl Eval<'_, '_> {
         if let Some(q) = c.min_quantity {
             let have = self.quantity(&self.eligible);
             if have < u64::from(q) {
-                let needed = u32::try_from(u64::from(q).saturating_sub(have)).unwrap_or(u32::MAX);
-                return Ok(Some(too_few(needed, None)));
+                return Ok(Some(too_few(u64::from(q).saturating_sub(have), None)));
             }
         }
         if let Some(min) = &c.min_subtotal {
             let mut spent = self.sum(&self.eligible, |l| self.base(l, min.basis))?;
             if min.include_tax && !self.ctx.rules.tax.prices_include_tax {
-                for &l in &self.eligible {
+                for &l in self.eligible.iter() {
                     let rate = self.ctx.tax_rates.get(l).copied().unwrap_or_default();
-                    spent = spent.checked_add(self.round(self.base(l, min.basis).checked_mul(rate)?))?;
+                    spent = add(spent, self.ctx.minor.times(self.base(l, min.basis), rate)?)?;
                 }
             }
-            let needed = Money::new(min.amount.value(), self.ctx.currency).checked_sub(spent)?;
-            if needed.amount() > Decimal::ZERO {
-                return Ok(Some(shortfall(needed, self.headline_discount(), self.headline_percent())));
+            let needed = sub(self.ctx.minor.amount(min.amount)?, spent)?;
+            if needed > 0 {
+                return Ok(Some(shortfall(self.money(needed)?, self.headline_discount()?, self.headline_percent())));
             }
         }
         for sub in &c.all {
@@ -196,14 +212,14 @@ impl Eval<'_, '_> {
     }
 
     /// The fixed discount the promotion gives, for hints.
-    fn headline_discount(&self) -> Option<Money> {
-        let m = |a: crate::money::Amount| Some(Money::new(a.value(), self.ctx.currency));
-        match &self.promo.benefit {
-            Benefit::AmountOff { amount, per: AmountPer::Order } => m(*amount),
-            Benefit::SpendTiers { tiers } => tiers.first().and_then(|t| m(t.discount)),
-            Benefit::EverySpend { discount, .. } => m(*discount),
+    fn headline_discount(&self) -> Result<Option<Money>, MoneyError> {
+        let a = match &self.promo.benefit {
+            Benefit::AmountOff { amount, per: AmountPer::Order } => Some(*amount),
+            Benefit::SpendTiers { tiers } => tiers.first().map(|t| t.discount),
+            Benefit::EverySpend { discount, .. } => Some(*discount),
             _ => None,
-        }
+        };
+        Ok(a.map(|a| Money::new(a.value(), self.ctx.currency)))
     }
 
     fn headline_percent(&self) -> Option<Percent> {
@@ -213,37 +229,37 @@ impl Eval<'_, '_> {
         }
     }
 
-    fn benefit(&self) -> Result<Outcome, MoneyError> {
+    fn benefit(&self) -> Result<Computed, MoneyError> {
         let basis = self.promo.basis;
-        let cur = self.ctx.currency;
-        let money = |a: crate::money::Amount| Money::new(a.value(), cur);
+        let units = self.ctx.minor;
+        let money = |a: crate::money::Amount| Money::new(a.value(), self.ctx.currency);
         let outcome = match &self.promo.benefit {
             Benefit::PercentOff { percent, scope: Scope::Items, max_discount } => {
                 let parts = self.percent_per_line(&self.eligible, *percent)?;
-                self.effect(self.cap(parts, max_discount.map(money))?)
+                let max = max_discount.map(|m| units.amount(m)).transpose()?;
+                self.effect(self.cap(parts, max)?)
             }
             Benefit::PercentOff { percent, scope: Scope::Order, max_discount } => {
                 let base = self.sum(&self.eligible, |l| self.base(l, basis))?;
-                let mut d = self.round(base.checked_mul(fraction(*percent))?);
+                let mut d = units.times(base, fraction(*percent))?;
                 if let Some(max) = max_discount {
-                    d = d.min(money(*max))?;
+                    d = d.min(units.amount(*max)?);
                 }
                 self.effect(self.spread(d)?)
             }
             Benefit::AmountOff { amount, per: AmountPer::Unit } => {
-                let mut parts = Vec::with_capacity(self.eligible.len());
-                for &l in &self.eligible {
-                    parts.push((l, money(*amount).checked_mul_qty(self.units(l))?));
-                }
+                let each = units.amount(*amount)?;
+                let parts =
+                    self.eligible.iter().map(|&l| Ok((l, mul(each, self.units(l))?))).collect::<Result<_, _>>()?;
                 self.effect(parts)
             }
-            Benefit::AmountOff { amount, per: AmountPer::Order } => self.effect(self.spread(money(*amount))?),
+            Benefit::AmountOff { amount, per: AmountPer::Order } => self.effect(self.spread(units.amount(*amount)?)?),
             Benefit::FixedPrice { unit_price } => {
+                let price = units.amount(*unit_price)?;
                 let mut parts = Vec::with_capacity(self.eligible.len());
-                for &l in &self.eligible {
-                    let target = money(*unit_price).checked_mul_qty(self.units(l))?;
-                    let d = self.base(l, basis).checked_sub(target)?;
-                    if d.amount() > Decimal::ZERO {
+                for &l in self.eligible.iter() {
+                    let d = sub(self.base(l, basis), mul(price, self.units(l))?)?;
+                    if d > 0 {
                         parts.push((l, d));
                     }
                 }
@@ -251,49 +267,49 @@ impl Eval<'_, '_> {
             }
             Benefit::SpendTiers { tiers } => {
                 let base = self.sum(&self.eligible, |l| self.base(l, basis))?;
-                let reached = tiers.iter().rev().find(|t| base.amount() >= t.min_spend.value());
-                let next = tiers.iter().find(|t| base.amount() < t.min_spend.value());
-                let next = match next {
-                    Some(t) => Some(Next {
-                        amount_needed: Some(money(t.min_spend).checked_sub(base)?),
-                        discount: Some(money(t.discount)),
-                        ..Default::default()
-                    }),
-                    None => None,
-                };
+                let mut reached = None;
+                let mut next = None;
+                for t in tiers {
+                    let min = units.amount(t.min_spend)?;
+                    if base >= min {
+                        reached = Some(t);
+                    } else if next.is_none() {
+                        next = Some(Next {
+                            amount_needed: Some(self.money(sub(min, base)?)?),
+                            discount: Some(money(t.discount)),
+                            ..Default::default()
+                        });
+                    }
+                }
                 match reached {
-                    Some(t) => self.effect(self.spread(money(t.discount))?).map(|e| Effect { next, ..e }),
-                    None => Err(Box::new((
-                        Refusal {
-                            code: ReasonCode::MinSpendNotMet,
-                            params: ReasonParams {
-                                shortfall: next.as_ref().and_then(|n| n.amount_needed),
-                                ..Default::default()
-                            },
-                        },
-                        next,
-                    ))),
+                    Some(t) => self.effect(self.spread(units.amount(t.discount)?)?).map(|e| Effect { next, ..e }),
+                    None => {
+                        let shortfall = next.as_ref().and_then(|n| n.amount_needed);
+                        let params = ReasonParams { shortfall, ..Default::default() };
+                        Err(Box::new((Refusal { code: ReasonCode::MinSpendNotMet, params }, next)))
+                    }
                 }
             }
             Benefit::EverySpend { every, discount, max_discount } => {
                 let base = self.sum(&self.eligible, |l| self.base(l, basis))?;
-                let steps = base.amount().checked_div(every.value()).ok_or(MoneyError::Overflow)?.floor();
-                let mut d = money(*discount).checked_mul(steps)?;
-                let capped = max_discount.is_some_and(|m| d.amount() >= m.value());
-                if let Some(max) = max_discount {
-                    d = d.min(money(*max))?;
+                let step = units.amount(*every)?;
+                let steps = u64::try_from(base.checked_div(step).ok_or(MoneyError::DivisionByZero)?).unwrap_or(0);
+                let per_step = units.amount(*discount)?;
+                let mut d = mul(per_step, steps)?;
+                let max = max_discount.map(|m| units.amount(m)).transpose()?;
+                let capped = max.is_some_and(|m| d >= m);
+                if let Some(m) = max {
+                    d = d.min(m);
                 }
-                let needed = money(*every)
-                    .checked_mul(steps.checked_add(Decimal::ONE).ok_or(MoneyError::Overflow)?)?
-                    .checked_sub(base)?;
+                let needed = self.money(sub(mul(step, steps.saturating_add(1))?, base)?)?;
+                if steps == 0 {
+                    return Ok(shortfall(needed, Some(money(*discount)), None));
+                }
                 let next = (!capped).then_some(Next {
                     amount_needed: Some(needed),
                     discount: Some(money(*discount)),
                     ..Default::default()
                 });
-                if steps.is_zero() {
-                    return Ok(shortfall(needed, Some(money(*discount)), None));
-                }
                 self.effect(self.spread(d)?).map(|e| Effect { next, ..e })
             }
             Benefit::QuantityTiers { tiers } => {
@@ -311,32 +327,27 @@ impl Eval<'_, '_> {
                     }
                     None => {
                         let needed = next.as_ref().and_then(|n| n.quantity_needed).unwrap_or(1);
-                        Err(Box::new((
-                            Refusal {
-                                code: ReasonCode::MinQuantityNotMet,
-                                params: ReasonParams { quantity_needed: Some(needed), ..Default::default() },
-                            },
-                            next,
-                        )))
+                        let params = ReasonParams { quantity_needed: Some(needed), ..Default::default() };
+                        Err(Box::new((Refusal { code: ReasonCode::MinQuantityNotMet, params }, next)))
                     }
                 }
             }
             Benefit::NthItem { n, percent } => {
-                let units = self.unit_groups(&self.eligible, true)?;
-                let total = units.iter().map(|u| u.count).fold(0, u64::saturating_add);
-                let every = u64::from(*n);
+                let groups = self.unit_groups(&self.eligible, true)?;
+                let total = groups.iter().map(|u| u.count).fold(0, u64::saturating_add);
+                let every = u64::from(*n).max(1);
                 if total < every {
-                    return Ok(too_few(u32::try_from(every.saturating_sub(total)).unwrap_or(u32::MAX), Some(*percent)));
+                    return Ok(too_few(every.saturating_sub(total), Some(*percent)));
                 }
                 // Units most expensive first; positions n, 2n, 3n... are discounted.
                 let mut picked = Vec::new();
                 let mut position = 0_u64;
-                for u in &units {
+                for g in &groups {
                     let before = position / every;
-                    position = position.saturating_add(u.count);
-                    let k = position / every - before;
+                    position = position.saturating_add(g.count);
+                    let k = (position / every).saturating_sub(before);
                     if k > 0 {
-                        picked.push((u.line, u.price, k));
+                        picked.push((g.line, g.price, k));
                     }
                 }
                 self.effect(self.discount_units(&picked, *percent)?)
@@ -345,41 +356,30 @@ impl Eval<'_, '_> {
                 self.buy_x_get_y(*buy, *get, *percent, *choose, *max_repeats)?
             }
             Benefit::BundlePrice { quantity, price, max_repeats } => {
-                self.bundle(*quantity, money(*price), *max_repeats)?
+                self.bundle(*quantity, units.amount(*price)?, *max_repeats)?
             }
             Benefit::Gift { sku, quantity, value } => {
-                Ok(Effect { gift: Some((sku.clone(), *quantity, money(*value))), ..self.nothing() })
+                Ok(Effect { gift: Some((sku.clone(), *quantity, money(*value))), ..Effect::nothing() })
             }
             Benefit::FreeShipping { methods, exclude_remote } => Ok(Effect {
                 free_shipping: Some(FreeShippingGrant { methods: methods.clone(), exclude_remote: *exclude_remote }),
-                ..self.nothing()
+                ..Effect::nothing()
             }),
             Benefit::BonusPoints { multiplier } => {
-                Ok(Effect { points_multiplier: Some(*multiplier), ..self.nothing() })
+                Ok(Effect { points_multiplier: Some(*multiplier), ..Effect::nothing() })
             }
         };
         Ok(outcome)
     }
 
-    fn nothing(&self) -> Effect {
-        Effect {
-            parts: Vec::new(),
-            amount: self.zero(),
-            gift: None,
-            free_shipping: None,
-            points_multiplier: None,
-            next: None,
-        }
-    }
-
     /// Caps each part at what the line still costs and sums; no discount at all is a refusal.
-    fn effect(&self, parts: Vec<(usize, Money)>) -> Outcome {
+    fn effect(&self, parts: Vec<(usize, Minor)>) -> Computed {
         let mut capped = Vec::with_capacity(parts.len());
-        let mut amount = self.zero();
+        let mut amount: Minor = 0;
         for (l, d) in parts {
-            let Ok(d) = d.min(self.amount(l)) else { continue };
-            if d.amount() > Decimal::ZERO {
-                let Ok(sum) = amount.checked_add(d) else { return refuse(ReasonCode::NoDiscount) };
+            let d = d.min(self.amount(l));
+            if d > 0 {
+                let Some(sum) = amount.checked_add(d) else { return refuse(ReasonCode::NoDiscount) };
                 amount = sum;
                 capped.push((l, d));
             }
@@ -387,22 +387,23 @@ impl Eval<'_, '_> {
         if capped.is_empty() {
             return refuse(ReasonCode::NoDiscount);
         }
-        Ok(Effect { parts: capped, amount, ..self.nothing() })
+        Ok(Effect { parts: capped, amount, ..Effect::nothing() })
     }
 
     /// A percentage off each line: per unit (rounded, times units) at unit
     /// level, per line at line level.
-    fn percent_per_line(&self, lines: &[usize], percent: Percent) -> Result<Vec<(usize, Money)>, MoneyError> {
+    fn percent_per_line(&self, lines: &[usize], percent: Percent) -> Result<Vec<(usize, Minor)>, MoneyError> {
         let f = fraction(percent);
+        let units = self.ctx.minor;
         let mut parts = Vec::with_capacity(lines.len());
         for &l in lines {
             let base = self.base(l, self.promo.basis);
             let d = match self.ctx.rules.rounding.level {
-                RoundingLevel::Line => self.round(base.checked_mul(f)?),
+                RoundingLevel::Line => units.times(base, f)?,
                 RoundingLevel::Unit => {
-                    let units = self.units(l).max(1);
-                    let unit = base.checked_div(Decimal::from(units))?;
-                    self.round(unit.checked_mul(f)?).checked_mul_qty(units)?
+                    let n = self.units(l).max(1);
+                    let unit = units.per_unit(base, n)?;
+                    mul(units.round(unit.checked_mul(f).ok_or(MoneyError::Overflow)?)?, n)?
                 }
             };
             parts.push((l, d));
@@ -411,12 +412,12 @@ impl Eval<'_, '_> {
     }
 
     /// Caps a set of parts at `max` in all, re-splitting in proportion.
-    fn cap(&self, parts: Vec<(usize, Money)>, max: Option<Money>) -> Result<Vec<(usize, Money)>, MoneyError> {
-        let total = Money::checked_sum(self.ctx.currency, parts.iter().map(|p| p.1))?;
+    fn cap(&self, parts: Vec<(usize, Minor)>, max: Option<Minor>) -> Result<Vec<(usize, Minor)>, MoneyError> {
+        let total = parts.iter().try_fold(0, |acc, p| add(acc, p.1))?;
         match max {
-            Some(max) if total.amount() > max.amount() => {
-                let weights: Vec<Decimal> = parts.iter().map(|p| p.1.amount()).collect();
-                let split = allocate_proportional(max, &weights).map_err(|_| MoneyError::Overflow)?;
+            Some(max) if total > max => {
+                let weights: Vec<Minor> = parts.iter().map(|p| p.1.max(0)).collect();
+                let split = split(max, &weights)?;
                 Ok(parts.iter().zip(split).map(|(p, m)| (p.0, m)).collect())
             }
             _ => Ok(parts),
@@ -425,48 +426,48 @@ impl Eval<'_, '_> {
 
     /// Spreads an order-level discount over the covered lines in proportion
     /// to what they still cost; never more than they cost in all.
-    fn spread(&self, discount: Money) -> Result<Vec<(usize, Money)>, MoneyError> {
+    fn spread(&self, discount: Minor) -> Result<Vec<(usize, Minor)>, MoneyError> {
         let remaining = self.sum(&self.eligible, |l| self.amount(l))?;
-        let d = discount.min(remaining)?;
-        if d.amount() <= Decimal::ZERO {
+        let d = discount.min(remaining);
+        if d <= 0 {
             return Ok(Vec::new());
         }
-        let weights: Vec<Decimal> = self.eligible.iter().map(|&l| self.amount(l).amount()).collect();
-        let split = allocate_proportional(d, &weights).map_err(|_| MoneyError::Overflow)?;
-        Ok(self.eligible.iter().copied().zip(split).collect())
+        let weights: Vec<Minor> = self.eligible.iter().map(|&l| self.amount(l).max(0)).collect();
+        Ok(self.eligible.iter().copied().zip(split(d, &weights)?).collect())
     }
 
     /// The units of `lines` at their exact current unit price, most
     /// expensive first (`desc`) or cheapest first; ties by line order.
-    fn unit_groups(&self, lines: &[usize], desc: bool) -> Result<Vec<Units>, MoneyError> {
-        let mut units = Vec::with_capacity(lines.len());
+    fn unit_groups(&self, lines: &[usize], desc: bool) -> Result<Vec<UnitGroup>, MoneyError> {
+        let mut groups = Vec::with_capacity(lines.len());
         for &l in lines {
             let count = self.units(l);
             if count == 0 {
                 continue;
             }
-            let price = self.base(l, self.promo.basis).checked_div(Decimal::from(count))?;
-            units.push(Units { line: l, price, count });
+            let price = self.ctx.minor.per_unit(self.base(l, self.promo.basis), count)?;
+            groups.push(UnitGroup { line: l, price, count });
         }
-        units.sort_by(|a, b| {
-            let by_price = a.price.amount().cmp(&b.price.amount());
+        groups.sort_by(|a, b| {
+            let by_price = a.price.cmp(&b.price);
             (if desc { by_price.reverse() } else { by_price }).then(a.line.cmp(&b.line))
         });
-        Ok(units)
+        Ok(groups)
     }
 
     /// `percent` off `k` units of a line at `price` each, per unit rounded.
     fn discount_units(
         &self,
-        picked: &[(usize, Money, u64)],
+        picked: &[(usize, Decimal, u64)],
         percent: Percent,
-    ) -> Result<Vec<(usize, Money)>, MoneyError> {
+    ) -> Result<Vec<(usize, Minor)>, MoneyError> {
         let f = fraction(percent);
-        let mut parts: Vec<(usize, Money)> = Vec::with_capacity(picked.len());
+        let mut parts: Vec<(usize, Minor)> = Vec::with_capacity(picked.len());
         for &(line, price, k) in picked {
-            let d = self.round(price.checked_mul(f)?).checked_mul_qty(k)?;
+            let each = self.ctx.minor.round(price.checked_mul(f).ok_or(MoneyError::Overflow)?)?;
+            let d = mul(each, k)?;
             match parts.iter_mut().find(|p| p.0 == line) {
-                Some(p) => p.1 = p.1.checked_add(d)?,
+                Some(p) => p.1 = add(p.1, d)?,
                 None => parts.push((line, d)),
             }
         }
@@ -474,16 +475,16 @@ impl Eval<'_, '_> {
         Ok(parts)
     }
 
-    /// Takes `n` units from `units` in their order.
-    fn take(units: &[Units], mut n: u64) -> Vec<(usize, Money, u64)> {
+    /// Takes `n` units from `groups` in their order.
+    fn take(groups: &[UnitGroup], mut n: u64) -> Vec<(usize, Decimal, u64)> {
         let mut picked = Vec::new();
-        for u in units {
+        for g in groups {
             if n == 0 {
                 break;
             }
-            let k = u.count.min(n);
-            picked.push((u.line, u.price, k));
-            n -= k;
+            let k = g.count.min(n);
+            picked.push((g.line, g.price, k));
+            n = n.saturating_sub(k);
         }
         picked
     }
@@ -495,64 +496,57 @@ impl Eval<'_, '_> {
         percent: Percent,
         choose: Choose,
         max_repeats: Option<u32>,
-    ) -> Result<Outcome, MoneyError> {
-        let (buy, get) = (u64::from(buy), u64::from(get));
+    ) -> Result<Computed, MoneyError> {
+        let (buy, get) = (u64::from(buy).max(1), u64::from(get).max(1));
         let separate = self.promo.get_filter.is_some();
-        let get_lines = if separate { self.ctx.eligible_get(self) } else { self.eligible.clone() };
+        let get_lines = if separate { self.ctx.eligible(self.index, true) } else { Rc::clone(&self.eligible) };
         let bought = self.quantity(&self.eligible);
         let repeats = if separate {
-            (bought / buy.max(1)).min(self.quantity(&get_lines) / get.max(1))
+            (bought / buy).min(self.quantity(&get_lines) / get)
         } else {
-            bought / buy.saturating_add(get).max(1)
+            bought / buy.saturating_add(get)
         };
         let repeats = max_repeats.map_or(repeats, |m| repeats.min(u64::from(m)));
         if repeats == 0 {
-            let needed = if separate {
-                buy.saturating_sub(bought).max(1)
-            } else {
-                buy.saturating_add(get).saturating_sub(bought)
-            };
-            return Ok(too_few(u32::try_from(needed.max(1)).unwrap_or(u32::MAX), Some(percent)));
+            let needed =
+                if separate { buy.saturating_sub(bought) } else { buy.saturating_add(get).saturating_sub(bought) };
+            return Ok(too_few(needed, Some(percent)));
         }
-        let units = self.unit_groups(&get_lines, choose == Choose::MostExpensive)?;
-        let picked = Self::take(&units, repeats.saturating_mul(get));
+        let groups = self.unit_groups(&get_lines, choose == Choose::MostExpensive)?;
+        let picked = Self::take(&groups, repeats.saturating_mul(get));
         Ok(self.effect(self.discount_units(&picked, percent)?))
     }
 
-    fn bundle(&self, quantity: u32, price: Money, max_repeats: Option<u32>) -> Result<Outcome, MoneyError> {
+    fn bundle(&self, quantity: u32, price: Minor, max_repeats: Option<u32>) -> Result<Computed, MoneyError> {
         let size = u64::from(quantity).max(1);
         let have = self.quantity(&self.eligible);
         let bundles = max_repeats.map_or(have / size, |m| (have / size).min(u64::from(m)));
         if bundles == 0 {
-            return Ok(too_few(u32::try_from(size.saturating_sub(have)).unwrap_or(u32::MAX), None));
+            return Ok(too_few(size.saturating_sub(have), None));
         }
         // The most expensive units go into bundles: the shopper saves most.
-        let units = self.unit_groups(&self.eligible, true)?;
-        let picked = Self::take(&units, bundles.saturating_mul(size));
-        let mut value_per_line: Vec<(usize, Money)> = Vec::new();
+        let groups = self.unit_groups(&self.eligible, true)?;
+        let picked = Self::take(&groups, bundles.saturating_mul(size));
+        let mut value_per_line: Vec<(usize, Decimal)> = Vec::new();
         for &(line, unit, k) in &picked {
-            let v = unit.checked_mul_qty(k)?;
+            let v = unit.checked_mul(Decimal::from(k)).ok_or(MoneyError::Overflow)?;
             match value_per_line.iter_mut().find(|p| p.0 == line) {
-                Some(p) => p.1 = p.1.checked_add(v)?,
+                Some(p) => p.1 = p.1.checked_add(v).ok_or(MoneyError::Overflow)?,
                 None => value_per_line.push((line, v)),
             }
         }
         value_per_line.sort_by_key(|p| p.0);
-        let value = self.round(Money::checked_sum(self.ctx.currency, value_per_line.iter().map(|p| p.1))?);
-        let discount = value.checked_sub(price.checked_mul_qty(bundles)?)?;
-        if discount.amount() <= Decimal::ZERO {
+        let exact =
+            value_per_line.iter().try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.1)).ok_or(MoneyError::Overflow)?;
+        let value = self.ctx.minor.round(exact)?;
+        let discount = sub(value, mul(price, bundles)?)?;
+        if discount <= 0 {
             return Ok(refuse(ReasonCode::NoDiscount));
         }
-        let weights: Vec<Decimal> = value_per_line.iter().map(|p| p.1.amount()).collect();
-        let split = allocate_proportional(discount, &weights).map_err(|_| MoneyError::Overflow)?;
-        Ok(self.effect(value_per_line.iter().map(|p| p.0).zip(split).collect()))
-    }
-}
-
-impl Context<'_> {
-    fn eligible_get(&self, e: &Eval<'_, '_>) -> Vec<usize> {
-        let index = self.rules.promotions.by_id.get(&e.promo.id).copied().unwrap_or(usize::MAX);
-        self.eligible(index, true)
+        let weights =
+            value_per_line.iter().map(|p| self.ctx.minor.round(p.1)).collect::<Result<Vec<Minor>, MoneyError>>()?;
+        let lines = value_per_line.iter().map(|p| p.0);
+        Ok(self.effect(lines.zip(split(discount, &weights)?).collect()))
     }
 }
 

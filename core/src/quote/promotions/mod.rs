@@ -7,6 +7,7 @@
 
 mod context;
 mod evaluate;
+mod minor;
 mod run;
 mod select;
 
@@ -47,7 +48,6 @@ pub(crate) fn apply(
     order: &[usize],
     trail: &mut Vec<Step>,
 ) -> Result<PromotionsOutcome, Error> {
-    let currency = rules.currency;
     let err = |e| money_error(e, "promotions");
     let ctx = Context::new(rules, req, lines, order);
     let chosen = select::select(&ctx).map_err(err)?;
@@ -59,20 +59,23 @@ pub(crate) fn apply(
     let mut gifts = Vec::new();
     for a in &chosen.run.applied {
         let Some(promo) = ctx.promotion(a.candidate.index) else { continue };
+        let total = ctx.minor.money(a.effect.amount).map_err(err)?;
         for &(l, amount) in &a.effect.parts {
+            let amount = ctx.minor.money(amount).map_err(err)?;
             let Some(line) = lines.get_mut(l) else { continue };
             line.adjustments.push(Adjustment { stage: promo.stage, rule_id: promo.id.clone(), amount });
             line.discount_total = line.discount_total.checked_add(amount).map_err(err)?;
             line.net = line.net.checked_sub(amount).map_err(err)?;
             line.total = line.net;
-            trail.push(Step {
-                stage: promo.stage,
-                line_id: Some(line.id.clone()),
-                code: StepCode::Discount,
-                rule: format!("promotion:{}", promo.id),
-                amount,
-            });
         }
+        // One step per promotion; its allocation to lines is in their adjustments.
+        trail.push(Step {
+            stage: promo.stage,
+            line_id: None,
+            code: StepCode::Discount,
+            rule: format!("promotion:{}", promo.id),
+            amount: total,
+        });
         let gift_line_id = a.effect.gift.as_ref().map(|(sku, qty, value)| {
             let id = format!("gift:{}", promo.id);
             gifts.push(gift_line(rules, &id, &promo.id, sku, *qty, *value));
@@ -89,7 +92,7 @@ pub(crate) fn apply(
             code: a.candidate.code.clone(),
             wallet_coupon_id: a.candidate.wallet_id.clone(),
             benefit: benefit_name(&promo.benefit).to_string(),
-            amount: a.effect.amount,
+            amount: total,
             gift_line_id,
             free_shipping: a.effect.free_shipping.clone(),
             points_multiplier: a.effect.points_multiplier,
@@ -98,7 +101,7 @@ pub(crate) fn apply(
             promotion_id: promo.id.clone(),
             code: a.candidate.code.clone(),
             wallet_coupon_id: a.candidate.wallet_id.clone(),
-            amount: a.effect.amount,
+            amount: total,
         });
     }
     lines.extend(gifts);
@@ -130,7 +133,7 @@ pub(crate) fn apply(
     hints.truncate(MAX_HINTS);
 
     let coupon_saving =
-        chosen.run.saving.checked_sub(chosen.baseline.saving).map_err(err)?.max(Money::zero(currency)).map_err(err)?;
+        ctx.minor.money(chosen.run.saving.saturating_sub(chosen.baseline.saving).max(0)).map_err(err)?;
     Ok(PromotionsOutcome {
         applied,
         rejected,

@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 
 use super::context::Context;
 use super::evaluate::Refusal;
-use super::run::{run, saving, Candidate, Run};
+use super::run::{run_detailed, run_from, run_recording, saving, Candidate, Exit, Run, Snapshot};
 use crate::money::MoneyError;
 use crate::quote::{ReasonCode, Via, WalletCoupon, WalletSelection};
 use crate::rules::{active_at, normalize_code, Activity, CompiledPromotion, Trigger};
@@ -130,42 +130,56 @@ pub(crate) fn select(ctx: &Context<'_>) -> Result<Selected, MoneyError> {
         .collect();
     let coupons = resolve_coupons(ctx, &mut rejected);
 
-    // A coupon that cannot apply even alone (with the automatic promotions
-    // it combines with) is out, with its reason.
+    // Every combination runs the automatic promotions up to the first place
+    // where a coupon could change anything; that prefix runs once.
+    let base_plan = plan(ctx, &autos, &[]);
+    let positions: Vec<usize> = coupons.iter().map(|c| divergence(ctx, &base_plan, std::slice::from_ref(c))).collect();
+    let (baseline, snapshots) = run_recording(ctx, &base_plan, &positions)?;
+    let resume = Resume { ctx, autos: &autos, base_plan: &base_plan, snapshots: &snapshots };
+    let mut evaluated = 1_u32;
+
+    // Each coupon alone (with the automatic promotions it combines with): one
+    // that cannot apply even so is out, with its reason.
+    let mut best: (Vec<Candidate>, Run) = (Vec::new(), baseline.clone());
     let mut viable = Vec::with_capacity(coupons.len());
-    let mut evaluated = 0_u32;
     for c in coupons {
-        let alone = run(ctx, &plan(ctx, &autos, std::slice::from_ref(&c)))?;
+        let alone = resume.run(std::slice::from_ref(&c), Exit::OnCouponRefused)?;
         evaluated = evaluated.saturating_add(1);
         match alone.refused.iter().find(|r| r.candidate == c) {
             Some(r) => rejected.push(Rejected { next: r.next.clone(), ..rejection(&c, r.refusal.clone()) }),
-            None => viable.push(c),
+            None => {
+                if better(std::slice::from_ref(&c), &alone, &best.0, &best.1) == Ordering::Greater {
+                    best = (vec![c.clone()], alone);
+                }
+                viable.push(c);
+            }
         }
     }
     let considered = u32::try_from(viable.len()).unwrap_or(u32::MAX);
 
-    let subsets = compatible_subsets(ctx, &viable);
-    let (best, optimal) = match subsets {
+    // Then every compatible combination of two or more.
+    let optimal = match compatible_subsets(ctx, &viable) {
         Some(subsets) => {
-            let mut best: Option<(Vec<Candidate>, Run)> = None;
-            for subset in subsets {
-                let r = run(ctx, &plan(ctx, &autos, &subset))?;
+            for subset in subsets.into_iter().filter(|s| s.len() >= 2) {
+                let r = resume.run(&subset, Exit::Never)?;
                 evaluated = evaluated.saturating_add(1);
-                if best.as_ref().is_none_or(|(bs, br)| better(&subset, &r, bs, br) == Ordering::Greater) {
-                    best = Some((subset, r));
+                if better(&subset, &r, &best.0, &best.1) == Ordering::Greater {
+                    best = (subset, r);
                 }
             }
-            (best.map(|b| b.0).unwrap_or_default(), true)
+            true
         }
         None => {
-            let (subset, n) = greedy(ctx, &autos, &viable)?;
+            let (subset, n) = greedy(&resume, &viable)?;
             evaluated = evaluated.saturating_add(n);
-            (subset, false)
+            best.0 = subset;
+            false
         }
     };
+    let best = best.0;
+    // The chosen combination once more, recording every refusal for the answer.
+    let final_run = run_detailed(ctx, &plan(ctx, &autos, &best))?;
 
-    let final_run = run(ctx, &plan(ctx, &autos, &best))?;
-    let baseline = run(ctx, &plan(ctx, &autos, &[]))?;
     // Coupons left out: in conflict with a chosen one, or simply not the best.
     for c in &viable {
         if best.contains(c) {
@@ -332,6 +346,64 @@ fn compatible(ctx: &Context<'_>, a: &Candidate, b: &Candidate) -> bool {
     a.index != b.index && pa.combines(pb) && !(pa.exclusive_group.is_some() && pa.exclusive_group == pb.exclusive_group)
 }
 
+/// Runs combinations from the baseline's snapshot at the first position
+/// each one changes.
+struct Resume<'r, 'a> {
+    ctx: &'r Context<'a>,
+    autos: &'r [Candidate],
+    base_plan: &'r [Candidate],
+    snapshots: &'r [Snapshot],
+}
+
+impl Resume<'_, '_> {
+    fn run(&self, coupons: &[Candidate], exit: Exit) -> Result<Run, MoneyError> {
+        let from = divergence(self.ctx, self.base_plan, coupons);
+        let plan = plan(self.ctx, self.autos, coupons);
+        // The latest snapshot at or before the first change (snapshots ascend).
+        match self.snapshots.iter().rev().find(|s| s.position() <= from) {
+            Some(snapshot) => run_from(self.ctx, &plan, snapshot, exit),
+            None => run_detailed(self.ctx, &plan),
+        }
+    }
+}
+
+/// The first position of `base_plan` (the automatic promotions alone) that
+/// some combination of `coupons` could change: where a coupon would be
+/// inserted, where an automatic promotion it displaces stands, or where an
+/// exclusive group either of them belongs to starts.
+fn divergence(ctx: &Context<'_>, base_plan: &[Candidate], coupons: &[Candidate]) -> usize {
+    let mut first = base_plan.len();
+    let mut groups: Vec<(crate::quote::Stage, String)> = Vec::new();
+    let note_group = |p: &CompiledPromotion, groups: &mut Vec<(crate::quote::Stage, String)>| {
+        if let Some(g) = &p.exclusive_group {
+            groups.push((p.stage, g.clone()));
+        }
+    };
+    for c in coupons {
+        first = first.min(base_plan.partition_point(|x| x < c));
+        if let Some(p) = ctx.promotion(c.index) {
+            note_group(p, &mut groups);
+        }
+        for (i, a) in base_plan.iter().enumerate() {
+            if !compatible(ctx, a, c) {
+                first = first.min(i);
+                if let Some(p) = ctx.promotion(a.index) {
+                    note_group(p, &mut groups);
+                }
+            }
+        }
+    }
+    for (i, a) in base_plan.iter().enumerate().take(first) {
+        let in_group = ctx.promotion(a.index).is_some_and(|p| {
+            p.exclusive_group.as_deref().is_some_and(|g| groups.iter().any(|(s, x)| *s == p.stage && *x == g))
+        });
+        if in_group {
+            return i;
+        }
+    }
+    first
+}
+
 /// The automatic promotions that combine with every chosen coupon, plus the
 /// coupons, in run order.
 fn plan(ctx: &Context<'_>, autos: &[Candidate], coupons: &[Candidate]) -> Vec<Candidate> {
@@ -375,9 +447,10 @@ fn compatible_subsets(ctx: &Context<'_>, coupons: &[Candidate]) -> Option<Vec<Ve
 
 /// Adds the coupon that gains most until none gains; returns the choice and
 /// the runs made.
-fn greedy(ctx: &Context<'_>, autos: &[Candidate], coupons: &[Candidate]) -> Result<(Vec<Candidate>, u32), MoneyError> {
+fn greedy(resume: &Resume<'_, '_>, coupons: &[Candidate]) -> Result<(Vec<Candidate>, u32), MoneyError> {
+    let ctx = resume.ctx;
     let mut chosen: Vec<Candidate> = Vec::new();
-    let mut current = run(ctx, &plan(ctx, autos, &chosen))?;
+    let mut current = resume.run(&chosen, Exit::Never)?;
     let mut runs = 1_u32;
     loop {
         let mut best: Option<(Candidate, Run)> = None;
@@ -387,7 +460,7 @@ fn greedy(ctx: &Context<'_>, autos: &[Candidate], coupons: &[Candidate]) -> Resu
             }
             let mut trial = chosen.clone();
             trial.push(c.clone());
-            let r = run(ctx, &plan(ctx, autos, &trial))?;
+            let r = resume.run(&trial, Exit::Never)?;
             runs = runs.saturating_add(1);
             let gain = saving(&r) > best.as_ref().map_or(saving(&current), |b| saving(&b.1));
             if gain {

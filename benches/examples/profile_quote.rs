@@ -1,0 +1,39 @@
+//! Times the parts of the 50-line, 200-promotion quote (parse, quote,
+//! serialize) for profiling; criterion gives the figures of record.
+
+use std::time::Instant;
+
+use commerce_rules::{Engine, QuoteRequest};
+use commerce_rules_benches::{promo_cart, promo_rules};
+
+fn main() {
+    let engine = Engine::from_json(&promo_rules(200)).unwrap();
+    let request = promo_cart(50, 10, 200);
+    let n = 2000;
+    let time = |label: &str, f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        println!("{label:<12} {:>8.1} µs", start.elapsed().as_secs_f64() * 1e6 / f64::from(n));
+    };
+    let req: QuoteRequest = serde_json::from_str(&request).unwrap();
+    if std::env::var_os("DUMP").is_some() {
+        println!("{}", engine.quote_json(&request).unwrap());
+        return;
+    }
+    let answer = engine.quote(&req).unwrap();
+    println!(
+        "applied {} rejected {} selection {:?} answer {} bytes, explanation {} steps",
+        answer.promotions.len(),
+        answer.rejected.len(),
+        answer.selection,
+        serde_json::to_string(&answer).unwrap().len(),
+        answer.explanation.len()
+    );
+    time("value", &mut || drop(serde_json::from_str::<serde_json::Value>(&request).unwrap()));
+    time("parse", &mut || drop(serde_json::from_str::<QuoteRequest>(&request).unwrap()));
+    time("quote", &mut || drop(engine.quote(&req).unwrap()));
+    time("serialize", &mut || drop(serde_json::to_string(&answer).unwrap()));
+    time("all", &mut || drop(engine.quote_json(&request).unwrap()));
+}
