@@ -251,14 +251,17 @@ pub fn shipping_reason_text(reason: ShippingReason, p: &ShippingReasonParams, la
 /// assert_eq!(ship_today_text(135, Lang::En), "order within 2 h 15 min to ship today");
 /// assert_eq!(ship_today_text(135, Lang::ZhHans), "2 小时 15 分钟内下单，今日发货");
 /// assert_eq!(ship_today_text(45, Lang::En), "order within 45 min to ship today");
+/// assert_eq!(ship_today_text(360, Lang::En), "order within 6 h to ship today");
 /// ```
 pub fn ship_today_text(minutes: u32, lang: Lang) -> String {
     let (h, m) = (minutes / 60, minutes % 60);
-    match (lang, h) {
-        (Lang::ZhHans, 0) => format!("{m} 分钟内下单，今日发货"),
-        (Lang::ZhHans, _) => format!("{h} 小时 {m} 分钟内下单，今日发货"),
-        (Lang::En, 0) => format!("order within {m} min to ship today"),
-        (Lang::En, _) => format!("order within {h} h {m} min to ship today"),
+    match (lang, h, m) {
+        (Lang::ZhHans, 0, _) => format!("{m} 分钟内下单，今日发货"),
+        (Lang::ZhHans, _, 0) => format!("{h} 小时内下单，今日发货"),
+        (Lang::ZhHans, _, _) => format!("{h} 小时 {m} 分钟内下单，今日发货"),
+        (Lang::En, 0, _) => format!("order within {m} min to ship today"),
+        (Lang::En, _, 0) => format!("order within {h} h to ship today"),
+        (Lang::En, _, _) => format!("order within {h} h {m} min to ship today"),
     }
 }
 
