@@ -213,6 +213,87 @@ pub(crate) fn share(price: Money, fraction: Decimal, mode: crate::money::Roundin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::{ServiceLevel, ValueBracket};
+
+    fn cny(s: &str) -> Amount {
+        s.parse().unwrap()
+    }
+
+    fn method(rate: RateModel) -> CompiledMethod {
+        CompiledMethod {
+            id: "m".into(),
+            name: None,
+            carrier: 0,
+            service: ServiceLevel::Standard,
+            rate,
+            surcharges: vec![],
+            excluded_classes: vec![],
+            max_weight_g: None,
+            transit_min: 1,
+            transit_max: 2,
+            cutoff: None,
+            slots: vec![],
+            slot_lead_minutes: 0,
+        }
+    }
+
+    fn parcel(grams: u64, units: u64, value: &str) -> Parcel {
+        Parcel {
+            warehouse: 0,
+            origin: "w".into(),
+            line_ids: vec!["1".into()],
+            units,
+            actual_g: grams,
+            volume: 0,
+            longest_side_cm: 0,
+            classes: BTreeMap::new(),
+            value: Money::parse(value, Currency::CNY).unwrap(),
+        }
+    }
+
+    fn price(m: &CompiledMethod, p: &Parcel) -> String {
+        match price_parcel(p, m, None, false, Currency::CNY).unwrap() {
+            Priced::Parcel(q) => q.price.to_string(),
+            Priced::Refused(r, _) => format!("{r:?}"),
+        }
+    }
+
+    #[test]
+    fn first_weight_then_each_step_or_part_of_it() {
+        let m = method(RateModel::FirstAdditional {
+            first_weight_g: 1000,
+            first_price: cny("10.00"),
+            additional_step_g: 500,
+            additional_price: cny("2.00"),
+        });
+        let at = |g| price(&m, &parcel(g, 1, "1.00"));
+        assert_eq!(
+            [at(0), at(1000), at(1001), at(1500), at(1501), at(2300)],
+            ["10.00", "10.00", "12.00", "12.00", "14.00", "16.00"]
+        );
+    }
+
+    #[test]
+    fn value_brackets_and_per_item() {
+        let m = method(RateModel::ValueBrackets {
+            brackets: vec![
+                ValueBracket { from: cny("0.00"), price: cny("15.00") },
+                ValueBracket { from: cny("100.00"), price: cny("8.00") },
+            ],
+        });
+        assert_eq!(price(&m, &parcel(500, 1, "99.99")), "15.00");
+        assert_eq!(price(&m, &parcel(500, 1, "100.00")), "8.00");
+        let m = method(RateModel::PerItem { price: cny("1.50") });
+        assert_eq!(price(&m, &parcel(500, 7, "1.00")), "10.50");
+    }
+
+    #[test]
+    fn partial_discounts_round_and_never_exceed_the_price() {
+        let p = Money::parse("16.25", Currency::CNY).unwrap();
+        let half = Decimal::new(5, 1);
+        assert_eq!(share(p, half, crate::money::RoundingMode::HalfUp).unwrap().to_string(), "8.13");
+        assert_eq!(share(p, Decimal::ONE, crate::money::RoundingMode::HalfUp).unwrap(), p);
+    }
 
     #[test]
     fn volumetric_weight_rounds_up_to_the_gram() {
