@@ -137,3 +137,93 @@ pub fn promo_cart(lines: usize, wallet: usize, promotions: usize) -> String {
         wallet.join(",")
     )
 }
+
+/// A CNY rule set with a shipping section of `zones` zones (each matching one
+/// region, `R00`, `R01`...) of `methods` methods, cycling through every rate
+/// model, with three warehouses and holiday calendars.
+///
+/// ```
+/// let rules = commerce_rules_benches::shipping_rules(20, 5);
+/// assert!(commerce_rules::Engine::from_json(&rules).is_ok());
+/// ```
+pub fn shipping_rules(zones: usize, methods: usize) -> String {
+    let holidays: Vec<String> = (1..=7).map(|d| format!("\"2026-10-0{d}\"")).collect();
+    let calendar = format!(r#"{{"holidays":[{}]}}"#, holidays.join(","));
+    let brackets: Vec<String> =
+        (1..=10).map(|k| format!(r#"{{"up_to_g":{},"price":"{}.00"}}"#, k * 2000, 8 + k * 3)).collect();
+    let rate = |m: usize| {
+        match m % 5 {
+        0 => r#"{"type":"first_additional","first_weight_g":1000,"first_price":"10.00","additional_step_g":500,"additional_price":"2.00"}"#.to_string(),
+        1 => format!(r#"{{"type":"weight_brackets","brackets":[{}]}}"#, brackets.join(",")),
+        2 => r#"{"type":"value_brackets","brackets":[{"from":"0.00","price":"15.00"},{"from":"100.00","price":"8.00"},{"from":"300.00","price":"0.00"}]}"#.to_string(),
+        3 => r#"{"type":"per_item","price":"1.50"}"#.to_string(),
+        _ => r#"{"type":"flat","price":"25.00"}"#.to_string(),
+    }
+    };
+    let zone_list: Vec<String> = (0..zones)
+        .map(|z| {
+            let methods: Vec<String> = (0..methods)
+                .map(|m| {
+                    let slots = if m % 5 == 4 {
+                        r#","slots":[{"from":"10:00","until":"12:00"},{"from":"14:00","until":"16:00"},{"from":"18:00","until":"20:00"}],"slot_lead_minutes":60"#
+                    } else {
+                        ""
+                    };
+                    format!(
+                        r#"{{"id":"m{m}","carrier":"c{}","service":"standard","rate":{},"surcharges":[{{"type":"remote","amount":"10.00"}},{{"type":"cold_chain","amount":"12.00","shipping_classes":["frozen"]}},{{"type":"oversize","amount":"20.00","longest_side_over_cm":100}}],"excluded_classes":["hazmat"],"transit_days":{{"min":{},"max":{}}}{slots}}}"#,
+                        m % 3,
+                        rate(m),
+                        m % 3,
+                        m % 3 + 3
+                    )
+                })
+                .collect();
+            format!(
+                r#"{{"id":"z{z:02}","remote":{},"match":{{"countries":["CN"],"regions":["R{z:02}"],"postcodes":[{{"prefix":"{}"}}]}},"methods":[{}]}}"#,
+                z % 4 == 3,
+                10 + z,
+                methods.join(",")
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai",
+        "tax":{{"prices_include_tax":true,"default_class":"vat-13","classes":[{{"id":"vat-13","rate_percent":"13"}},{{"id":"vat-9","rate_percent":"9"}}]}},
+        "shipping":{{"tax_class":"vat-9",
+          "warehouses":[{{"id":"w0","cutoff":"16:00","calendar":{calendar}}},{{"id":"w1","cutoff":"15:00","handling_days":1,"calendar":{calendar}}},{{"id":"w2","cutoff":"17:30","calendar":{calendar}}}],
+          "carriers":[{{"id":"c0","volumetric_divisor":6000,"calendar":{calendar}}},{{"id":"c1","volumetric_divisor":5000,"delivers_weekends":true}},{{"id":"c2","volumetric_divisor":8000,"calendar":{{"closed_weekdays":["sun"]}}}}],
+          "zones":[{}],
+          "free_shipping":[{{"id":"baoyou-99","min_subtotal":"99.00","exclude_remote":true}},{{"id":"gold","customer_tiers":["gold"],"percent_off":"50"}}]}}}}"#,
+        zone_list.join(",")
+    )
+}
+
+/// A request of `lines` lines spread over `origins` warehouses (`w0`...),
+/// with weights, dimensions and shipping classes, to the region of the last
+/// of `zones` zones (so zone matching scans them all).
+///
+/// ```
+/// let json = commerce_rules_benches::shipping_cart(50, 3, 20);
+/// assert!(json.contains("\"origin\":\"w2\"") && json.contains("\"region\":\"R19\""));
+/// ```
+pub fn shipping_cart(lines: usize, origins: usize, zones: usize) -> String {
+    let lines: Vec<String> = (0..lines)
+        .map(|i| {
+            let class = if i % 7 == 3 { r#","shipping_class":"frozen""# } else { "" };
+            format!(
+                r#"{{"id":"L{i:03}","sku":"SKU-{i}","quantity":{},"unit_price":"{}.90","weight_g":{},"dimensions":{{"length_cm":{},"width_cm":20,"height_cm":10}},"origin":"w{}"{class}}}"#,
+                1 + i % 3,
+                5 + i % 40,
+                150 + (i * 37) % 900,
+                10 + i % 50,
+                i % origins.max(1)
+            )
+        })
+        .collect();
+    let zone = zones.saturating_sub(1);
+    format!(
+        r#"{{"now":"2026-11-10T13:45:00+08:00","customer":{{"tier":"gold"}},"destination":{{"country":"CN","region":"R{zone:02}","postcode":"{}0000"}},"lines":[{}]}}"#,
+        10 + zone,
+        lines.join(",")
+    )
+}

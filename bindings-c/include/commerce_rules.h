@@ -320,6 +320,24 @@ cr_status cr_engine_best_coupons(const cr_engine *engine,
                                  cr_error **error_out);
 
 /**
+ * Lists the shipping options for a cart and destination: the `shipping options` question of PRODUCT.md, with every method's price, rate steps and delivery window, and why the others are unavailable. Arguments, answer ownership and errors as for `cr_engine_quote`;
+ * the answer is byte-identical to the Rust API's
+ * `Engine::answer_json(Question::ShippingOptions, ..)`.
+ *
+ * # Safety
+ * As for `cr_engine_quote`.
+ *
+ * Thread safety: does not mutate the engine; safe to call from many threads
+ * at once on the same engine.
+ */
+cr_status cr_engine_shipping_options(const cr_engine *engine,
+                                     const char *request_json,
+                                     size_t request_len,
+                                     char **answer_out,
+                                     size_t *answer_len_out,
+                                     cr_error **error_out);
+
+/**
  * Answers the question named `question` (a NUL-terminated name such as
  * `"quote"`; `cr_question_name` lists them), for hosts that dispatch by
  * name. Everything else is as for the question's own function (for

@@ -278,6 +278,30 @@ pub unsafe extern "C" fn cr_engine_best_coupons(
     })
 }
 
+/// Lists the shipping options for a cart and destination: the `shipping options` question of PRODUCT.md, with every method's price, rate steps and delivery window, and why the others are unavailable. Arguments, answer ownership and errors as for `cr_engine_quote`;
+/// the answer is byte-identical to the Rust API's
+/// `Engine::answer_json(Question::ShippingOptions, ..)`.
+///
+/// # Safety
+/// As for `cr_engine_quote`.
+///
+/// Thread safety: does not mutate the engine; safe to call from many threads
+/// at once on the same engine.
+#[no_mangle]
+pub unsafe extern "C" fn cr_engine_shipping_options(
+    engine: *const cr_engine,
+    request_json: *const c_char,
+    request_len: usize,
+    answer_out: *mut *mut c_char,
+    answer_len_out: *mut usize,
+    error_out: *mut *mut cr_error,
+) -> cr_status {
+    crate::ffi_guard!(error_out = error_out, {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { answer(engine, Question::ShippingOptions, request_json, request_len, answer_out, answer_len_out) }
+    })
+}
+
 /// Answers the question named `question` (a NUL-terminated name such as
 /// `"quote"`; `cr_question_name` lists them), for hosts that dispatch by
 /// name. Everything else is as for the question's own function (for

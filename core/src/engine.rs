@@ -4,7 +4,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::rules::{self, CompiledRules, RuleSet, SCHEMA_VERSION};
-use crate::{json, quote, Error, ErrorCode, Limits, Problem, QuoteAnswer, QuoteRequest};
+use crate::{json, quote, Error, ErrorCode, Limits, Problem, QuoteAnswer, QuoteRequest, ShippingAnswer};
 
 /// A rule set compiled once and used for many requests.
 ///
@@ -43,17 +43,20 @@ pub enum Question {
     Quote,
     /// The wallet coupons that save most on a cart: [`Engine::best_coupons`].
     BestCoupons,
+    /// Shipping methods, prices and delivery dates for a cart and destination: [`Engine::shipping_options`].
+    ShippingOptions,
 }
 
 impl Question {
     /// Every question.
-    pub const ALL: &'static [Question] = &[Question::Quote, Question::BestCoupons];
+    pub const ALL: &'static [Question] = &[Question::Quote, Question::BestCoupons, Question::ShippingOptions];
 
     /// The question's name (`quote`).
     pub const fn name(self) -> &'static str {
         match self {
             Question::Quote => "quote",
             Question::BestCoupons => "best_coupons",
+            Question::ShippingOptions => "shipping_options",
         }
     }
 
@@ -133,12 +136,21 @@ impl Engine {
         quote::best_coupons(&self.rules, &self.limits, request)
     }
 
+    /// Shipping options for a cart and destination (a quote request): every
+    /// method of the matched zone with price, rate steps and delivery window,
+    /// cheapest first, the unavailable ones with their reasons, or why
+    /// nothing ships there.
+    pub fn shipping_options(&self, request: &QuoteRequest) -> Result<ShippingAnswer, Error> {
+        quote::shipping_options(&self.rules, &self.limits, request)
+    }
+
     /// Answers `question` for a JSON request, in compact JSON. The same text
     /// always gives the same bytes.
     pub fn answer_json(&self, question: Question, request_json: &str) -> Result<String, Error> {
         match question {
             Question::Quote => self.quote_json(request_json),
             Question::BestCoupons => to_json(&self.best_coupons(&self.parse_request(request_json)?)?),
+            Question::ShippingOptions => to_json(&self.shipping_options(&self.parse_request(request_json)?)?),
         }
     }
 

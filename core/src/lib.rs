@@ -55,9 +55,11 @@ pub use error::{Error, ErrorCode, ErrorReport, Problem};
 pub use limits::Limits;
 pub use money::{Currency, Money};
 pub use quote::{
-    Adjustment, AppliedPromotion, BestCouponsAnswer, CartLine, Customer, DisplayCurrency, DisplayTotals,
-    FreeShippingGrant, Hint, HintCode, LineAnswer, LineTax, PriceSource, PriceSourceKind, QuoteAnswer, QuoteRequest,
-    ReasonCode, ReasonParams, RecommendedCoupon, Rejection, Selection, Stage, Step, StepCode, TaxSummary, Totals,
-    Usage, UsageCounter, Via, WalletCoupon, WalletSelection, MAX_EXACT_COMBINATIONS,
+    Adjustment, AppliedPromotion, BestCouponsAnswer, CartLine, Customer, DeliveryEstimate, DeliverySlot, Destination,
+    Dimensions, DisplayCurrency, DisplayTotals, FreeShippingGrant, Hint, HintCode, LineAnswer, LineTax, NoShipping,
+    NoShippingReason, ParcelQuote, PriceSource, PriceSourceKind, QuoteAnswer, QuoteRequest, RateStep, RateStepCode,
+    ReasonCode, ReasonParams, RecommendedCoupon, Rejection, Selection, ShippingAnswer, ShippingOption, ShippingReason,
+    ShippingReasonParams, Stage, Step, StepCode, TaxSummary, Totals, UnavailableMethod, Usage, UsageCounter, Via,
+    WalletCoupon, WalletSelection, MAX_EXACT_COMBINATIONS,
 };
 pub use time::{MerchantTimeZone, Timestamp};

@@ -47,6 +47,16 @@ pub struct Limits {
     pub max_codes: usize,
     /// Most coupons in a customer's wallet (default 200).
     pub max_wallet: usize,
+    /// Most shipping zones, and most warehouses, carriers and free-shipping rules (default 1,000).
+    pub max_shipping_zones: usize,
+    /// Most methods in one shipping zone (default 50).
+    pub max_shipping_methods: usize,
+    /// Most brackets (or surcharges) in one shipping rate (default 200).
+    pub max_rate_brackets: usize,
+    /// Most holidays in one business calendar (default 1,000).
+    pub max_holidays: usize,
+    /// Most delivery time slots of one shipping method (default 48).
+    pub max_slots: usize,
 }
 
 impl Default for Limits {
@@ -67,6 +77,11 @@ impl Default for Limits {
             max_filter_entries: 10_000,
             max_codes: 20,
             max_wallet: 200,
+            max_shipping_zones: 1_000,
+            max_shipping_methods: 50,
+            max_rate_brackets: 200,
+            max_holidays: 1_000,
+            max_slots: 48,
         }
     }
 }

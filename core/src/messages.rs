@@ -6,7 +6,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::quote::{Hint, HintCode, ReasonCode, ReasonParams};
+use crate::quote::{Hint, HintCode, NoShippingReason, ReasonCode, ReasonParams, ShippingReason, ShippingReasonParams};
 use crate::ErrorCode;
 
 /// A language for default messages.
@@ -178,6 +178,90 @@ pub fn hint_text(h: &Hint, lang: Lang) -> String {
                 format!("add {q} more item(s) {gain}")
             }
         }
+        HintCode::FreeShipping => {
+            let a = h.amount_needed.map(|m| m.to_string()).unwrap_or_default();
+            match (h.percent, zh) {
+                (Some(p), true) => format!("再买 {a} 运费可享 {p}% 优惠"),
+                (Some(p), false) => format!("add {a} more for {p}% off shipping"),
+                (None, true) => format!("再买 {a} 即可包邮"),
+                (None, false) => format!("add {a} more for free shipping"),
+            }
+        }
+    }
+}
+
+/// The default text of why no shipping is quoted.
+///
+/// ```
+/// use commerce_rules::messages::{no_shipping_text, Lang};
+/// use commerce_rules::NoShippingReason;
+/// assert_eq!(no_shipping_text(NoShippingReason::NoZoneMatches, Lang::En), "we do not ship to this address");
+/// assert_eq!(no_shipping_text(NoShippingReason::NoZoneMatches, Lang::ZhHans), "该地址不在配送范围内");
+/// ```
+pub fn no_shipping_text(reason: NoShippingReason, lang: Lang) -> String {
+    let zh = lang == Lang::ZhHans;
+    match reason {
+        NoShippingReason::NotConfigured => pick(zh, "this store quotes no shipping", "本店未设置运费规则"),
+        NoShippingReason::DestinationMissing => {
+            pick(zh, "enter an address to see shipping options", "请填写收货地址以查看配送方式")
+        }
+        NoShippingReason::NoZoneMatches => pick(zh, "we do not ship to this address", "该地址不在配送范围内"),
+        NoShippingReason::EmptyCart => pick(zh, "the cart is empty", "购物车为空"),
+    }
+}
+
+/// The default text of why a shipping method cannot take a cart.
+///
+/// ```
+/// use commerce_rules::messages::{shipping_reason_text, Lang};
+/// use commerce_rules::{ShippingReason, ShippingReasonParams};
+/// let p = ShippingReasonParams { shipping_class: Some("liquid".into()), ..Default::default() };
+/// assert_eq!(shipping_reason_text(ShippingReason::ShippingClassNotAllowed, &p, Lang::En),
+///            "cannot carry liquid items");
+/// assert_eq!(shipping_reason_text(ShippingReason::ShippingClassNotAllowed, &p, Lang::ZhHans),
+///            "无法寄送 liquid 类商品");
+/// ```
+pub fn shipping_reason_text(reason: ShippingReason, p: &ShippingReasonParams, lang: Lang) -> String {
+    let zh = lang == Lang::ZhHans;
+    match reason {
+        ShippingReason::ShippingClassNotAllowed => {
+            let c = p.shipping_class.clone().unwrap_or_default();
+            if zh {
+                format!("无法寄送 {c} 类商品")
+            } else {
+                format!("cannot carry {c} items")
+            }
+        }
+        ShippingReason::TooHeavy => {
+            let max = p.max_weight_g.unwrap_or_default();
+            if zh {
+                format!("包裹超重，最多 {max} 克")
+            } else {
+                format!("the parcel is too heavy; at most {max} g")
+            }
+        }
+        ShippingReason::NoSlotAvailable => pick(zh, "no delivery slot is left", "已无可选配送时段"),
+    }
+}
+
+/// "order within 2 h 15 min to ship today".
+///
+/// ```
+/// use commerce_rules::messages::{ship_today_text, Lang};
+/// assert_eq!(ship_today_text(135, Lang::En), "order within 2 h 15 min to ship today");
+/// assert_eq!(ship_today_text(135, Lang::ZhHans), "2 小时 15 分钟内下单，今日发货");
+/// assert_eq!(ship_today_text(45, Lang::En), "order within 45 min to ship today");
+/// assert_eq!(ship_today_text(360, Lang::En), "order within 6 h to ship today");
+/// ```
+pub fn ship_today_text(minutes: u32, lang: Lang) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (lang, h, m) {
+        (Lang::ZhHans, 0, _) => format!("{m} 分钟内下单，今日发货"),
+        (Lang::ZhHans, _, 0) => format!("{h} 小时内下单，今日发货"),
+        (Lang::ZhHans, _, _) => format!("{h} 小时 {m} 分钟内下单，今日发货"),
+        (Lang::En, 0, _) => format!("order within {m} min to ship today"),
+        (Lang::En, _, 0) => format!("order within {h} h to ship today"),
+        (Lang::En, _, _) => format!("order within {h} h {m} min to ship today"),
     }
 }
 

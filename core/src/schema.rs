@@ -4,7 +4,7 @@
 use schemars::schema_for;
 
 use crate::rules::RuleSet;
-use crate::{BestCouponsAnswer, ErrorReport, QuoteAnswer, QuoteRequest};
+use crate::{BestCouponsAnswer, ErrorReport, QuoteAnswer, QuoteRequest, ShippingAnswer};
 
 /// Every schema, as `(file name, pretty JSON)`.
 ///
@@ -25,6 +25,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("quote_request.schema.json", render(schema_for!(QuoteRequest))),
         ("quote_answer.schema.json", render(schema_for!(QuoteAnswer))),
         ("best_coupons_answer.schema.json", render(schema_for!(BestCouponsAnswer))),
+        ("shipping_options_answer.schema.json", render(schema_for!(ShippingAnswer))),
         ("error.schema.json", render(schema_for!(ErrorReport))),
     ]
 }

@@ -46,6 +46,10 @@ prop_compose! {
             tags: vec![],
             brand: None,
             non_discountable: false,
+            weight_g: None,
+            dimensions: None,
+            shipping_class: None,
+            origin: None,
         }
     }
 }

@@ -75,6 +75,10 @@ pub struct QuoteAnswer {
     pub usages: Vec<Usage>,
     /// How the coupons were chosen.
     pub selection: Selection,
+    /// Shipping options, the chosen method and delivery dates; absent when
+    /// the rule set has no shipping section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<super::shipping::ShippingAnswer>,
     /// Every figure, stage by stage, with the rule that made it.
     pub explanation: Vec<Step>,
 }
@@ -265,6 +269,9 @@ pub enum HintCode {
     SpendMore,
     /// Add `quantity_needed` more units of the promotion's items.
     AddItems,
+    /// Spend `amount_needed` more for free (or, with `percent`, cheaper)
+    /// shipping; `promotion_id` names the free-shipping rule.
+    FreeShipping,
 }
 
 /// One use of a promotion for the host to record when the order is placed.
@@ -466,7 +473,8 @@ pub struct Step {
     pub line_id: Option<String>,
     /// What the figure is.
     pub code: StepCode,
-    /// The rule that made it: `list_price`, `price_list:ID`, `promotion:ID`, `tax_class:ID`, `totals`.
+    /// The rule that made it: `list_price`, `price_list:ID`, `promotion:ID`, `shipping_method:ID`,
+    /// `free_shipping:ID`, `tax_class:ID`, `totals`.
     pub rule: String,
     /// The figure.
     pub amount: Money,
@@ -486,4 +494,10 @@ pub enum StepCode {
     LineTax,
     /// The order's grand total.
     GrandTotal,
+    /// The chosen shipping method's price (`shipping_method:ID`).
+    Shipping,
+    /// A shipping discount (`free_shipping:ID` or `promotion:ID`).
+    ShippingDiscount,
+    /// Tax on shipping (`tax_class:ID`).
+    ShippingTax,
 }

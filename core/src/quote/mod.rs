@@ -10,6 +10,7 @@ mod best;
 mod catalog;
 mod promotions;
 mod request;
+mod shipping;
 pub(crate) mod tax;
 mod totals;
 mod validate;
@@ -22,7 +23,14 @@ pub use answer::{
 pub(crate) use best::best_coupons;
 pub use best::{BestCouponsAnswer, RecommendedCoupon};
 pub use promotions::MAX_EXACT_COMBINATIONS;
-pub use request::{CartLine, Customer, DisplayCurrency, QuoteRequest, UsageCounter, WalletCoupon, WalletSelection};
+pub use request::{
+    CartLine, Customer, Destination, Dimensions, DisplayCurrency, QuoteRequest, UsageCounter, WalletCoupon,
+    WalletSelection,
+};
+pub use shipping::{
+    DeliveryEstimate, DeliverySlot, NoShipping, NoShippingReason, ParcelQuote, RateStep, RateStepCode, ShippingAnswer,
+    ShippingOption, ShippingReason, ShippingReasonParams, UnavailableMethod,
+};
 
 use std::collections::BTreeMap;
 
@@ -51,13 +59,20 @@ pub(crate) fn quote_with_coupon_saving(
     // 1. Catalog price.
     let mut lines = catalog::price_lines(rules, req, &order, &mut trail)?;
     // 2-3 (and 6). Item, order and shipping promotions, with coupon selection.
-    let promos = promotions::apply(rules, req, &mut lines, &order, &mut trail)?;
-    // 4-5. Points redemption and shipping have no rules in this rule-set
-    // format yet: they add no order amounts.
-    let order_amounts = totals::OrderAmounts::zero(rules.currency);
-    // 7. Tax.
+    let mut promos = promotions::apply(rules, req, &mut lines, &order, &mut trail)?;
+    // 4. Points redemption has no rules in this rule-set format yet.
+    let mut order_amounts = totals::OrderAmounts::zero(rules.currency);
+    // 5-6. Shipping options for the destination, then shipping discounts.
+    let ship = shipping::apply(rules, limits, req, &lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
+    order_amounts.shipping = ship.shipping;
+    order_amounts.shipping_discounts = ship.discount;
+    order_amounts.shipping_tax = ship.tax;
+    if let Some(answer) = &ship.answer {
+        promos.hints.extend(answer.hints.iter().cloned());
+    }
+    // 7. Tax (the shipping tax was computed with stage 6's net shipping).
     tax::apply(rules, &mut lines, &order, &mut trail)?;
-    let tax_summary = tax_summary(rules, &lines)?;
+    let tax_summary = tax_summary(rules, &lines, ship.tax_entry.as_ref())?;
     // 8. Totals.
     let totals = totals::compute(rules.currency, rules.tax.prices_include_tax, &lines, order_amounts, &mut trail)?;
     let display = match &req.display_currency {
@@ -77,13 +92,29 @@ pub(crate) fn quote_with_coupon_saving(
         hints: promos.hints,
         usages: promos.usages,
         selection: promos.selection,
+        shipping: ship.answer,
         explanation: trail,
     };
     Ok((answer, promos.coupon_saving))
 }
 
-/// Tax per class, in class-id order.
-fn tax_summary(rules: &CompiledRules, lines: &[LineAnswer]) -> Result<Vec<TaxSummary>, Error> {
+/// Shipping options for a cart and destination: the quote's shipping section.
+pub(crate) fn shipping_options(
+    rules: &CompiledRules,
+    limits: &Limits,
+    req: &QuoteRequest,
+) -> Result<ShippingAnswer, Error> {
+    let answer = quote(rules, limits, req)?;
+    Ok(answer.shipping.unwrap_or_else(|| shipping::not_configured(rules, req.locale)))
+}
+
+/// Tax per class, in class-id order; `shipping` is the shipping tax's
+/// (class, rate, taxable, tax).
+fn tax_summary(
+    rules: &CompiledRules,
+    lines: &[LineAnswer],
+    shipping: Option<&(String, crate::money::Percent, Money, Money)>,
+) -> Result<Vec<TaxSummary>, Error> {
     let zero = Money::zero(rules.currency);
     let mut by_class: BTreeMap<&str, (&LineTax, Money, Money)> = BTreeMap::new();
     for line in lines {
@@ -93,8 +124,17 @@ fn tax_summary(rules: &CompiledRules, lines: &[LineAnswer]) -> Result<Vec<TaxSum
         entry.1 = add(entry.1, taxable).map_err(|e| money_error(e, "tax_summary"))?;
         entry.2 = entry.2.checked_add(line.tax.amount).map_err(|e| money_error(e, "tax_summary"))?;
     }
+    let mut by_class: BTreeMap<&str, (String, crate::money::Percent, Money, Money)> = by_class
+        .into_iter()
+        .map(|(k, (t, taxable, tax))| (k, (t.class.clone(), t.rate_percent, taxable, tax)))
+        .collect();
+    if let Some((class, rate, taxable, tax)) = shipping {
+        let entry = by_class.entry(class.as_str()).or_insert((class.clone(), *rate, zero, zero));
+        entry.2 = entry.2.checked_add(*taxable).map_err(|e| money_error(e, "tax_summary"))?;
+        entry.3 = entry.3.checked_add(*tax).map_err(|e| money_error(e, "tax_summary"))?;
+    }
     Ok(by_class
         .into_values()
-        .map(|(t, taxable, tax)| TaxSummary { class: t.class.clone(), rate_percent: t.rate_percent, taxable, tax })
+        .map(|(class, rate_percent, taxable, tax)| TaxSummary { class, rate_percent, taxable, tax })
         .collect())
 }

@@ -51,6 +51,50 @@ pub struct QuoteRequest {
     /// The language of default messages in the answer; default `en`.
     #[serde(default)]
     pub locale: Lang,
+    /// Where the order ships to; without it no shipping is quoted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<Destination>,
+    /// The shipping method chosen (a method id of the matched zone); default
+    /// the cheapest available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_method: Option<String>,
+}
+
+/// A shipping destination.
+///
+/// ```
+/// use commerce_rules::Destination;
+/// let d: Destination = serde_json::from_str(
+///     r#"{"country": "CN", "region": "Xinjiang", "city": "Urumqi", "postcode": "830000"}"#).unwrap();
+/// assert_eq!(d.country, "CN");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Destination {
+    /// ISO 3166-1 alpha-2 country code, upper case (`CN`, `US`).
+    pub country: String,
+    /// Region, province or state (`Xinjiang`, `NY`), matched case-insensitively.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// City, matched case-insensitively.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Postcode, checked against the country's format where known (CN six
+    /// digits, US `12345` or `12345-6789`); compared in upper case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
+}
+
+/// A unit's outer dimensions in whole centimetres.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dimensions {
+    /// Length, cm.
+    pub length_cm: u32,
+    /// Width, cm.
+    pub width_cm: u32,
+    /// Height, cm.
+    pub height_cm: u32,
 }
 
 /// A coupon the customer holds (领券), or a unique code the host issued.
@@ -153,6 +197,18 @@ pub struct CartLine {
     /// True when no promotion may discount this line.
     #[serde(default)]
     pub non_discountable: bool,
+    /// Weight of one unit in grams (an integer: 1.25 kg is 1250); absent: 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_g: Option<u32>,
+    /// Outer dimensions of one unit, for volumetric weight and oversize surcharges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Dimensions>,
+    /// The shipping class (`liquid`, `frozen`, `battery`...), which some methods refuse or surcharge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_class: Option<String>,
+    /// The warehouse it ships from; the rule set's default warehouse when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 /// A currency to show totals in, and the rate the host uses.

@@ -62,7 +62,9 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
         if let Some(brand) = &line.brand {
             p.id(brand, limits.max_id_bytes, &at.field("brand"));
         }
+        super::shipping::validate_line(rules, limits, line, &at, &mut p);
     }
+    super::shipping::validate_request(limits, req, &mut p);
     let codes = root.field("codes");
     p.count(req.codes.len(), limits.max_codes, &codes);
     for (i, code) in req.codes.iter().enumerate() {

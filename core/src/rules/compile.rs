@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::compile_promotions::{compile_promotions, PromotionIndex};
+use super::compile_shipping::{compile_shipping, CompiledShipping};
 use super::{
     JsonPath, PriceEntry, PriceList, PriceListKind, PriceSelection, Problems, RuleSet, TaxCalculation, SCHEMA_VERSION,
 };
@@ -30,6 +31,8 @@ pub(crate) struct CompiledRules {
     pub(crate) by_category: HashMap<String, Vec<(usize, usize)>>,
     /// Promotions in run order, with their indexes.
     pub(crate) promotions: PromotionIndex,
+    /// The shipping section, when the rule set has one.
+    pub(crate) shipping: Option<CompiledShipping>,
 }
 
 #[derive(Debug)]
@@ -143,6 +146,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
         Some(tz) => compile_promotions(&rules.promotions, rules.currency, tz, limits, &mut p),
         None => Default::default(),
     };
+    let shipping = rules.shipping.as_ref().map(|s| compile_shipping(s, &rules.tax, rules.currency, limits, &mut p));
 
     match (time_zone, p.is_empty()) {
         (Some(time_zone), true) => Ok(CompiledRules {
@@ -156,6 +160,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
             by_sku,
             by_category,
             promotions,
+            shipping,
         }),
         _ => Err(p.into_vec()),
     }

@@ -5,10 +5,13 @@
 
 mod compile;
 mod compile_promotions;
+mod compile_shipping;
+mod geo;
 mod path;
 mod pricing;
 mod problems;
 mod promotion;
+mod shipping;
 mod tax;
 
 use schemars::JsonSchema;
@@ -18,12 +21,21 @@ use crate::money::{Currency, Rounding};
 
 pub(crate) use compile::{amount_valid, compile, labels, CompiledRules, PriceSpec};
 pub(crate) use compile_promotions::{active_at, normalize_code, Activity, CompiledPromotion, LineFacts};
+pub(crate) use compile_shipping::{
+    CompiledCalendar, CompiledCarrier, CompiledFreeShipping, CompiledMethod, CompiledShipping, CompiledWarehouse,
+    CompiledZone,
+};
+pub(crate) use geo::{is_country, postcode_problem};
 pub use path::JsonPath;
 pub use pricing::{PriceEntry, PriceList, PriceListKind, PriceSelection, VolumeTier};
 pub(crate) use problems::Problems;
 pub use promotion::{
     AmountPer, Basis, Benefit, Choose, Condition, ItemFilter, MinSubtotal, Promotion, QuantityTier, RecurringWindow,
     Scope, SpendTier, Trigger, UsageLimits, Weekday,
+};
+pub use shipping::{
+    Calendar, Carrier, FreeShippingRule, PostcodeMatch, RateModel, ServiceLevel, ShippingConfig, ShippingMethod,
+    Surcharge, TimeSlot, TransitDays, ValueBracket, Warehouse, WeightBracket, Zone, ZoneMatch,
 };
 pub use tax::{TaxCalculation, TaxClass, TaxConfig};
 
@@ -67,4 +79,7 @@ pub struct RuleSet {
     /// Promotions and coupons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub promotions: Vec<Promotion>,
+    /// Shipping zones, methods, rates and delivery calendars; absent: no shipping is quoted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<ShippingConfig>,
 }

@@ -68,14 +68,17 @@ pub(crate) fn apply(
             line.net = line.net.checked_sub(amount).map_err(err)?;
             line.total = line.net;
         }
-        // One step per promotion; its allocation to lines is in their adjustments.
-        trail.push(Step {
-            stage: promo.stage,
-            line_id: None,
-            code: StepCode::Discount,
-            rule: format!("promotion:{}", promo.id),
-            amount: total,
-        });
+        // One step per discounting promotion; its split over lines is in their
+        // adjustments (free shipping is explained by the shipping stage).
+        if a.effect.amount > 0 {
+            trail.push(Step {
+                stage: promo.stage,
+                line_id: None,
+                code: StepCode::Discount,
+                rule: format!("promotion:{}", promo.id),
+                amount: total,
+            });
+        }
         let gift_line_id = a.effect.gift.as_ref().map(|(sku, qty, value)| {
             let id = format!("gift:{}", promo.id);
             gifts.push(gift_line(rules, &id, &promo.id, sku, *qty, *value));

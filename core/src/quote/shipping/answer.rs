@@ -1,0 +1,269 @@
+//! The shipping part of an answer: options with prices, rate steps and
+//! delivery windows; unavailable methods with reasons; the no-zone reason.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::money::{Currency, Money};
+use crate::quote::Hint;
+use crate::rules::ServiceLevel;
+use crate::Timestamp;
+
+/// Shipping options for a cart and destination (the quote's `shipping`
+/// section, and the answer to the `shipping_options` question).
+///
+/// ```
+/// use commerce_rules::Engine;
+/// let engine = Engine::from_json(r#"{
+///     "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+///     "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+///     "shipping": {"carriers": [{"id": "sf"}], "zones": [{"id": "cn", "match": {"countries": ["CN"]},
+///         "methods": [{"id": "std", "carrier": "sf", "service": "standard",
+///                      "rate": {"type": "flat", "price": "8.00"}, "transit_days": {"min": 1, "max": 3}}]}]}
+/// }"#).unwrap();
+/// let answer = engine.shipping_options(&serde_json::from_str(r#"{
+///     "now": "2026-11-11T10:00:00+08:00", "destination": {"country": "CN", "postcode": "310000"},
+///     "lines": [{"id": "1", "sku": "TEA", "quantity": 1, "unit_price": "50.00", "weight_g": 300}]
+/// }"#).unwrap()).unwrap();
+/// assert_eq!(answer.options[0].total.to_string(), "8.00");
+/// assert_eq!(answer.options[0].delivery.earliest, "2026-11-12");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ShippingAnswer {
+    /// The settlement currency of every amount.
+    pub currency: Currency,
+    /// The zone matched, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone_id: Option<String>,
+    /// The zone's display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone_name: Option<String>,
+    /// True when the zone is remote (偏远地区).
+    pub remote: bool,
+    /// Why nothing ships, when nothing does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_shipping: Option<NoShipping>,
+    /// Available methods, cheapest first (by `total`, then price, then delivery).
+    pub options: Vec<ShippingOption>,
+    /// Methods of the zone that cannot take this cart, each with its reason.
+    pub unavailable: Vec<UnavailableMethod>,
+    /// The method priced into the totals: the request's `shipping_method`, else the cheapest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chosen_method: Option<String>,
+    /// How to reach free or cheaper shipping (also in the quote's `hints`).
+    pub hints: Vec<Hint>,
+}
+
+/// Why no shipping is quoted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct NoShipping {
+    /// The stable reason code.
+    pub reason: NoShippingReason,
+    /// A default message in the request's locale.
+    pub message: String,
+}
+
+/// Why no shipping is quoted. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NoShippingReason {
+    /// The rule set has no `shipping` section.
+    NotConfigured,
+    /// The request has no `destination`.
+    DestinationMissing,
+    /// No zone matches the destination: the merchant does not ship there.
+    NoZoneMatches,
+    /// The cart has no lines to ship.
+    EmptyCart,
+}
+
+/// One available shipping method with its price and delivery window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ShippingOption {
+    /// The method id.
+    pub method_id: String,
+    /// Its display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The carrier id.
+    pub carrier: String,
+    /// The service level.
+    pub service: ServiceLevel,
+    /// The price before shipping discounts: the parcels' prices summed.
+    pub price: Money,
+    /// The shipping discount (free-shipping threshold, tier benefit or promotion).
+    pub discount: Money,
+    /// The rule behind `discount`: `free_shipping:ID` or `promotion:ID`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_rule: Option<String>,
+    /// What the customer pays for shipping: `price - discount`.
+    pub total: Money,
+    /// Chargeable weight of all parcels, in grams.
+    pub chargeable_weight_g: u64,
+    /// One parcel per origin warehouse, in warehouse-id order.
+    pub parcels: Vec<ParcelQuote>,
+    /// When it arrives.
+    pub delivery: DeliveryEstimate,
+    /// Delivery time slots still open, for slotted methods.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub slots: Vec<DeliverySlot>,
+    /// True for the fastest option (earliest latest date, then earliest date; the cheapest of ties).
+    pub fastest: bool,
+    /// True for the method priced into the totals.
+    pub chosen: bool,
+}
+
+/// One parcel (all lines from one warehouse) and how its price was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ParcelQuote {
+    /// The warehouse id.
+    pub origin: String,
+    /// The lines in it, by id.
+    pub line_ids: Vec<String>,
+    /// Units in it.
+    pub units: u64,
+    /// Actual weight, grams.
+    pub actual_weight_g: u64,
+    /// Volumetric weight (L × W × H / the carrier's divisor), grams, rounded up.
+    pub volumetric_weight_g: u64,
+    /// The greater of actual and volumetric weight, grams.
+    pub chargeable_weight_g: u64,
+    /// The parcel's value after item and order discounts (value brackets).
+    pub value: Money,
+    /// The parcel's price: the sum of `steps`.
+    pub price: Money,
+    /// The rate steps that made the price.
+    pub steps: Vec<RateStep>,
+}
+
+/// One step of a parcel's price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct RateStep {
+    /// What the step charges.
+    pub code: RateStepCode,
+    /// How many: further weight steps, units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// The price of one, when `count` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<Money>,
+    /// The weight bracket's upper bound, grams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub up_to_g: Option<u64>,
+    /// The value bracket's lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<Money>,
+    /// The amount charged.
+    pub amount: Money,
+}
+
+/// What a rate step charges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RateStepCode {
+    /// A flat price.
+    Flat,
+    /// The first weight (首重).
+    FirstWeight,
+    /// Further weight steps (续重): `count` steps at `unit_price`.
+    AdditionalWeight,
+    /// A weight bracket (`up_to_g`).
+    WeightBracket,
+    /// An order-value bracket (`from`).
+    ValueBracket,
+    /// A price per unit: `count` units at `unit_price`.
+    PerItem,
+    /// The remote-zone surcharge.
+    RemoteSurcharge,
+    /// The oversize surcharge.
+    OversizeSurcharge,
+    /// The cold-chain surcharge.
+    ColdChainSurcharge,
+    /// The handling fee.
+    HandlingFee,
+}
+
+/// The delivery window of an option: local dates in the merchant's zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct DeliveryEstimate {
+    /// The day the last parcel leaves its warehouse (`YYYY-MM-DD`).
+    pub dispatch_date: String,
+    /// True when every parcel leaves today.
+    pub ships_today: bool,
+    /// Earliest delivery date (`YYYY-MM-DD`); never after `latest`.
+    pub earliest: String,
+    /// Latest delivery date (`YYYY-MM-DD`).
+    pub latest: String,
+    /// Minutes left to order for it to ship today (before the cut-off), when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_within_minutes: Option<u32>,
+    /// "order within 2 h 15 min to ship today", in the request's locale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A delivery time slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct DeliverySlot {
+    /// The local date (`YYYY-MM-DD`).
+    pub date: String,
+    /// When it starts, with the merchant's offset.
+    pub starts_at: Timestamp,
+    /// When it ends.
+    pub ends_at: Timestamp,
+}
+
+/// A method of the matched zone that cannot take this cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct UnavailableMethod {
+    /// The method id.
+    pub method_id: String,
+    /// Its display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The carrier id.
+    pub carrier: String,
+    /// The service level.
+    pub service: ServiceLevel,
+    /// The stable reason code.
+    pub reason: ShippingReason,
+    /// The reason's parameters.
+    pub params: ShippingReasonParams,
+    /// A default message in the request's locale.
+    pub message: String,
+}
+
+/// Why a method cannot take a cart. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ShippingReason {
+    /// A line's shipping class is one the method cannot carry (`liquid` by air).
+    ShippingClassNotAllowed,
+    /// A parcel is heavier than the method takes (or than its last weight bracket).
+    TooHeavy,
+    /// Every delivery slot in the window has passed or is within the lead time.
+    NoSlotAvailable,
+}
+
+/// Parameters of a shipping reason; only those that apply are present.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, JsonSchema)]
+pub struct ShippingReasonParams {
+    /// The line at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_id: Option<String>,
+    /// The shipping class refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_class: Option<String>,
+    /// The parcel's origin warehouse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The parcel's chargeable weight, grams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_g: Option<u64>,
+    /// The heaviest the method takes, grams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_weight_g: Option<u64>,
+}

@@ -1,0 +1,469 @@
+//! Stages 5 and 6: shipping options for the destination, and shipping
+//! discounts (free-shipping thresholds, tier benefits, free-shipping
+//! promotions). See `docs/shipping.md`.
+
+mod answer;
+mod delivery;
+mod rate;
+
+pub use answer::{
+    DeliveryEstimate, DeliverySlot, NoShipping, NoShippingReason, ParcelQuote, RateStep, RateStepCode, ShippingAnswer,
+    ShippingOption, ShippingReason, ShippingReasonParams, UnavailableMethod,
+};
+
+use std::cmp::Ordering;
+
+use chrono::{DateTime, Utc};
+
+use super::answer::{AppliedPromotion, Hint, HintCode, LineAnswer, Step, StepCode, Usage};
+use super::{CartLine, Destination, QuoteRequest, Stage};
+use crate::messages::{self, Lang};
+use crate::money::{Money, MoneyError, Percent};
+use crate::rules::{
+    is_country, postcode_problem, CompiledFreeShipping, CompiledRules, CompiledShipping, CompiledZone, JsonPath,
+    Problems, TaxCalculation,
+};
+use crate::{Error, ErrorCode, Limits};
+use rate::{Overflow, Parcel, Priced};
+
+/// Most free-shipping hints in one answer.
+const MAX_SHIPPING_HINTS: usize = 3;
+
+/// What the shipping stages add to a quote.
+pub(crate) struct ShippingOutcome {
+    /// `None` when the rule set has no shipping section.
+    pub(crate) answer: Option<ShippingAnswer>,
+    pub(crate) shipping: Money,
+    pub(crate) discount: Money,
+    pub(crate) tax: Money,
+    /// The shipping tax's class, rate, taxable amount and tax, for the tax summary.
+    pub(crate) tax_entry: Option<(String, Percent, Money, Money)>,
+}
+
+fn overflow(_: Overflow) -> Error {
+    Error::request(ErrorCode::ArithmeticOverflow, "lines", "shipping weights or prices are too large to compute")
+}
+
+fn money_err(e: MoneyError) -> Error {
+    crate::error::money_error(e, "shipping")
+}
+
+fn no_open_day(_: delivery::NoOpenDay) -> Error {
+    Error::request(ErrorCode::Internal, "", "no business day found in a validated calendar")
+}
+
+/// Runs stages 5 and 6 on the priced `lines` (line-id order) and records
+/// free-shipping promotions' amounts on `applied` and `usages`.
+pub(crate) fn apply(
+    rules: &CompiledRules,
+    limits: &Limits,
+    req: &QuoteRequest,
+    lines: &[LineAnswer],
+    applied: &mut [AppliedPromotion],
+    usages: &mut [Usage],
+    trail: &mut Vec<Step>,
+) -> Result<ShippingOutcome, Error> {
+    let zero = Money::zero(rules.currency);
+    let mut outcome = ShippingOutcome { answer: None, shipping: zero, discount: zero, tax: zero, tax_entry: None };
+    let Some(s) = &rules.shipping else { return Ok(outcome) };
+    let answer = options(rules, s, limits, req, lines, applied)?;
+    let chosen = answer.options.iter().find(|o| o.chosen);
+    if let Some(o) = chosen {
+        outcome.shipping = o.price;
+        outcome.discount = o.discount;
+        trail.push(Step {
+            stage: Stage::Shipping,
+            line_id: None,
+            code: StepCode::Shipping,
+            rule: format!("shipping_method:{}", o.method_id),
+            amount: o.price,
+        });
+        if let Some(rule) = &o.discount_rule {
+            trail.push(Step {
+                stage: Stage::ShippingPromotions,
+                line_id: None,
+                code: StepCode::ShippingDiscount,
+                rule: rule.clone(),
+                amount: o.discount,
+            });
+            if let Some(id) = rule.strip_prefix("promotion:") {
+                applied.iter_mut().filter(|a| a.id == id).for_each(|a| a.amount = o.discount);
+                usages.iter_mut().filter(|u| u.promotion_id == id).for_each(|u| u.amount = o.discount);
+            }
+        }
+        if let Some(class) = s.tax_class.as_ref().and_then(|c| rules.tax.classes.get(c)) {
+            let net = o.total;
+            let included = rules.tax.prices_include_tax;
+            let tax = super::tax::line_tax(net, 1, class.rate, included, TaxCalculation::PerLine, rules.tax.rounding)
+                .map_err(money_err)?;
+            let taxable = if included { net.checked_sub(tax).map_err(money_err)? } else { net };
+            outcome.tax = tax;
+            outcome.tax_entry = Some((class.id.clone(), class.rate_percent, taxable, tax));
+            trail.push(Step {
+                stage: Stage::Tax,
+                line_id: None,
+                code: StepCode::ShippingTax,
+                rule: format!("tax_class:{}", class.id),
+                amount: tax,
+            });
+        }
+    }
+    outcome.answer = Some(answer);
+    Ok(outcome)
+}
+
+/// The answer when the rule set has no shipping section.
+pub(crate) fn not_configured(rules: &CompiledRules, lang: Lang) -> ShippingAnswer {
+    empty(rules, Some(NoShippingReason::NotConfigured), lang)
+}
+
+fn empty(rules: &CompiledRules, reason: Option<NoShippingReason>, lang: Lang) -> ShippingAnswer {
+    ShippingAnswer {
+        currency: rules.currency,
+        zone_id: None,
+        zone_name: None,
+        remote: false,
+        no_shipping: reason.map(|r| NoShipping { reason: r, message: messages::no_shipping_text(r, lang) }),
+        options: Vec::new(),
+        unavailable: Vec::new(),
+        chosen_method: None,
+        hints: Vec::new(),
+    }
+}
+
+/// The first zone matching `d`, in rule-set order.
+fn match_zone<'a>(s: &'a CompiledShipping, d: &Destination) -> Option<&'a CompiledZone> {
+    let region = d.region.as_deref().map(|r| r.trim().to_lowercase());
+    let city = d.city.as_deref().map(|c| c.trim().to_lowercase());
+    let postcode = d.postcode.as_deref().map(|p| p.trim().to_uppercase());
+    let any = |list: &[String], v: &Option<String>| list.is_empty() || v.as_ref().is_some_and(|v| list.contains(v));
+    s.zones.iter().find(|z| {
+        (z.countries.is_empty() || z.countries.contains(&d.country))
+            && any(&z.regions, &region)
+            && any(&z.cities, &city)
+            && (z.postcodes.is_empty() || postcode.as_ref().is_some_and(|p| z.postcodes.iter().any(|m| m.matches(p))))
+    })
+}
+
+fn options(
+    rules: &CompiledRules,
+    s: &CompiledShipping,
+    limits: &Limits,
+    req: &QuoteRequest,
+    lines: &[LineAnswer],
+    applied: &[AppliedPromotion],
+) -> Result<ShippingAnswer, Error> {
+    let lang = req.locale;
+    let Some(destination) = &req.destination else {
+        return Ok(empty(rules, Some(NoShippingReason::DestinationMissing), lang));
+    };
+    let Some(zone) = match_zone(s, destination) else {
+        return Ok(empty(rules, Some(NoShippingReason::NoZoneMatches), lang));
+    };
+    let mut answer = ShippingAnswer {
+        zone_id: Some(zone.id.clone()),
+        zone_name: zone.name.clone(),
+        remote: zone.remote,
+        ..empty(rules, None, lang)
+    };
+    let parcels = rate::parcels(s, rules.currency, &req.lines, lines).map_err(overflow)?;
+    if parcels.is_empty() {
+        answer.no_shipping = Some(NoShipping {
+            reason: NoShippingReason::EmptyCart,
+            message: messages::no_shipping_text(NoShippingReason::EmptyCart, lang),
+        });
+        return Ok(answer);
+    }
+    let subtotal = Money::checked_sum(rules.currency, lines.iter().map(|l| l.net)).map_err(money_err)?;
+    let now = req.now.utc();
+    let tier = req.customer.tier.as_deref();
+    for method in &zone.methods {
+        match option(rules, s, limits, zone, method, &parcels, now, lang)? {
+            Ok(mut o) => {
+                let (discount, rule) = best_discount(rules, s, zone, &o, subtotal, tier, applied).map_err(money_err)?;
+                o.discount = discount;
+                o.discount_rule = rule;
+                o.total = o.price.checked_sub(discount).map_err(money_err)?;
+                answer.options.push(o);
+            }
+            Err(u) => answer.unavailable.push(u),
+        }
+    }
+    answer.options.sort_by(|a, b| {
+        (a.total.amount(), a.price.amount(), &a.delivery.latest, &a.delivery.earliest, &a.method_id).cmp(&(
+            b.total.amount(),
+            b.price.amount(),
+            &b.delivery.latest,
+            &b.delivery.earliest,
+            &b.method_id,
+        ))
+    });
+    let fastest = answer
+        .options
+        .iter()
+        .enumerate()
+        .min_by(|(i, a), (j, b)| {
+            (&a.delivery.latest, &a.delivery.earliest).cmp(&(&b.delivery.latest, &b.delivery.earliest)).then(i.cmp(j))
+        })
+        .map(|(i, _)| i);
+    if let Some(o) = fastest.and_then(|i| answer.options.get_mut(i)) {
+        o.fastest = true;
+    }
+    let chosen = match &req.shipping_method {
+        Some(id) => match answer.options.iter().position(|o| &o.method_id == id) {
+            Some(i) => Some(i),
+            None => {
+                let why = match answer.unavailable.iter().find(|u| &u.method_id == id) {
+                    Some(u) => format!("shipping method `{id}` cannot take this cart: {}", u.message),
+                    None => format!("zone `{}` offers no shipping method `{id}`", zone.id),
+                };
+                return Err(Error::request(ErrorCode::UnknownReference, "shipping_method", why));
+            }
+        },
+        None => (!answer.options.is_empty()).then_some(0),
+    };
+    if let Some(o) = chosen.and_then(|i| answer.options.get_mut(i)) {
+        o.chosen = true;
+        answer.chosen_method = Some(o.method_id.clone());
+    }
+    if let Some(o) = answer.options.iter().find(|o| o.chosen) {
+        answer.hints = hints(rules, s, zone, o, subtotal, tier, lang).map_err(money_err)?;
+    }
+    Ok(answer)
+}
+
+/// Prices one method for every parcel and dates it, or says why it cannot.
+#[allow(clippy::too_many_arguments)]
+fn option(
+    rules: &CompiledRules,
+    s: &CompiledShipping,
+    limits: &Limits,
+    zone: &CompiledZone,
+    method: &crate::rules::CompiledMethod,
+    parcels: &[Parcel],
+    now: DateTime<Utc>,
+    lang: Lang,
+) -> Result<Result<ShippingOption, UnavailableMethod>, Error> {
+    let Some(carrier) = s.carriers.get(method.carrier) else {
+        return Err(Error::request(ErrorCode::Internal, "", "a method names a carrier that does not exist"));
+    };
+    let refuse = |reason: ShippingReason, params: ShippingReasonParams| UnavailableMethod {
+        method_id: method.id.clone(),
+        name: method.name.clone(),
+        carrier: carrier.id.clone(),
+        service: method.service,
+        reason,
+        message: messages::shipping_reason_text(reason, &params, lang),
+        params,
+    };
+    let tz = rules.time_zone;
+    let mut quotes = Vec::with_capacity(parcels.len());
+    let mut window: Option<delivery::Window> = None;
+    for parcel in parcels {
+        match rate::price_parcel(parcel, method, carrier.divisor, zone.remote, rules.currency).map_err(overflow)? {
+            Priced::Parcel(q) => quotes.push(q),
+            Priced::Refused(reason, params) => return Ok(Err(refuse(reason, params))),
+        }
+        let Some(warehouse) = s.warehouses.get(parcel.warehouse) else { continue };
+        let w = delivery::window(tz, now, warehouse, method, carrier).map_err(no_open_day)?;
+        window = Some(match window {
+            None => w,
+            Some(acc) => delivery::Window {
+                dispatch: acc.dispatch.max(w.dispatch),
+                ships_today: acc.ships_today && w.ships_today,
+                earliest: acc.earliest.max(w.earliest),
+                latest: acc.latest.max(w.latest),
+                order_within_minutes: match (acc.order_within_minutes, w.order_within_minutes) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    _ => None,
+                },
+            },
+        });
+    }
+    let Some(mut w) = window else {
+        return Err(Error::request(ErrorCode::Internal, "", "a parcel has no warehouse"));
+    };
+    if !w.ships_today {
+        w.order_within_minutes = None;
+    }
+    let mut slots = Vec::new();
+    if !method.slots.is_empty() {
+        slots = delivery::slots(tz, now, method, carrier, w.earliest, w.latest, limits.max_slots);
+        match slots.first().and_then(|s| chrono::NaiveDate::parse_from_str(&s.date, "%Y-%m-%d").ok()) {
+            Some(first) => w.earliest = first,
+            None => return Ok(Err(refuse(ShippingReason::NoSlotAvailable, ShippingReasonParams::default()))),
+        }
+    }
+    let price = Money::checked_sum(rules.currency, quotes.iter().map(|q| q.price)).map_err(money_err)?;
+    let chargeable =
+        quotes.iter().try_fold(0_u64, |a, q| a.checked_add(q.chargeable_weight_g)).ok_or(Overflow).map_err(overflow)?;
+    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    Ok(Ok(ShippingOption {
+        method_id: method.id.clone(),
+        name: method.name.clone(),
+        carrier: carrier.id.clone(),
+        service: method.service,
+        price,
+        discount: Money::zero(rules.currency),
+        discount_rule: None,
+        total: price,
+        chargeable_weight_g: chargeable,
+        parcels: quotes,
+        delivery: DeliveryEstimate {
+            dispatch_date: date(w.dispatch),
+            ships_today: w.ships_today,
+            earliest: date(w.earliest),
+            latest: date(w.latest),
+            order_within_minutes: w.order_within_minutes,
+            message: w.order_within_minutes.map(|m| messages::ship_today_text(m, lang)),
+        },
+        slots,
+        fastest: false,
+        chosen: false,
+    }))
+}
+
+/// Whether a free-shipping rule covers a method of a zone for a customer tier
+/// (its spend threshold aside).
+fn covers(r: &CompiledFreeShipping, zone: &CompiledZone, method_id: &str, tier: Option<&str>) -> bool {
+    (r.zones.is_empty() || r.zones.contains(&zone.id))
+        && (r.methods.is_empty() || r.methods.iter().any(|m| m == method_id))
+        && !(r.exclude_remote && zone.remote)
+        && (r.customer_tiers.is_empty() || tier.is_some_and(|t| r.customer_tiers.iter().any(|x| x == t)))
+}
+
+/// The largest shipping discount for an option, and the rule that gives it.
+/// Ties go to free-shipping rules in rule-set order, then to promotions in run order.
+fn best_discount(
+    rules: &CompiledRules,
+    s: &CompiledShipping,
+    zone: &CompiledZone,
+    o: &ShippingOption,
+    subtotal: Money,
+    tier: Option<&str>,
+    applied: &[AppliedPromotion],
+) -> Result<(Money, Option<String>), MoneyError> {
+    let mut best = (Money::zero(rules.currency), None);
+    for r in &s.free_shipping {
+        let met = match r.min_subtotal {
+            Some(min) => subtotal.checked_cmp(min)? != Ordering::Less,
+            None => true,
+        };
+        if met && covers(r, zone, &o.method_id, tier) {
+            let d = rate::share(o.price, r.fraction, rules.rounding.mode)?;
+            if d.checked_cmp(best.0)? == Ordering::Greater {
+                best = (d, Some(format!("free_shipping:{}", r.id)));
+            }
+        }
+    }
+    for a in applied {
+        let Some(g) = &a.free_shipping else { continue };
+        let covered = (g.methods.is_empty() || g.methods.contains(&o.method_id)) && !(g.exclude_remote && zone.remote);
+        if covered && o.price.checked_cmp(best.0)? == Ordering::Greater {
+            best = (o.price, Some(format!("promotion:{}", a.id)));
+        }
+    }
+    Ok(best)
+}
+
+/// "Add 12.00 more for free shipping": thresholds not yet met that would
+/// take more off the chosen option than it gets now.
+fn hints(
+    rules: &CompiledRules,
+    s: &CompiledShipping,
+    zone: &CompiledZone,
+    o: &ShippingOption,
+    subtotal: Money,
+    tier: Option<&str>,
+    lang: Lang,
+) -> Result<Vec<Hint>, MoneyError> {
+    let mut out = Vec::new();
+    for r in &s.free_shipping {
+        let Some(min) = r.min_subtotal else { continue };
+        if subtotal.checked_cmp(min)? != Ordering::Less || !covers(r, zone, &o.method_id, tier) {
+            continue;
+        }
+        let shortfall = min.checked_sub(subtotal)?;
+        if let Some(within) = r.hint_within {
+            if shortfall.checked_cmp(within)? == Ordering::Greater {
+                continue;
+            }
+        }
+        let gain = rate::share(o.price, r.fraction, rules.rounding.mode)?;
+        if gain.checked_cmp(o.discount)? != Ordering::Greater {
+            continue;
+        }
+        let full = r.fraction >= rust_decimal::Decimal::ONE;
+        let mut h = Hint {
+            code: HintCode::FreeShipping,
+            promotion_id: r.id.clone(),
+            amount_needed: Some(shortfall),
+            quantity_needed: None,
+            discount: Some(gain),
+            percent: (!full).then_some(r.percent_off),
+            message: String::new(),
+        };
+        h.message = messages::hint_text(&h, lang);
+        out.push(h);
+    }
+    out.sort_by(|a, b| {
+        (a.amount_needed.map(|m| m.amount()), &a.promotion_id)
+            .cmp(&(b.amount_needed.map(|m| m.amount()), &b.promotion_id))
+    });
+    out.truncate(MAX_SHIPPING_HINTS);
+    Ok(out)
+}
+
+/// Checks a line's shipping fields.
+pub(crate) fn validate_line(
+    rules: &CompiledRules,
+    limits: &Limits,
+    line: &CartLine,
+    at: &JsonPath<'_>,
+    p: &mut Problems,
+) {
+    if let Some(class) = &line.shipping_class {
+        p.id(class, limits.max_id_bytes, &at.field("shipping_class"));
+    }
+    if let Some(origin) = &line.origin {
+        p.id(origin, limits.max_id_bytes, &at.field("origin"));
+        if let Some(s) = &rules.shipping {
+            if !s.warehouse_index.contains_key(origin) {
+                p.add(ErrorCode::UnknownReference, &at.field("origin"), format!("no warehouse `{origin}` is defined"));
+            }
+        }
+    }
+}
+
+/// Checks the destination and the chosen method's id.
+pub(crate) fn validate_request(limits: &Limits, req: &QuoteRequest, p: &mut Problems) {
+    let root = JsonPath::root();
+    if let Some(id) = &req.shipping_method {
+        p.id(id, limits.max_id_bytes, &root.field("shipping_method"));
+    }
+    let Some(d) = &req.destination else { return };
+    let at = root.field("destination");
+    if !is_country(&d.country) {
+        p.add(
+            ErrorCode::InvalidValue,
+            &at.field("country"),
+            format!("`{}` is not an ISO 3166-1 alpha-2 country code (upper case, e.g. CN, US)", d.country),
+        );
+        return;
+    }
+    for (field, v) in [("region", &d.region), ("city", &d.city)] {
+        if let Some(v) = v {
+            p.id(v, limits.max_id_bytes, &at.field(field));
+        }
+    }
+    if let Some(postcode) = &d.postcode {
+        let normalized = postcode.trim().to_uppercase();
+        if let Some(format) = postcode_problem(&d.country, &normalized) {
+            p.add(
+                ErrorCode::InvalidValue,
+                &at.field("postcode"),
+                format!("`{postcode}` is not a {} postcode (expected {format}; 9 is a digit, A a letter)", d.country),
+            );
+        }
+    }
+}

@@ -1,0 +1,642 @@
+//! Validation and compilation of the `shipping` section.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use rust_decimal::Decimal;
+
+use super::compile::{amount_valid, labels};
+use super::geo::is_country;
+use super::shipping::{
+    Calendar, Carrier, FreeShippingRule, RateModel, ServiceLevel, ShippingConfig, ShippingMethod, Surcharge, Warehouse,
+    Zone,
+};
+use super::{JsonPath, Problems, TaxConfig, Weekday};
+use crate::money::{Amount, Currency, Money};
+use crate::{ErrorCode, Limits};
+
+/// Most transit or handling days a method or warehouse may take.
+pub(crate) const MAX_DAYS: u32 = 60;
+
+/// The shipping section, ready to quote.
+#[derive(Debug)]
+pub(crate) struct CompiledShipping {
+    pub(crate) warehouses: Vec<CompiledWarehouse>,
+    pub(crate) warehouse_index: HashMap<String, usize>,
+    pub(crate) default_warehouse: usize,
+    pub(crate) carriers: Vec<CompiledCarrier>,
+    pub(crate) zones: Vec<CompiledZone>,
+    pub(crate) free_shipping: Vec<CompiledFreeShipping>,
+    pub(crate) tax_class: Option<String>,
+}
+
+/// Closed weekdays and holidays.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledCalendar {
+    /// Bit 0 is Monday.
+    closed: u8,
+    holidays: HashSet<NaiveDate>,
+}
+
+impl CompiledCalendar {
+    pub(crate) fn new(c: &Calendar) -> Self {
+        let closed = c.closed_weekdays.iter().fold(0_u8, |m, d| m | weekday_bit(*d));
+        let holidays = c.holidays.iter().filter_map(|h| NaiveDate::parse_from_str(h, "%Y-%m-%d").ok()).collect();
+        CompiledCalendar { closed, holidays }
+    }
+
+    /// Whether `date` falls on a closed weekday.
+    pub(crate) fn closed_weekday(&self, date: NaiveDate) -> bool {
+        let bit = 1_u8.checked_shl(date.weekday().num_days_from_monday()).unwrap_or(0);
+        self.closed & bit != 0
+    }
+
+    /// Whether `date` is a public holiday.
+    pub(crate) fn holiday(&self, date: NaiveDate) -> bool {
+        self.holidays.contains(&date)
+    }
+
+    /// Whether `date` is a business day.
+    pub(crate) fn open(&self, date: NaiveDate) -> bool {
+        !self.closed_weekday(date) && !self.holiday(date)
+    }
+
+    /// How many holidays it lists, which bounds searches for an open day.
+    pub(crate) fn holiday_count(&self) -> usize {
+        self.holidays.len()
+    }
+}
+
+fn weekday_bit(d: Weekday) -> u8 {
+    let i = match d {
+        Weekday::Mon => 0,
+        Weekday::Tue => 1,
+        Weekday::Wed => 2,
+        Weekday::Thu => 3,
+        Weekday::Fri => 4,
+        Weekday::Sat => 5,
+        Weekday::Sun => 6,
+    };
+    1_u8.checked_shl(i).unwrap_or(0)
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledWarehouse {
+    pub(crate) id: String,
+    pub(crate) calendar: CompiledCalendar,
+    /// Minutes of the local day; `None`: the whole business day counts.
+    pub(crate) cutoff: Option<u32>,
+    pub(crate) handling_days: u32,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledCarrier {
+    pub(crate) id: String,
+    pub(crate) divisor: Option<u32>,
+    pub(crate) calendar: CompiledCalendar,
+    pub(crate) delivers_weekends: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledZone {
+    pub(crate) id: String,
+    pub(crate) name: Option<String>,
+    pub(crate) remote: bool,
+    pub(crate) countries: Vec<String>,
+    /// Lower case.
+    pub(crate) regions: Vec<String>,
+    /// Lower case.
+    pub(crate) cities: Vec<String>,
+    pub(crate) postcodes: Vec<CompiledPostcode>,
+    pub(crate) methods: Vec<CompiledMethod>,
+}
+
+/// A postcode criterion, upper case.
+#[derive(Debug)]
+pub(crate) enum CompiledPostcode {
+    Prefix(String),
+    Range(String, String),
+}
+
+impl CompiledPostcode {
+    pub(crate) fn matches(&self, postcode: &str) -> bool {
+        match self {
+            CompiledPostcode::Prefix(p) => postcode.starts_with(p.as_str()),
+            CompiledPostcode::Range(from, to) => {
+                postcode.get(..from.len()).is_some_and(|head| head >= from.as_str() && head <= to.as_str())
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledMethod {
+    pub(crate) id: String,
+    pub(crate) name: Option<String>,
+    pub(crate) carrier: usize,
+    pub(crate) service: ServiceLevel,
+    pub(crate) rate: RateModel,
+    pub(crate) surcharges: Vec<Surcharge>,
+    pub(crate) excluded_classes: Vec<String>,
+    pub(crate) max_weight_g: Option<u64>,
+    pub(crate) transit_min: u32,
+    pub(crate) transit_max: u32,
+    /// Minutes of the local day, overriding the warehouse's.
+    pub(crate) cutoff: Option<u32>,
+    /// Minutes of the local day, `from < until`.
+    pub(crate) slots: Vec<(u32, u32)>,
+    pub(crate) slot_lead_minutes: u32,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledFreeShipping {
+    pub(crate) id: String,
+    pub(crate) min_subtotal: Option<Money>,
+    pub(crate) customer_tiers: Vec<String>,
+    pub(crate) zones: Vec<String>,
+    pub(crate) methods: Vec<String>,
+    pub(crate) exclude_remote: bool,
+    pub(crate) percent_off: crate::money::Percent,
+    /// The share taken off: 1 for free shipping.
+    pub(crate) fraction: Decimal,
+    pub(crate) hint_within: Option<Money>,
+}
+
+/// Parses a local time `HH:MM` (`24:00` allowed) into minutes of the day.
+pub(crate) fn parse_minutes(s: &str) -> Option<u32> {
+    if s == "24:00" {
+        return Some(24 * 60);
+    }
+    if s.len() != 5 {
+        return None;
+    }
+    NaiveTime::parse_from_str(s, "%H:%M").ok().map(|t| t.hour().saturating_mul(60).saturating_add(t.minute()))
+}
+
+fn time_field(s: &str, at: &JsonPath<'_>, p: &mut Problems) -> Option<u32> {
+    let parsed = parse_minutes(s);
+    if parsed.is_none() {
+        p.add(ErrorCode::InvalidValue, at, format!("`{s}` is not a time HH:MM (00:00 to 24:00)"));
+    }
+    parsed
+}
+
+/// Validates and compiles the shipping section.
+pub(crate) fn compile_shipping(
+    s: &ShippingConfig,
+    tax: &TaxConfig,
+    currency: Currency,
+    limits: &Limits,
+    p: &mut Problems,
+) -> CompiledShipping {
+    let root = JsonPath::root();
+    let at = root.field("shipping");
+
+    let wh_path = at.field("warehouses");
+    p.count(s.warehouses.len(), limits.max_shipping_zones, &wh_path);
+    let mut warehouses = Vec::with_capacity(s.warehouses.len().max(1));
+    let mut warehouse_index = HashMap::new();
+    for (i, w) in s.warehouses.iter().enumerate() {
+        let wp = wh_path.index(i);
+        p.id(&w.id, limits.max_id_bytes, &wp.field("id"));
+        if warehouse_index.insert(w.id.clone(), i).is_some() {
+            p.add(ErrorCode::DuplicateId, &wp.field("id"), format!("warehouse `{}` is defined twice", w.id));
+        }
+        warehouses.push(compile_warehouse(w, limits, &wp, p));
+    }
+    if s.warehouses.is_empty() {
+        let implicit = Warehouse {
+            id: "default".to_string(),
+            name: None,
+            calendar: Calendar::default(),
+            cutoff: None,
+            handling_days: 0,
+        };
+        warehouse_index.insert(implicit.id.clone(), 0);
+        warehouses.push(compile_warehouse(&implicit, limits, &wh_path, p));
+    }
+    let default_warehouse = match &s.default_warehouse {
+        Some(id) => match warehouse_index.get(id) {
+            Some(i) => *i,
+            None => {
+                p.add(
+                    ErrorCode::UnknownReference,
+                    &at.field("default_warehouse"),
+                    format!("no warehouse `{id}` is defined"),
+                );
+                0
+            }
+        },
+        None => 0,
+    };
+
+    let carriers_path = at.field("carriers");
+    p.count(s.carriers.len(), limits.max_shipping_zones, &carriers_path);
+    let mut carrier_index = HashMap::new();
+    let mut carriers = Vec::with_capacity(s.carriers.len());
+    for (i, c) in s.carriers.iter().enumerate() {
+        let cp = carriers_path.index(i);
+        p.id(&c.id, limits.max_id_bytes, &cp.field("id"));
+        if carrier_index.insert(c.id.as_str(), i).is_some() {
+            p.add(ErrorCode::DuplicateId, &cp.field("id"), format!("carrier `{}` is defined twice", c.id));
+        }
+        carriers.push(compile_carrier(c, limits, &cp, p));
+    }
+
+    let zones_path = at.field("zones");
+    p.count(s.zones.len(), limits.max_shipping_zones, &zones_path);
+    let mut zone_ids = HashSet::new();
+    let mut method_ids: HashSet<&str> = HashSet::new();
+    let mut zones = Vec::with_capacity(s.zones.len());
+    for (i, z) in s.zones.iter().enumerate() {
+        let zp = zones_path.index(i);
+        p.id(&z.id, limits.max_id_bytes, &zp.field("id"));
+        if !zone_ids.insert(z.id.as_str()) {
+            p.add(ErrorCode::DuplicateId, &zp.field("id"), format!("zone `{}` is defined twice", z.id));
+        }
+        method_ids.extend(z.methods.iter().map(|m| m.id.as_str()));
+        zones.push(compile_zone(z, &carrier_index, currency, limits, &zp, p));
+    }
+
+    let fs_path = at.field("free_shipping");
+    p.count(s.free_shipping.len(), limits.max_shipping_zones, &fs_path);
+    let mut fs_ids = HashSet::new();
+    let mut free_shipping = Vec::with_capacity(s.free_shipping.len());
+    for (i, r) in s.free_shipping.iter().enumerate() {
+        let rp = fs_path.index(i);
+        p.id(&r.id, limits.max_id_bytes, &rp.field("id"));
+        if !fs_ids.insert(r.id.as_str()) {
+            p.add(ErrorCode::DuplicateId, &rp.field("id"), format!("free-shipping rule `{}` is defined twice", r.id));
+        }
+        free_shipping.push(compile_free_shipping(r, &zone_ids, &method_ids, currency, limits, &rp, p));
+    }
+
+    if let Some(class) = &s.tax_class {
+        if !tax.classes.iter().any(|c| &c.id == class) {
+            p.add(ErrorCode::UnknownReference, &at.field("tax_class"), format!("no tax class `{class}` is defined"));
+        }
+    }
+
+    CompiledShipping {
+        warehouses,
+        warehouse_index,
+        default_warehouse,
+        carriers,
+        zones,
+        free_shipping,
+        tax_class: s.tax_class.clone(),
+    }
+}
+
+fn compile_calendar(c: &Calendar, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) -> CompiledCalendar {
+    let compiled = CompiledCalendar::new(c);
+    if compiled.closed == 0x7f {
+        p.add(ErrorCode::OutOfRange, &at.field("closed_weekdays"), "must leave at least one weekday open");
+    }
+    let hp = at.field("holidays");
+    p.count(c.holidays.len(), limits.max_holidays, &hp);
+    for (i, h) in c.holidays.iter().enumerate() {
+        if NaiveDate::parse_from_str(h, "%Y-%m-%d").is_err() {
+            p.add(ErrorCode::InvalidValue, &hp.index(i), format!("`{h}` is not a date YYYY-MM-DD"));
+        }
+    }
+    compiled
+}
+
+fn compile_warehouse(w: &Warehouse, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) -> CompiledWarehouse {
+    let calendar = compile_calendar(&w.calendar, limits, &at.field("calendar"), p);
+    let cutoff = w.cutoff.as_deref().and_then(|c| time_field(c, &at.field("cutoff"), p));
+    p.check(w.handling_days > MAX_DAYS, ErrorCode::OutOfRange, &at.field("handling_days"), "must be at most 60");
+    CompiledWarehouse { id: w.id.clone(), calendar, cutoff, handling_days: w.handling_days }
+}
+
+fn compile_carrier(c: &Carrier, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) -> CompiledCarrier {
+    p.check(
+        c.volumetric_divisor == Some(0),
+        ErrorCode::OutOfRange,
+        &at.field("volumetric_divisor"),
+        "must be > 0 (cm³ per kg, e.g. 6000)",
+    );
+    CompiledCarrier {
+        id: c.id.clone(),
+        divisor: c.volumetric_divisor.filter(|d| *d > 0),
+        calendar: compile_calendar(&c.calendar, limits, &at.field("calendar"), p),
+        delivers_weekends: c.delivers_weekends,
+    }
+}
+
+fn compile_zone(
+    z: &Zone,
+    carriers: &HashMap<&str, usize>,
+    currency: Currency,
+    limits: &Limits,
+    at: &JsonPath<'_>,
+    p: &mut Problems,
+) -> CompiledZone {
+    let mp = at.field("match");
+    let cp = mp.field("countries");
+    p.count(z.matches.countries.len(), limits.max_filter_entries, &cp);
+    for (i, c) in z.matches.countries.iter().enumerate() {
+        if !is_country(c) {
+            p.add(ErrorCode::InvalidValue, &cp.index(i), format!("`{c}` is not an ISO 3166-1 alpha-2 country code"));
+        }
+    }
+    for (name, list) in [("regions", &z.matches.regions), ("cities", &z.matches.cities)] {
+        let lp = mp.field(name);
+        p.count(list.len(), limits.max_filter_entries, &lp);
+        for (i, v) in list.iter().enumerate() {
+            p.id(v, limits.max_id_bytes, &lp.index(i));
+        }
+    }
+    let pp = mp.field("postcodes");
+    p.count(z.matches.postcodes.len(), limits.max_filter_entries, &pp);
+    let mut postcodes = Vec::with_capacity(z.matches.postcodes.len());
+    for (i, m) in z.matches.postcodes.iter().enumerate() {
+        let ep = pp.index(i);
+        match (&m.prefix, &m.from, &m.to) {
+            (Some(prefix), None, None) => {
+                p.id(prefix, limits.max_id_bytes, &ep.field("prefix"));
+                postcodes.push(CompiledPostcode::Prefix(prefix.trim().to_uppercase()));
+            }
+            (None, Some(from), Some(to)) => {
+                p.id(from, limits.max_id_bytes, &ep.field("from"));
+                p.id(to, limits.max_id_bytes, &ep.field("to"));
+                let (from, to) = (from.trim().to_uppercase(), to.trim().to_uppercase());
+                if from.len() != to.len() {
+                    p.add(ErrorCode::OutOfRange, &ep.field("to"), "must have as many characters as `from`");
+                } else if to < from {
+                    p.add(ErrorCode::InvalidWindow, &ep.field("to"), "must not be before `from`");
+                }
+                postcodes.push(CompiledPostcode::Range(from, to));
+            }
+            _ => p.add(ErrorCode::ConflictingFields, &ep, "give either `prefix`, or both `from` and `to`"),
+        }
+    }
+
+    let methods_path = at.field("methods");
+    p.check(z.methods.is_empty(), ErrorCode::OutOfRange, &methods_path, "must offer at least one method");
+    p.count(z.methods.len(), limits.max_shipping_methods, &methods_path);
+    let mut ids = HashSet::new();
+    let methods = z
+        .methods
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mp = methods_path.index(i);
+            p.id(&m.id, limits.max_id_bytes, &mp.field("id"));
+            if !ids.insert(m.id.as_str()) {
+                p.add(
+                    ErrorCode::DuplicateId,
+                    &mp.field("id"),
+                    format!("method `{}` is defined twice in this zone", m.id),
+                );
+            }
+            compile_method(m, carriers, currency, limits, &mp, p)
+        })
+        .collect();
+    CompiledZone {
+        id: z.id.clone(),
+        name: z.name.clone(),
+        remote: z.remote,
+        countries: z.matches.countries.clone(),
+        regions: z.matches.regions.iter().map(|r| r.trim().to_lowercase()).collect(),
+        cities: z.matches.cities.iter().map(|c| c.trim().to_lowercase()).collect(),
+        postcodes,
+        methods,
+    }
+}
+
+fn compile_method(
+    m: &ShippingMethod,
+    carriers: &HashMap<&str, usize>,
+    currency: Currency,
+    limits: &Limits,
+    at: &JsonPath<'_>,
+    p: &mut Problems,
+) -> CompiledMethod {
+    let carrier = match carriers.get(m.carrier.as_str()) {
+        Some(i) => *i,
+        None => {
+            p.add(ErrorCode::UnknownReference, &at.field("carrier"), format!("no carrier `{}` is defined", m.carrier));
+            0
+        }
+    };
+    check_rate(&m.rate, currency, limits, &at.field("rate"), p);
+    let sp = at.field("surcharges");
+    p.count(m.surcharges.len(), limits.max_rate_brackets, &sp);
+    for (i, s) in m.surcharges.iter().enumerate() {
+        let ep = sp.index(i);
+        let amount = match s {
+            Surcharge::Remote { amount } | Surcharge::Handling { amount } | Surcharge::Oversize { amount, .. } => {
+                amount
+            }
+            Surcharge::ColdChain { amount, shipping_classes } => {
+                p.check(
+                    shipping_classes.is_empty(),
+                    ErrorCode::OutOfRange,
+                    &ep.field("shipping_classes"),
+                    "must name at least one shipping class",
+                );
+                labels(shipping_classes, limits, &ep.field("shipping_classes"), p);
+                amount
+            }
+        };
+        amount_valid(*amount, currency, &ep.field("amount"), p);
+    }
+    labels(&m.excluded_classes, limits, &at.field("excluded_classes"), p);
+    p.check(m.max_weight_g == Some(0), ErrorCode::OutOfRange, &at.field("max_weight_g"), "must be >= 1");
+    let tp = at.field("transit_days");
+    p.check(m.transit_days.max > MAX_DAYS, ErrorCode::OutOfRange, &tp.field("max"), "must be at most 60");
+    p.check(m.transit_days.max < m.transit_days.min, ErrorCode::OutOfRange, &tp.field("max"), "must be >= min");
+    let cutoff = m.cutoff.as_deref().and_then(|c| time_field(c, &at.field("cutoff"), p));
+    let slots_path = at.field("slots");
+    p.count(m.slots.len(), limits.max_slots, &slots_path);
+    let mut slots = Vec::with_capacity(m.slots.len());
+    for (i, s) in m.slots.iter().enumerate() {
+        let ep = slots_path.index(i);
+        let from = time_field(&s.from, &ep.field("from"), p);
+        let until = time_field(&s.until, &ep.field("until"), p);
+        if let (Some(from), Some(until)) = (from, until) {
+            if until <= from {
+                p.add(ErrorCode::InvalidWindow, &ep.field("until"), "must be after from (slots do not cross midnight)");
+            } else {
+                slots.push((from, until));
+            }
+        }
+    }
+    slots.sort_unstable();
+    p.check(
+        m.slot_lead_minutes > 7 * 24 * 60,
+        ErrorCode::OutOfRange,
+        &at.field("slot_lead_minutes"),
+        "must be at most a week (10080)",
+    );
+    CompiledMethod {
+        id: m.id.clone(),
+        name: m.name.clone(),
+        carrier,
+        service: m.service,
+        rate: m.rate.clone(),
+        surcharges: m.surcharges.clone(),
+        excluded_classes: m.excluded_classes.clone(),
+        max_weight_g: m.max_weight_g,
+        transit_min: m.transit_days.min,
+        transit_max: m.transit_days.max,
+        cutoff,
+        slots,
+        slot_lead_minutes: m.slot_lead_minutes,
+    }
+}
+
+fn check_rate(rate: &RateModel, currency: Currency, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {
+    match rate {
+        RateModel::Flat { price } | RateModel::PerItem { price } => {
+            amount_valid(*price, currency, &at.field("price"), p)
+        }
+        RateModel::FirstAdditional { first_weight_g, first_price, additional_step_g, additional_price } => {
+            p.check(*first_weight_g == 0, ErrorCode::OutOfRange, &at.field("first_weight_g"), "must be >= 1");
+            p.check(*additional_step_g == 0, ErrorCode::OutOfRange, &at.field("additional_step_g"), "must be >= 1");
+            amount_valid(*first_price, currency, &at.field("first_price"), p);
+            amount_valid(*additional_price, currency, &at.field("additional_price"), p);
+        }
+        RateModel::WeightBrackets { brackets } => {
+            let bp = at.field("brackets");
+            p.check(brackets.is_empty(), ErrorCode::OutOfRange, &bp, "must have at least one bracket");
+            p.count(brackets.len(), limits.max_rate_brackets, &bp);
+            let mut previous: Option<(u64, Amount)> = None;
+            for (i, b) in brackets.iter().enumerate() {
+                let ep = bp.index(i);
+                amount_valid(b.price, currency, &ep.field("price"), p);
+                if let Some((up_to, price)) = previous {
+                    if b.up_to_g == up_to {
+                        p.add(
+                            ErrorCode::OutOfRange,
+                            &ep.field("up_to_g"),
+                            format!("empty bracket: the previous bracket already ends at {up_to} g"),
+                        );
+                    } else if b.up_to_g < up_to {
+                        p.add(
+                            ErrorCode::OutOfRange,
+                            &ep.field("up_to_g"),
+                            format!("overlaps the previous bracket, which ends at {up_to} g; brackets ascend"),
+                        );
+                    }
+                    if b.price.value() < price.value() {
+                        p.add(
+                            ErrorCode::OutOfRange,
+                            &ep.field("price"),
+                            format!(
+                                "must not be below the previous bracket's {price}: a heavier parcel never costs less"
+                            ),
+                        );
+                    }
+                }
+                previous = Some((b.up_to_g, b.price));
+            }
+        }
+        RateModel::ValueBrackets { brackets } => {
+            let bp = at.field("brackets");
+            p.check(brackets.is_empty(), ErrorCode::OutOfRange, &bp, "must have at least one bracket");
+            p.count(brackets.len(), limits.max_rate_brackets, &bp);
+            let mut previous: Option<Amount> = None;
+            for (i, b) in brackets.iter().enumerate() {
+                let ep = bp.index(i);
+                amount_valid(b.from, currency, &ep.field("from"), p);
+                amount_valid(b.price, currency, &ep.field("price"), p);
+                match previous {
+                    None => p.check(!b.from.value().is_zero(), ErrorCode::OutOfRange, &ep.field("from"), "must be 0"),
+                    Some(prev) => p.check(
+                        b.from.value() <= prev.value(),
+                        ErrorCode::OutOfRange,
+                        &ep.field("from"),
+                        "overlaps the previous bracket: `from` must ascend",
+                    ),
+                }
+                previous = Some(b.from);
+            }
+        }
+    }
+}
+
+fn compile_free_shipping(
+    r: &FreeShippingRule,
+    zones: &HashSet<&str>,
+    methods: &HashSet<&str>,
+    currency: Currency,
+    limits: &Limits,
+    at: &JsonPath<'_>,
+    p: &mut Problems,
+) -> CompiledFreeShipping {
+    if let Some(min) = r.min_subtotal {
+        amount_valid(min, currency, &at.field("min_subtotal"), p);
+    }
+    if let Some(within) = r.hint_within {
+        amount_valid(within, currency, &at.field("hint_within"), p);
+    }
+    labels(&r.customer_tiers, limits, &at.field("customer_tiers"), p);
+    for (field, list, known, what) in [("zones", &r.zones, zones, "zone"), ("methods", &r.methods, methods, "method")] {
+        let lp = at.field(field);
+        labels(list, limits, &lp, p);
+        for (i, id) in list.iter().enumerate() {
+            if !known.contains(id.as_str()) {
+                p.add(ErrorCode::UnknownReference, &lp.index(i), format!("no {what} `{id}` is defined"));
+            }
+        }
+    }
+    let pct = r.percent_off.value();
+    p.check(
+        pct <= Decimal::ZERO || pct > Decimal::ONE_HUNDRED,
+        ErrorCode::OutOfRange,
+        &at.field("percent_off"),
+        "must be over 0 and at most 100",
+    );
+    let money = |a: Amount| Money::new(a.value(), currency);
+    CompiledFreeShipping {
+        id: r.id.clone(),
+        min_subtotal: r.min_subtotal.map(money),
+        customer_tiers: r.customer_tiers.clone(),
+        zones: r.zones.clone(),
+        methods: r.methods.clone(),
+        exclude_remote: r.exclude_remote,
+        percent_off: r.percent_off,
+        fraction: r.percent_off.fraction().unwrap_or_default(),
+        hint_within: r.hint_within.map(money),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_parse_strictly() {
+        assert_eq!(parse_minutes("16:00"), Some(960));
+        assert_eq!(parse_minutes("24:00"), Some(1440));
+        assert_eq!(parse_minutes("00:00"), Some(0));
+        for bad in ["25:00", "16:60", "4pm", "16:0", "16:00:00", "", " 16:00"] {
+            assert_eq!(parse_minutes(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn postcode_ranges_compare_leading_characters() {
+        let r = CompiledPostcode::Range("830000".into(), "859999".into());
+        assert!(r.matches("830011") && r.matches("859999") && !r.matches("860000") && !r.matches("8300"));
+        let us = CompiledPostcode::Range("100".into(), "149".into());
+        assert!(us.matches("10001-1234") && !us.matches("15000"));
+        assert!(CompiledPostcode::Prefix("85".into()).matches("850000"));
+    }
+
+    #[test]
+    fn calendars_know_weekends_and_holidays() {
+        let c = CompiledCalendar::new(&Calendar {
+            closed_weekdays: vec![Weekday::Sat, Weekday::Sun],
+            holidays: vec!["2026-10-01".into()],
+        });
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(c.open(d("2026-09-30")));
+        assert!(!c.open(d("2026-10-01")), "holiday");
+        assert!(!c.open(d("2026-10-03")), "Saturday");
+        assert!(c.closed_weekday(d("2026-10-04")) && !c.holiday(d("2026-10-04")));
+    }
+}

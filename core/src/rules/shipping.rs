@@ -1,0 +1,383 @@
+//! Shipping: warehouses, carriers, zones, methods, rate tables, surcharges,
+//! free-shipping rules and delivery calendars. See `docs/shipping.md`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Weekday;
+use crate::money::{Amount, Percent};
+
+/// The rule set's `shipping` section. A rule set without it quotes no shipping.
+///
+/// ```
+/// use commerce_rules::rules::ShippingConfig;
+/// let s: ShippingConfig = serde_json::from_str(r#"{
+///     "warehouses": [{"id": "hz", "cutoff": "16:00"}],
+///     "carriers": [{"id": "sf", "volumetric_divisor": 6000}],
+///     "zones": [{"id": "cn", "match": {"countries": ["CN"]}, "methods": [{
+///         "id": "std", "carrier": "sf", "service": "standard",
+///         "rate": {"type": "first_additional", "first_weight_g": 1000, "first_price": "10.00",
+///                  "additional_step_g": 500, "additional_price": "2.00"},
+///         "transit_days": {"min": 1, "max": 3}}]}]
+/// }"#).unwrap();
+/// assert_eq!(s.zones[0].methods[0].id, "std");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShippingConfig {
+    /// Warehouses goods ship from. Empty: one implicit warehouse `default`
+    /// open Monday to Friday with no cut-off.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warehouses: Vec<Warehouse>,
+    /// The warehouse of lines that name no `origin`; default the first warehouse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_warehouse: Option<String>,
+    /// Carriers, named by methods.
+    pub carriers: Vec<Carrier>,
+    /// Zones, in match order: the first zone matching the destination wins.
+    pub zones: Vec<Zone>,
+    /// Free or discounted shipping: spend thresholds (包邮) and customer-tier
+    /// benefits. When several apply to a method, the largest discount wins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub free_shipping: Vec<FreeShippingRule>,
+    /// The tax class of shipping charges; absent: shipping is not taxed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_class: Option<String>,
+}
+
+/// A business calendar: closed weekdays and public holidays.
+///
+/// ```
+/// use commerce_rules::rules::Calendar;
+/// let c: Calendar = serde_json::from_str(r#"{"holidays": ["2026-10-01"]}"#).unwrap();
+/// assert_eq!(c.closed_weekdays.len(), 2, "Saturday and Sunday by default");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    /// Weekdays with no business (`sat`, `sun` by default); at most six.
+    #[serde(default = "default_weekend")]
+    pub closed_weekdays: Vec<Weekday>,
+    /// Public holidays as local dates (`2026-10-01`), in the merchant's zone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<String>,
+}
+
+impl Default for Calendar {
+    fn default() -> Self {
+        Calendar { closed_weekdays: default_weekend(), holidays: Vec::new() }
+    }
+}
+
+fn default_weekend() -> Vec<Weekday> {
+    vec![Weekday::Sat, Weekday::Sun]
+}
+
+/// A warehouse: where parcels are packed and dispatched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Warehouse {
+    /// Unique id, named by lines (`origin`).
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The days it dispatches.
+    #[serde(default)]
+    pub calendar: Calendar,
+    /// Orders placed before this local time (`HH:MM`) on a business day count
+    /// that day ("order before 16:00, ships today"); later orders count from
+    /// the next business day. Absent: any time of a business day counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cutoff: Option<String>,
+    /// Business days of packing after the counting day; default 0 (ships that day).
+    #[serde(default)]
+    pub handling_days: u32,
+}
+
+/// A carrier: its volumetric divisor and the days it moves parcels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Carrier {
+    /// Unique id, named by methods.
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Volumetric divisor in cm³ per kg (6000 or 5000): volumetric weight is
+    /// L × W × H / divisor. Absent: the carrier charges actual weight only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumetric_divisor: Option<u32>,
+    /// The days it carries and delivers.
+    #[serde(default)]
+    pub calendar: Calendar,
+    /// True when it delivers on its calendar's closed weekdays too (holidays still not).
+    #[serde(default)]
+    pub delivers_weekends: bool,
+}
+
+/// A zone: the destinations it matches and the methods it offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    /// Unique id, named in answers and free-shipping rules.
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Which destinations it matches.
+    #[serde(rename = "match")]
+    pub matches: ZoneMatch,
+    /// True for remote areas (偏远地区: Xinjiang, Tibet...): remote surcharges
+    /// apply, and free shipping may leave them out.
+    #[serde(default)]
+    pub remote: bool,
+    /// The methods it offers; ids are unique within the zone.
+    pub methods: Vec<ShippingMethod>,
+}
+
+/// Match criteria of a zone. Every criterion given must hold; a list holds
+/// when the destination is any of its entries. Empty lists match anything.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneMatch {
+    /// ISO 3166-1 alpha-2 country codes (`CN`, `US`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
+    /// Regions, provinces or states, compared case-insensitively (`Xinjiang`, `NY`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// Cities, compared case-insensitively.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cities: Vec<String>,
+    /// Postcode prefixes or ranges.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub postcodes: Vec<PostcodeMatch>,
+}
+
+/// A postcode prefix (`{"prefix": "83"}`) or an inclusive range compared on
+/// the postcode's leading characters (`{"from": "830000", "to": "859999"}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostcodeMatch {
+    /// Postcodes starting with this text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// First postcode of a range (same length as `to`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Last postcode of a range, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// A service level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceLevel {
+    /// Standard delivery.
+    Standard,
+    /// Express delivery.
+    Express,
+    /// Delivered the next day, in a time slot.
+    NextDay,
+    /// Delivered the same day, in a time slot.
+    SameDay,
+    /// Collected at a pickup point or locker.
+    PickupPoint,
+    /// Collected at a store.
+    StorePickup,
+}
+
+/// A shipping method a zone offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShippingMethod {
+    /// Id, unique within its zone; the request's `shipping_method` names it.
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The carrier id.
+    pub carrier: String,
+    /// The service level.
+    pub service: ServiceLevel,
+    /// How the price of a parcel is computed.
+    pub rate: RateModel,
+    /// Charges added to each parcel's rate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub surcharges: Vec<Surcharge>,
+    /// Shipping classes it cannot carry (`liquid` by air): a cart with one is
+    /// refused with `shipping_class_not_allowed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_classes: Vec<String>,
+    /// Heaviest chargeable weight of one parcel, in grams; heavier is refused with `too_heavy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_weight_g: Option<u64>,
+    /// Carrier days in transit after dispatch, fewest and most (0 for same day).
+    pub transit_days: TransitDays,
+    /// Overrides the warehouse's cut-off for this method (`HH:MM`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cutoff: Option<String>,
+    /// Delivery time slots (same-day, next-day), offered on each delivery date of the window.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slots: Vec<TimeSlot>,
+    /// Minutes between ordering and the start of the earliest slot offered; default 0.
+    #[serde(default)]
+    pub slot_lead_minutes: u32,
+}
+
+/// Fewest and most carrier days in transit, each at most 60.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitDays {
+    /// Fewest days.
+    pub min: u32,
+    /// Most days (>= `min`).
+    pub max: u32,
+}
+
+/// A local delivery time slot (`18:00`-`20:00`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeSlot {
+    /// Local start, `HH:MM`.
+    pub from: String,
+    /// Local end, `HH:MM` (after `from`; `24:00` is midnight).
+    pub until: String,
+}
+
+/// How a parcel's price is computed from its chargeable weight, value or units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RateModel {
+    /// One price per parcel.
+    Flat {
+        /// The price.
+        price: Amount,
+    },
+    /// 首重/续重: `first_price` covers up to `first_weight_g`; each further
+    /// `additional_step_g` or part of it adds `additional_price`.
+    FirstAdditional {
+        /// Grams the first price covers (>= 1).
+        first_weight_g: u64,
+        /// The price of the first weight.
+        first_price: Amount,
+        /// Grams per further step (>= 1).
+        additional_step_g: u64,
+        /// The price of each further step.
+        additional_price: Amount,
+    },
+    /// Weight brackets: the first bracket whose `up_to_g` is at least the
+    /// chargeable weight sets the price. Ascending, prices never decreasing;
+    /// heavier than the last bracket is refused with `too_heavy`.
+    WeightBrackets {
+        /// The brackets.
+        brackets: Vec<WeightBracket>,
+    },
+    /// Order-value brackets: the last bracket whose `from` the parcel's value
+    /// (after discounts) reaches sets the price. The first starts at 0.
+    ValueBrackets {
+        /// The brackets, ascending by `from`.
+        brackets: Vec<ValueBracket>,
+    },
+    /// A price per unit in the parcel.
+    PerItem {
+        /// The price of each unit.
+        price: Amount,
+    },
+}
+
+/// A weight bracket: parcels up to `up_to_g` grams (inclusive) cost `price`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeightBracket {
+    /// Heaviest chargeable weight in the bracket, in grams.
+    pub up_to_g: u64,
+    /// The price.
+    pub price: Amount,
+}
+
+/// An order-value bracket: parcels worth at least `from` cost `price`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValueBracket {
+    /// The lowest parcel value in the bracket.
+    pub from: Amount,
+    /// The price.
+    pub price: Amount,
+}
+
+/// A charge added to each parcel's rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Surcharge {
+    /// Added when the zone is remote (偏远地区附加费).
+    Remote {
+        /// The charge.
+        amount: Amount,
+    },
+    /// Added when a unit's longest side is over `longest_side_over_cm`.
+    Oversize {
+        /// The charge.
+        amount: Amount,
+        /// The longest side allowed without the charge, in cm.
+        longest_side_over_cm: u32,
+    },
+    /// Added when the parcel holds a line of one of `shipping_classes` (冷链).
+    ColdChain {
+        /// The charge.
+        amount: Amount,
+        /// Shipping classes that need cold chain (`frozen`, `chilled`).
+        shipping_classes: Vec<String>,
+    },
+    /// Added to every parcel.
+    Handling {
+        /// The charge.
+        amount: Amount,
+    },
+}
+
+/// Free or discounted shipping: a spend threshold (包邮), a customer-tier
+/// benefit, or both. Every condition given must hold.
+///
+/// ```
+/// use commerce_rules::rules::FreeShippingRule;
+/// let r: FreeShippingRule = serde_json::from_str(
+///     r#"{"id": "baoyou-99", "min_subtotal": "99.00", "exclude_remote": true}"#).unwrap();
+/// assert_eq!(r.percent_off.to_string(), "100");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FreeShippingRule {
+    /// Unique id, named in the answer (`free_shipping:ID`) and in hints.
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The order subtotal after item and order discounts must reach this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_subtotal: Option<Amount>,
+    /// Customer tiers (`customer.tier`) it is for; empty: everyone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub customer_tiers: Vec<String>,
+    /// Zones it covers; empty: every zone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<String>,
+    /// Method ids it covers; empty: every method.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<String>,
+    /// True when remote zones are not covered.
+    #[serde(default)]
+    pub exclude_remote: bool,
+    /// Share of the shipping price taken off, over 0 and at most 100; default 100 (free).
+    #[serde(default = "hundred")]
+    pub percent_off: Percent,
+    /// Hint only when the shortfall is at most this; absent: always hint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint_within: Option<Amount>,
+}
+
+fn hundred() -> Percent {
+    Percent(rust_decimal::Decimal::ONE_HUNDRED)
+}

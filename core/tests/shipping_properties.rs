@@ -1,0 +1,183 @@
+//! Properties of shipping over generated carts, destinations and instants,
+//! against the test rule sets in `tests/data/`.
+//!
+//! Invariant 8: a shipping price never decreases as weight grows within one
+//! method; the earliest delivery date is never after the latest.
+//! Free shipping (包邮 over 99.00) applies exactly when its threshold is met.
+//! Plus invariants 3 and 4 with shipping: the grand-total identity, and the
+//! same bytes whatever the line order.
+
+use commerce_rules::{Engine, Money, QuoteAnswer, QuoteRequest, ShippingAnswer};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+const CN_RULES: &str = include_str!("data/shipping-cn.rules.json");
+const US_RULES: &str = include_str!("data/shipping-us.rules.json");
+
+fn engines() -> &'static [Engine] {
+    use std::sync::OnceLock;
+    static ENGINES: OnceLock<Vec<Engine>> = OnceLock::new();
+    ENGINES.get_or_init(|| vec![Engine::from_json(CN_RULES).unwrap(), Engine::from_json(US_RULES).unwrap()])
+}
+
+const CN_DESTINATIONS: &[(&str, &str, &str)] =
+    &[("Shanghai", "Shanghai", "200000"), ("Xinjiang", "Urumqi", "830000"), ("Zhejiang", "Hangzhou", "310000")];
+
+/// One generated line: weight g, optional dimensions, optional class, origin, cents, quantity.
+type Line = (u32, Option<(u32, u32, u32)>, Option<&'static str>, Option<&'static str>, i64, u32);
+
+fn line() -> impl Strategy<Value = Line> {
+    (
+        0_u32..8_000,
+        prop::option::of((1_u32..80, 1_u32..80, 1_u32..80)),
+        prop::option::of(prop::sample::select(&["liquid", "frozen", "hazmat", "fragile"][..])),
+        prop::option::of(prop::sample::select(&["hz", "gz"][..])),
+        1_i64..20_000,
+        1_u32..4,
+    )
+}
+
+fn request(engine: usize, lines: &[Line], dest: usize, secs: i64) -> Value {
+    let lines: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (g, dims, class, origin, cents, qty))| {
+            let mut l = json!({"id": format!("L{i:02}"), "sku": format!("SKU{i}"), "quantity": qty,
+                "unit_price": format!("{}.{:02}", cents / 100, cents % 100), "weight_g": g});
+            if let Some((a, b, c)) = dims {
+                l["dimensions"] = json!({"length_cm": a, "width_cm": b, "height_cm": c});
+            }
+            if let Some(c) = class {
+                l["shipping_class"] = json!(c);
+            }
+            if let (Some(o), 0) = (origin, engine) {
+                l["origin"] = json!(o);
+            }
+            l
+        })
+        .collect();
+    let now = chrono::DateTime::from_timestamp(secs, 0).unwrap().fixed_offset().to_rfc3339();
+    let destination = if engine == 0 {
+        let (region, city, postcode) = CN_DESTINATIONS[dest % CN_DESTINATIONS.len()];
+        json!({"country": "CN", "region": region, "city": city, "postcode": postcode})
+    } else {
+        json!({"country": "US", "region": "NY", "postcode": "10001"})
+    };
+    json!({"now": now, "destination": destination, "lines": lines})
+}
+
+fn options(engine: usize, req: &Value) -> ShippingAnswer {
+    let req: QuoteRequest = serde_json::from_value(req.clone()).unwrap();
+    engines()[engine].shipping_options(&req).unwrap()
+}
+
+fn date(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+// Any instant from September 2026 to January 2027 (UTC seconds): holidays and weekends included.
+const FROM: i64 = 1_788_220_800;
+const UNTIL: i64 = 1_801_440_000;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Invariant 8: more weight never lowers a method's price; earliest <= latest.
+    #[test]
+    fn price_never_decreases_with_weight_and_windows_are_ordered(
+        engine in 0_usize..2,
+        lines in prop::collection::vec(line(), 1..6),
+        which in 0_usize..6,
+        extra in 1_u32..20_000,
+        dest in 0_usize..3,
+        secs in FROM..UNTIL,
+    ) {
+        let lighter = options(engine, &request(engine, &lines, dest, secs));
+        let mut heavier_lines = lines.clone();
+        let k = which % heavier_lines.len();
+        heavier_lines[k].0 = heavier_lines[k].0.saturating_add(extra);
+        let heavier = options(engine, &request(engine, &heavier_lines, dest, secs));
+        for o in lighter.options.iter().chain(&heavier.options) {
+            let (dispatch, earliest, latest) = (date(&o.delivery.dispatch_date), date(&o.delivery.earliest), date(&o.delivery.latest));
+            prop_assert!(dispatch <= earliest && earliest <= latest, "{} {:?}", o.method_id, o.delivery);
+            prop_assert!(!o.total.is_negative() && o.discount.amount() <= o.price.amount());
+        }
+        for light in &lighter.options {
+            if let Some(heavy) = heavier.options.iter().find(|h| h.method_id == light.method_id) {
+                prop_assert!(heavy.price.amount() >= light.price.amount(),
+                    "{}: {} at {} g, {} at {} g", light.method_id, light.price, light.chargeable_weight_g,
+                    heavy.price, heavy.chargeable_weight_g);
+                prop_assert!(heavy.chargeable_weight_g >= light.chargeable_weight_g);
+            }
+        }
+        // A method too heavy for the lighter cart stays too heavy for the heavier one.
+        for u in &lighter.unavailable {
+            prop_assert!(heavier.options.iter().all(|h| h.method_id != u.method_id || u.reason != commerce_rules::ShippingReason::TooHeavy));
+        }
+    }
+
+    /// 包邮 over 99.00 (std, not remote) applies exactly when the subtotal reaches 99.00.
+    #[test]
+    fn free_shipping_applies_exactly_when_the_threshold_is_met(
+        cents in prop::collection::vec(1_i64..6_000, 1..4),
+        grams in 0_u32..5_000,
+        dest in 0_usize..3,
+        secs in FROM..UNTIL,
+    ) {
+        let lines: Vec<Line> = cents.iter().map(|c| (grams, None, None, None, *c, 1)).collect();
+        let answer = options(0, &request(0, &lines, dest, secs));
+        let subtotal: i64 = cents.iter().sum();
+        let std = answer.options.iter().find(|o| o.method_id == "std").unwrap();
+        let remote = answer.remote;
+        let free = std.discount_rule.as_deref() == Some("free_shipping:baoyou-99");
+        prop_assert_eq!(free, subtotal >= 9_900 && !remote, "subtotal {} remote {}", subtotal, remote);
+        if free {
+            prop_assert!(std.total.is_zero() && std.discount == std.price);
+        } else {
+            prop_assert!(std.discount.is_zero() && std.total == std.price);
+        }
+        // Hints are about the chosen option: when it is std, the hint names the
+        // shortfall exactly when the threshold is not met (and is within 50.00).
+        let hint = answer.hints.iter().find(|h| h.promotion_id == "baoyou-99");
+        let shortfall = 9_900 - subtotal;
+        prop_assert_eq!(hint.is_some(), std.chosen && !remote && shortfall > 0 && shortfall <= 5_000);
+        if let Some(h) = hint {
+            prop_assert_eq!(h.amount_needed.unwrap().to_minor(), Some(i128::from(shortfall)));
+        }
+    }
+
+    /// Invariants 3 and 4 with shipping: the grand-total identity holds, and
+    /// the answer is the same bytes whatever the line order.
+    #[test]
+    fn totals_identity_and_line_order_with_shipping(
+        engine in 0_usize..2,
+        lines in prop::collection::vec(line(), 1..6),
+        dest in 0_usize..3,
+        secs in FROM..UNTIL,
+        codes in prop::bool::ANY,
+    ) {
+        let mut req = request(engine, &lines, dest, secs);
+        if codes {
+            req["codes"] = json!(["FREESHIP"]);
+        }
+        let e = &engines()[engine];
+        let forward = e.quote_json(&req.to_string()).unwrap();
+        let mut reversed = req.clone();
+        reversed["lines"].as_array_mut().unwrap().reverse();
+        prop_assert_eq!(&forward, &e.quote_json(&reversed.to_string()).unwrap());
+        let answer: QuoteAnswer = e.quote(&serde_json::from_value(req).unwrap()).unwrap();
+        let t = &answer.totals;
+        let mut expected: Money = t.item_subtotal.checked_sub(t.discounts).unwrap()
+            .checked_add(t.shipping).unwrap()
+            .checked_sub(t.shipping_discounts).unwrap()
+            .checked_sub(t.points_value).unwrap();
+        if !t.tax_included {
+            expected = expected.checked_add(t.tax).unwrap();
+        }
+        prop_assert_eq!(expected, t.grand_total);
+        prop_assert!(!t.grand_total.is_negative() && !t.shipping_discounts.is_negative());
+        prop_assert!(t.shipping_discounts.amount() <= t.shipping.amount());
+        let tax_sum = Money::checked_sum(answer.currency, answer.tax_summary.iter().map(|s| s.tax)).unwrap();
+        prop_assert_eq!(tax_sum, t.tax);
+    }
+}
