@@ -45,6 +45,7 @@ mod json;
 mod limits;
 pub mod messages;
 pub mod money;
+pub mod points;
 mod quote;
 pub mod rules;
 pub mod schema;
@@ -56,8 +57,9 @@ pub use limits::Limits;
 pub use money::{Currency, Money};
 pub use quote::{
     Adjustment, AppliedPromotion, BestCouponsAnswer, CartLine, Customer, DisplayCurrency, DisplayTotals,
-    FreeShippingGrant, Hint, HintCode, LineAnswer, LineTax, PriceSource, PriceSourceKind, QuoteAnswer, QuoteRequest,
-    ReasonCode, ReasonParams, RecommendedCoupon, Rejection, Selection, Stage, Step, StepCode, TaxSummary, Totals,
-    Usage, UsageCounter, Via, WalletCoupon, WalletSelection, MAX_EXACT_COMBINATIONS,
+    FreeShippingGrant, Hint, HintCode, LineAnswer, LinePoints, LineTax, PointsAnswer, PointsClamp, PointsReason,
+    PointsRequest, PriceSource, PriceSourceKind, QuoteAnswer, QuoteRequest, ReasonCode, ReasonParams,
+    RecommendedCoupon, Rejection, Selection, ShippingPoints, Stage, Step, StepCode, TaxSummary, Totals, Usage,
+    UsageCounter, Via, WalletCoupon, WalletSelection, MAX_EXACT_COMBINATIONS,
 };
 pub use time::{MerchantTimeZone, Timestamp};

@@ -47,6 +47,12 @@ pub struct Limits {
     pub max_codes: usize,
     /// Most coupons in a customer's wallet (default 200).
     pub max_wallet: usize,
+    /// Most membership tiers in a rule set (default 50).
+    pub max_tiers: usize,
+    /// Most qualifying-history entries in a tier-status request (default 10,000).
+    pub max_history: usize,
+    /// Most point lots in a request (default 1,000).
+    pub max_lots: usize,
 }
 
 impl Default for Limits {
@@ -67,6 +73,9 @@ impl Default for Limits {
             max_filter_entries: 10_000,
             max_codes: 20,
             max_wallet: 200,
+            max_tiers: 50,
+            max_history: 10_000,
+            max_lots: 1_000,
         }
     }
 }

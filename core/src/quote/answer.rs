@@ -75,6 +75,9 @@ pub struct QuoteAnswer {
     pub usages: Vec<Usage>,
     /// How the coupons were chosen.
     pub selection: Selection,
+    /// Points redeemed and earned, when the rule set has points or the request sends them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<super::points::PointsAnswer>,
     /// Every figure, stage by stage, with the rule that made it.
     pub explanation: Vec<Step>,
 }
@@ -329,6 +332,10 @@ pub struct LineAnswer {
     /// For a gift line: the gift's value per unit, recorded for returns.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_value: Option<Money>,
+    /// Points redeemed on and earned by the line, when the rule set has
+    /// points or the request sends them (for refunds and clawback).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<super::points::LinePoints>,
 }
 
 /// Where a line's unit price comes from.
@@ -482,6 +489,8 @@ pub enum StepCode {
     LineSubtotal,
     /// A promotion's discount on a line.
     Discount,
+    /// The value of points paying part of a line.
+    PointsRedeemed,
     /// A line's tax.
     LineTax,
     /// The order's grand total.

@@ -51,6 +51,25 @@ pub struct QuoteRequest {
     /// The language of default messages in the answer; default `en`.
     #[serde(default)]
     pub locale: Lang,
+    /// Points to redeem and the customer's point lots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<PointsRequest>,
+}
+
+/// Points the customer wants to redeem, and what they hold. The host sends
+/// the state; the engine stores nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PointsRequest {
+    /// Points to redeem; more than allowed is reduced, with the reasons in the answer.
+    #[serde(default)]
+    pub redeem: u64,
+    /// The customer's point lots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<crate::points::PointLot>,
+    /// Points the customer owes; it uses up the soonest-expiring lots first.
+    #[serde(default)]
+    pub debt: u64,
 }
 
 /// A coupon the customer holds (领券), or a unique code the host issued.

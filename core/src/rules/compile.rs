@@ -6,6 +6,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use super::compile_membership::{
+    check_tier_references, compile_membership, compile_points, CompiledMembership, CompiledPoints,
+};
 use super::compile_promotions::{compile_promotions, PromotionIndex};
 use super::{
     JsonPath, PriceEntry, PriceList, PriceListKind, PriceSelection, Problems, RuleSet, TaxCalculation, SCHEMA_VERSION,
@@ -30,6 +33,10 @@ pub(crate) struct CompiledRules {
     pub(crate) by_category: HashMap<String, Vec<(usize, usize)>>,
     /// Promotions in run order, with their indexes.
     pub(crate) promotions: PromotionIndex,
+    /// Membership tiers, when the rule set has a `membership` section.
+    pub(crate) membership: Option<CompiledMembership>,
+    /// Points rules, when the rule set has a `points` section.
+    pub(crate) points: Option<CompiledPoints>,
 }
 
 #[derive(Debug)]
@@ -143,6 +150,11 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
         Some(tz) => compile_promotions(&rules.promotions, rules.currency, tz, limits, &mut p),
         None => Default::default(),
     };
+    let membership = rules.membership.as_ref().map(|m| compile_membership(m, rules.currency, limits, &mut p));
+    if let Some(m) = &membership {
+        check_tier_references(rules, m, &mut p);
+    }
+    let points = rules.points.as_ref().map(|pc| compile_points(pc, rules.currency, limits, &mut p));
 
     match (time_zone, p.is_empty()) {
         (Some(time_zone), true) => Ok(CompiledRules {
@@ -156,6 +168,8 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
             by_sku,
             by_category,
             promotions,
+            membership,
+            points,
         }),
         _ => Err(p.into_vec()),
     }

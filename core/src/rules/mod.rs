@@ -4,7 +4,9 @@
 //! with its JSON path) and compiled into an [`Engine`](crate::Engine).
 
 mod compile;
+mod compile_membership;
 mod compile_promotions;
+mod membership;
 mod path;
 mod pricing;
 mod problems;
@@ -17,7 +19,12 @@ use serde::{Deserialize, Serialize};
 use crate::money::{Currency, Rounding};
 
 pub(crate) use compile::{amount_valid, compile, labels, CompiledRules, PriceSpec};
+pub(crate) use compile_membership::{CompiledMembership, CompiledRedemption, CompiledTier};
 pub(crate) use compile_promotions::{active_at, normalize_code, Activity, CompiledPromotion, LineFacts};
+pub use membership::{
+    CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, Membership, PointsConfig, Qualification,
+    QualificationMetric, Redemption, ReturnedPointsExpiry, SpentEarnedPoints, TierBenefits, TierDef,
+};
 pub use path::JsonPath;
 pub use pricing::{PriceEntry, PriceList, PriceListKind, PriceSelection, VolumeTier};
 pub(crate) use problems::Problems;
@@ -67,4 +74,10 @@ pub struct RuleSet {
     /// Promotions and coupons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub promotions: Vec<Promotion>,
+    /// Membership tiers: qualification, validity, downgrade and benefits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<Membership>,
+    /// Points: earning, redemption, expiry and clawback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<PointsConfig>,
 }

@@ -33,6 +33,8 @@ pub(crate) struct PromotionsOutcome {
     pub(crate) selection: Selection,
     /// What the coupons chosen save beyond the automatic promotions.
     pub(crate) coupon_saving: Money,
+    /// For each applied bonus-points promotion, each line it covers and its multiplier.
+    pub(crate) bonus_points: Vec<(usize, rust_decimal::Decimal)>,
 }
 
 /// Most hints in one answer.
@@ -57,8 +59,12 @@ pub(crate) fn apply(
     let mut usages = Vec::with_capacity(chosen.run.applied.len());
     let mut hints = Vec::new();
     let mut gifts = Vec::new();
+    let mut bonus_points = Vec::new();
     for a in &chosen.run.applied {
         let Some(promo) = ctx.promotion(a.candidate.index) else { continue };
+        if let Some(m) = a.effect.points_multiplier {
+            bonus_points.extend(ctx.eligible(a.candidate.index, false).into_iter().map(|l| (l, m.value())));
+        }
         for &(l, amount) in &a.effect.parts {
             let Some(line) = lines.get_mut(l) else { continue };
             line.adjustments.push(Adjustment { stage: promo.stage, rule_id: promo.id.clone(), amount });
@@ -142,6 +148,7 @@ pub(crate) fn apply(
             combinations_evaluated: chosen.evaluated,
         },
         coupon_saving,
+        bonus_points,
     })
 }
 
@@ -195,6 +202,7 @@ fn gift_line(
         total: zero,
         gift_of: Some(promotion_id.to_string()),
         gift_value: Some(value),
+        points: None,
     }
 }
 
