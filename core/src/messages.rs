@@ -242,7 +242,7 @@ pub fn tier_shortfall_text(
         }
         Lang::ZhHans => {
             let what = match metric {
-                QualificationMetric::PaidSpend => format!("再消费 {shortfall}"),
+                QualificationMetric::PaidSpend => format!("再消费 {shortfall} "),
                 QualificationMetric::PointsEarned => format!("再获得 {shortfall} 积分"),
                 QualificationMetric::OrderCount => format!("再下 {shortfall} 单"),
             };
