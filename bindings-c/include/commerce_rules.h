@@ -338,6 +338,42 @@ cr_status cr_engine_shipping_options(const cr_engine *engine,
                                      cr_error **error_out);
 
 /**
+ * Answers the customer's membership tier from their qualifying history: the `tier status` question of PRODUCT.md, with the qualifying value, the next tier and the shortfall, and when the tier lapses. The request is a tier-status request (`now` and the history). Arguments, answer ownership and errors as for `cr_engine_quote`;
+ * the answer is byte-identical to the Rust API's
+ * `Engine::answer_json(Question::TierStatus, ..)`.
+ *
+ * # Safety
+ * As for `cr_engine_quote`.
+ *
+ * Thread safety: does not mutate the engine; safe to call from many threads
+ * at once on the same engine.
+ */
+cr_status cr_engine_tier_status(const cr_engine *engine,
+                                const char *request_json,
+                                size_t request_len,
+                                char **answer_out,
+                                size_t *answer_len_out,
+                                cr_error **error_out);
+
+/**
+ * Answers a customer's available points and what expires when, in the merchant's time zone: the `points balance` question of PRODUCT.md. The request is a points-balance request (`now` and the lots). Arguments, answer ownership and errors as for `cr_engine_quote`;
+ * the answer is byte-identical to the Rust API's
+ * `Engine::answer_json(Question::PointsBalance, ..)`.
+ *
+ * # Safety
+ * As for `cr_engine_quote`.
+ *
+ * Thread safety: does not mutate the engine; safe to call from many threads
+ * at once on the same engine.
+ */
+cr_status cr_engine_points_balance(const cr_engine *engine,
+                                   const char *request_json,
+                                   size_t request_len,
+                                   char **answer_out,
+                                   size_t *answer_len_out,
+                                   cr_error **error_out);
+
+/**
  * Answers the question named `question` (a NUL-terminated name such as
  * `"quote"`; `cr_question_name` lists them), for hosts that dispatch by
  * name. Everything else is as for the question's own function (for

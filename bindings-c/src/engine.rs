@@ -302,6 +302,54 @@ pub unsafe extern "C" fn cr_engine_shipping_options(
     })
 }
 
+/// Answers the customer's membership tier from their qualifying history: the `tier status` question of PRODUCT.md, with the qualifying value, the next tier and the shortfall, and when the tier lapses. The request is a tier-status request (`now` and the history). Arguments, answer ownership and errors as for `cr_engine_quote`;
+/// the answer is byte-identical to the Rust API's
+/// `Engine::answer_json(Question::TierStatus, ..)`.
+///
+/// # Safety
+/// As for `cr_engine_quote`.
+///
+/// Thread safety: does not mutate the engine; safe to call from many threads
+/// at once on the same engine.
+#[no_mangle]
+pub unsafe extern "C" fn cr_engine_tier_status(
+    engine: *const cr_engine,
+    request_json: *const c_char,
+    request_len: usize,
+    answer_out: *mut *mut c_char,
+    answer_len_out: *mut usize,
+    error_out: *mut *mut cr_error,
+) -> cr_status {
+    crate::ffi_guard!(error_out = error_out, {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { answer(engine, Question::TierStatus, request_json, request_len, answer_out, answer_len_out) }
+    })
+}
+
+/// Answers a customer's available points and what expires when, in the merchant's time zone: the `points balance` question of PRODUCT.md. The request is a points-balance request (`now` and the lots). Arguments, answer ownership and errors as for `cr_engine_quote`;
+/// the answer is byte-identical to the Rust API's
+/// `Engine::answer_json(Question::PointsBalance, ..)`.
+///
+/// # Safety
+/// As for `cr_engine_quote`.
+///
+/// Thread safety: does not mutate the engine; safe to call from many threads
+/// at once on the same engine.
+#[no_mangle]
+pub unsafe extern "C" fn cr_engine_points_balance(
+    engine: *const cr_engine,
+    request_json: *const c_char,
+    request_len: usize,
+    answer_out: *mut *mut c_char,
+    answer_len_out: *mut usize,
+    error_out: *mut *mut cr_error,
+) -> cr_status {
+    crate::ffi_guard!(error_out = error_out, {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { answer(engine, Question::PointsBalance, request_json, request_len, answer_out, answer_len_out) }
+    })
+}
+
 /// Answers the question named `question` (a NUL-terminated name such as
 /// `"quote"`; `cr_question_name` lists them), for hosts that dispatch by
 /// name. Everything else is as for the question's own function (for

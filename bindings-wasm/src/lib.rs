@@ -149,6 +149,35 @@ impl Engine {
         self.ask(Question::BestCoupons, &request)
     }
 
+    /// Every shipping method for a cart and destination, with price, rate
+    /// steps and delivery window: the same request as [`Engine::quote`].
+    #[wasm_bindgen(js_name = shippingOptions, unchecked_return_type = "ShippingAnswer")]
+    pub fn shipping_options(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QuoteRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.ask(Question::ShippingOptions, &request)
+    }
+
+    /// A customer's membership tier, progress to the next tier and when it
+    /// lapses, from their qualifying history.
+    #[wasm_bindgen(js_name = tierStatus, unchecked_return_type = "TierStatusAnswer")]
+    pub fn tier_status(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TierStatusRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.ask(Question::TierStatus, &request)
+    }
+
+    /// A customer's available points and what expires when.
+    #[wasm_bindgen(js_name = pointsBalance, unchecked_return_type = "PointsBalanceAnswer")]
+    pub fn points_balance(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PointsBalanceRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.ask(Question::PointsBalance, &request)
+    }
+
     /// Answers the question named `question` for a request object.
     ///
     /// Throws `invalid_argument` at path `question` for an unknown name.

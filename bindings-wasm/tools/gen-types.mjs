@@ -54,9 +54,12 @@ for (const file of files) {
 
 // Each question is a NAME_answer schema with its NAME_request schema; the
 // questions about a cart that take the quote request have none of their own.
-const SHARED_REQUEST = { best_coupons: "quote_request" };
+const SHARED_REQUEST = { best_coupons: "quote_request", shipping_options: "quote_request" };
+// Schema pairs that are not questions: points clawback is the returns stage's API.
+const NOT_QUESTIONS = new Set(["points_clawback"]);
 const questions = Object.keys(titles)
   .filter((stem) => stem.endsWith("_answer"))
+  .filter((stem) => !NOT_QUESTIONS.has(stem.replace(/_answer$/, "")))
   .map((stem) => stem.replace(/_answer$/, ""))
   .sort();
 const requestOf = (q) => {

@@ -45,11 +45,21 @@ pub enum Question {
     BestCoupons,
     /// Shipping methods, prices and delivery dates for a cart and destination: [`Engine::shipping_options`].
     ShippingOptions,
+    /// A customer's membership tier and progress: [`Engine::tier_status`].
+    TierStatus,
+    /// A customer's points and what expires when: [`Engine::points_balance`].
+    PointsBalance,
 }
 
 impl Question {
     /// Every question.
-    pub const ALL: &'static [Question] = &[Question::Quote, Question::BestCoupons, Question::ShippingOptions];
+    pub const ALL: &'static [Question] = &[
+        Question::Quote,
+        Question::BestCoupons,
+        Question::ShippingOptions,
+        Question::TierStatus,
+        Question::PointsBalance,
+    ];
 
     /// The question's name (`quote`).
     pub const fn name(self) -> &'static str {
@@ -57,6 +67,8 @@ impl Question {
             Question::Quote => "quote",
             Question::BestCoupons => "best_coupons",
             Question::ShippingOptions => "shipping_options",
+            Question::TierStatus => "tier_status",
+            Question::PointsBalance => "points_balance",
         }
     }
 
@@ -144,6 +156,75 @@ impl Engine {
         quote::shipping_options(&self.rules, &self.limits, request)
     }
 
+    /// A customer's membership tier from their qualifying history: the tier
+    /// held, the qualifying value, the next tier and the shortfall, and when
+    /// the tier lapses. Needs a `membership` section.
+    ///
+    /// ```
+    /// use commerce_rules::Engine;
+    /// let engine = Engine::from_json(r#"{
+    ///     "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+    ///     "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+    ///     "membership": {"qualification": {"metric": "paid_spend", "window_months": 12}, "validity_months": 12,
+    ///         "tiers": [{"id": "member", "rank": 1, "threshold": "0"}, {"id": "gold", "rank": 2, "threshold": "1000.00"}]}
+    /// }"#).unwrap();
+    /// let status = engine.tier_status(&serde_json::from_str(r#"{"now": "2026-11-11T20:00:00+08:00",
+    ///     "history": [{"at": "2026-03-01T10:00:00+08:00", "amount": "680.00"}]}"#).unwrap()).unwrap();
+    /// assert_eq!(status.tier.unwrap().id, "member");
+    /// assert_eq!(status.next_tier.unwrap().message, "spend 320.00 more by 2027-02-28 for gold");
+    /// ```
+    pub fn tier_status(
+        &self,
+        request: &crate::points::TierStatusRequest,
+    ) -> Result<crate::points::TierStatusAnswer, Error> {
+        crate::points::tier_status(&self.rules, &self.limits, request)
+    }
+
+    /// A customer's available points and what expires when, in the merchant's zone.
+    ///
+    /// ```
+    /// use commerce_rules::Engine;
+    /// let engine = Engine::from_json(r#"{
+    ///     "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+    ///     "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]}
+    /// }"#).unwrap();
+    /// let balance = engine.points_balance(&serde_json::from_str(r#"{"now": "2026-11-11T20:00:00+08:00",
+    ///     "lots": [{"id": "a", "earned_at": "2026-01-01T00:00:00+08:00", "amount": 500,
+    ///               "expires_at": "2027-01-01T00:00:00+08:00"}]}"#).unwrap()).unwrap();
+    /// assert_eq!(balance.available, 500);
+    /// assert_eq!(balance.expiring[0].last_day.to_string(), "2026-12-31");
+    /// ```
+    pub fn points_balance(
+        &self,
+        request: &crate::points::PointsBalanceRequest,
+    ) -> Result<crate::points::PointsBalanceAnswer, Error> {
+        crate::points::balance(&self.rules, &self.limits, request)
+    }
+
+    /// The points a return reverses and gives back, for the returns stage:
+    /// per line, prorated by quantity over cumulative returns (the last
+    /// return settles the remainder), honouring the rule set's clawback
+    /// policy. See [`crate::points::PointsClawbackRequest`].
+    ///
+    /// ```
+    /// use commerce_rules::Engine;
+    /// let engine = Engine::from_json(r#"{
+    ///     "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+    ///     "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+    ///     "points": {"redemption": {"points_per_unit": 100}}
+    /// }"#).unwrap();
+    /// let c = engine.points_clawback(&serde_json::from_str(r#"{"now": "2026-11-20T10:00:00+08:00",
+    ///     "lines": [{"line_id": "1", "quantity": 3, "earned": 100, "returning": 2}], "balance": 50}"#).unwrap()).unwrap();
+    /// assert_eq!((c.earned_reversed, c.taken_from_balance, c.shortfall), (66, 50, 16));
+    /// assert_eq!(c.refund_deduction.unwrap().to_string(), "0.16");
+    /// ```
+    pub fn points_clawback(
+        &self,
+        request: &crate::points::PointsClawbackRequest,
+    ) -> Result<crate::points::PointsClawback, Error> {
+        crate::points::clawback(&self.rules, &self.limits, request)
+    }
+
     /// Answers `question` for a JSON request, in compact JSON. The same text
     /// always gives the same bytes.
     pub fn answer_json(&self, question: Question, request_json: &str) -> Result<String, Error> {
@@ -151,6 +232,8 @@ impl Engine {
             Question::Quote => self.quote_json(request_json),
             Question::BestCoupons => to_json(&self.best_coupons(&self.parse_request(request_json)?)?),
             Question::ShippingOptions => to_json(&self.shipping_options(&self.parse_request(request_json)?)?),
+            Question::TierStatus => to_json(&self.tier_status(&self.parse_request(request_json)?)?),
+            Question::PointsBalance => to_json(&self.points_balance(&self.parse_request(request_json)?)?),
         }
     }
 

@@ -45,6 +45,7 @@ mod json;
 mod limits;
 pub mod messages;
 pub mod money;
+pub mod points;
 mod quote;
 pub mod rules;
 pub mod schema;
@@ -56,10 +57,11 @@ pub use limits::Limits;
 pub use money::{Currency, Money};
 pub use quote::{
     Adjustment, AppliedPromotion, BestCouponsAnswer, CartLine, Customer, DeliveryEstimate, DeliverySlot, Destination,
-    Dimensions, DisplayCurrency, DisplayTotals, FreeShippingGrant, Hint, HintCode, LineAnswer, LineTax, NoShipping,
-    NoShippingReason, ParcelQuote, PriceSource, PriceSourceKind, QuoteAnswer, QuoteRequest, RateStep, RateStepCode,
-    ReasonCode, ReasonParams, RecommendedCoupon, Rejection, Selection, ShippingAnswer, ShippingOption, ShippingReason,
-    ShippingReasonParams, Stage, Step, StepCode, TaxSummary, Totals, UnavailableMethod, Usage, UsageCounter, Via,
-    WalletCoupon, WalletSelection, MAX_EXACT_COMBINATIONS,
+    Dimensions, DisplayCurrency, DisplayTotals, FreeShippingGrant, Hint, HintCode, LineAnswer, LinePoints, LineTax,
+    NoShipping, NoShippingReason, ParcelQuote, PointsAnswer, PointsClamp, PointsReason, PointsRequest, PriceSource,
+    PriceSourceKind, QuoteAnswer, QuoteRequest, RateStep, RateStepCode, ReasonCode, ReasonParams, RecommendedCoupon,
+    Rejection, Selection, ShippingAnswer, ShippingOption, ShippingPoints, ShippingReason, ShippingReasonParams, Stage,
+    Step, StepCode, TaxSummary, Totals, UnavailableMethod, Usage, UsageCounter, Via, WalletCoupon, WalletSelection,
+    MAX_EXACT_COMBINATIONS,
 };
 pub use time::{MerchantTimeZone, Timestamp};

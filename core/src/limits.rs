@@ -57,6 +57,12 @@ pub struct Limits {
     pub max_holidays: usize,
     /// Most delivery time slots of one shipping method (default 48).
     pub max_slots: usize,
+    /// Most membership tiers in a rule set (default 50).
+    pub max_tiers: usize,
+    /// Most qualifying-history entries in a tier-status request (default 10,000).
+    pub max_history: usize,
+    /// Most point lots in a request (default 1,000).
+    pub max_lots: usize,
 }
 
 impl Default for Limits {
@@ -82,6 +88,9 @@ impl Default for Limits {
             max_rate_brackets: 200,
             max_holidays: 1_000,
             max_slots: 48,
+            max_tiers: 50,
+            max_history: 10_000,
+            max_lots: 1_000,
         }
     }
 }

@@ -6,7 +6,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::quote::PointsReason;
 use crate::quote::{Hint, HintCode, NoShippingReason, ReasonCode, ReasonParams, ShippingReason, ShippingReasonParams};
+use crate::rules::QualificationMetric;
+use crate::time::LocalDate;
 use crate::ErrorCode;
 
 /// A language for default messages.
@@ -262,6 +265,77 @@ pub fn ship_today_text(minutes: u32, lang: Lang) -> String {
         (Lang::En, 0, _) => format!("order within {m} min to ship today"),
         (Lang::En, _, 0) => format!("order within {h} h to ship today"),
         (Lang::En, _, _) => format!("order within {h} h {m} min to ship today"),
+    }
+}
+
+/// The default text of why a points request was reduced; `limit` is the
+/// figure the reason names (the balance, the cap, the step, the minimum).
+///
+/// ```
+/// use commerce_rules::messages::{points_reason_text, Lang};
+/// use commerce_rules::PointsReason;
+/// assert_eq!(points_reason_text(PointsReason::ExceedsOrderShare, 2500, Lang::En),
+///            "points can pay at most 2500 points' worth of this order");
+/// assert_eq!(points_reason_text(PointsReason::NotAMultipleOfStep, 100, Lang::ZhHans), "积分需按 100 的整数倍使用");
+/// ```
+pub fn points_reason_text(code: PointsReason, limit: u64, lang: Lang) -> String {
+    let zh = lang == Lang::ZhHans;
+    match code {
+        PointsReason::RedemptionNotOffered => pick(zh, "points cannot pay for orders here", "本店不支持积分抵扣"),
+        PointsReason::ExceedsBalance if zh => format!("可用积分仅 {limit}"),
+        PointsReason::ExceedsBalance => format!("only {limit} points are available"),
+        PointsReason::ExceedsOrderCap if zh => format!("每单最多使用 {limit} 积分"),
+        PointsReason::ExceedsOrderCap => format!("at most {limit} points per order"),
+        PointsReason::ExceedsOrderShare if zh => format!("本单最多可用 {limit} 积分抵扣"),
+        PointsReason::ExceedsOrderShare => format!("points can pay at most {limit} points' worth of this order"),
+        PointsReason::NotAMultipleOfStep if zh => format!("积分需按 {limit} 的整数倍使用"),
+        PointsReason::NotAMultipleOfStep => format!("points are used in multiples of {limit}"),
+        PointsReason::BelowMinimum if zh => format!("单次至少使用 {limit} 积分"),
+        PointsReason::BelowMinimum => format!("at least {limit} points must be used at once"),
+    }
+}
+
+/// The default text of a tier shortfall ("spend 320.00 more by 2027-03-01 for Gold").
+///
+/// ```
+/// use commerce_rules::messages::{tier_shortfall_text, Lang};
+/// use commerce_rules::rules::QualificationMetric;
+/// let by = Some("2027-03-01".parse().unwrap());
+/// assert_eq!(tier_shortfall_text(QualificationMetric::PaidSpend, "320.00", by, "Gold", Lang::En),
+///            "spend 320.00 more by 2027-03-01 for Gold");
+/// assert_eq!(tier_shortfall_text(QualificationMetric::OrderCount, "2", None, "金卡", Lang::ZhHans),
+///            "再下 2 单即可升级为金卡");
+/// ```
+pub fn tier_shortfall_text(
+    metric: QualificationMetric,
+    shortfall: &str,
+    by: Option<LocalDate>,
+    tier: &str,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::En => {
+            let what = match metric {
+                QualificationMetric::PaidSpend => format!("spend {shortfall} more"),
+                QualificationMetric::PointsEarned => format!("earn {shortfall} more points"),
+                QualificationMetric::OrderCount => format!("place {shortfall} more order(s)"),
+            };
+            match by {
+                Some(d) => format!("{what} by {d} for {tier}"),
+                None => format!("{what} for {tier}"),
+            }
+        }
+        Lang::ZhHans => {
+            let what = match metric {
+                QualificationMetric::PaidSpend => format!("再消费 {shortfall} "),
+                QualificationMetric::PointsEarned => format!("再获得 {shortfall} 积分"),
+                QualificationMetric::OrderCount => format!("再下 {shortfall} 单"),
+            };
+            match by {
+                Some(d) => format!("{d} 前{what}即可升级为{tier}"),
+                None => format!("{what}即可升级为{tier}"),
+            }
+        }
     }
 }
 

@@ -3,6 +3,10 @@
 
 use schemars::schema_for;
 
+use crate::points::{
+    PointsBalanceAnswer, PointsBalanceRequest, PointsClawback, PointsClawbackRequest, TierStatusAnswer,
+    TierStatusRequest,
+};
 use crate::rules::RuleSet;
 use crate::{BestCouponsAnswer, ErrorReport, QuoteAnswer, QuoteRequest, ShippingAnswer};
 
@@ -26,6 +30,12 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("quote_answer.schema.json", render(schema_for!(QuoteAnswer))),
         ("best_coupons_answer.schema.json", render(schema_for!(BestCouponsAnswer))),
         ("shipping_options_answer.schema.json", render(schema_for!(ShippingAnswer))),
+        ("tier_status_request.schema.json", render(schema_for!(TierStatusRequest))),
+        ("tier_status_answer.schema.json", render(schema_for!(TierStatusAnswer))),
+        ("points_balance_request.schema.json", render(schema_for!(PointsBalanceRequest))),
+        ("points_balance_answer.schema.json", render(schema_for!(PointsBalanceAnswer))),
+        ("points_clawback_request.schema.json", render(schema_for!(PointsClawbackRequest))),
+        ("points_clawback_answer.schema.json", render(schema_for!(PointsClawback))),
         ("error.schema.json", render(schema_for!(ErrorReport))),
     ]
 }

@@ -238,6 +238,56 @@ impl JsonSchema for WindowBound {
     }
 }
 
+/// A local calendar date in the merchant's zone, written `2027-12-31`.
+///
+/// ```
+/// use commerce_rules::time::LocalDate;
+/// let d: LocalDate = serde_json::from_str("\"2027-12-31\"").unwrap();
+/// assert_eq!(d.to_string(), "2027-12-31");
+/// assert!(serde_json::from_str::<LocalDate>("\"2027-02-30\"").is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalDate(pub NaiveDate);
+
+impl FromStr for LocalDate {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").map(LocalDate).map_err(|_| format!("`{s}` is not a date (2027-12-31)"))
+    }
+}
+
+impl fmt::Display for LocalDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl Serialize for LocalDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Cow::<str>::deserialize(d)?;
+        s.parse().map_err(de::Error::custom)
+    }
+}
+
+impl JsonSchema for LocalDate {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("LocalDate")
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": "date",
+            "description": "A local date in the merchant's zone, e.g. \"2027-12-31\"."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -127,6 +127,8 @@ pub fn question_fn(name: &str) -> QuestionFn {
     match name {
         "quote" => cr_engine_quote,
         "best_coupons" => cr_engine_best_coupons,
+        "points_balance" => cr_engine_points_balance,
+        "tier_status" => cr_engine_tier_status,
         "shipping_options" => cr_engine_shipping_options,
         other => panic!("the C API has no function for the question `{other}`: add it (docs/c-api.md)"),
     }

@@ -79,6 +79,9 @@ pub struct QuoteAnswer {
     /// the rule set has no shipping section.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<super::shipping::ShippingAnswer>,
+    /// Points redeemed and earned, when the rule set has points or the request sends them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<super::points::PointsAnswer>,
     /// Every figure, stage by stage, with the rule that made it.
     pub explanation: Vec<Step>,
 }
@@ -336,6 +339,10 @@ pub struct LineAnswer {
     /// For a gift line: the gift's value per unit, recorded for returns.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_value: Option<Money>,
+    /// Points redeemed on and earned by the line, when the rule set has
+    /// points or the request sends them (for refunds and clawback).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<super::points::LinePoints>,
 }
 
 /// Where a line's unit price comes from.
@@ -490,6 +497,8 @@ pub enum StepCode {
     LineSubtotal,
     /// A promotion's discount in all (its split over lines is in their adjustments).
     Discount,
+    /// The value of points paying part of a line.
+    PointsRedeemed,
     /// A line's tax.
     LineTax,
     /// The order's grand total.

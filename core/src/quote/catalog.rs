@@ -68,6 +68,7 @@ pub(crate) fn price_lines(
             total: priced.subtotal,
             gift_of: None,
             gift_value: None,
+            points: None,
         });
     }
     Ok(out)

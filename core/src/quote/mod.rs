@@ -7,7 +7,8 @@
 
 mod answer;
 mod best;
-mod catalog;
+pub(crate) mod catalog;
+mod points;
 mod promotions;
 mod request;
 mod shipping;
@@ -22,10 +23,11 @@ pub use answer::{
 };
 pub(crate) use best::best_coupons;
 pub use best::{BestCouponsAnswer, RecommendedCoupon};
+pub use points::{LinePoints, PointsAnswer, PointsClamp, PointsReason, ShippingPoints};
 pub use promotions::MAX_EXACT_COMBINATIONS;
 pub use request::{
-    CartLine, Customer, Destination, Dimensions, DisplayCurrency, QuoteRequest, UsageCounter, WalletCoupon,
-    WalletSelection,
+    CartLine, Customer, Destination, Dimensions, DisplayCurrency, PointsRequest, QuoteRequest, UsageCounter,
+    WalletCoupon, WalletSelection,
 };
 pub use shipping::{
     DeliveryEstimate, DeliverySlot, NoShipping, NoShippingReason, ParcelQuote, RateStep, RateStepCode, ShippingAnswer,
@@ -60,9 +62,10 @@ pub(crate) fn quote_with_coupon_saving(
     let mut lines = catalog::price_lines(rules, req, &order, &mut trail)?;
     // 2-3 (and 6). Item, order and shipping promotions, with coupon selection.
     let mut promos = promotions::apply(rules, req, &mut lines, &order, &mut trail)?;
-    // 4. Points redemption has no rules in this rule-set format yet.
-    let mut order_amounts = totals::OrderAmounts::zero(rules.currency);
+    // 4. Points redemption on the items, allocated to the lines.
+    let mut redemption = points::redeem(rules, req, &mut lines, &mut trail)?;
     // 5-6. Shipping options for the destination, then shipping discounts.
+    let mut order_amounts = totals::OrderAmounts::zero(rules.currency);
     let ship = shipping::apply(rules, limits, req, &lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
     order_amounts.shipping = ship.shipping;
     order_amounts.shipping_discounts = ship.discount;
@@ -70,11 +73,18 @@ pub(crate) fn quote_with_coupon_saving(
     if let Some(answer) = &ship.answer {
         promos.hints.extend(answer.hints.iter().cloned());
     }
+    // After the shipping stages: points may pay what shipping costs.
+    let shipping_payable =
+        order_amounts.shipping.checked_sub(order_amounts.shipping_discounts).map_err(|e| money_error(e, "points"))?;
+    points::redeem_on_shipping(&mut redemption, shipping_payable, req.now.utc(), rules.time_zone)?;
+    order_amounts.points_value = redemption.value().map_err(|e| money_error(e, "points"))?;
     // 7. Tax (the shipping tax was computed with stage 6's net shipping).
     tax::apply(rules, &mut lines, &order, &mut trail)?;
     let tax_summary = tax_summary(rules, &lines, ship.tax_entry.as_ref())?;
     // 8. Totals.
     let totals = totals::compute(rules.currency, rules.tax.prices_include_tax, &lines, order_amounts, &mut trail)?;
+    // Points earned on what is paid, once tax and points are known.
+    let points = points::earn(rules, req, &mut lines, &order, &promos.bonus_points, redemption)?;
     let display = match &req.display_currency {
         Some(to) => Some(totals::display(&totals, to, rules.rounding.mode)?),
         None => None,
@@ -93,6 +103,7 @@ pub(crate) fn quote_with_coupon_saving(
         usages: promos.usages,
         selection: promos.selection,
         shipping: ship.answer,
+        points,
         explanation: trail,
     };
     Ok((answer, promos.coupon_saving))

@@ -58,6 +58,9 @@ pub struct QuoteRequest {
     /// the cheapest available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_method: Option<String>,
+    /// Points to redeem and the customer's point lots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<PointsRequest>,
 }
 
 /// A shipping destination.
@@ -95,6 +98,22 @@ pub struct Dimensions {
     pub width_cm: u32,
     /// Height, cm.
     pub height_cm: u32,
+}
+
+/// Points the customer wants to redeem, and what they hold. The host sends
+/// the state; the engine stores nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PointsRequest {
+    /// Points to redeem; more than allowed is reduced, with the reasons in the answer.
+    #[serde(default)]
+    pub redeem: u64,
+    /// The customer's point lots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<crate::points::PointLot>,
+    /// Points the customer owes; it uses up the soonest-expiring lots first.
+    #[serde(default)]
+    pub debt: u64,
 }
 
 /// A coupon the customer holds (领券), or a unique code the host issued.

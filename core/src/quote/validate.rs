@@ -27,6 +27,13 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
     }
     if let Some(tier) = &req.customer.tier {
         p.id(tier, limits.max_id_bytes, &customer.field("tier"));
+        if rules.membership.as_ref().is_some_and(|m| m.tier(tier).is_none()) {
+            p.add(
+                ErrorCode::UnknownReference,
+                &customer.field("tier"),
+                format!("no membership tier `{tier}` is defined"),
+            );
+        }
     }
     crate::rules::labels(&req.customer.segments, limits, &customer.field("segments"), &mut p);
 
@@ -105,6 +112,9 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
         if let Some(spent) = u.budget_spent {
             crate::rules::amount_valid(spent, rules.currency, &at.field("budget_spent"), &mut p);
         }
+    }
+    if let Some(points) = &req.points {
+        crate::points::lots::check_lots(&points.lots, limits, &root.field("points").field("lots"), &mut p);
     }
     if let Some(channel) = &req.channel {
         p.id(channel, limits.max_id_bytes, &root.field("channel"));

@@ -6,6 +6,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use super::compile_membership::{
+    check_tier_references, compile_membership, compile_points, CompiledMembership, CompiledPoints,
+};
 use super::compile_promotions::{compile_promotions, PromotionIndex};
 use super::compile_shipping::{compile_shipping, CompiledShipping};
 use super::{
@@ -33,6 +36,10 @@ pub(crate) struct CompiledRules {
     pub(crate) promotions: PromotionIndex,
     /// The shipping section, when the rule set has one.
     pub(crate) shipping: Option<CompiledShipping>,
+    /// Membership tiers, when the rule set has a `membership` section.
+    pub(crate) membership: Option<CompiledMembership>,
+    /// Points rules, when the rule set has a `points` section.
+    pub(crate) points: Option<CompiledPoints>,
 }
 
 #[derive(Debug)]
@@ -147,6 +154,11 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
         None => Default::default(),
     };
     let shipping = rules.shipping.as_ref().map(|s| compile_shipping(s, &rules.tax, rules.currency, limits, &mut p));
+    let membership = rules.membership.as_ref().map(|m| compile_membership(m, rules.currency, limits, &mut p));
+    if let Some(m) = &membership {
+        check_tier_references(rules, m, &mut p);
+    }
+    let points = rules.points.as_ref().map(|pc| compile_points(pc, rules.currency, limits, &mut p));
 
     match (time_zone, p.is_empty()) {
         (Some(time_zone), true) => Ok(CompiledRules {
@@ -161,6 +173,8 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
             by_category,
             promotions,
             shipping,
+            membership,
+            points,
         }),
         _ => Err(p.into_vec()),
     }

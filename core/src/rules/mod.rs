@@ -4,9 +4,11 @@
 //! with its JSON path) and compiled into an [`Engine`](crate::Engine).
 
 mod compile;
+mod compile_membership;
 mod compile_promotions;
 mod compile_shipping;
 mod geo;
+mod membership;
 mod path;
 mod pricing;
 mod problems;
@@ -20,12 +22,17 @@ use serde::{Deserialize, Serialize};
 use crate::money::{Currency, Rounding};
 
 pub(crate) use compile::{amount_valid, compile, labels, CompiledRules, PriceSpec};
+pub(crate) use compile_membership::{CompiledMembership, CompiledRedemption, CompiledTier};
 pub(crate) use compile_promotions::{active_at, normalize_code, Activity, CompiledPromotion, LineFacts};
 pub(crate) use compile_shipping::{
     CompiledCalendar, CompiledCarrier, CompiledFreeShipping, CompiledMethod, CompiledShipping, CompiledWarehouse,
     CompiledZone,
 };
 pub(crate) use geo::{is_country, postcode_problem};
+pub use membership::{
+    CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, Membership, PointsConfig, Qualification,
+    QualificationMetric, Redemption, ReturnedPointsExpiry, SpentEarnedPoints, TierBenefits, TierDef,
+};
 pub use path::JsonPath;
 pub use pricing::{PriceEntry, PriceList, PriceListKind, PriceSelection, VolumeTier};
 pub(crate) use problems::Problems;
@@ -82,4 +89,10 @@ pub struct RuleSet {
     /// Shipping zones, methods, rates and delivery calendars; absent: no shipping is quoted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping: Option<ShippingConfig>,
+    /// Membership tiers: qualification, validity, downgrade and benefits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<Membership>,
+    /// Points: earning, redemption, expiry and clawback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<PointsConfig>,
 }

@@ -34,6 +34,8 @@ pub(crate) struct PromotionsOutcome {
     pub(crate) selection: Selection,
     /// What the coupons chosen save beyond the automatic promotions.
     pub(crate) coupon_saving: Money,
+    /// For each applied bonus-points promotion, each line it covers and its multiplier.
+    pub(crate) bonus_points: Vec<(usize, rust_decimal::Decimal)>,
 }
 
 /// Most hints in one answer.
@@ -57,9 +59,13 @@ pub(crate) fn apply(
     let mut usages = Vec::with_capacity(chosen.run.applied.len());
     let mut hints = Vec::new();
     let mut gifts = Vec::new();
+    let mut bonus_points = Vec::new();
     for a in &chosen.run.applied {
         let Some(promo) = ctx.promotion(a.candidate.index) else { continue };
         let total = ctx.minor.money(a.effect.amount).map_err(err)?;
+        if let Some(m) = a.effect.points_multiplier {
+            bonus_points.extend(ctx.eligible(a.candidate.index, false).iter().map(|&l| (l, m.value())));
+        }
         for &(l, amount) in &a.effect.parts {
             let amount = ctx.minor.money(amount).map_err(err)?;
             let Some(line) = lines.get_mut(l) else { continue };
@@ -148,6 +154,7 @@ pub(crate) fn apply(
             combinations_evaluated: chosen.evaluated,
         },
         coupon_saving,
+        bonus_points,
     })
 }
 
@@ -201,6 +208,7 @@ fn gift_line(
         total: zero,
         gift_of: Some(promotion_id.to_string()),
         gift_value: Some(value),
+        points: None,
     }
 }
 

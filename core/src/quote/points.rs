@@ -1,0 +1,498 @@
+//! Stage 4, points redemption, and points earning once the totals are known.
+//!
+//! **Redemption.** The requested points are clamped, in this order, to the
+//! customer's balance (available lots less any debt), to the rule set's
+//! per-order cap, to the share of the items' amount points may pay (and to
+//! what the lines can absorb in whole minor units), down to a multiple of
+//! the step, and to zero when under the minimum. Each reduction is listed
+//! with a stable reason. Lots are consumed soonest-expiring first (after the
+//! debt). The value is allocated to the lines like an order discount: in
+//! proportion to what each line costs after discounts, largest remainder,
+//! line-id order. Points are a means of payment: they do not change a
+//! line's net or its tax; the totals subtract their value.
+//!
+//! **Points on shipping.** When the rule set allows it, what is left of a
+//! request after the items (within the balance and the cap) pays shipping,
+//! after the shipping stages: [`redeem_on_shipping`]. Shipping is not priced
+//! yet in this pipeline, so today it always finds nothing to pay.
+//!
+//! **Earning.** Each line's base is what is paid for it: its total less the
+//! points paying it, without tax unless the rule set counts tax. The base
+//! times the rate, the category multiplier (the highest of the line's
+//! categories), the tier multiplier and every bonus-points promotion
+//! covering the line gives the line's exact points; the order's sum is
+//! rounded once (down by default), capped per order, and split back to the
+//! lines by the largest remainder on those exact points.
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::answer::{LineAnswer, Step, StepCode};
+use super::{QuoteRequest, Stage};
+use crate::error::money_error;
+use crate::messages::{self, Lang};
+use crate::money::{DecimalString, Money, MoneyError};
+use crate::points::dates::{end_of_day_after, expiry_of, local_timestamp};
+use crate::points::lots::{available, consume, resolve, total, Resolved};
+use crate::points::split::split;
+use crate::points::LotConsumption;
+use crate::rules::{CompiledRedemption, CompiledRules, ExpiryPolicy};
+use crate::{Error, ErrorCode, Timestamp};
+
+/// Points in a quote: what is redeemed, why a request was reduced, which
+/// lots pay, and what the order earns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct PointsAnswer {
+    /// Points the request asked to redeem.
+    pub requested: u64,
+    /// Points redeemed, items and shipping together.
+    pub redeemed: u64,
+    /// Their value (the totals' `points_value`).
+    pub value: Money,
+    /// Why fewer points than requested are redeemed, in the order the limits apply.
+    pub clamps: Vec<PointsClamp>,
+    /// The lots that pay, soonest-expiring first, for the host to debit.
+    pub lots_consumed: Vec<LotConsumption>,
+    /// Points paying shipping (part of `redeemed`), when the rule set allows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<ShippingPoints>,
+    /// The balance before: available lots less debt (negative when in debt).
+    pub balance_before: i64,
+    /// The balance after the redemption.
+    pub balance_after: i64,
+    /// Points the order earns (the lines' `points.earned` sum to it).
+    pub earned: u64,
+    /// Points before the per-order cap.
+    pub earned_uncapped: u64,
+    /// Earned points are pending until then (the end of the return window):
+    /// the host credits them at that time, as a lot earned then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_until: Option<Timestamp>,
+    /// When that lot expires under the rule set's policy; absent: never.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earned_expires_at: Option<Timestamp>,
+}
+
+/// Points paying shipping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ShippingPoints {
+    /// Points.
+    pub points: u64,
+    /// Their value.
+    pub value: Money,
+}
+
+/// Why a points request was reduced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct PointsClamp {
+    /// The stable reason code.
+    pub reason: PointsReason,
+    /// The figure the reason names: the balance, the cap, the share's points, the step or the minimum.
+    pub limit: u64,
+    /// A default message in the request's locale.
+    pub message: String,
+}
+
+/// Why fewer points are redeemed than requested. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PointsReason {
+    /// The rule set has no redemption: points cannot pay.
+    RedemptionNotOffered,
+    /// More than the balance; `limit` is the balance.
+    ExceedsBalance,
+    /// More than the per-order cap; `limit` is the cap.
+    ExceedsOrderCap,
+    /// More than points may pay of this order; `limit` is that many points.
+    ExceedsOrderShare,
+    /// Not a multiple of the step; rounded down. `limit` is the step.
+    NotAMultipleOfStep,
+    /// Under the minimum; nothing is redeemed. `limit` is the minimum.
+    BelowMinimum,
+}
+
+/// Points on one line, for refunds and clawback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct LinePoints {
+    /// Points redeemed on the line.
+    pub redeemed: u64,
+    /// Their value (part of the order's points value).
+    pub redeemed_value: Money,
+    /// The amount points are earned on: paid for the line, tax excluded unless the rule set counts it.
+    pub earn_base: Money,
+    /// The multiplier applied: category × tier × promotion bonuses (0 when excluded).
+    pub multiplier: DecimalString,
+    /// Points the line earns.
+    pub earned: u64,
+}
+
+/// The redemption as it stands between the stages.
+pub(crate) struct Redemption<'a> {
+    config: Option<CompiledRedemption>,
+    requested: u64,
+    lots: Vec<Resolved<'a>>,
+    debt: u64,
+    balance_before: i64,
+    /// The request after the balance and the order cap: what may still pay shipping.
+    within_caps: u64,
+    clamps: Vec<PointsClamp>,
+    items_points: u64,
+    items_value: Money,
+    /// Line capacity, in redemption units, over the item lines.
+    items_units_cap: u64,
+    items_base: Money,
+    consumed: Vec<LotConsumption>,
+    shipping: Option<ShippingPoints>,
+}
+
+impl Redemption<'_> {
+    /// The value of every point redeemed so far.
+    pub(crate) fn value(&self) -> Result<Money, MoneyError> {
+        match &self.shipping {
+            Some(s) => self.items_value.checked_add(s.value),
+            None => Ok(self.items_value),
+        }
+    }
+
+    fn points(&self) -> u64 {
+        self.items_points.saturating_add(self.shipping.as_ref().map_or(0, |s| s.points))
+    }
+}
+
+fn clamp(reason: PointsReason, limit: u64, lang: Lang) -> PointsClamp {
+    PointsClamp { reason, limit, message: messages::points_reason_text(reason, limit, lang) }
+}
+
+fn minor(m: Money) -> u64 {
+    m.to_minor().and_then(|v| u64::try_from(v).ok()).unwrap_or(0)
+}
+
+fn overflow(path: &str) -> Error {
+    Error::request(ErrorCode::ArithmeticOverflow, path, "points out of range")
+}
+
+/// Stage 4: redeems points on the items and allocates their value to the
+/// lines (`lines[].points`). Lines are in line-id order.
+pub(crate) fn redeem<'a>(
+    rules: &CompiledRules,
+    req: &'a QuoteRequest,
+    lines: &mut [LineAnswer],
+    trail: &mut Vec<Step>,
+) -> Result<Redemption<'a>, Error> {
+    let currency = rules.currency;
+    let zero = Money::zero(currency);
+    let tz = rules.time_zone;
+    let now = req.now.utc();
+    let lang = req.locale;
+    let policy = rules.points.as_ref().map_or(ExpiryPolicy::Never, |p| p.expiry);
+    let (requested, debt, lots) = match &req.points {
+        Some(p) => (p.redeem, p.debt, resolve(&p.lots, policy, tz)),
+        None => (0, 0, Vec::new()),
+    };
+    let in_lots = total(available(&lots, now)).ok_or_else(|| overflow("points.lots"))?;
+    let signed = |v: u64| i64::try_from(v).map_err(|_| overflow("points"));
+    let balance_before = signed(in_lots)?.checked_sub(signed(debt)?).ok_or_else(|| overflow("points"))?;
+    let config = rules.points.as_ref().and_then(|p| p.redemption);
+    let items_base = Money::checked_sum(currency, lines.iter().map(|l| l.net)).map_err(|e| money_error(e, "points"))?;
+    let mut state = Redemption {
+        config,
+        requested,
+        lots,
+        debt,
+        balance_before,
+        within_caps: 0,
+        clamps: Vec::new(),
+        items_points: 0,
+        items_value: zero,
+        items_units_cap: 0,
+        items_base,
+        consumed: Vec::new(),
+        shipping: None,
+    };
+    let Some(r) = config else {
+        if requested > 0 {
+            state.clamps.push(clamp(PointsReason::RedemptionNotOffered, 0, lang));
+        }
+        return Ok(state);
+    };
+
+    let capacity: Vec<u64> = lines.iter().map(|l| minor(l.net).checked_div(r.unit_minor).unwrap_or(0)).collect();
+    state.items_units_cap = capacity.iter().fold(0_u64, |a, c| a.saturating_add(*c));
+    let mut amount = requested;
+    let balance = u64::try_from(balance_before.max(0)).unwrap_or(0);
+    if amount > balance {
+        state.clamps.push(clamp(PointsReason::ExceedsBalance, balance, lang));
+        amount = balance;
+    }
+    if let Some(max) = r.max_points {
+        if amount > max {
+            state.clamps.push(clamp(PointsReason::ExceedsOrderCap, max, lang));
+            amount = max;
+        }
+    }
+    state.within_caps = amount;
+    let share_points = share_cap(&r, items_base, state.items_units_cap)?;
+    if amount > share_points {
+        state.clamps.push(clamp(PointsReason::ExceedsOrderShare, share_points, lang));
+        amount = share_points;
+    }
+    let stepped = amount.checked_div(r.step).unwrap_or(0).saturating_mul(r.step);
+    if stepped != amount {
+        state.clamps.push(clamp(PointsReason::NotAMultipleOfStep, r.step, lang));
+        amount = stepped;
+    }
+    if amount > 0 && amount < r.min_points {
+        state.clamps.push(clamp(PointsReason::BelowMinimum, r.min_points, lang));
+        amount = 0;
+    }
+
+    // Allocate whole redemption units to the lines, within each line's capacity.
+    let units = amount.checked_div(r.unit_points).unwrap_or(0);
+    let weights: Vec<Decimal> = capacity.iter().map(|c| Decimal::from(*c)).collect();
+    let parts = if lines.is_empty() { Vec::new() } else { split(units, &weights).ok_or_else(|| overflow("points"))? };
+    let mut value_total = zero;
+    for (line, u) in lines.iter_mut().zip(parts.iter().copied().chain(std::iter::repeat(0))) {
+        let value_minor =
+            u.checked_mul(r.unit_minor).and_then(|v| i64::try_from(v).ok()).ok_or_else(|| overflow("points"))?;
+        let value = Money::from_minor(value_minor, currency);
+        let mut lp = line_points(zero);
+        lp.redeemed = u.checked_mul(r.unit_points).ok_or_else(|| overflow("points"))?;
+        lp.redeemed_value = value;
+        value_total = value_total.checked_add(value).map_err(|e| money_error(e, "points"))?;
+        if !value.is_zero() {
+            trail.push(Step {
+                stage: Stage::PointsRedemption,
+                line_id: Some(line.id.clone()),
+                code: StepCode::PointsRedeemed,
+                rule: "points".to_string(),
+                amount: value,
+            });
+        }
+        line.points = Some(lp);
+    }
+    state.items_points = amount;
+    state.items_value = value_total;
+    state.consumed = consume(available(&state.lots, now), debt, amount, tz);
+    Ok(state)
+}
+
+fn line_points(zero: Money) -> LinePoints {
+    LinePoints {
+        redeemed: 0,
+        redeemed_value: zero,
+        earn_base: zero,
+        multiplier: DecimalString(Decimal::ONE),
+        earned: 0,
+    }
+}
+
+/// The most points `max_share` of `base` allows, within `units_cap` whole
+/// redemption units.
+fn share_cap(r: &CompiledRedemption, base: Money, units_cap: u64) -> Result<u64, Error> {
+    let share = base.amount().checked_mul(r.max_share).ok_or_else(|| overflow("points"))?;
+    let share_minor = Money::new(share, base.currency()).round(crate::money::RoundingMode::Down);
+    let units = minor(share_minor).checked_div(r.unit_minor).unwrap_or(0).min(units_cap);
+    units.checked_mul(r.unit_points).ok_or_else(|| overflow("points"))
+}
+
+/// After the shipping stages: when the rule set lets points pay shipping,
+/// what is left of the request (within the balance and the order cap, and
+/// the share of items plus shipping) pays `shipping_payable` (shipping less
+/// shipping discounts), in whole steps, consuming the next lots.
+///
+/// The points already redeemed on the items stay as they are. The minimum
+/// applies to the order's points in all. With no shipping to pay (as today,
+/// until the shipping stages land) nothing changes.
+pub(crate) fn redeem_on_shipping(
+    state: &mut Redemption<'_>,
+    shipping_payable: Money,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: crate::MerchantTimeZone,
+) -> Result<(), Error> {
+    let Some(r) = state.config else { return Ok(()) };
+    if !r.can_pay_shipping || !shipping_payable.amount().is_sign_positive() || shipping_payable.is_zero() {
+        return Ok(());
+    }
+    let ship_units = minor(shipping_payable).checked_div(r.unit_minor).unwrap_or(0);
+    let base = state.items_base.checked_add(shipping_payable).map_err(|e| money_error(e, "points"))?;
+    let total_cap = share_cap(&r, base, state.items_units_cap.saturating_add(ship_units))?;
+    let ship_cap = ship_units.checked_mul(r.unit_points).ok_or_else(|| overflow("points"))?;
+    let wanted = state.within_caps.saturating_sub(state.items_points);
+    let extra = wanted.min(total_cap.saturating_sub(state.items_points)).min(ship_cap);
+    let extra = extra.checked_div(r.step).unwrap_or(0).saturating_mul(r.step);
+    if extra == 0 || state.items_points.saturating_add(extra) < r.min_points {
+        return Ok(());
+    }
+    let units = extra.checked_div(r.unit_points).unwrap_or(0);
+    let value_minor =
+        units.checked_mul(r.unit_minor).and_then(|v| i64::try_from(v).ok()).ok_or_else(|| overflow("points"))?;
+    let skip = state.debt.saturating_add(state.items_points);
+    let more = consume(available(&state.lots, now), skip, extra, tz);
+    state.consumed.extend(more);
+    state.shipping =
+        Some(ShippingPoints { points: extra, value: Money::from_minor(value_minor, shipping_payable.currency()) });
+    Ok(())
+}
+
+/// After the totals: the points each line earns, and the points answer.
+/// `order[k]` is the request index of `lines[k]` (gift lines follow);
+/// `bonus` lists (line, multiplier) for each bonus-points promotion applied.
+pub(crate) fn earn(
+    rules: &CompiledRules,
+    req: &QuoteRequest,
+    lines: &mut [LineAnswer],
+    order: &[usize],
+    bonus: &[(usize, Decimal)],
+    state: Redemption<'_>,
+) -> Result<Option<PointsAnswer>, Error> {
+    if rules.points.is_none() && req.points.is_none() {
+        return Ok(None);
+    }
+    let currency = rules.currency;
+    let tz = rules.time_zone;
+    let now = req.now.utc();
+    let err = |e| money_error(e, "points");
+    let earning = rules.points.as_ref().and_then(|p| p.earning.as_ref());
+    let tier = rules.membership.as_ref().zip(req.customer.tier.as_deref()).and_then(|(m, t)| m.tier(t));
+    let tier_multiplier = tier.map_or(Decimal::ONE, |t| t.multiplier);
+
+    let mut raw = Vec::with_capacity(lines.len());
+    for (k, line) in lines.iter_mut().enumerate() {
+        let lp = line.points.get_or_insert_with(|| line_points(Money::zero(currency)));
+        let Some(e) = earning else {
+            raw.push(Decimal::ZERO);
+            continue;
+        };
+        let request_line = order.get(k).and_then(|&i| req.lines.get(i));
+        let paid = if e.include_tax { line.total } else { line.total.checked_sub(line.tax.amount).map_err(err)? };
+        let base = paid.checked_sub(lp.redeemed_value).map_err(err)?.max(Money::zero(currency)).map_err(err)?;
+        let excluded = request_line.is_none_or(|l| {
+            e.exclude_skus.contains(&l.sku) || l.categories.iter().any(|c| e.exclude_categories.contains(c))
+        });
+        let multiplier =
+            if excluded {
+                Decimal::ZERO
+            } else {
+                let category = request_line
+                    .and_then(|l| l.categories.iter().filter_map(|c| e.categories.get(c)).max().copied())
+                    .unwrap_or(Decimal::ONE);
+                bonus.iter().filter(|(l, _)| *l == k).try_fold(
+                    category.checked_mul(tier_multiplier).ok_or_else(|| overflow("points"))?,
+                    |m, (_, b)| m.checked_mul(*b).ok_or_else(|| overflow("points")),
+                )?
+            };
+        lp.earn_base = base;
+        lp.multiplier = DecimalString(multiplier.normalize());
+        let exact = base
+            .amount()
+            .checked_mul(e.rate)
+            .and_then(|v| v.checked_mul(multiplier))
+            .ok_or_else(|| overflow("points"))?;
+        raw.push(exact);
+    }
+
+    let (earned_uncapped, earned, pending_until, earned_expires_at) = match earning {
+        Some(e) => {
+            let sum = raw.iter().try_fold(Decimal::ZERO, |a, r| a.checked_add(*r)).ok_or_else(|| overflow("points"))?;
+            let uncapped = e.rounding.round(sum, 0).to_u64().ok_or_else(|| overflow("points"))?;
+            let earned = e.max_per_order.map_or(uncapped, |cap| uncapped.min(cap));
+            let parts =
+                if lines.is_empty() { Vec::new() } else { split(earned, &raw).ok_or_else(|| overflow("points"))? };
+            for (line, p) in lines.iter_mut().zip(parts) {
+                if let Some(lp) = line.points.as_mut() {
+                    lp.earned = p;
+                }
+            }
+            let extra = tier.map_or(0, |t| t.benefits.extra_return_days);
+            let days = u64::from(e.pending_days).saturating_add(u64::from(extra));
+            let pending = end_of_day_after(now, days, tz);
+            let policy = rules.points.as_ref().map_or(ExpiryPolicy::Never, |p| p.expiry);
+            let expires = pending.and_then(|p| expiry_of(policy, p, tz));
+            (uncapped, earned, pending.map(|p| local_timestamp(p, tz)), expires.map(|x| local_timestamp(x, tz)))
+        }
+        None => (0, 0, None, None),
+    };
+    let redeemed = state.points();
+    let value = state.value().map_err(err)?;
+    let balance_after = state
+        .balance_before
+        .checked_sub(i64::try_from(redeemed).map_err(|_| overflow("points"))?)
+        .ok_or_else(|| overflow("points"))?;
+    Ok(Some(PointsAnswer {
+        requested: state.requested,
+        redeemed,
+        value,
+        clamps: state.clamps,
+        lots_consumed: state.consumed,
+        shipping: state.shipping,
+        balance_before: state.balance_before,
+        balance_after,
+        earned,
+        earned_uncapped,
+        pending_until,
+        earned_expires_at,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compiled(can_pay_shipping: bool) -> CompiledRules {
+        let rules: crate::rules::RuleSet = serde_json::from_str(&format!(
+            r#"{{"schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+                "tax": {{"prices_include_tax": true, "default_class": "std", "classes": [{{"id": "std", "rate_percent": "13"}}]}},
+                "points": {{"redemption": {{"points_per_unit": 100, "min_points": 500, "step": 100,
+                            "max_share_percent": "50", "can_pay_shipping": {can_pay_shipping}}}}}}}"#
+        ))
+        .unwrap();
+        crate::rules::compile(&rules, &crate::Limits::default()).unwrap()
+    }
+
+    fn request(redeem: u64) -> QuoteRequest {
+        serde_json::from_str(&format!(
+            r#"{{"now": "2026-11-11T20:00:00+08:00",
+                "lines": [{{"id": "a", "sku": "A", "quantity": 1, "unit_price": "100.00"}}],
+                "points": {{"redeem": {redeem}, "lots": [
+                    {{"id": "x", "earned_at": "2026-01-01T00:00:00+08:00", "amount": 3000, "expires_at": "2027-01-01T00:00:00+08:00"}},
+                    {{"id": "y", "earned_at": "2026-02-01T00:00:00+08:00", "amount": 9000}}]}}}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_rest_of_a_request_pays_shipping_when_allowed() {
+        for (allowed, want) in [(true, Some((1500, "15.00"))), (false, None)] {
+            let rules = compiled(allowed);
+            let req = request(9000);
+            let mut trail = Vec::new();
+            let mut lines = crate::quote::catalog::price_lines(&rules, &req, &[0], &mut trail).unwrap();
+            let mut state = redeem(&rules, &req, &mut lines, &mut trail).unwrap();
+            assert_eq!(state.items_points, 5000, "50 % of 100.00");
+            assert_eq!(state.within_caps, 9000);
+            // Shipping of 30.00: half of 130.00 is 65.00, so 15.00 more on shipping.
+            let ship = Money::parse("30.00", rules.currency).unwrap();
+            redeem_on_shipping(&mut state, ship, req.now.utc(), rules.time_zone).unwrap();
+            let got = state.shipping.as_ref().map(|s| (s.points, s.value.to_string()));
+            assert_eq!(got, want.map(|(p, v)| (p, v.to_string())));
+            let used: u64 = state.consumed.iter().map(|c| c.points).sum();
+            assert_eq!(used, state.points(), "the lots consumed sum to the points redeemed");
+            assert_eq!(state.consumed[0].lot_id, "x", "the expiring lot goes first");
+            assert_eq!(state.value().unwrap().to_string(), if allowed { "65.00" } else { "50.00" });
+        }
+    }
+
+    #[test]
+    fn no_shipping_to_pay_changes_nothing() {
+        let rules = compiled(true);
+        let req = request(9000);
+        let mut trail = Vec::new();
+        let mut lines = crate::quote::catalog::price_lines(&rules, &req, &[0], &mut trail).unwrap();
+        let mut state = redeem(&rules, &req, &mut lines, &mut trail).unwrap();
+        redeem_on_shipping(&mut state, Money::zero(rules.currency), req.now.utc(), rules.time_zone).unwrap();
+        assert!(state.shipping.is_none());
+    }
+}

@@ -1,0 +1,269 @@
+//! Membership tiers and points: the rule-set sections `membership` and
+//! `points`. See `docs/points.md` for the format and worked examples.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::money::{DecimalString, Percent, RoundingMode};
+use crate::time::LocalDate;
+
+/// Membership tiers: how customers qualify, how long a tier lasts, how it
+/// drops, and what each tier gives.
+///
+/// ```
+/// use commerce_rules::rules::Membership;
+/// let m: Membership = serde_json::from_str(r#"{
+///     "qualification": {"metric": "paid_spend", "window_months": 12},
+///     "validity_months": 12,
+///     "tiers": [{"id": "silver", "rank": 1, "threshold": "0"},
+///               {"id": "gold", "rank": 2, "threshold": "1000.00",
+///                "benefits": {"points_multiplier": "1.5", "free_shipping": true}}]
+/// }"#).unwrap();
+/// assert_eq!(m.tiers.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Membership {
+    /// What a customer's tier is measured on, and over which window.
+    pub qualification: Qualification,
+    /// How long a tier is kept after the customer last qualified for it, in
+    /// months (to the start of the merchant's local day). At least 1.
+    pub validity_months: u32,
+    /// What happens when a tier lapses; default `one_level`.
+    #[serde(default)]
+    pub downgrade: Downgrade,
+    /// The tiers. Ranks are unique; thresholds must rise strictly with rank.
+    pub tiers: Vec<TierDef>,
+}
+
+/// What qualifies a customer for a tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Qualification {
+    /// The metric the thresholds are written in.
+    pub metric: QualificationMetric,
+    /// The rolling window in months: an entry counts from its instant until
+    /// the start of the local day `window_months` months after its local
+    /// date. Absent: entries count for ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_months: Option<u32>,
+}
+
+/// The metric tiers qualify on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QualificationMetric {
+    /// Amount paid (a money amount in the rule set's currency); history
+    /// entries carry `amount`.
+    PaidSpend,
+    /// Points earned (whole points); history entries carry `points`.
+    PointsEarned,
+    /// Orders placed; each history entry is one order.
+    OrderCount,
+}
+
+/// How a tier drops once its validity ends without requalifying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Downgrade {
+    /// One level at a time: the next lower tier is kept for another validity
+    /// period, unless the customer qualifies for more (the default).
+    #[default]
+    OneLevel,
+    /// Straight down to the tier the customer then qualifies for.
+    ToQualified,
+}
+
+/// One membership tier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierDef {
+    /// Unique id: the `customer.tier` of a quote, and what price lists and
+    /// promotions name in `customer_tiers`.
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Unique rank; higher is better.
+    pub rank: u32,
+    /// The qualifying value needed, in the metric's unit: a money amount for
+    /// `paid_spend` ("1000.00"), whole points or orders otherwise ("5").
+    /// `"0"` makes the tier the entry level every customer holds.
+    pub threshold: DecimalString,
+    /// What the tier gives; other stages read these.
+    #[serde(default)]
+    pub benefits: TierBenefits,
+}
+
+/// A tier's benefits, as data the other stages read. Member prices and
+/// member-only promotions name the tier in their `customer_tiers`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierBenefits {
+    /// Multiplies the points a quote earns ("1.5"); default 1. Over 0, at most 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points_multiplier: Option<DecimalString>,
+    /// Free shipping on every order (for the shipping stage).
+    #[serde(default)]
+    pub free_shipping: bool,
+    /// A percentage off shipping (for the shipping stage), 0 to 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_discount_percent: Option<Percent>,
+    /// Days added to the return window (for returns and the points pending date).
+    #[serde(default)]
+    pub extra_return_days: u32,
+}
+
+/// Points: earning in every quote, redemption in every quote, the expiry of
+/// lots and the clawback of returned lines.
+///
+/// ```
+/// use commerce_rules::rules::PointsConfig;
+/// let p: PointsConfig = serde_json::from_str(r#"{
+///     "earning": {"rate": "1", "pending_days": 7},
+///     "redemption": {"points_per_unit": 100, "min_points": 1000, "step": 100, "max_share_percent": "50"},
+///     "expiry": {"policy": "months_after_earning", "months": 24}
+/// }"#).unwrap();
+/// assert_eq!(p.redemption.unwrap().points_per_unit, 100);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PointsConfig {
+    /// How quotes earn points; absent: no points are earned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earning: Option<Earning>,
+    /// How points pay for orders; absent: points cannot be redeemed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redemption: Option<Redemption>,
+    /// When a lot of earned points expires, when the host does not say.
+    #[serde(default)]
+    pub expiry: ExpiryPolicy,
+    /// What happens to points when lines are returned.
+    #[serde(default)]
+    pub clawback: ClawbackPolicy,
+}
+
+/// How a quote earns points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Earning {
+    /// Points per 1.00 (one unit of the currency) paid for items; over 0.
+    pub rate: DecimalString,
+    /// How the order's points are rounded to whole points; default `down`.
+    #[serde(default = "down")]
+    pub rounding: RoundingMode,
+    /// Whether tax counts in the base; default false (the base excludes tax).
+    #[serde(default)]
+    pub include_tax: bool,
+    /// Category multipliers; a line in several takes the highest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<CategoryMultiplier>,
+    /// Categories that earn nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_categories: Vec<String>,
+    /// SKUs that earn nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_skus: Vec<String>,
+    /// The most points one order earns; at least 1. Absent: no cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_order: Option<u64>,
+    /// Days the earned points stay pending (the return window), counted from
+    /// the order's local day; the tier's `extra_return_days` are added.
+    #[serde(default)]
+    pub pending_days: u32,
+}
+
+fn down() -> RoundingMode {
+    RoundingMode::Down
+}
+
+/// A points multiplier for one category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryMultiplier {
+    /// The category.
+    pub category: String,
+    /// The multiplier ("2" doubles); over 0, at most 100.
+    pub multiplier: DecimalString,
+}
+
+/// How points pay for an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Redemption {
+    /// Points worth 1.00 (one unit of the currency): 100 means 100 points = 1.00 (JD beans). At least 1.
+    pub points_per_unit: u64,
+    /// The fewest points one order may redeem; default 0.
+    #[serde(default)]
+    pub min_points: u64,
+    /// Points are redeemed in multiples of this. Default: the smallest step
+    /// whose value is a whole minor unit; any step must be a multiple of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<u64>,
+    /// The most points one order may redeem; not under `min_points`. Absent: no cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_points: Option<u64>,
+    /// The largest share of the items' amount that points may pay, over 0 and
+    /// at most 100; default 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_share_percent: Option<Percent>,
+    /// Whether points may also pay shipping (applied after the shipping stages).
+    #[serde(default)]
+    pub can_pay_shipping: bool,
+}
+
+/// When a lot of earned points expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ExpiryPolicy {
+    /// Never (the default).
+    #[default]
+    Never,
+    /// At the start of the local day `months` months after the day earned.
+    MonthsAfterEarning {
+        /// Months, at least 1.
+        months: u32,
+    },
+    /// At the end of the calendar year after the year earned (earned in 2026: expires at the end of 2027-12-31).
+    EndOfYearAfterEarning,
+    /// At the end of this local date, for every lot.
+    FixedDate {
+        /// The last local day the points can be used.
+        date: LocalDate,
+    },
+}
+
+/// What happens to points when lines are returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClawbackPolicy {
+    /// The expiry of redeemed points given back; default `original`.
+    #[serde(default)]
+    pub returned_points_expiry: ReturnedPointsExpiry,
+    /// When the customer has already spent points that a return reverses;
+    /// default `deduct_from_refund`.
+    #[serde(default)]
+    pub spent_earned_points: SpentEarnedPoints,
+}
+
+/// The expiry of redeemed points given back on a return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnedPointsExpiry {
+    /// They keep the expiry of the lots they came from (the default).
+    #[default]
+    Original,
+    /// They expire as if earned at the return (the `expiry` policy).
+    New,
+}
+
+/// What to do when the points a return reverses are no longer in the balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpentEarnedPoints {
+    /// Deduct their value from the refund (the default).
+    #[default]
+    DeductFromRefund,
+    /// Let the balance go negative (the host records a debt).
+    NegativeBalance,
+}
