@@ -28,7 +28,7 @@ struct Sample {
 
 const SAMPLES: &[Sample] = &[
     Sample {
-        name: "cn-store (CNY, VAT included, member prices, volume tiers, a Double 11 sale)",
+        name: "cn-store (CNY, VAT included, member and sale prices, volume tiers, 满减, coupons, 包邮, points)",
         rules: include_str!("../data/cn-store.rules.json"),
         request: include_str!("../data/cn-store.quote.json"),
     },
@@ -165,12 +165,53 @@ fn receipt(name: &str, a: &QuoteAnswer) -> String {
             l.sku, l.quantity, l.list_unit_price, l.unit_price, source, l.tax.amount, l.total
         ));
     }
+    for p in &a.promotions {
+        let via = match (&p.code, &p.wallet_coupon_id) {
+            (Some(code), _) => format!("code {code}"),
+            (None, Some(w)) => format!("wallet {w}"),
+            _ => "automatic".to_string(),
+        };
+        let name = p.name.as_deref().unwrap_or(&p.id);
+        out.push_str(&format!("  promotion  {:<40} {:<16} -{:>9}\n", name, via, p.amount.to_string()));
+    }
+    for r in &a.rejected {
+        let what = r.code.as_deref().or(r.wallet_coupon_id.as_deref()).or(r.promotion_id.as_deref()).unwrap_or("");
+        out.push_str(&format!("  not used   {what:<40} {}\n", r.message));
+    }
+    for h in &a.hints {
+        out.push_str(&format!("  hint       {}\n", h.message));
+    }
+    if let Some(s) = &a.shipping {
+        for o in &s.options {
+            let mark = if o.chosen { "*" } else { " " };
+            out.push_str(&format!(
+                "  shipping {mark} {:<38} {:>9} -{:>8} arrives {}..{}\n",
+                o.name.as_deref().unwrap_or(&o.method_id),
+                o.price.to_string(),
+                o.discount.to_string(),
+                o.delivery.earliest,
+                o.delivery.latest
+            ));
+        }
+    }
+    if let Some(p) = &a.points {
+        out.push_str(&format!(
+            "  points     redeemed {} (-{}), to earn {} (pending until {})\n",
+            p.redeemed,
+            p.value,
+            p.earned,
+            p.pending_until.map(|d| d.to_string()).unwrap_or_default()
+        ));
+    }
     let t = &a.totals;
     let tax_label = if t.tax_included { "tax (included)" } else { "tax (added)" };
     for (label, value) in [
         ("list subtotal", t.list_subtotal),
         ("item subtotal", t.item_subtotal),
         ("discounts", t.discounts),
+        ("shipping", t.shipping),
+        ("shipping discounts", t.shipping_discounts),
+        ("points", t.points_value),
         (tax_label, t.tax),
         ("savings", t.savings),
         ("grand total", t.grand_total),

@@ -34,7 +34,7 @@ fn no_arguments_quotes_both_sample_stores() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("cn-store") && stdout.contains("us-store"));
-    assert!(stdout.contains("521.53 CNY"), "{stdout}");
+    assert!(stdout.contains("380.52 CNY"), "{stdout}");
     assert!(stdout.contains("290.22 USD"), "{stdout}");
 }
 
