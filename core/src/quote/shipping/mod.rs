@@ -356,6 +356,21 @@ fn best_discount(
             }
         }
     }
+    // Membership tier benefits: free shipping, or a percentage off it.
+    let benefits = tier.and_then(|t| rules.membership.as_ref()?.tier(t)).map(|t| (&t.id, &t.benefits));
+    if let Some((id, b)) = benefits {
+        let fraction = if b.free_shipping {
+            Some(rust_decimal::Decimal::ONE)
+        } else {
+            b.shipping_discount_percent.and_then(|p| p.fraction())
+        };
+        if let Some(f) = fraction {
+            let d = rate::share(o.price, f, rules.rounding.mode)?;
+            if d.checked_cmp(best.0)? == Ordering::Greater {
+                best = (d, Some(format!("tier:{id}")));
+            }
+        }
+    }
     for a in applied {
         let Some(g) = &a.free_shipping else { continue };
         let covered = (g.methods.is_empty() || g.methods.contains(&o.method_id)) && !(g.exclude_remote && zone.remote);
