@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use commerce_rules::Engine;
-use commerce_rules_benches::{cn_cart, CN_RULES};
+use commerce_rules_benches::{cn_cart, CN_FULL_RULES, CN_RULES};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 fn pricing(c: &mut Criterion) {
@@ -25,6 +25,7 @@ fn pricing(c: &mut Criterion) {
 
 fn compile(c: &mut Criterion) {
     c.bench_function("compile_cn_rules", |b| b.iter(|| Engine::from_json(black_box(CN_RULES)).unwrap()));
+    c.bench_function("compile_cn_full_sample", |b| b.iter(|| Engine::from_json(black_box(CN_FULL_RULES)).unwrap()));
 }
 
 criterion_group!(benches, pricing, compile);

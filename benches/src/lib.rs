@@ -1,7 +1,12 @@
 //! Fixtures for the criterion benchmarks: rule sets and carts of a given size.
 
-/// The bundled Chinese sample store's rule set.
-pub const CN_RULES: &str = include_str!("../../examples/data/cn-store.rules.json");
+/// The Chinese sample store's catalog prices and tax only (member, sale,
+/// volume and segment price lists; no promotions, shipping or points), for
+/// the pricing-only benchmark.
+pub const CN_RULES: &str = include_str!("../../core/tests/data/cn-pricing.rules.json");
+
+/// The bundled Chinese sample store with every stage configured.
+pub const CN_FULL_RULES: &str = include_str!("../../examples/data/cn-store.rules.json");
 
 /// A quote request for the Chinese sample store with `lines` lines, cycling
 /// through SKUs that hit member, sale, volume and list prices.

@@ -16,6 +16,11 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str, max_bytes: usize, max_depth
         ));
     }
     check_depth(text, max_depth)?;
+    // The fast path: most texts are valid. Only a failing text is parsed
+    // again, tracking the path, to name where it fails.
+    if let Ok(value) = serde_json::from_str::<T>(text) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = match e.path().to_string() {
