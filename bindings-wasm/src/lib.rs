@@ -36,7 +36,8 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 import type {
-  RuleSet, QuoteRequest, QuoteAnswer, BestCouponsAnswer, ErrorReport, Problem, ErrorCode, Questions,
+  RuleSet, QuoteRequest, QuoteAnswer, BestCouponsAnswer, ShippingAnswer, TierStatusRequest, TierStatusAnswer,
+  PointsBalanceRequest, PointsBalanceAnswer, ErrorReport, Problem, ErrorCode, Questions,
 } from "../types.js";
 export type * from "../types.js";
 

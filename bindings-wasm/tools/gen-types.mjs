@@ -37,11 +37,14 @@ function named(node) {
 const defs = {};
 const roots = [];
 const titles = {}; // file stem -> title
+// A root schema carries its title; the same type inside another schema's
+// $defs does not. Titles aside, every occurrence must be the same.
+const untitled = ({ title: _title, ...rest }) => rest;
 function define(name, schema, from) {
-  if (name in defs && !isDeepStrictEqual(defs[name], schema)) {
+  if (name in defs && !isDeepStrictEqual(untitled(defs[name]), untitled(schema))) {
     throw new Error(`definition ${name} differs between schemas (seen again in ${from})`);
   }
-  defs[name] = schema;
+  if (!(name in defs) || schema.title) defs[name] = schema;
 }
 for (const file of files) {
   const { $defs = {}, $schema: _ignored, title, ...root } = named(JSON.parse(readFileSync(join(schemaDir, file), "utf8")));

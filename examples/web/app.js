@@ -61,6 +61,10 @@ const state = {
   showUsd: true,
   displayCurrency: null,
   locale: "zh-Hans",
+  // Host data the page has no panel for yet (the shipping destination and
+  // method, the points to redeem and the customer's point lots): sent as the
+  // sample cart gives it, so the engine prices shipping and points.
+  host: {},
 };
 let engine;
 let quoteCount = 0;
@@ -111,6 +115,7 @@ const cartPanel = {
     const byId = new Map(answer.lines.map((l) => [l.id, l]));
     body.replaceChildren(
       ...state.lines.filter((l) => byId.has(l.id)).map((line) => this.row(line, byId.get(line.id), answer)),
+      ...answer.lines.filter((l) => l.gift_of).map((gift) => this.giftRow(gift, answer)),
     );
     $("#empty-cart").hidden = state.lines.length > 0;
     const removed = $("#removed");
@@ -124,6 +129,34 @@ const cartPanel = {
           `${productOf(line.sku).zh} · 恢复 Undo`,
         ),
       ),
+    );
+  },
+  /** A gift with purchase (赠品), as the engine added it. */
+  giftRow(gift, answer) {
+    const cur = answer.currency;
+    const product = productOf(gift.sku);
+    return h(
+      "tr",
+      { class: "gift", "data-testid": "gift-row", "data-line-id": gift.id },
+      h("td", { class: "col-product" },
+        h("div", { class: "product" },
+          h("span", { class: "tile", style: `background:${product.color}` }, product.tile),
+          h("div", {},
+            h("div", { class: "name" }, "赠品 ", product.zh),
+            h("div", { class: "name-en" }, "Gift: ", product.en),
+            h("div", { class: "spec muted" }, promotionName(answer, gift.gift_of)),
+          ),
+        ),
+      ),
+      h("td", { class: "col-price" },
+        h("div", { class: "price" }, money(gift.unit_price, cur)),
+        gift.gift_value ? h("div", { class: "was" }, h("s", {}, money(gift.gift_value, cur))) : null,
+      ),
+      h("td", { class: "col-qty" }, String(gift.quantity)),
+      h("td", { class: "col-total" },
+        h("div", { class: "line-total", "data-testid": "line-total", "data-amount": gift.total }, money(gift.total, cur)),
+      ),
+      h("td", { class: "col-remove" }),
     );
   },
   row(line, priced, answer) {
@@ -394,7 +427,13 @@ const explanationPanel = {
 
 // Coupons, wallet and hints are already live; shipping (destination and
 // method) and points (redeem toggle) join this list when the engine answers them.
-const panels = [customerPanel, cartPanel, couponPanel, hintsPanel, summaryPanel, explanationPanel];
+const hostPanel = {
+  contribute(request) {
+    for (const [key, value] of Object.entries(state.host)) request[key] = value;
+  },
+};
+
+const panels = [customerPanel, cartPanel, couponPanel, hostPanel, hintsPanel, summaryPanel, explanationPanel];
 
 // ------------------------------------------------------------ recompute
 
@@ -463,6 +502,12 @@ async function start() {
     state.tier = sample.customer?.tier ?? null;
     state.segments = sample.customer?.segments ?? [];
     state.displayCurrency = sample.display_currency ?? null;
+    state.codes = [...(sample.codes ?? [])];
+    state.wallet = sample.wallet ?? [];
+    state.walletSelection = sample.wallet_selection ?? "best";
+    for (const key of ["destination", "shipping_method", "points"]) {
+      if (sample[key] !== undefined) state.host[key] = sample[key];
+    }
     const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d)(?::\d\d)?(Z|[+-]\d\d:\d\d)$/.exec(sample.now);
     [state.localNow, state.offset] = m ? [m[1], m[2] === "Z" ? "+00:00" : m[2]] : [sample.now.slice(0, 16), "+08:00"];
     $("#engine-info").textContent =

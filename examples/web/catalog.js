@@ -37,6 +37,7 @@ export const PRODUCTS = {
     tile: "书",
     color: "#6a5a8c",
   },
+  "GIFT-TEACUP": { zh: "青瓷品茗杯", en: "Celadon tea cup", spec: { zh: "赠品", en: "gift" }, tile: "杯", color: "#7fb3a6" },
 };
 
 /** The product for a SKU, or a plain placeholder for one the catalog lacks. */
