@@ -14,7 +14,8 @@ pub use price::{
     CurrentPrice, PriceProtectionAnswer, PriceProtectionLine, PriceProtectionRecord, PriceProtectionRequest,
 };
 pub use receipt::{
-    Receipt, ReceiptAdjustment, ReceiptLine, ReceiptPoints, ReceiptPromotion, ReceiptTax, ReceiptTotals,
+    Receipt, ReceiptAdjustment, ReceiptLine, ReceiptOrderPoints, ReceiptPoints, ReceiptPromotion, ReceiptTax,
+    ReceiptTotals,
 };
 pub use refund::{
     GiftToReturn, ItemCondition, RefundBreakdown, RefundPart, RefundPartCode, ReturnItem, ReturnLineAnswer,

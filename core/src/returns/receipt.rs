@@ -23,6 +23,18 @@ pub struct Receipt {
     /// The promotions applied.
     #[serde(default)]
     pub promotions: Vec<ReceiptPromotion>,
+    /// The order's points, when it redeemed or earned any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<ReceiptOrderPoints>,
+}
+
+/// The receipt's points section: the lots the redemption consumed, so that
+/// points given back keep their original expiry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptOrderPoints {
+    /// The lots consumed.
+    #[serde(default)]
+    pub lots_consumed: Vec<crate::points::LotConsumption>,
 }
 
 /// A priced line of the receipt.

@@ -696,10 +696,11 @@ pub(crate) fn return_refund(
             .collect();
         let covering = point_lines.iter().fold(0_u64, |a, l| a.saturating_add(l.earned));
         let balance = req.points_balance.unwrap_or_else(|| i64::try_from(covering).unwrap_or(i64::MAX));
+        let redeemed_lots = req.receipt.points.as_ref().map(|p| p.lots_consumed.clone()).unwrap_or_default();
         let c = crate::points::clawback(
             rules,
             limits,
-            &PointsClawbackRequest { now: req.now, lines, redeemed_lots: Vec::new(), balance },
+            &PointsClawbackRequest { now: req.now, lines, redeemed_lots, balance },
         )?;
         if let Some(d) = c.refund_deduction {
             let d = d.min(running).map_err(oops("points_balance"))?;
