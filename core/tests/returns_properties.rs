@@ -5,7 +5,9 @@
 //! over any sequence of partial returns the refunds never exceed what was
 //! paid, and returning everything refunds exactly what was paid less the
 //! fees the policy names (return shipping, restocking, kept gifts).
-//! Invariant 7: a full return reverses exactly the points earned.
+//! Invariant 7: a full return reverses exactly the points earned and gives
+//! back exactly the points redeemed. Invariant 4: the order of the
+//! receipt's lines does not change a byte of the answer.
 
 use std::collections::BTreeMap;
 
@@ -68,6 +70,7 @@ proptest! {
         assignment in prop::collection::vec(0_usize..4, 40),
         fees in any::<bool>(),
         quality in any::<bool>(),
+        redeem in 0_u64..3_000,
     ) {
         let engine = &engines()[usize::from(fees)];
         let cart_lines: Vec<Value> = lines.iter().enumerate().map(|(i, (q, cents, tea))| json!({
@@ -76,7 +79,8 @@ proptest! {
             "categories": [if *tea { "tea" } else { "other" }]
         })).collect();
         let receipt: Value = serde_json::from_str(
-            &engine.quote_json(&json!({"now": NOW, "lines": cart_lines}).to_string()).unwrap()).unwrap();
+            &engine.quote_json(&json!({"now": NOW, "lines": cart_lines, "points": {"redeem": redeem,
+                "lots": [{"id": "lot", "earned_at": "2026-01-01T00:00:00+08:00", "amount": 3000}]}}).to_string()).unwrap()).unwrap();
         let paid = money(&receipt["totals"]["grand_total"]);
         let earned: u64 = receipt["lines"].as_array().unwrap().iter()
             .map(|l| l["points"]["earned"].as_u64().unwrap_or(0)).sum();
@@ -93,7 +97,9 @@ proptest! {
         }
         let mut earlier: Vec<Value> = Vec::new();
         let zero = Money::zero(Currency::CNY);
-        let (mut refunded, mut fees_total, mut reversed) = (zero, zero, 0_u64);
+        let redeemed: u64 = receipt["lines"].as_array().unwrap().iter()
+            .map(|l| l["points"]["redeemed"].as_u64().unwrap_or(0)).sum();
+        let (mut refunded, mut fees_total, mut reversed, mut given_back) = (zero, zero, 0_u64, 0_u64);
         for items in returns.values() {
             let items: Vec<Value> = items.iter().map(|(id, q)| json!({"line_id": id, "quantity": q})).collect();
             let req = json!({
@@ -102,8 +108,12 @@ proptest! {
                 "earlier_returns": earlier, "items": items,
                 "reason": if quality { "quality" } else { "no_reason" }
             });
-            let answer: Value = serde_json::from_str(&engine.answer_json(
-                commerce_rules::Question::ReturnRefund, &req.to_string()).unwrap()).unwrap();
+            let text = engine.answer_json(commerce_rules::Question::ReturnRefund, &req.to_string()).unwrap();
+            // Invariant 4: the order of the receipt's lines does not change a byte.
+            let mut reversed_req = req.clone();
+            reversed_req["receipt"]["lines"].as_array_mut().unwrap().reverse();
+            prop_assert_eq!(&engine.answer_json(commerce_rules::Question::ReturnRefund, &reversed_req.to_string()).unwrap(), &text);
+            let answer: Value = serde_json::from_str(&text).unwrap();
             let r = &answer["refund"];
             let total = money(&r["total"]);
             prop_assert!(!total.is_negative(), "negative refund {total}");
@@ -119,9 +129,11 @@ proptest! {
                 fees_total = fees_total.checked_add(money(&r[key])).unwrap();
             }
             reversed += answer["points"]["earned_reversed"].as_u64().unwrap_or(0);
+            given_back += answer["points"]["redeemed_returned"].as_u64().unwrap_or(0);
             earlier.push(answer["record"].clone());
         }
         prop_assert_eq!(refunded.checked_add(fees_total).unwrap(), paid);
         prop_assert_eq!(reversed, earned);
+        prop_assert_eq!(given_back, redeemed);
     }
 }
