@@ -325,3 +325,38 @@ pub(crate) fn settled(whole: Money, quantity: u32, returned: u32) -> Option<Mone
     let v = minor.checked_mul(i128::from(returned))?.checked_div(i128::from(quantity))?;
     Some(Money::from_minor(i64::try_from(v).ok()?, whole.currency()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cny(s: &str) -> Money {
+        Money::parse(s, Currency::CNY).unwrap()
+    }
+
+    #[test]
+    fn cumulative_settlement_sums_exactly_to_the_whole() {
+        let paid = cny("100.00");
+        // 100.00 over 3 units: 33.33, 66.66, then 100.00.
+        let steps: Vec<String> = (0..=3).map(|r| settled(paid, 3, r).unwrap().to_string()).collect();
+        assert_eq!(steps, ["0.00", "33.33", "66.66", "100.00"]);
+        // Any split into returns sums to the whole.
+        for split in [[1, 1, 1], [2, 1, 0], [0, 3, 0], [1, 2, 0]] {
+            let mut done = 0;
+            let mut sum = Money::zero(Currency::CNY);
+            for n in split {
+                let part = settled(paid, 3, done + n).unwrap().checked_sub(settled(paid, 3, done).unwrap()).unwrap();
+                assert!(!part.is_negative());
+                sum = sum.checked_add(part).unwrap();
+                done += n;
+            }
+            assert_eq!(sum, paid, "{split:?}");
+        }
+    }
+
+    #[test]
+    fn settlement_rejects_more_than_bought() {
+        assert_eq!(settled(cny("1.00"), 2, 3), None);
+        assert_eq!(settled(cny("1.00"), 0, 0), None);
+    }
+}
