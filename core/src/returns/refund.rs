@@ -561,9 +561,8 @@ pub(crate) fn return_refund(
                 *e = e.checked_add(Money::new(c.amount.value(), cur)).map_err(oops("earlier_returns"))?;
             }
         }
-        let mut ids: Vec<&String> = checked.promotions.iter().collect();
-        ids.dedup();
-        for id in ids {
+        let mut seen_ids = BTreeSet::new();
+        for id in checked.promotions.iter().filter(|id| seen_ids.insert(id.as_str())) {
             let target = clawback_target(rules, &checked, id, &after_units)?;
             let prior = earlier.get(id.as_str()).copied().unwrap_or(zero);
             let mut c = target.checked_sub(prior).map_err(oops("receipt.promotions"))?;
