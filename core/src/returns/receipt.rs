@@ -140,6 +140,8 @@ pub(crate) struct Line {
     pub(crate) gift_of: Option<String>,
     pub(crate) gift_value: Money,
     pub(crate) redeemed: u64,
+    /// The value of the points redeemed on the line.
+    pub(crate) redeemed_value: Money,
     pub(crate) earned: u64,
 }
 
@@ -268,6 +270,7 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
             gift_of: l.gift_of.clone(),
             gift_value,
             redeemed,
+            redeemed_value,
             earned,
         };
         if lines.insert(l.id.clone(), line).is_some() {

@@ -212,6 +212,9 @@ pub struct RefundBreakdown {
     pub restocking_fee: Money,
     /// The value of reversed points the balance could not cover.
     pub points_deduction: Money,
+    /// The value of the redeemed points given back on the returned units
+    /// (returned as points, not money: not part of `total`).
+    pub points_value: Money,
     /// The refund.
     pub total: Money,
     /// Every part with its rule; refunds positive, deductions negative.
@@ -502,6 +505,15 @@ pub(crate) fn return_refund(
     let mut parts: Vec<RefundPart> = Vec::new();
     let mut record = ReturnRecord::default();
     let mut items_total = zero;
+    let mut points_value = zero;
+    for (id, n) in &now_units {
+        let Some(line) = checked.lines.get(id) else { continue };
+        let done = before.get(id).copied().unwrap_or(0);
+        let path = "receipt.lines";
+        let a = settled(line.redeemed_value, line.quantity, done.saturating_add(*n)).ok_or_else(|| overflow(path))?;
+        let b = settled(line.redeemed_value, line.quantity, done).ok_or_else(|| overflow(path))?;
+        points_value = points_value.checked_add(a.checked_sub(b).map_err(oops(path))?).map_err(oops(path))?;
+    }
     for a in &answers {
         if a.eligible {
             items_total = items_total.checked_add(a.amount).map_err(oops("items"))?;
@@ -730,6 +742,7 @@ pub(crate) fn return_refund(
             return_shipping,
             restocking_fee,
             points_deduction,
+            points_value,
             total: running,
             parts,
         },
