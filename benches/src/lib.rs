@@ -292,3 +292,63 @@ pub fn point_lots(lots: usize) -> String {
         .collect();
     format!(r#"{{"now":"2026-11-11T20:00:00+08:00","debt":150,"lots":[{}]}}"#, lots.join(","))
 }
+
+/// A rule set with a spend-tier promotion, points and a returns section.
+pub const RETURNS_RULES: &str = r#"{
+    "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+    "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+    "promotions": [
+        {"id": "mj", "benefit": {"type": "spend_tiers", "tiers": [{"min_spend": "300.00", "discount": "40.00"},
+                                                                  {"min_spend": "3000.00", "discount": "500.00"}]}},
+        {"id": "every", "benefit": {"type": "every_spend", "every": "100.00", "discount": "3.00"}}
+    ],
+    "points": {"earning": {"rate": "1"}, "redemption": {"points_per_unit": 100}},
+    "returns": {"windows": {"no_reason_days": 7, "quality_days": 15}, "return_shipping_fee": "8.00",
+                "restocking_fee_percent": "5"}
+}"#;
+
+/// A return-refund request for a `lines`-line receipt (quoted with
+/// `engine`, which must be built from [`RETURNS_RULES`]) with `earlier`
+/// earlier returns of one unit each, returning one unit of five more lines.
+///
+/// ```
+/// let engine = commerce_rules::Engine::from_json(commerce_rules_benches::RETURNS_RULES).unwrap();
+/// let json = commerce_rules_benches::returns_request(&engine, 20, 3);
+/// assert!(json.contains("\"earlier_returns\""));
+/// engine.answer_json(commerce_rules::Question::ReturnRefund, &json).unwrap();
+/// ```
+pub fn returns_request(engine: &commerce_rules::Engine, lines: usize, earlier: usize) -> String {
+    let cart: Vec<String> = (0..lines)
+        .map(|i| {
+            format!(
+                r#"{{"id":"L{i:03}","sku":"S{i}","quantity":{},"unit_price":"{}.{:02}"}}"#,
+                1 + i % 4,
+                10 + i * 37 % 300,
+                i * 13 % 100
+            )
+        })
+        .collect();
+    let quote = format!(r#"{{"now":"2026-11-20T10:00:00+08:00","lines":[{}]}}"#, cart.join(","));
+    let receipt = engine.quote_json(&quote).unwrap_or_default();
+    let request = |records: &[String], items: &[usize]| {
+        let items: Vec<String> = items.iter().map(|i| format!(r#"{{"line_id":"L{i:03}","quantity":1}}"#)).collect();
+        format!(
+            r#"{{"now":"2026-11-25T10:00:00+08:00","delivered_at":"2026-11-22T10:00:00+08:00","receipt":{receipt},"earlier_returns":[{}],"items":[{}],"reason":"no_reason"}}"#,
+            records.join(","),
+            items.join(",")
+        )
+    };
+    let mut records = Vec::with_capacity(earlier);
+    for i in 0..earlier {
+        let answer = engine
+            .answer_json(commerce_rules::Question::ReturnRefund, &request(&records, &[i % lines.max(1)]))
+            .unwrap_or_default();
+        let record = serde_json::from_str::<serde_json::Value>(&answer)
+            .ok()
+            .and_then(|v| v.get("record").map(ToString::to_string))
+            .unwrap_or_default();
+        records.push(record);
+    }
+    let now: Vec<usize> = (0..5).map(|k| (earlier + k) % lines.max(1)).collect();
+    request(&records, &now)
+}

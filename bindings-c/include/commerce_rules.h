@@ -146,6 +146,10 @@ enum cr_status
      */
     CR_INTERNAL = 20,
     /**
+     * `inconsistent_receipt`: a return's receipt whose figures do not add up.
+     */
+    CR_INCONSISTENT_RECEIPT = 21,
+    /**
      * `null_pointer`: a required pointer argument is NULL (error code `invalid_argument`).
      */
     CR_NULL_POINTER = 100,
@@ -372,6 +376,42 @@ cr_status cr_engine_points_balance(const cr_engine *engine,
                                    char **answer_out,
                                    size_t *answer_len_out,
                                    cr_error **error_out);
+
+/**
+ * Answers whether lines of a delivered order may be returned and the refund, part by part: the `return eligibility and refund` question of PRODUCT.md. The request is a return-refund request (`now`, the receipt, earlier returns, the items, reason and condition). Arguments, answer ownership and errors as for `cr_engine_quote`;
+ * the answer is byte-identical to the Rust API's
+ * `Engine::answer_json(Question::ReturnRefund, ..)`.
+ *
+ * # Safety
+ * As for `cr_engine_quote`.
+ *
+ * Thread safety: does not mutate the engine; safe to call from many threads
+ * at once on the same engine.
+ */
+cr_status cr_engine_return_refund(const cr_engine *engine,
+                                  const char *request_json,
+                                  size_t request_len,
+                                  char **answer_out,
+                                  size_t *answer_len_out,
+                                  cr_error **error_out);
+
+/**
+ * Answers the refund owed where an item's price dropped inside the protection window: the `price protection` question of PRODUCT.md. The request is a price-protection request (`now`, the receipt, the purchase time and today's prices). Arguments, answer ownership and errors as for `cr_engine_quote`;
+ * the answer is byte-identical to the Rust API's
+ * `Engine::answer_json(Question::PriceProtection, ..)`.
+ *
+ * # Safety
+ * As for `cr_engine_quote`.
+ *
+ * Thread safety: does not mutate the engine; safe to call from many threads
+ * at once on the same engine.
+ */
+cr_status cr_engine_price_protection(const cr_engine *engine,
+                                     const char *request_json,
+                                     size_t request_len,
+                                     char **answer_out,
+                                     size_t *answer_len_out,
+                                     cr_error **error_out);
 
 /**
  * Answers the question named `question` (a NUL-terminated name such as

@@ -350,6 +350,54 @@ pub unsafe extern "C" fn cr_engine_points_balance(
     })
 }
 
+/// Answers whether lines of a delivered order may be returned and the refund, part by part: the `return eligibility and refund` question of PRODUCT.md. The request is a return-refund request (`now`, the receipt, earlier returns, the items, reason and condition). Arguments, answer ownership and errors as for `cr_engine_quote`;
+/// the answer is byte-identical to the Rust API's
+/// `Engine::answer_json(Question::ReturnRefund, ..)`.
+///
+/// # Safety
+/// As for `cr_engine_quote`.
+///
+/// Thread safety: does not mutate the engine; safe to call from many threads
+/// at once on the same engine.
+#[no_mangle]
+pub unsafe extern "C" fn cr_engine_return_refund(
+    engine: *const cr_engine,
+    request_json: *const c_char,
+    request_len: usize,
+    answer_out: *mut *mut c_char,
+    answer_len_out: *mut usize,
+    error_out: *mut *mut cr_error,
+) -> cr_status {
+    crate::ffi_guard!(error_out = error_out, {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { answer(engine, Question::ReturnRefund, request_json, request_len, answer_out, answer_len_out) }
+    })
+}
+
+/// Answers the refund owed where an item's price dropped inside the protection window: the `price protection` question of PRODUCT.md. The request is a price-protection request (`now`, the receipt, the purchase time and today's prices). Arguments, answer ownership and errors as for `cr_engine_quote`;
+/// the answer is byte-identical to the Rust API's
+/// `Engine::answer_json(Question::PriceProtection, ..)`.
+///
+/// # Safety
+/// As for `cr_engine_quote`.
+///
+/// Thread safety: does not mutate the engine; safe to call from many threads
+/// at once on the same engine.
+#[no_mangle]
+pub unsafe extern "C" fn cr_engine_price_protection(
+    engine: *const cr_engine,
+    request_json: *const c_char,
+    request_len: usize,
+    answer_out: *mut *mut c_char,
+    answer_len_out: *mut usize,
+    error_out: *mut *mut cr_error,
+) -> cr_status {
+    crate::ffi_guard!(error_out = error_out, {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { answer(engine, Question::PriceProtection, request_json, request_len, answer_out, answer_len_out) }
+    })
+}
+
 /// Answers the question named `question` (a NUL-terminated name such as
 /// `"quote"`; `cr_question_name` lists them), for hosts that dispatch by
 /// name. Everything else is as for the question's own function (for

@@ -72,8 +72,9 @@ mod status;
 
 pub use engine::{
     cr_engine, cr_engine_answer, cr_engine_best_coupons, cr_engine_free, cr_engine_new, cr_engine_new_with_limits,
-    cr_engine_points_balance, cr_engine_quote, cr_engine_shipping_options, cr_engine_tier_status, cr_question_count,
-    cr_question_name, cr_string_free, CR_MAX_LIMITS_BYTES,
+    cr_engine_points_balance, cr_engine_price_protection, cr_engine_quote, cr_engine_return_refund,
+    cr_engine_shipping_options, cr_engine_tier_status, cr_question_count, cr_question_name, cr_string_free,
+    CR_MAX_LIMITS_BYTES,
 };
 pub use error::{
     cr_error, cr_error_code, cr_error_free, cr_error_json, cr_error_message, cr_error_path, cr_error_status,

@@ -59,6 +59,8 @@ pub enum cr_status {
     CR_INVALID_ARGUMENT = 19,
     /// `internal`: a bug in the engine. Please report it.
     CR_INTERNAL = 20,
+    /// `inconsistent_receipt`: a return's receipt whose figures do not add up.
+    CR_INCONSISTENT_RECEIPT = 21,
     /// `null_pointer`: a required pointer argument is NULL (error code `invalid_argument`).
     CR_NULL_POINTER = 100,
     /// `invalid_utf8`: a text argument is not valid UTF-8 (error code `invalid_argument`).
@@ -95,6 +97,7 @@ impl cr_status {
         cr_status::CR_INVALID_RULES,
         cr_status::CR_INVALID_ARGUMENT,
         cr_status::CR_INTERNAL,
+        cr_status::CR_INCONSISTENT_RECEIPT,
         cr_status::CR_NULL_POINTER,
         cr_status::CR_INVALID_UTF8,
         cr_status::CR_UNKNOWN_QUESTION,
@@ -125,6 +128,7 @@ impl cr_status {
             ErrorCode::TooPrecise => cr_status::CR_TOO_PRECISE,
             ErrorCode::ArithmeticOverflow => cr_status::CR_ARITHMETIC_OVERFLOW,
             ErrorCode::InvalidRules => cr_status::CR_INVALID_RULES,
+            ErrorCode::InconsistentReceipt => cr_status::CR_INCONSISTENT_RECEIPT,
             ErrorCode::InvalidArgument => cr_status::CR_INVALID_ARGUMENT,
             ErrorCode::Internal => cr_status::CR_INTERNAL,
             _ => cr_status::CR_INTERNAL,
@@ -159,6 +163,7 @@ impl cr_status {
             cr_status::CR_TOO_PRECISE => c"too_precise",
             cr_status::CR_ARITHMETIC_OVERFLOW => c"arithmetic_overflow",
             cr_status::CR_INVALID_RULES => c"invalid_rules",
+            cr_status::CR_INCONSISTENT_RECEIPT => c"inconsistent_receipt",
             cr_status::CR_INVALID_ARGUMENT => c"invalid_argument",
             cr_status::CR_INTERNAL => c"internal",
             cr_status::CR_NULL_POINTER => c"null_pointer",

@@ -179,6 +179,24 @@ impl Engine {
         self.ask(Question::PointsBalance, &request)
     }
 
+    /// Whether lines may be returned, and the refund part by part.
+    #[wasm_bindgen(js_name = returnRefund, unchecked_return_type = "ReturnRefundAnswer")]
+    pub fn return_refund(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ReturnRefundRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.ask(Question::ReturnRefund, &request)
+    }
+
+    /// Price protection (价保): what is owed where a price dropped.
+    #[wasm_bindgen(js_name = priceProtection, unchecked_return_type = "PriceProtectionAnswer")]
+    pub fn price_protection(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PriceProtectionRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.ask(Question::PriceProtection, &request)
+    }
+
     /// Answers the question named `question` for a request object.
     ///
     /// Throws `invalid_argument` at path `question` for an unknown name.

@@ -49,6 +49,10 @@ pub enum Question {
     TierStatus,
     /// A customer's points and what expires when: [`Engine::points_balance`].
     PointsBalance,
+    /// Return eligibility and the refund: [`Engine::return_refund`].
+    ReturnRefund,
+    /// Price protection (价保): [`Engine::price_protection`].
+    PriceProtection,
 }
 
 impl Question {
@@ -59,6 +63,8 @@ impl Question {
         Question::ShippingOptions,
         Question::TierStatus,
         Question::PointsBalance,
+        Question::ReturnRefund,
+        Question::PriceProtection,
     ];
 
     /// The question's name (`quote`).
@@ -69,6 +75,8 @@ impl Question {
             Question::ShippingOptions => "shipping_options",
             Question::TierStatus => "tier_status",
             Question::PointsBalance => "points_balance",
+            Question::ReturnRefund => "return_refund",
+            Question::PriceProtection => "price_protection",
         }
     }
 
@@ -225,6 +233,29 @@ impl Engine {
         crate::points::clawback(&self.rules, &self.limits, request)
     }
 
+    /// Whether the requested lines may be returned (with reason and
+    /// deadline) and the refund, part by part: what was paid for the units,
+    /// prorated exactly over cumulative returns, less threshold discounts
+    /// the kept items no longer earn, kept gifts, return shipping,
+    /// restocking fee and uncovered points, plus the original shipping when
+    /// it is refunded. See `docs/returns.md`.
+    pub fn return_refund(
+        &self,
+        request: &crate::returns::ReturnRefundRequest,
+    ) -> Result<crate::returns::ReturnRefundAnswer, Error> {
+        crate::returns::return_refund(&self.rules, &self.limits, request)
+    }
+
+    /// Price protection (价保): per receipt line, the drop of today's price
+    /// below the unit price paid, times the units still held, once per
+    /// line, inside the rule set's window. See `docs/returns.md`.
+    pub fn price_protection(
+        &self,
+        request: &crate::returns::PriceProtectionRequest,
+    ) -> Result<crate::returns::PriceProtectionAnswer, Error> {
+        crate::returns::price_protection(&self.rules, &self.limits, request)
+    }
+
     /// Answers `question` for a JSON request, in compact JSON. The same text
     /// always gives the same bytes.
     pub fn answer_json(&self, question: Question, request_json: &str) -> Result<String, Error> {
@@ -234,6 +265,8 @@ impl Engine {
             Question::ShippingOptions => to_json(&self.shipping_options(&self.parse_request(request_json)?)?),
             Question::TierStatus => to_json(&self.tier_status(&self.parse_request(request_json)?)?),
             Question::PointsBalance => to_json(&self.points_balance(&self.parse_request(request_json)?)?),
+            Question::ReturnRefund => to_json(&self.return_refund(&self.parse_request(request_json)?)?),
+            Question::PriceProtection => to_json(&self.price_protection(&self.parse_request(request_json)?)?),
         }
     }
 

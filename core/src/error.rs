@@ -79,6 +79,8 @@ codes! {
     InvalidArgument = "invalid_argument",
     /// A bug: the engine failed where it should not. Please report it.
     Internal = "internal",
+    /// A receipt (the quote answer sent back for a return) whose figures do not add up.
+    InconsistentReceipt = "inconsistent_receipt",
 }
 
 impl fmt::Display for ErrorCode {

@@ -63,6 +63,10 @@ pub struct Limits {
     pub max_history: usize,
     /// Most point lots in a request (default 1,000).
     pub max_lots: usize,
+    /// Most earlier returns (or price-protection claims) in a returns request (default 200).
+    pub max_returns: usize,
+    /// Most campaign extensions in a rule set's `returns` section (default 100).
+    pub max_campaign_extensions: usize,
 }
 
 impl Default for Limits {
@@ -91,6 +95,8 @@ impl Default for Limits {
             max_tiers: 50,
             max_history: 10_000,
             max_lots: 1_000,
+            max_returns: 200,
+            max_campaign_extensions: 100,
         }
     }
 }

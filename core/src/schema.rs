@@ -7,6 +7,7 @@ use crate::points::{
     PointsBalanceAnswer, PointsBalanceRequest, PointsClawback, PointsClawbackRequest, TierStatusAnswer,
     TierStatusRequest,
 };
+use crate::returns::{PriceProtectionAnswer, PriceProtectionRequest, ReturnRefundAnswer, ReturnRefundRequest};
 use crate::rules::RuleSet;
 use crate::{BestCouponsAnswer, ErrorReport, QuoteAnswer, QuoteRequest, ShippingAnswer};
 
@@ -36,6 +37,10 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("points_balance_answer.schema.json", render(schema_for!(PointsBalanceAnswer))),
         ("points_clawback_request.schema.json", render(schema_for!(PointsClawbackRequest))),
         ("points_clawback_answer.schema.json", render(schema_for!(PointsClawback))),
+        ("return_refund_request.schema.json", render(schema_for!(ReturnRefundRequest))),
+        ("return_refund_answer.schema.json", render(schema_for!(ReturnRefundAnswer))),
+        ("price_protection_request.schema.json", render(schema_for!(PriceProtectionRequest))),
+        ("price_protection_answer.schema.json", render(schema_for!(PriceProtectionAnswer))),
         ("error.schema.json", render(schema_for!(ErrorReport))),
     ]
 }

@@ -130,6 +130,8 @@ pub fn question_fn(name: &str) -> QuestionFn {
         "points_balance" => cr_engine_points_balance,
         "tier_status" => cr_engine_tier_status,
         "shipping_options" => cr_engine_shipping_options,
+        "return_refund" => cr_engine_return_refund,
+        "price_protection" => cr_engine_price_protection,
         other => panic!("the C API has no function for the question `{other}`: add it (docs/c-api.md)"),
     }
 }

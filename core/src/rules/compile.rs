@@ -40,6 +40,8 @@ pub(crate) struct CompiledRules {
     pub(crate) membership: Option<CompiledMembership>,
     /// Points rules, when the rule set has a `points` section.
     pub(crate) points: Option<CompiledPoints>,
+    /// Returns policy, when the rule set has a `returns` section.
+    pub(crate) returns: Option<super::ReturnsConfig>,
 }
 
 #[derive(Debug)]
@@ -159,6 +161,9 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
         check_tier_references(rules, m, &mut p);
     }
     let points = rules.points.as_ref().map(|pc| compile_points(pc, rules.currency, limits, &mut p));
+    if let Some(r) = &rules.returns {
+        super::check_returns(r, rules.currency, time_zone, limits, &mut p);
+    }
 
     match (time_zone, p.is_empty()) {
         (Some(time_zone), true) => Ok(CompiledRules {
@@ -175,6 +180,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
             shipping,
             membership,
             points,
+            returns: rules.returns.clone(),
         }),
         _ => Err(p.into_vec()),
     }

@@ -112,6 +112,9 @@ pub struct TierBenefits {
     /// Days added to the return window (for returns and the points pending date).
     #[serde(default)]
     pub extra_return_days: u32,
+    /// Free return shipping on returns without a quality problem (运费险, for returns).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub free_return_shipping: bool,
 }
 
 /// Points: earning in every quote, redemption in every quote, the expiry of

@@ -13,6 +13,7 @@ mod path;
 mod pricing;
 mod problems;
 mod promotion;
+mod returns;
 mod shipping;
 mod tax;
 
@@ -39,6 +40,10 @@ pub(crate) use problems::Problems;
 pub use promotion::{
     AmountPer, Basis, Benefit, Choose, Condition, ItemFilter, MinSubtotal, Promotion, QuantityTier, RecurringWindow,
     Scope, SpendTier, Trigger, UsageLimits, Weekday,
+};
+pub(crate) use returns::check_returns;
+pub use returns::{
+    CampaignExtension, GiftPolicy, OriginalShippingRefund, PriceProtection, ReturnWindows, ReturnsConfig,
 };
 pub use shipping::{
     Calendar, Carrier, FreeShippingRule, PostcodeMatch, RateModel, ServiceLevel, ShippingConfig, ShippingMethod,
@@ -95,4 +100,7 @@ pub struct RuleSet {
     /// Points: earning, redemption, expiry and clawback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<PointsConfig>,
+    /// Returns and refunds: windows, exemptions, clawback, gifts, shipping, fees and price protection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns: Option<ReturnsConfig>,
 }

@@ -1,0 +1,365 @@
+//! The receipt of a return: the quote answer the engine produced, read for
+//! the figures refunds need and checked to add up.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::money::{Amount, Currency, Money};
+use crate::rules::{CompiledRules, JsonPath};
+use crate::{Error, ErrorCode, Limits};
+
+/// The original quote answer, as the engine produced it. Only the fields
+/// below are read; the others (explanation, hints...) are ignored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Receipt {
+    /// The settlement currency.
+    pub currency: Currency,
+    /// The priced lines.
+    pub lines: Vec<ReceiptLine>,
+    /// The order totals.
+    pub totals: ReceiptTotals,
+    /// The promotions applied.
+    #[serde(default)]
+    pub promotions: Vec<ReceiptPromotion>,
+    /// The order's points, when it redeemed or earned any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<ReceiptOrderPoints>,
+}
+
+/// The receipt's points section: the lots the redemption consumed, so that
+/// points given back keep their original expiry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptOrderPoints {
+    /// The lots consumed.
+    #[serde(default)]
+    pub lots_consumed: Vec<crate::points::LotConsumption>,
+}
+
+/// A priced line of the receipt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptLine {
+    /// The line id.
+    pub id: String,
+    /// The SKU.
+    pub sku: String,
+    /// Units bought.
+    pub quantity: u32,
+    /// The unit price after the catalog stage.
+    pub unit_price: Amount,
+    /// The line at its catalog price.
+    pub subtotal: Amount,
+    /// Discounts on the line, each naming its rule.
+    #[serde(default)]
+    pub adjustments: Vec<ReceiptAdjustment>,
+    /// The sum of `adjustments`.
+    pub discount_total: Amount,
+    /// `subtotal - discount_total`.
+    pub net: Amount,
+    /// Tax on the line.
+    pub tax: ReceiptTax,
+    /// `net`, plus the tax when added on top.
+    pub total: Amount,
+    /// For a gift line: the promotion that gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_of: Option<String>,
+    /// For a gift line: its value per unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_value: Option<Amount>,
+    /// Points redeemed on and earned by the line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<ReceiptPoints>,
+}
+
+/// A discount on a receipt line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptAdjustment {
+    /// The rule that made it.
+    pub rule_id: String,
+    /// The amount taken off.
+    pub amount: Amount,
+}
+
+/// A receipt line's tax.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptTax {
+    /// The tax.
+    pub amount: Amount,
+    /// Whether it is included in the line's price.
+    pub included: bool,
+}
+
+/// A receipt line's points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptPoints {
+    /// Points redeemed on the line.
+    #[serde(default)]
+    pub redeemed: u64,
+    /// Their value.
+    pub redeemed_value: Amount,
+    /// Points the line earned.
+    #[serde(default)]
+    pub earned: u64,
+}
+
+/// The receipt's totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptTotals {
+    /// Lines at catalog prices.
+    pub item_subtotal: Amount,
+    /// Item and order discounts.
+    pub discounts: Amount,
+    /// The value of points redeemed.
+    pub points_value: Amount,
+    /// What the customer paid.
+    pub grand_total: Amount,
+}
+
+/// A promotion applied on the receipt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptPromotion {
+    /// The promotion id.
+    pub id: String,
+    /// The discount it gave.
+    pub amount: Amount,
+}
+
+/// A receipt line in money, checked.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub(crate) id: String,
+    pub(crate) sku: String,
+    pub(crate) quantity: u32,
+    pub(crate) unit_price: Money,
+    pub(crate) subtotal: Money,
+    /// (rule id, amount), in order.
+    pub(crate) adjustments: Vec<(String, Money)>,
+    /// What was paid in money: total less the value of points redeemed on it.
+    pub(crate) paid: Money,
+    pub(crate) gift_of: Option<String>,
+    pub(crate) gift_value: Money,
+    pub(crate) redeemed: u64,
+    /// The value of the points redeemed on the line.
+    pub(crate) redeemed_value: Money,
+    pub(crate) earned: u64,
+}
+
+/// The checked receipt.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    /// By line id.
+    pub(crate) lines: BTreeMap<String, Line>,
+    /// Grand total less what the lines paid: shipping, its tax, less points on shipping.
+    pub(crate) shipping_paid: Money,
+    /// Promotion ids in run order.
+    pub(crate) promotions: Vec<String>,
+}
+
+fn inconsistent(path: &JsonPath<'_>, message: String) -> Error {
+    Error::request(ErrorCode::InconsistentReceipt, path.to_string(), message)
+}
+
+/// Checks that the receipt adds up and converts it.
+pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Result<Checked, Error> {
+    let root = JsonPath::root();
+    let at = root.field("receipt");
+    let cur = rules.currency;
+    if r.currency != cur {
+        return Err(Error::request(
+            ErrorCode::CurrencyMismatch,
+            at.field("currency").to_string(),
+            format!("the receipt is in {}, the rule set in {cur}", r.currency),
+        ));
+    }
+    let lines_at = at.field("lines");
+    if r.lines.len() > limits.max_lines {
+        return Err(Error::request(
+            ErrorCode::LimitExceeded,
+            lines_at.to_string(),
+            format!("has {} items; the limit is {}", r.lines.len(), limits.max_lines),
+        ));
+    }
+    let money = |a: Amount, path: &JsonPath<'_>| -> Result<Money, Error> {
+        let m = Money::new(a.value(), cur);
+        if m.is_negative() {
+            return Err(Error::request(ErrorCode::OutOfRange, path.to_string(), "must be >= 0"));
+        }
+        if !m.is_rounded() {
+            return Err(Error::request(
+                ErrorCode::TooPrecise,
+                path.to_string(),
+                format!("{cur} amounts have at most {} decimal places", cur.minor_units()),
+            ));
+        }
+        Ok(m)
+    };
+    let ov = |path: &JsonPath<'_>| {
+        let p = path.to_string();
+        move |e| crate::error::money_error(e, &p)
+    };
+    let mut lines = BTreeMap::new();
+    let zero = Money::zero(cur);
+    let (mut subtotals, mut discounts, mut points_value, mut paid_sum) = (zero, zero, zero, zero);
+    for (i, l) in r.lines.iter().enumerate() {
+        let lp = lines_at.index(i);
+        if l.quantity == 0 || l.quantity > limits.max_quantity {
+            return Err(Error::request(
+                ErrorCode::OutOfRange,
+                lp.field("quantity").to_string(),
+                format!("must be between 1 and {}", limits.max_quantity),
+            ));
+        }
+        let subtotal = money(l.subtotal, &lp.field("subtotal"))?;
+        let discount_total = money(l.discount_total, &lp.field("discount_total"))?;
+        let net = money(l.net, &lp.field("net"))?;
+        let tax = money(l.tax.amount, &lp.field("tax").field("amount"))?;
+        let total = money(l.total, &lp.field("total"))?;
+        let unit_price = money(l.unit_price, &lp.field("unit_price"))?;
+        let adj_at = lp.field("adjustments");
+        let mut adjustments = Vec::with_capacity(l.adjustments.len());
+        let mut adj_sum = zero;
+        for (j, a) in l.adjustments.iter().enumerate() {
+            let ap = adj_at.index(j);
+            let m = money(a.amount, &ap.field("amount"))?;
+            adj_sum = adj_sum.checked_add(m).map_err(ov(&ap))?;
+            adjustments.push((a.rule_id.clone(), m));
+        }
+        let dp = lp.field("discount_total");
+        if adj_sum != discount_total {
+            return Err(inconsistent(&dp, format!("is {discount_total} but the adjustments add up to {adj_sum}")));
+        }
+        let np = lp.field("net");
+        let expect_net = subtotal.checked_sub(discount_total).map_err(ov(&np))?;
+        if net != expect_net {
+            return Err(inconsistent(&np, format!("is {net} but subtotal - discount_total is {expect_net}")));
+        }
+        let tp = lp.field("total");
+        let expect_total = if l.tax.included { net } else { net.checked_add(tax).map_err(ov(&tp))? };
+        if total != expect_total {
+            return Err(inconsistent(&tp, format!("is {total} but the line's net and tax make {expect_total}")));
+        }
+        let pp = lp.field("points");
+        let (redeemed, redeemed_value, earned) = match &l.points {
+            Some(p) => (p.redeemed, money(p.redeemed_value, &pp.field("redeemed_value"))?, p.earned),
+            None => (0, zero, 0),
+        };
+        let paid = total.checked_sub(redeemed_value).map_err(ov(&pp))?;
+        if paid.is_negative() {
+            return Err(inconsistent(
+                &pp.field("redeemed_value"),
+                format!("{redeemed_value} of points is more than the line's total {total}"),
+            ));
+        }
+        let gift_value = match l.gift_value {
+            Some(v) => money(v, &lp.field("gift_value"))?,
+            None => zero,
+        };
+        subtotals = subtotals.checked_add(subtotal).map_err(ov(&lp))?;
+        discounts = discounts.checked_add(discount_total).map_err(ov(&lp))?;
+        points_value = points_value.checked_add(redeemed_value).map_err(ov(&lp))?;
+        paid_sum = paid_sum.checked_add(paid).map_err(ov(&lp))?;
+        let line = Line {
+            id: l.id.clone(),
+            sku: l.sku.clone(),
+            quantity: l.quantity,
+            unit_price,
+            subtotal,
+            adjustments,
+            paid,
+            gift_of: l.gift_of.clone(),
+            gift_value,
+            redeemed,
+            redeemed_value,
+            earned,
+        };
+        if lines.insert(l.id.clone(), line).is_some() {
+            return Err(Error::request(
+                ErrorCode::DuplicateId,
+                lp.field("id").to_string(),
+                format!("line `{}` appears twice", l.id),
+            ));
+        }
+    }
+    let tot = at.field("totals");
+    let item_subtotal = money(r.totals.item_subtotal, &tot.field("item_subtotal"))?;
+    let total_discounts = money(r.totals.discounts, &tot.field("discounts"))?;
+    let total_points = money(r.totals.points_value, &tot.field("points_value"))?;
+    let grand_total = money(r.totals.grand_total, &tot.field("grand_total"))?;
+    if item_subtotal != subtotals {
+        return Err(inconsistent(
+            &tot.field("item_subtotal"),
+            format!("is {item_subtotal} but the lines' subtotals add up to {subtotals}"),
+        ));
+    }
+    if total_discounts != discounts {
+        return Err(inconsistent(
+            &tot.field("discounts"),
+            format!("is {total_discounts} but the lines' discounts add up to {discounts}"),
+        ));
+    }
+    if points_value.checked_cmp(total_points).map_err(ov(&tot))?.is_gt() {
+        return Err(inconsistent(
+            &tot.field("points_value"),
+            format!("is {total_points} but the lines' points add up to {points_value}"),
+        ));
+    }
+    let gp = tot.field("grand_total");
+    let shipping_paid = grand_total.checked_sub(paid_sum).map_err(ov(&gp))?;
+    if shipping_paid.is_negative() {
+        return Err(inconsistent(&gp, format!("is {grand_total} but the lines alone cost {paid_sum}")));
+    }
+    let promos_at = at.field("promotions");
+    let mut promotions = Vec::with_capacity(r.promotions.len());
+    for (i, p) in r.promotions.iter().enumerate() {
+        money(p.amount, &promos_at.index(i).field("amount"))?;
+        promotions.push(p.id.clone());
+    }
+    Ok(Checked { lines, shipping_paid, promotions })
+}
+
+/// The part of `whole` settled after `returned` of `quantity` units:
+/// `floor(whole × returned / quantity)` in minor units.
+pub(crate) fn settled(whole: Money, quantity: u32, returned: u32) -> Option<Money> {
+    if quantity == 0 || returned > quantity {
+        return None;
+    }
+    let minor = whole.to_minor()?;
+    let v = minor.checked_mul(i128::from(returned))?.checked_div(i128::from(quantity))?;
+    Some(Money::from_minor(i64::try_from(v).ok()?, whole.currency()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cny(s: &str) -> Money {
+        Money::parse(s, Currency::CNY).unwrap()
+    }
+
+    #[test]
+    fn cumulative_settlement_sums_exactly_to_the_whole() {
+        let paid = cny("100.00");
+        // 100.00 over 3 units: 33.33, 66.66, then 100.00.
+        let steps: Vec<String> = (0..=3).map(|r| settled(paid, 3, r).unwrap().to_string()).collect();
+        assert_eq!(steps, ["0.00", "33.33", "66.66", "100.00"]);
+        // Any split into returns sums to the whole.
+        for split in [[1, 1, 1], [2, 1, 0], [0, 3, 0], [1, 2, 0]] {
+            let mut done = 0;
+            let mut sum = Money::zero(Currency::CNY);
+            for n in split {
+                let part = settled(paid, 3, done + n).unwrap().checked_sub(settled(paid, 3, done).unwrap()).unwrap();
+                assert!(!part.is_negative());
+                sum = sum.checked_add(part).unwrap();
+                done += n;
+            }
+            assert_eq!(sum, paid, "{split:?}");
+        }
+    }
+
+    #[test]
+    fn settlement_rejects_more_than_bought() {
+        assert_eq!(settled(cny("1.00"), 2, 3), None);
+        assert_eq!(settled(cny("1.00"), 0, 0), None);
+    }
+}

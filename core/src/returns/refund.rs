@@ -1,0 +1,857 @@
+//! The `return_refund` question.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::receipt::{self, settled, Checked, Line, Receipt};
+use super::{reason_text, ReturnReasonCode, ReturnReasonParams};
+use crate::messages::Lang;
+use crate::money::{Amount, Currency, Money, MoneyError};
+use crate::points::{ClawbackLine, PointsClawback, PointsClawbackRequest};
+use crate::rules::{Basis, Benefit, CompiledRules, GiftPolicy, JsonPath, ReturnsConfig};
+use crate::time::LocalDate;
+use crate::{Error, ErrorCode, Limits, Timestamp};
+
+/// Why the customer returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnReason {
+    /// No reason (七天无理由).
+    NoReason,
+    /// A quality problem: the seller's fault.
+    Quality,
+    /// An exchange.
+    Exchange,
+}
+
+/// The condition of the returned items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemCondition {
+    /// Sealed, as delivered.
+    #[default]
+    Unopened,
+    /// Opened.
+    Opened,
+}
+
+/// A return: the receipt, earlier returns and the lines to return now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRefundRequest {
+    /// The moment of the request.
+    pub now: Timestamp,
+    /// The language of default messages; default `en`.
+    #[serde(default)]
+    pub locale: Lang,
+    /// The original quote answer, as the engine produced it.
+    pub receipt: Receipt,
+    /// When the order was placed (for campaign extensions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordered_at: Option<Timestamp>,
+    /// When the order was delivered (签收); absent: not delivered yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<Timestamp>,
+    /// The records of earlier returns of the order, as earlier answers gave them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_returns: Vec<ReturnRecord>,
+    /// The lines and units to return now.
+    pub items: Vec<ReturnItem>,
+    /// Why.
+    pub reason: ReturnReason,
+    /// The items' condition; default `unopened`.
+    #[serde(default)]
+    pub condition: ItemCondition,
+    /// The customer's membership tier (for extra return days and free return shipping).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_tier: Option<String>,
+    /// The customer's available points now; absent: assumed to cover the points reversed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points_balance: Option<i64>,
+}
+
+/// A line to return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnItem {
+    /// The receipt's line id.
+    pub line_id: String,
+    /// Units to return, at least 1.
+    pub quantity: u32,
+    /// The item's category (for exemptions and condition requirements).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The item's tags (for the final-sale tag).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+/// What the host records for a return, and sends back in later requests' `earlier_returns`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRecord {
+    /// Units returned and the item amount refunded, per line.
+    pub lines: Vec<ReturnRecordLine>,
+    /// Discount clawed back, per promotion (negative when an earlier clawback is settled).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discount_clawback: Vec<ReturnRecordClawback>,
+    /// Gift units whose value was deducted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gifts_deducted: Vec<ReturnRecordGift>,
+    /// The original shipping refunded.
+    #[serde(default)]
+    pub original_shipping: Amount,
+    /// The refund in all.
+    #[serde(default)]
+    pub total: Amount,
+}
+
+/// One line of a return record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRecordLine {
+    /// The receipt's line id.
+    pub line_id: String,
+    /// Units returned.
+    pub quantity: u32,
+    /// The item amount refunded.
+    #[serde(default)]
+    pub amount: Amount,
+}
+
+/// A promotion's clawback in a return record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRecordClawback {
+    /// The promotion.
+    pub promotion_id: String,
+    /// The amount deducted (negative: given back).
+    pub amount: Amount,
+}
+
+/// Gift units whose value was deducted, in a return record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRecordGift {
+    /// The gift line.
+    pub line_id: String,
+    /// Units.
+    pub quantity: u32,
+}
+
+/// The answer to a return.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct ReturnRefundAnswer {
+    /// The currency of every amount.
+    pub currency: Currency,
+    /// The reason given.
+    pub reason: ReturnReason,
+    /// Per requested line, in line-id order.
+    pub lines: Vec<ReturnLineAnswer>,
+    /// The refund, part by part.
+    pub refund: RefundBreakdown,
+    /// Who pays the return shipping.
+    pub return_shipping_paid_by: ShippingPayer,
+    /// The rule that decides it: `reason:quality`, `returns.free_return_shipping`,
+    /// `tier:ID` (free return shipping benefit) or `returns.return_shipping_fee`.
+    pub return_shipping_rule: String,
+    /// Gifts that must come back with the items (`gift_policy: return_with_item`).
+    pub gifts_to_return: Vec<GiftToReturn>,
+    /// Points reversed and given back; absent when the lines carry no points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<PointsClawback>,
+    /// What the host records for this return (send it in later `earlier_returns`).
+    pub record: ReturnRecord,
+}
+
+/// One requested line.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct ReturnLineAnswer {
+    /// The receipt's line id.
+    pub line_id: String,
+    /// Units requested.
+    pub quantity: u32,
+    /// Whether the units may be returned.
+    pub eligible: bool,
+    /// Why not, when not eligible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ReturnReasonCode>,
+    /// The reason's parameters.
+    pub params: ReturnReasonParams,
+    /// A default message in the request's locale, when not eligible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The last local day to return, once delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<LocalDate>,
+    /// The campaign extension that set the deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
+    /// The item amount refunded for these units.
+    pub amount: Money,
+}
+
+/// The refund, part by part. `total` is the sum of `parts`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct RefundBreakdown {
+    /// What was paid for the returned units.
+    pub items: Money,
+    /// Discounts the kept items no longer earn (negative: an earlier clawback settled).
+    pub discount_clawback: Money,
+    /// Gifts kept whose value is deducted.
+    pub gift_deduction: Money,
+    /// The original shipping refunded.
+    pub original_shipping: Money,
+    /// Return shipping the customer pays.
+    pub return_shipping: Money,
+    /// The restocking fee.
+    pub restocking_fee: Money,
+    /// The value of reversed points the balance could not cover.
+    pub points_deduction: Money,
+    /// The value of the redeemed points given back on the returned units
+    /// (returned as points, not money: not part of `total`).
+    pub points_value: Money,
+    /// The refund.
+    pub total: Money,
+    /// Every part with its rule; refunds positive, deductions negative.
+    pub parts: Vec<RefundPart>,
+}
+
+/// One part of a refund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct RefundPart {
+    /// What it is.
+    pub code: RefundPartCode,
+    /// The rule: `line:ID`, `promotion:ID`, `returns.original_shipping`,
+    /// `returns.return_shipping_fee`, `returns.restocking_fee_percent`, `points.clawback`.
+    pub rule: String,
+    /// The line it concerns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_id: Option<String>,
+    /// The amount: positive refunds, negative deducts.
+    pub amount: Money,
+}
+
+/// Kinds of refund parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundPartCode {
+    /// Paid for returned units.
+    Items,
+    /// A threshold discount no longer earned.
+    DiscountClawback,
+    /// A kept gift's value.
+    GiftDeduction,
+    /// The original shipping.
+    OriginalShipping,
+    /// Return shipping paid by the customer.
+    ReturnShipping,
+    /// The restocking fee.
+    RestockingFee,
+    /// Reversed points the balance could not cover.
+    PointsDeduction,
+}
+
+/// Who pays return shipping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShippingPayer {
+    /// The customer (the fee is deducted).
+    Customer,
+    /// The merchant (quality problem, policy or tier benefit).
+    Merchant,
+}
+
+/// A gift to send back with the items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct GiftToReturn {
+    /// The gift line.
+    pub line_id: String,
+    /// The promotion that gave it.
+    pub promotion_id: String,
+    /// Units.
+    pub quantity: u32,
+}
+
+fn amount_of(m: Money) -> Amount {
+    m.to_decimal_string().parse().unwrap_or(Amount(m.amount()))
+}
+
+fn oops(path: &str) -> impl Fn(MoneyError) -> Error + '_ {
+    move |e| crate::error::money_error(e, path)
+}
+
+fn overflow(path: &str) -> Error {
+    Error::request(ErrorCode::ArithmeticOverflow, path, "amount out of range")
+}
+
+/// The last local day of a window of `days` days starting the day after `from`.
+pub(crate) fn deadline_after(rules: &CompiledRules, from: DateTime<Utc>, days: u32) -> Option<LocalDate> {
+    let d = rules.time_zone.local_date(from).checked_add_days(chrono::Days::new(u64::from(days)))?;
+    Some(LocalDate(d))
+}
+
+/// Whether `now` is past the end of the local day `deadline`.
+pub(crate) fn past(rules: &CompiledRules, now: DateTime<Utc>, deadline: LocalDate) -> bool {
+    match deadline.0.succ_opt().and_then(|d| rules.time_zone.start_of_day(d)) {
+        Some(end) => now >= end,
+        None => false,
+    }
+}
+
+/// Units of each line returned by the earlier returns, checked.
+pub(crate) fn earlier_units(
+    checked: &Checked,
+    limits: &Limits,
+    earlier: &[ReturnRecord],
+) -> Result<BTreeMap<String, u32>, Error> {
+    let root = JsonPath::root();
+    let at = root.field("earlier_returns");
+    if earlier.len() > limits.max_returns {
+        return Err(Error::request(
+            ErrorCode::LimitExceeded,
+            at.to_string(),
+            format!("has {} items; the limit is {}", earlier.len(), limits.max_returns),
+        ));
+    }
+    let mut units: BTreeMap<String, u32> = BTreeMap::new();
+    for (i, r) in earlier.iter().enumerate() {
+        let rp = at.index(i);
+        let lines_at = rp.field("lines");
+        for (j, l) in r.lines.iter().enumerate() {
+            let lp = lines_at.index(j);
+            let Some(line) = checked.lines.get(&l.line_id) else {
+                return Err(Error::request(
+                    ErrorCode::UnknownReference,
+                    lp.field("line_id").to_string(),
+                    format!("the receipt has no line `{}`", l.line_id),
+                ));
+            };
+            let u = units.entry(l.line_id.clone()).or_default();
+            *u = u.saturating_add(l.quantity);
+            if *u > line.quantity {
+                return Err(Error::request(
+                    ErrorCode::OutOfRange,
+                    lp.field("quantity").to_string(),
+                    format!("returns {} units of line `{}` in all, which has {}", u, l.line_id, line.quantity),
+                ));
+            }
+        }
+    }
+    Ok(units)
+}
+
+struct Eligibility {
+    reason: Option<ReturnReasonCode>,
+    params: ReturnReasonParams,
+    deadline: Option<LocalDate>,
+    campaign: Option<String>,
+}
+
+/// Answers a return.
+pub(crate) fn return_refund(
+    rules: &CompiledRules,
+    limits: &Limits,
+    req: &ReturnRefundRequest,
+) -> Result<ReturnRefundAnswer, Error> {
+    let checked = receipt::check(rules, limits, &req.receipt)?;
+    let before = earlier_units(&checked, limits, &req.earlier_returns)?;
+    let cur = rules.currency;
+    let zero = Money::zero(cur);
+    let default_cfg = ReturnsConfig {
+        windows: Default::default(),
+        exempt_categories: Vec::new(),
+        final_sale_tag: None,
+        unopened_categories: Vec::new(),
+        campaign_extensions: Vec::new(),
+        clawback_thresholds: true,
+        gift_policy: GiftPolicy::default(),
+        return_shipping_fee: None,
+        free_return_shipping: false,
+        restocking_fee_percent: None,
+        original_shipping: Default::default(),
+        price_protection: None,
+    };
+    let cfg = rules.returns.as_ref().unwrap_or(&default_cfg);
+    let tier = req.customer_tier.as_deref().and_then(|t| rules.membership.as_ref().and_then(|m| m.tier(t)));
+    let now = req.now.utc();
+
+    // The requested items.
+    let root = JsonPath::root();
+    let items_at = root.field("items");
+    if req.items.len() > limits.max_lines {
+        return Err(Error::request(
+            ErrorCode::LimitExceeded,
+            items_at.to_string(),
+            format!("has {} items; the limit is {}", req.items.len(), limits.max_lines),
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for (i, it) in req.items.iter().enumerate() {
+        let ip = items_at.index(i);
+        if !checked.lines.contains_key(&it.line_id) {
+            return Err(Error::request(
+                ErrorCode::UnknownReference,
+                ip.field("line_id").to_string(),
+                format!("the receipt has no line `{}`", it.line_id),
+            ));
+        }
+        if !seen.insert(it.line_id.as_str()) {
+            return Err(Error::request(
+                ErrorCode::DuplicateId,
+                ip.field("line_id").to_string(),
+                format!("line `{}` is requested twice", it.line_id),
+            ));
+        }
+        if it.quantity == 0 || it.quantity > limits.max_quantity {
+            return Err(Error::request(
+                ErrorCode::OutOfRange,
+                ip.field("quantity").to_string(),
+                format!("must be between 1 and {}", limits.max_quantity),
+            ));
+        }
+    }
+
+    // The window.
+    let days = match req.reason {
+        ReturnReason::NoReason => cfg.windows.no_reason_days,
+        ReturnReason::Quality => cfg.windows.quality_days,
+        ReturnReason::Exchange => cfg.windows.exchange_days,
+    };
+    let extra = tier.map_or(0, |t| t.benefits.extra_return_days);
+    let delivered = req.delivered_at.map(Timestamp::utc).filter(|d| *d <= now);
+    let mut deadline = match (delivered, days) {
+        (Some(d), Some(days)) => deadline_after(rules, d, days.saturating_add(extra)),
+        _ => None,
+    };
+    let mut campaign = None;
+    if let (Some(ordered), Some(_)) = (req.ordered_at.map(Timestamp::utc), deadline) {
+        for c in &cfg.campaign_extensions {
+            let inside = c.ordered_from.as_start(rules.time_zone).is_none_or(|s| ordered >= s)
+                && c.ordered_until.as_end(rules.time_zone).is_none_or(|e| ordered < e);
+            if inside && deadline.is_some_and(|d| c.returnable_until > d) {
+                deadline = Some(c.returnable_until);
+                campaign = Some(c.id.clone());
+            }
+        }
+    }
+    let strict = req.reason != ReturnReason::Quality;
+
+    // Eligibility per line, in line-id order.
+    let mut items: Vec<&ReturnItem> = req.items.iter().collect();
+    items.sort_by(|a, b| a.line_id.cmp(&b.line_id));
+    let mut now_units: BTreeMap<String, u32> = BTreeMap::new();
+    let mut answers = Vec::with_capacity(items.len());
+    for it in &items {
+        let Some(line) = checked.lines.get(&it.line_id) else { continue };
+        let done = before.get(&it.line_id).copied().unwrap_or(0);
+        let remaining = line.quantity.saturating_sub(done);
+        let category = it.category.clone();
+        let mut e = Eligibility { reason: None, params: ReturnReasonParams::default(), deadline, campaign: None };
+        e.campaign = campaign.clone();
+        if delivered.is_none() {
+            e.reason = Some(ReturnReasonCode::NotDelivered);
+        } else if days.is_none() {
+            e.reason = Some(ReturnReasonCode::ReasonNotAccepted);
+        } else if deadline.is_some_and(|d| past(rules, now, d)) {
+            e.reason = Some(ReturnReasonCode::WindowExpired);
+            e.params.deadline = deadline;
+        } else if strict && category.as_ref().is_some_and(|c| cfg.exempt_categories.contains(c)) {
+            e.reason = Some(ReturnReasonCode::ExemptCategory);
+            e.params.category = category.clone();
+        } else if strict && cfg.final_sale_tag.as_ref().is_some_and(|t| it.tags.contains(t)) {
+            e.reason = Some(ReturnReasonCode::FinalSale);
+        } else if strict
+            && req.condition == ItemCondition::Opened
+            && category.as_ref().is_some_and(|c| cfg.unopened_categories.contains(c))
+        {
+            e.reason = Some(ReturnReasonCode::MustBeUnopened);
+            e.params.category = category.clone();
+        } else if remaining == 0 {
+            e.reason = Some(ReturnReasonCode::AlreadyReturned);
+        } else if it.quantity > remaining {
+            e.reason = Some(ReturnReasonCode::QuantityExceedsRemaining);
+            e.params.remaining = Some(remaining);
+        }
+        let mut amount = zero;
+        if e.reason.is_none() {
+            now_units.insert(it.line_id.clone(), it.quantity);
+            let after = done.saturating_add(it.quantity);
+            let path = format!("items[{}]", it.line_id);
+            let a = settled(line.paid, line.quantity, after).ok_or_else(|| overflow(&path))?;
+            let b = settled(line.paid, line.quantity, done).ok_or_else(|| overflow(&path))?;
+            amount = a.checked_sub(b).map_err(oops(&path))?;
+        }
+        answers.push(ReturnLineAnswer {
+            line_id: it.line_id.clone(),
+            quantity: it.quantity,
+            eligible: e.reason.is_none(),
+            reason: e.reason,
+            message: e.reason.map(|r| reason_text(r, &e.params, req.locale)),
+            params: e.params,
+            deadline: e.deadline,
+            campaign: e.campaign,
+            amount,
+        });
+    }
+    let after_units = |id: &str| -> u32 {
+        before.get(id).copied().unwrap_or(0).saturating_add(now_units.get(id).copied().unwrap_or(0))
+    };
+    let returning = !now_units.is_empty();
+    let mut parts: Vec<RefundPart> = Vec::new();
+    let mut record = ReturnRecord::default();
+    let mut items_total = zero;
+    let mut points_value = zero;
+    for (id, n) in &now_units {
+        let Some(line) = checked.lines.get(id) else { continue };
+        let done = before.get(id).copied().unwrap_or(0);
+        let path = "receipt.lines";
+        let a = settled(line.redeemed_value, line.quantity, done.saturating_add(*n)).ok_or_else(|| overflow(path))?;
+        let b = settled(line.redeemed_value, line.quantity, done).ok_or_else(|| overflow(path))?;
+        points_value = points_value.checked_add(a.checked_sub(b).map_err(oops(path))?).map_err(oops(path))?;
+    }
+    for a in &answers {
+        if a.eligible {
+            items_total = items_total.checked_add(a.amount).map_err(oops("items"))?;
+            parts.push(RefundPart {
+                code: RefundPartCode::Items,
+                rule: format!("line:{}", a.line_id),
+                line_id: Some(a.line_id.clone()),
+                amount: a.amount,
+            });
+            record.lines.push(ReturnRecordLine {
+                line_id: a.line_id.clone(),
+                quantity: a.quantity,
+                amount: amount_of(a.amount),
+            });
+        }
+    }
+    let mut running = items_total;
+
+    // Original shipping.
+    let all_returned = checked.lines.values().all(|l| after_units(&l.id) >= l.quantity);
+    let mut shipping_before = zero;
+    for r in &req.earlier_returns {
+        shipping_before = shipping_before
+            .checked_add(Money::new(r.original_shipping.value(), cur))
+            .map_err(oops("earlier_returns"))?;
+    }
+    let shipping_left = checked.shipping_paid.checked_sub(shipping_before).map_err(oops("earlier_returns"))?;
+    let mut original_shipping = zero;
+    if returning && shipping_left.amount() > Decimal::ZERO {
+        let rule = if cfg.original_shipping.on_seller_fault && req.reason == ReturnReason::Quality {
+            Some("returns.original_shipping.on_seller_fault")
+        } else if cfg.original_shipping.on_full_return && all_returned {
+            Some("returns.original_shipping.on_full_return")
+        } else {
+            None
+        };
+        if let Some(rule) = rule {
+            original_shipping = shipping_left;
+            running = running.checked_add(shipping_left).map_err(oops("receipt"))?;
+            parts.push(RefundPart {
+                code: RefundPartCode::OriginalShipping,
+                rule: rule.to_string(),
+                line_id: None,
+                amount: shipping_left,
+            });
+        }
+    }
+    record.original_shipping = amount_of(original_shipping);
+
+    // Threshold clawback.
+    let mut clawback_total = zero;
+    if returning && cfg.clawback_thresholds {
+        let mut earlier: BTreeMap<&str, Money> = BTreeMap::new();
+        for r in &req.earlier_returns {
+            for c in &r.discount_clawback {
+                let e = earlier.entry(c.promotion_id.as_str()).or_insert(zero);
+                *e = e.checked_add(Money::new(c.amount.value(), cur)).map_err(oops("earlier_returns"))?;
+            }
+        }
+        let mut seen_ids = BTreeSet::new();
+        for id in checked.promotions.iter().filter(|id| seen_ids.insert(id.as_str())) {
+            let target = clawback_target(rules, &checked, id, &after_units)?;
+            let prior = earlier.get(id.as_str()).copied().unwrap_or(zero);
+            let mut c = target.checked_sub(prior).map_err(oops("receipt.promotions"))?;
+            if c.amount() > Decimal::ZERO {
+                c = c.min(running).map_err(oops("receipt.promotions"))?;
+            }
+            if c.is_zero() {
+                continue;
+            }
+            running = running.checked_sub(c).map_err(oops("receipt.promotions"))?;
+            clawback_total = clawback_total.checked_add(c).map_err(oops("receipt.promotions"))?;
+            let neg = zero.checked_sub(c).map_err(oops("receipt.promotions"))?;
+            parts.push(RefundPart {
+                code: RefundPartCode::DiscountClawback,
+                rule: format!("promotion:{id}"),
+                line_id: None,
+                amount: neg,
+            });
+            record.discount_clawback.push(ReturnRecordClawback { promotion_id: id.clone(), amount: amount_of(c) });
+        }
+    }
+
+    // Gifts with purchase.
+    let mut gift_deduction = zero;
+    let mut gifts_to_return = Vec::new();
+    if returning && now_units.keys().any(|id| checked.lines.get(id).is_some_and(|l| l.gift_of.is_none())) {
+        let mut deducted_before: BTreeMap<&str, u32> = BTreeMap::new();
+        for r in &req.earlier_returns {
+            for g in &r.gifts_deducted {
+                let e = deducted_before.entry(g.line_id.as_str()).or_insert(0);
+                *e = e.saturating_add(g.quantity);
+            }
+        }
+        for gift in checked.lines.values() {
+            let Some(promo) = &gift.gift_of else { continue };
+            if gift_still_earned(rules, &checked, promo, &after_units)? {
+                continue;
+            }
+            let owed = gift
+                .quantity
+                .saturating_sub(after_units(&gift.id))
+                .saturating_sub(deducted_before.get(gift.id.as_str()).copied().unwrap_or(0));
+            if owed == 0 {
+                continue;
+            }
+            match cfg.gift_policy {
+                GiftPolicy::ReturnWithItem => gifts_to_return.push(GiftToReturn {
+                    line_id: gift.id.clone(),
+                    promotion_id: promo.clone(),
+                    quantity: owed,
+                }),
+                GiftPolicy::DeductValue => {
+                    let value = gift.gift_value.checked_mul_qty(u64::from(owed)).map_err(oops("receipt.lines"))?;
+                    let d = value.min(running).map_err(oops("receipt.lines"))?;
+                    running = running.checked_sub(d).map_err(oops("receipt.lines"))?;
+                    gift_deduction = gift_deduction.checked_add(d).map_err(oops("receipt.lines"))?;
+                    parts.push(RefundPart {
+                        code: RefundPartCode::GiftDeduction,
+                        rule: format!("promotion:{promo}"),
+                        line_id: Some(gift.id.clone()),
+                        amount: zero.checked_sub(d).map_err(oops("receipt.lines"))?,
+                    });
+                    record.gifts_deducted.push(ReturnRecordGift { line_id: gift.id.clone(), quantity: owed });
+                }
+            }
+        }
+    }
+
+    // Return shipping.
+    let mut return_shipping = zero;
+    let (payer, shipping_rule) = if !strict {
+        (ShippingPayer::Merchant, "reason:quality".to_string())
+    } else if cfg.free_return_shipping {
+        (ShippingPayer::Merchant, "returns.free_return_shipping".to_string())
+    } else if let Some(t) = tier.filter(|t| t.benefits.free_return_shipping) {
+        (ShippingPayer::Merchant, format!("tier:{}", t.id))
+    } else {
+        (ShippingPayer::Customer, "returns.return_shipping_fee".to_string())
+    };
+    if returning && payer == ShippingPayer::Customer {
+        if let Some(fee) = cfg.return_shipping_fee {
+            let d = Money::new(fee.value(), cur).min(running).map_err(oops("returns.return_shipping_fee"))?;
+            if !d.is_zero() {
+                running = running.checked_sub(d).map_err(oops("returns.return_shipping_fee"))?;
+                return_shipping = d;
+                parts.push(RefundPart {
+                    code: RefundPartCode::ReturnShipping,
+                    rule: "returns.return_shipping_fee".into(),
+                    line_id: None,
+                    amount: zero.checked_sub(d).map_err(oops("returns.return_shipping_fee"))?,
+                });
+            }
+        }
+    }
+
+    // Restocking fee.
+    let mut restocking_fee = zero;
+    if let (true, true, Some(pct)) = (returning, strict, cfg.restocking_fee_percent) {
+        let path = "returns.restocking_fee_percent";
+        let fraction = pct.fraction().ok_or_else(|| overflow(path))?;
+        let fee = items_total.checked_mul(fraction).map_err(oops(path))?.round(rules.rounding.mode);
+        let d = fee.min(running).map_err(oops(path))?;
+        if !d.is_zero() {
+            running = running.checked_sub(d).map_err(oops(path))?;
+            restocking_fee = d;
+            parts.push(RefundPart {
+                code: RefundPartCode::RestockingFee,
+                rule: path.into(),
+                line_id: None,
+                amount: zero.checked_sub(d).map_err(oops(path))?,
+            });
+        }
+    }
+
+    // Points.
+    let mut points = None;
+    let mut points_deduction = zero;
+    let point_lines: Vec<&Line> = checked.lines.values().filter(|l| l.earned > 0 || l.redeemed > 0).collect();
+    if !point_lines.is_empty() {
+        let lines: Vec<ClawbackLine> = point_lines
+            .iter()
+            .map(|l| ClawbackLine {
+                line_id: l.id.clone(),
+                quantity: l.quantity,
+                earned: l.earned,
+                redeemed: l.redeemed,
+                returned_before: before.get(&l.id).copied().unwrap_or(0),
+                returning: now_units.get(&l.id).copied().unwrap_or(0),
+            })
+            .collect();
+        let covering = point_lines.iter().fold(0_u64, |a, l| a.saturating_add(l.earned));
+        let balance = req.points_balance.unwrap_or_else(|| i64::try_from(covering).unwrap_or(i64::MAX));
+        let redeemed_lots = req.receipt.points.as_ref().map(|p| p.lots_consumed.clone()).unwrap_or_default();
+        let c = crate::points::clawback(
+            rules,
+            limits,
+            &PointsClawbackRequest { now: req.now, lines, redeemed_lots, balance },
+        )?;
+        if let Some(d) = c.refund_deduction {
+            let d = d.min(running).map_err(oops("points_balance"))?;
+            if !d.is_zero() {
+                running = running.checked_sub(d).map_err(oops("points_balance"))?;
+                points_deduction = d;
+                parts.push(RefundPart {
+                    code: RefundPartCode::PointsDeduction,
+                    rule: "points.clawback".into(),
+                    line_id: None,
+                    amount: zero.checked_sub(d).map_err(oops("points_balance"))?,
+                });
+            }
+        }
+        points = Some(c);
+    }
+
+    record.total = amount_of(running);
+    Ok(ReturnRefundAnswer {
+        currency: cur,
+        reason: req.reason,
+        lines: answers,
+        refund: RefundBreakdown {
+            items: items_total,
+            discount_clawback: clawback_total,
+            gift_deduction,
+            original_shipping,
+            return_shipping,
+            restocking_fee,
+            points_deduction,
+            points_value,
+            total: running,
+            parts,
+        },
+        return_shipping_paid_by: payer,
+        return_shipping_rule: shipping_rule,
+        gifts_to_return,
+        points,
+        record,
+    })
+}
+
+/// The clawback of promotion `id` once `after` units of each line have been
+/// returned: the discount allocated to the kept units less what the kept
+/// units still earn, never negative. Zero for promotions without a
+/// threshold or no longer in the rule set.
+fn clawback_target(
+    rules: &CompiledRules,
+    checked: &Checked,
+    id: &str,
+    after: &dyn Fn(&str) -> u32,
+) -> Result<Money, Error> {
+    let cur = rules.currency;
+    let zero = Money::zero(cur);
+    let path = "receipt.promotions";
+    let Some(promo) = rules.promotions.by_id.get(id).and_then(|i| rules.promotions.promotions.get(*i)) else {
+        return Ok(zero);
+    };
+    let (mut kept_basis, mut kept_discount) = (zero, zero);
+    for l in checked.lines.values() {
+        let Some(pos) = l.adjustments.iter().position(|(rule, _)| rule == id) else { continue };
+        let mut basis = l.subtotal;
+        let mut own = zero;
+        for (k, (rule, amt)) in l.adjustments.iter().enumerate() {
+            if rule == id {
+                own = own.checked_add(*amt).map_err(oops(path))?;
+            } else if k < pos && promo.basis == Basis::Discounted {
+                basis = basis.checked_sub(*amt).map_err(oops(path))?;
+            }
+        }
+        let r = after(&l.id);
+        let kb = basis.checked_sub(settled(basis, l.quantity, r).ok_or_else(|| overflow(path))?).map_err(oops(path))?;
+        let kd = own.checked_sub(settled(own, l.quantity, r).ok_or_else(|| overflow(path))?).map_err(oops(path))?;
+        kept_basis = kept_basis.checked_add(kb).map_err(oops(path))?;
+        kept_discount = kept_discount.checked_add(kd).map_err(oops(path))?;
+    }
+    let still = still_earned(promo, kept_basis, kept_discount)?;
+    let still = still.min(kept_discount).map_err(oops(path))?;
+    let c = kept_discount.checked_sub(still).map_err(oops(path))?;
+    Ok(if c.is_negative() { zero } else { c })
+}
+
+/// What a threshold promotion still gives on `kept` (its basis amount):
+/// the tier reached for spend tiers, the steps for every-spend, nothing
+/// below a minimum subtotal; other promotions keep `kept_discount`.
+fn still_earned(promo: &crate::rules::CompiledPromotion, kept: Money, kept_discount: Money) -> Result<Money, Error> {
+    let cur = kept.currency();
+    let zero = Money::zero(cur);
+    let path = "receipt.promotions";
+    if let Some(min) = &promo.conditions.min_subtotal {
+        if kept.amount() < min.amount.value() {
+            return Ok(zero);
+        }
+    }
+    Ok(match &promo.benefit {
+        Benefit::SpendTiers { tiers } => tiers
+            .iter()
+            .filter(|t| t.min_spend.value() <= kept.amount())
+            .map(|t| t.discount.value())
+            .max()
+            .map_or(zero, |d| Money::new(d, cur)),
+        Benefit::EverySpend { every, discount, max_discount } => {
+            if every.value() <= Decimal::ZERO {
+                return Ok(zero);
+            }
+            let steps = kept.amount().checked_div(every.value()).ok_or_else(|| overflow(path))?.floor();
+            let d = discount.value().checked_mul(steps).ok_or_else(|| overflow(path))?;
+            let d = max_discount.map_or(d, |m| d.min(m.value()));
+            Money::new(d, cur)
+        }
+        _ => kept_discount,
+    })
+}
+
+/// Whether a gift's promotion still holds on the kept non-gift lines
+/// (its minimum subtotal and minimum quantity), and some are kept.
+fn gift_still_earned(
+    rules: &CompiledRules,
+    checked: &Checked,
+    promo_id: &str,
+    after: &dyn Fn(&str) -> u32,
+) -> Result<bool, Error> {
+    let cur = rules.currency;
+    let path = "receipt.lines";
+    let (mut kept_amount, mut kept_units) = (Money::zero(cur), 0_u64);
+    for l in checked.lines.values().filter(|l| l.gift_of.is_none()) {
+        let r = after(&l.id);
+        let k =
+            l.paid.checked_sub(settled(l.paid, l.quantity, r).ok_or_else(|| overflow(path))?).map_err(oops(path))?;
+        kept_amount = kept_amount.checked_add(k).map_err(oops(path))?;
+        kept_units = kept_units.saturating_add(u64::from(l.quantity.saturating_sub(r)));
+    }
+    if kept_units == 0 {
+        return Ok(false);
+    }
+    let Some(promo) = rules.promotions.by_id.get(promo_id).and_then(|i| rules.promotions.promotions.get(*i)) else {
+        return Ok(true);
+    };
+    let c = &promo.conditions;
+    let amount_ok = c.min_subtotal.as_ref().is_none_or(|m| kept_amount.amount() >= m.amount.value());
+    let units_ok = c.min_quantity.is_none_or(|q| kept_units >= u64::from(q));
+    Ok(amount_ok && units_ok)
+}

@@ -1,0 +1,200 @@
+//! The `returns` section: return windows by reason, exemptions, campaign
+//! extensions, refund policy (threshold clawback, gifts, shipping, restocking
+//! fees) and price protection.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{amount_valid, labels, JsonPath, Problems};
+use crate::money::{Amount, Currency, Percent};
+use crate::time::{LocalDate, WindowBound};
+use crate::{ErrorCode, Limits};
+
+/// How returns and price protection work.
+///
+/// ```
+/// use commerce_rules::rules::ReturnsConfig;
+/// let r: ReturnsConfig = serde_json::from_str(r#"{
+///     "windows": {"no_reason_days": 7, "quality_days": 15},
+///     "exempt_categories": ["fresh", "custom"], "final_sale_tag": "final_sale",
+///     "return_shipping_fee": "10.00", "restocking_fee_percent": "5"
+/// }"#).unwrap();
+/// assert_eq!(r.windows.no_reason_days, Some(7));
+/// assert!(r.clawback_thresholds);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnsConfig {
+    /// Days to return, by reason, counted from the day after delivery (签收次日); a reason without days is not accepted.
+    #[serde(default)]
+    pub windows: ReturnWindows,
+    /// Categories that cannot be returned without a reason (customised, fresh, downloaded digital content, periodicals...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exempt_categories: Vec<String>,
+    /// A line tag marking final-sale items, which cannot be returned without a reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_sale_tag: Option<String>,
+    /// Categories returnable without a reason only unopened (sealed audio-visual, software...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unopened_categories: Vec<String>,
+    /// Orders placed inside a campaign returnable until a fixed local date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaign_extensions: Vec<CampaignExtension>,
+    /// Whether the discount of a threshold promotion (spend tiers, every-spend,
+    /// minimum subtotal) the kept items no longer earn is deducted from the refund; default true.
+    #[serde(default = "yes")]
+    pub clawback_thresholds: bool,
+    /// What happens to a gift with purchase when its promotion no longer holds; default `deduct_value`.
+    #[serde(default)]
+    pub gift_policy: GiftPolicy,
+    /// What the customer pays for return shipping on a return without a quality problem; absent: nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_shipping_fee: Option<Amount>,
+    /// Whether the merchant covers return shipping for every reason (运费险); default false.
+    #[serde(default)]
+    pub free_return_shipping: bool,
+    /// A restocking fee on returns without a quality problem, in percent of the items refunded (0 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restocking_fee_percent: Option<Percent>,
+    /// When the original shipping is refunded.
+    #[serde(default)]
+    pub original_shipping: OriginalShippingRefund,
+    /// Price protection (价保); absent: no price protection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_protection: Option<PriceProtection>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Return windows in days, by reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnWindows {
+    /// No-reason returns (七天无理由: 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_reason_days: Option<u32>,
+    /// Returns for a quality problem (15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_days: Option<u32>,
+    /// Exchanges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange_days: Option<u32>,
+}
+
+/// A campaign whose orders are returnable until a fixed date (双十一: until 2026-12-15).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignExtension {
+    /// The campaign id, named in answers.
+    pub id: String,
+    /// Orders placed from this moment (a local date is the start of that day).
+    pub ordered_from: WindowBound,
+    /// Orders placed until this moment (a local date covers the whole day).
+    pub ordered_until: WindowBound,
+    /// The last local day of the return window for those orders.
+    pub returnable_until: LocalDate,
+}
+
+/// What happens to a gift with purchase on a return that breaks its promotion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GiftPolicy {
+    /// The gift's recorded value is deducted from the refund unless the gift is returned too.
+    #[default]
+    DeductValue,
+    /// The gift must come back with the item; the answer lists it in `gifts_to_return` and deducts nothing.
+    ReturnWithItem,
+}
+
+/// When the original shipping is refunded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OriginalShippingRefund {
+    /// On the return that leaves nothing kept; default true.
+    #[serde(default = "yes")]
+    pub on_full_return: bool,
+    /// On a return for a quality problem (the seller's fault); default true.
+    #[serde(default = "yes")]
+    pub on_seller_fault: bool,
+}
+
+impl Default for OriginalShippingRefund {
+    fn default() -> Self {
+        OriginalShippingRefund { on_full_return: true, on_seller_fault: true }
+    }
+}
+
+/// Price protection (价保).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriceProtection {
+    /// Days after the day of purchase during which a lower price is refunded (1 to 365).
+    pub days: u32,
+    /// Whether flash-sale prices are left out; default true.
+    #[serde(default = "yes")]
+    pub exclude_flash_sale: bool,
+}
+
+/// Validates the `returns` section, reporting every problem.
+pub(crate) fn check_returns(
+    r: &ReturnsConfig,
+    currency: Currency,
+    tz: Option<crate::MerchantTimeZone>,
+    limits: &Limits,
+    p: &mut Problems,
+) {
+    let root = JsonPath::root();
+    let at = root.field("returns");
+    let windows = at.field("windows");
+    for (name, days) in [
+        ("no_reason_days", r.windows.no_reason_days),
+        ("quality_days", r.windows.quality_days),
+        ("exchange_days", r.windows.exchange_days),
+    ] {
+        if let Some(d) = days {
+            p.check(d == 0 || d > 3650, ErrorCode::OutOfRange, &windows.field(name), "must be between 1 and 3650");
+        }
+    }
+    labels(&r.exempt_categories, limits, &at.field("exempt_categories"), p);
+    labels(&r.unopened_categories, limits, &at.field("unopened_categories"), p);
+    if let Some(tag) = &r.final_sale_tag {
+        p.id(tag, limits.max_id_bytes, &at.field("final_sale_tag"));
+    }
+    let ext = at.field("campaign_extensions");
+    p.count(r.campaign_extensions.len(), limits.max_campaign_extensions, &ext);
+    let mut ids = std::collections::HashSet::new();
+    for (i, c) in r.campaign_extensions.iter().enumerate() {
+        let cp = ext.index(i);
+        p.id(&c.id, limits.max_id_bytes, &cp.field("id"));
+        if !ids.insert(c.id.as_str()) {
+            p.add(ErrorCode::DuplicateId, &cp.field("id"), format!("campaign extension `{}` is defined twice", c.id));
+        }
+        if let Some(tz) = tz {
+            if let (Some(s), Some(e)) = (c.ordered_from.as_start(tz), c.ordered_until.as_end(tz)) {
+                p.check(e <= s, ErrorCode::InvalidWindow, &cp.field("ordered_until"), "must be after ordered_from");
+            }
+        }
+    }
+    if let Some(fee) = r.return_shipping_fee {
+        amount_valid(fee, currency, &at.field("return_shipping_fee"), p);
+    }
+    if let Some(pct) = r.restocking_fee_percent {
+        let v = pct.value();
+        p.check(
+            v.is_sign_negative() || v > rust_decimal::Decimal::ONE_HUNDRED,
+            ErrorCode::OutOfRange,
+            &at.field("restocking_fee_percent"),
+            "must be between 0 and 100",
+        );
+    }
+    if let Some(pp) = &r.price_protection {
+        p.check(
+            pp.days == 0 || pp.days > 365,
+            ErrorCode::OutOfRange,
+            &at.field("price_protection").field("days"),
+            "must be between 1 and 365",
+        );
+    }
+}
