@@ -49,6 +49,8 @@ pub mod points;
 mod quote;
 pub mod rules;
 pub mod schema;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod time;
 
 pub use engine::{validate_rules_json, Engine, Question};
