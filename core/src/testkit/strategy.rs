@@ -203,6 +203,11 @@ impl Vocabulary {
     }
 }
 
+/// True once in `n` cases (integer weights: no floating point in the core).
+fn one_in(n: u32) -> BoxedStrategy<bool> {
+    (0..n.max(1)).prop_map(|k| k == 0).boxed()
+}
+
 /// One of `items`, or none when `items` is empty.
 fn maybe(items: &[String]) -> BoxedStrategy<Option<String>> {
     if items.is_empty() {
@@ -246,7 +251,7 @@ pub fn cart_lines(v: &Vocabulary, max_lines: usize) -> BoxedStrategy<Vec<CartLin
         some_of(&v.categories, 2),
         some_of(&v.tags, 1),
         maybe(&v.brands),
-        prop::bool::weighted(0.1),
+        one_in(10),
         prop::option::of(0_u32..=8_000),
         prop::option::of((1_u32..=80, 1_u32..=80, 1_u32..=80)),
         maybe(&v.shipping_classes),
@@ -311,7 +316,7 @@ pub fn codes(v: &Vocabulary) -> BoxedStrategy<Vec<String>> {
 /// Wallet coupons (`W0`, `W1`…) for the rule set's wallet promotions, some already redeemed.
 pub fn wallet(v: &Vocabulary) -> BoxedStrategy<Vec<WalletCoupon>> {
     let count = v.wallet_promotions.len().min(12);
-    (some_of(&v.wallet_promotions, count), prop::collection::vec(prop::bool::weighted(0.1), count))
+    (some_of(&v.wallet_promotions, count), prop::collection::vec(one_in(10), count))
         .prop_map(|(ids, redeemed)| {
             ids.into_iter()
                 .zip(redeemed.into_iter().chain(std::iter::repeat(false)))
@@ -335,7 +340,7 @@ pub fn destination(v: &Vocabulary) -> BoxedStrategy<Option<Destination>> {
     if v.destinations.is_empty() {
         Just(None).boxed()
     } else {
-        prop::option::weighted(0.8, select(v.destinations.clone())).boxed()
+        prop_oneof![1 => Just(None), 4 => select(v.destinations.clone()).prop_map(Some)].boxed()
     }
 }
 
@@ -345,7 +350,7 @@ pub fn points_request(now: Timestamp) -> BoxedStrategy<PointsRequest> {
     (
         prop_oneof![0_u64..=100, 0_u64..=10_000],
         prop::collection::vec(lot, 0..=4),
-        prop::option::weighted(0.1, 1_u64..=500),
+        prop_oneof![9 => Just(None), 1 => (1_u64..=500).prop_map(Some)],
     )
         .prop_map(move |(redeem, lots, debt)| {
             let at = now.utc().timestamp();
@@ -377,13 +382,16 @@ pub fn quote_request(v: &Vocabulary) -> BoxedStrategy<QuoteRequest> {
         cart_lines(v, 12),
         codes(v),
         wallet(v),
-        prop::bool::weighted(0.9),
+        one_in(10).prop_map(|no| !no),
         maybe(&v.channels),
         destination(v),
     )
         .prop_flat_map(move |(now, customer, lines, codes, wallet, best, channel, destination)| {
-            let points =
-                if has_points { prop::option::weighted(0.7, points_request(now)).boxed() } else { Just(None).boxed() };
+            let points = if has_points {
+                prop_oneof![3 => Just(None), 7 => points_request(now).prop_map(Some)].boxed()
+            } else {
+                Just(None).boxed()
+            };
             points.prop_map(move |points| QuoteRequest {
                 now,
                 currency: None,
