@@ -352,3 +352,50 @@ pub fn returns_request(engine: &commerce_rules::Engine, lines: usize, earlier: u
     let now: Vec<usize> = (0..5).map(|k| (earlier + k) % lines.max(1)).collect();
     request(&records, &now)
 }
+
+/// The full store of the issue's headline figure: [`promo_rules`]`(200)`
+/// (20 coupon-gated) with [`shipping_rules`]`(5, 3)` (5 zones) and the
+/// membership and points of [`POINTS_RULES`].
+///
+/// ```
+/// assert!(commerce_rules::Engine::from_json(&commerce_rules_benches::full_rules()).is_ok());
+/// ```
+pub fn full_rules() -> String {
+    let mut rules: serde_json::Value = serde_json::from_str(&promo_rules(200)).unwrap_or_default();
+    let shipping: serde_json::Value = serde_json::from_str(&shipping_rules(5, 3)).unwrap_or_default();
+    let points: serde_json::Value = serde_json::from_str(POINTS_RULES).unwrap_or_default();
+    rules["shipping"] = shipping["shipping"].clone();
+    rules["shipping"]["tax_class"] = serde_json::json!("low");
+    rules["membership"] = points["membership"].clone();
+    rules["points"] = points["points"].clone();
+    rules.to_string()
+}
+
+/// The full cart for [`full_rules`]: [`promo_cart`]`(50, 10, 200)` (50 lines,
+/// 10 wallet coupons, two codes) with weights, a destination in the last of
+/// the 5 zones and 5,000 points to redeem from 20 lots of 1,000.
+///
+/// ```
+/// let engine = commerce_rules::Engine::from_json(&commerce_rules_benches::full_rules()).unwrap();
+/// let answer = engine.quote_json(&commerce_rules_benches::full_cart()).unwrap();
+/// assert!(answer.contains("\"chosen\":true") && answer.contains("\"redeemed\":5000"));
+/// ```
+pub fn full_cart() -> String {
+    let mut cart: serde_json::Value = serde_json::from_str(&promo_cart(50, 10, 200)).unwrap_or_default();
+    let shipping: serde_json::Value = serde_json::from_str(&shipping_cart(1, 1, 5)).unwrap_or_default();
+    let mut lots: serde_json::Value = serde_json::from_str(&point_lots(20)).unwrap_or_default();
+    if let Some(lots) = lots["lots"].as_array_mut() {
+        for lot in lots {
+            lot["amount"] = serde_json::json!(1_000);
+        }
+    }
+    cart["destination"] = shipping["destination"].clone();
+    cart["now"] = serde_json::json!("2026-11-11T20:00:00+08:00");
+    if let Some(lines) = cart["lines"].as_array_mut() {
+        for (i, line) in lines.iter_mut().enumerate() {
+            line["weight_g"] = serde_json::json!(200 + i * 37 % 900);
+        }
+    }
+    cart["points"] = serde_json::json!({"redeem": 5000, "lots": lots["lots"].clone()});
+    cart.to_string()
+}

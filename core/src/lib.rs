@@ -50,6 +50,8 @@ mod quote;
 pub mod returns;
 pub mod rules;
 pub mod schema;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod time;
 
 pub use engine::{validate_rules_json, Engine, Question};

@@ -4,9 +4,11 @@
 //! commerce-rules                                   # quote the bundled sample stores
 //! commerce-rules quote --rules R.json --request Q.json [--pretty]
 //! commerce-rules validate --rules R.json
+//! commerce-rules check --rules R.json [--cases N] [--seed S]
 //! ```
 //! `-` reads a file from standard input. Exit status: 0 on success, 2 on
-//! invalid input (the error on standard error).
+//! invalid input (the error on standard error); `check` exits 1 when a
+//! generated request breaks an invariant.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -17,6 +19,8 @@ const USAGE: &str = "usage:
   commerce-rules                                   quote the bundled sample stores
   commerce-rules quote --rules R.json --request Q.json [--pretty]
   commerce-rules validate --rules R.json
+  commerce-rules check --rules R.json [--cases N] [--seed S]
+                                                   property-test the rule set (default 256 cases, seed 0)
   ('-' reads standard input)";
 
 /// A bundled sample store: its rule set and a cart.
@@ -46,16 +50,34 @@ fn main() -> ExitCode {
             print!("{out}");
             ExitCode::SUCCESS
         }
-        Err(message) => {
+        Err(Failure::Violations(report)) => {
+            print!("{report}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Input(message)) => {
             eprintln!("{message}");
             ExitCode::from(2)
         }
     }
 }
 
-fn run(args: &[String]) -> Result<String, String> {
+/// Why a command did not succeed.
+enum Failure {
+    /// Invalid input or usage: the message goes to standard error, exit status 2.
+    Input(String),
+    /// `check` found violations: the report goes to standard output, exit status 1.
+    Violations(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Input(message)
+    }
+}
+
+fn run(args: &[String]) -> Result<String, Failure> {
     let Some((command, rest)) = args.split_first() else {
-        return demo();
+        return Ok(demo()?);
     };
     let opts = Options::parse(rest)?;
     match command.as_str() {
@@ -70,8 +92,9 @@ fn run(args: &[String]) -> Result<String, String> {
             load(&path)?;
             Ok(format!("{path}: valid\n"))
         }
+        "check" => check(&opts),
         "help" | "--help" | "-h" => Ok(format!("{USAGE}\n")),
-        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+        other => Err(format!("unknown command `{other}`\n{USAGE}").into()),
     }
 }
 
@@ -88,7 +111,7 @@ impl Options {
         while let Some(flag) = it.next() {
             match flag.as_str() {
                 "--pretty" => opts.pretty = true,
-                "--rules" | "--request" => {
+                "--rules" | "--request" | "--cases" | "--seed" => {
                     let value = it.next().ok_or_else(|| format!("{flag} needs a file name\n{USAGE}"))?;
                     opts.pairs.push((flag.clone(), value.clone()));
                 }
@@ -98,12 +121,49 @@ impl Options {
         Ok(opts)
     }
 
+    fn number<T: std::str::FromStr>(&self, flag: &str, default: T) -> Result<T, String> {
+        match self.pairs.iter().find(|(f, _)| f == flag) {
+            None => Ok(default),
+            Some((_, v)) => v.parse().map_err(|_| format!("{flag} needs a whole number, not `{v}`\n{USAGE}")),
+        }
+    }
+
     fn required(&self, flag: &str) -> Result<String, String> {
         self.pairs
             .iter()
             .find(|(f, _)| f == flag)
             .map(|(_, v)| v.clone())
             .ok_or_else(|| format!("{flag} is required\n{USAGE}"))
+    }
+}
+
+/// Runs generated requests against a rule set and reports the first
+/// failing one, shrunk, with every invariant it breaks.
+fn check(opts: &Options) -> Result<String, Failure> {
+    use commerce_rules::testkit::{run_check, CheckOutcome};
+    let path = opts.required("--rules")?;
+    let cases: u32 = opts.number("--cases", 256)?;
+    let seed: u64 = opts.number("--seed", 0)?;
+    let text = read(&path)?;
+    let engine = Engine::from_json(&text).map_err(|e| describe(&path, &e))?;
+    let rules: commerce_rules::rules::RuleSet =
+        serde_json::from_str(&text).map_err(|e| format!("error: {path}: {e}"))?;
+    let report = run_check(&engine, &rules, cases, seed);
+    let head = format!("check {path}: {cases} cases, seed {seed}\n");
+    match report.outcome {
+        CheckOutcome::Passed => Ok(format!("{head}ok: no invariant broken\n")),
+        CheckOutcome::Aborted(why) => Err(format!("error: {path}: the run stopped: {why}").into()),
+        CheckOutcome::Failed { request, violations } => {
+            let mut out = format!("{head}FAILED: {} violation(s) on the shrunk request below\n", violations.len());
+            for v in &violations {
+                out.push_str(&format!("violation {} (invariant {}): {}\n", v.code, v.code.invariant(), v.message));
+            }
+            let json = serde_json::to_string_pretty(&request).map_err(|e| e.to_string())?;
+            out.push_str(&format!(
+                "request (replay: save it and run `commerce-rules quote --rules {path} --request FILE`):\n{json}\n"
+            ));
+            Err(Failure::Violations(out))
+        }
     }
 }
 

@@ -83,3 +83,31 @@ fn bad_requests_and_usage_exit_2_with_the_error_on_stderr() {
     assert_eq!(cli(&["frobnicate"], None).status.code(), Some(2));
     assert_eq!(cli(&["quote", "--rules", "/nonexistent.json", "--request", "-"], Some("{}")).status.code(), Some(2));
 }
+
+#[test]
+fn check_passes_on_the_sample_stores_and_is_deterministic() {
+    for store in ["cn-store.rules.json", "us-store.rules.json"] {
+        let rules = data(store);
+        let args = ["check", "--rules", rules.to_str().unwrap(), "--cases", "40", "--seed", "7"];
+        let out = cli(&args, None);
+        assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains("40 cases, seed 7") && stdout.contains("ok: no invariant broken"), "{stdout}");
+        assert_eq!(cli(&args, None).stdout, out.stdout);
+    }
+}
+
+#[test]
+fn check_reads_standard_input_and_rejects_bad_input_with_2() {
+    let rules = std::fs::read_to_string(data("cn-store.rules.json")).unwrap();
+    let out = cli(&["check", "--rules", "-", "--cases", "5"], Some(&rules));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let path = data("cn-store.rules.json");
+    let bad = cli(&["check", "--rules", path.to_str().unwrap(), "--cases", "many"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("--cases needs a whole number"), "{}", text(&bad.stderr));
+    let invalid = cli(&["check", "--rules", "-"], Some(r#"{"schema_version": 1}"#));
+    assert_eq!(invalid.status.code(), Some(2));
+    assert!(text(&invalid.stderr).starts_with("error: -: "), "{}", text(&invalid.stderr));
+    assert_eq!(cli(&["check"], None).status.code(), Some(2));
+}

@@ -1,0 +1,39 @@
+//! Growth: full quotes (JSON in and out) sweeping lines 1, 10, 50, 200 by
+//! promotions 0, 20, 200, 1,000 (10 wallet coupons), and the best-coupons
+//! question with 5, 10 and 20 wallet coupons (50 lines, 200 promotions).
+//! `SWEEPS=1 scripts/bench-table` prints the growth table.
+
+use std::hint::black_box;
+
+use commerce_rules::{Engine, Question};
+use commerce_rules_benches::{promo_cart, promo_rules};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+
+fn sweep(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sweep");
+    for promotions in [0_usize, 20, 200, 1_000] {
+        let engine = Engine::from_json(&promo_rules(promotions)).unwrap();
+        for lines in [1_usize, 10, 50, 200] {
+            let request = promo_cart(lines, 10, promotions);
+            group.bench_with_input(BenchmarkId::new(format!("p{promotions}"), lines), &request, |b, r| {
+                b.iter(|| engine.quote_json(black_box(r)).unwrap())
+            });
+        }
+    }
+    group.finish();
+}
+
+fn best_coupons(c: &mut Criterion) {
+    let mut group = c.benchmark_group("best_coupons");
+    let engine = Engine::from_json(&promo_rules(200)).unwrap();
+    for wallet in [5_usize, 10, 20] {
+        let request = promo_cart(50, wallet, 200);
+        group.bench_with_input(BenchmarkId::new("wallet", wallet), &request, |b, r| {
+            b.iter(|| engine.answer_json(Question::BestCoupons, black_box(r)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, sweep, best_coupons);
+criterion_main!(benches);

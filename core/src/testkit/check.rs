@@ -1,0 +1,465 @@
+//! The invariant checker: every invariant of PRODUCT.md a quote can show.
+
+use std::fmt;
+
+use crate::money::{Money, MoneyError};
+use crate::{Engine, QuoteAnswer, QuoteRequest, Stage, WalletCoupon, WalletSelection};
+
+/// What a violation breaks. Stable codes (`negative_amount`…), each tied to
+/// an invariant of PRODUCT.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ViolationCode {
+    /// Invariant 1: a total, line total, tax, discount or shipping price is negative.
+    NegativeAmount,
+    /// Invariant 1: a line is discounted below zero (its discount exceeds its subtotal).
+    DiscountBelowZero,
+    /// Invariant 2: allocated parts do not sum exactly to their whole (a
+    /// promotion's line adjustments, a line's adjustments, points on lines,
+    /// tax per class, the chosen shipping option).
+    AllocationMismatch,
+    /// Invariant 3: grand total ≠ item subtotal − discounts + shipping −
+    /// shipping discounts + tax (when exclusive) − points value.
+    GrandTotalIdentity,
+    /// Invariant 4: reordering lines, codes, wallet coupons or point lots changes the answer.
+    OrderDependent,
+    /// Invariant 4: the same request does not give byte-identical output
+    /// (or the answer checked is not the engine's answer to the request).
+    NotRepeatable,
+    /// Invariant 5: with best selection, adding a wallet coupon raised the total.
+    CouponRaisedTotal,
+    /// Invariant 7: points redeemed exceed the request, the balance or the lots consumed, or earned points are inconsistent.
+    PointsExceeded,
+    /// Invariant 8: a method's shipping price decreased when the parcel got heavier.
+    ShippingPriceDecreased,
+    /// Invariant 8: an option's earliest delivery date is after its latest.
+    DeliveryWindowInverted,
+    /// The engine refused a request generated to be valid, or failed while checking.
+    EngineError,
+}
+
+impl ViolationCode {
+    /// The stable code.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ViolationCode::NegativeAmount => "negative_amount",
+            ViolationCode::DiscountBelowZero => "discount_below_zero",
+            ViolationCode::AllocationMismatch => "allocation_mismatch",
+            ViolationCode::GrandTotalIdentity => "grand_total_identity",
+            ViolationCode::OrderDependent => "order_dependent",
+            ViolationCode::NotRepeatable => "not_repeatable",
+            ViolationCode::CouponRaisedTotal => "coupon_raised_total",
+            ViolationCode::PointsExceeded => "points_exceeded",
+            ViolationCode::ShippingPriceDecreased => "shipping_price_decreased",
+            ViolationCode::DeliveryWindowInverted => "delivery_window_inverted",
+            ViolationCode::EngineError => "engine_error",
+        }
+    }
+
+    /// The invariant of PRODUCT.md it breaks (0 for an engine error).
+    pub const fn invariant(self) -> u8 {
+        match self {
+            ViolationCode::NegativeAmount | ViolationCode::DiscountBelowZero => 1,
+            ViolationCode::AllocationMismatch => 2,
+            ViolationCode::GrandTotalIdentity => 3,
+            ViolationCode::OrderDependent | ViolationCode::NotRepeatable => 4,
+            ViolationCode::CouponRaisedTotal => 5,
+            ViolationCode::PointsExceeded => 7,
+            ViolationCode::ShippingPriceDecreased | ViolationCode::DeliveryWindowInverted => 8,
+            ViolationCode::EngineError => 0,
+        }
+    }
+}
+
+impl fmt::Display for ViolationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One broken invariant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// What is broken.
+    pub code: ViolationCode,
+    /// What was seen, naming the figures.
+    pub message: String,
+    /// The request, as compact JSON, ready to replay.
+    pub request: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (invariant {}): {}", self.code, self.code.invariant(), self.message)
+    }
+}
+
+struct Sink<'a> {
+    request: &'a str,
+    out: Vec<Violation>,
+}
+
+impl Sink<'_> {
+    fn add(&mut self, code: ViolationCode, message: String) {
+        self.out.push(Violation { code, message, request: self.request.to_string() });
+    }
+
+    fn check(&mut self, ok: bool, code: ViolationCode, message: impl FnOnce() -> String) {
+        if !ok {
+            self.add(code, message());
+        }
+    }
+
+    fn money<T>(&mut self, r: Result<T, MoneyError>, what: &str) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(ViolationCode::EngineError, format!("{what}: {e}"));
+                None
+            }
+        }
+    }
+}
+
+fn sum<'a>(a: &QuoteAnswer, items: impl IntoIterator<Item = &'a Money>) -> Result<Money, MoneyError> {
+    Money::checked_sum(a.currency, items.into_iter().copied())
+}
+
+/// The invariants the answer shows by itself, without asking the engine
+/// again: 1 (nothing negative), 2 (allocations), 3 (grand total), 7
+/// (points within the request, balance and lots) and 8's delivery windows.
+pub fn check_answer(request: &QuoteRequest, answer: &QuoteAnswer) -> Vec<Violation> {
+    let json = serde_json::to_string(request).unwrap_or_default();
+    let mut s = Sink { request: &json, out: Vec::new() };
+    static_checks(&mut s, request, answer);
+    s.out
+}
+
+fn static_checks(s: &mut Sink<'_>, request: &QuoteRequest, a: &QuoteAnswer) {
+    use ViolationCode::*;
+    // 1. Nothing negative; no line below zero.
+    let t = &a.totals;
+    for (name, m) in [
+        ("list_subtotal", t.list_subtotal),
+        ("item_subtotal", t.item_subtotal),
+        ("discounts", t.discounts),
+        ("shipping", t.shipping),
+        ("shipping_discounts", t.shipping_discounts),
+        ("tax", t.tax),
+        ("points_value", t.points_value),
+        ("grand_total", t.grand_total),
+        ("savings", t.savings),
+    ] {
+        s.check(!m.is_negative(), NegativeAmount, || format!("totals.{name} is {m}"));
+    }
+    for l in &a.lines {
+        for (name, m) in [
+            ("subtotal", l.subtotal),
+            ("discount_total", l.discount_total),
+            ("net", l.net),
+            ("tax", l.tax.amount),
+            ("total", l.total),
+            ("unit_price", l.unit_price),
+        ] {
+            s.check(!m.is_negative(), NegativeAmount, || format!("line {}: {name} is {m}", l.id));
+        }
+        for adj in &l.adjustments {
+            s.check(!adj.amount.is_negative(), NegativeAmount, || {
+                format!("line {}: adjustment by {} is {}", l.id, adj.rule_id, adj.amount)
+            });
+        }
+        s.check(l.discount_total.amount() <= l.subtotal.amount(), DiscountBelowZero, || {
+            format!("line {}: discount {} exceeds its subtotal {}", l.id, l.discount_total, l.subtotal)
+        });
+        // 2. A line's adjustments sum to its discount, and net = subtotal − discount.
+        if let Some(adjusted) = s.money(sum(a, l.adjustments.iter().map(|x| &x.amount)), "adjustments") {
+            s.check(adjusted == l.discount_total, AllocationMismatch, || {
+                format!("line {}: adjustments sum to {adjusted}, discount_total is {}", l.id, l.discount_total)
+            });
+        }
+        if let Some(net) = s.money(l.subtotal.checked_sub(l.discount_total), "net") {
+            s.check(net == l.net, AllocationMismatch, || {
+                format!("line {}: subtotal − discount is {net}, net is {}", l.id, l.net)
+            });
+        }
+    }
+    for p in &a.promotions {
+        s.check(!p.amount.is_negative(), NegativeAmount, || format!("promotion {}: amount {}", p.id, p.amount));
+        if matches!(p.stage, Stage::ItemPromotions | Stage::OrderPromotions) {
+            let parts = a.lines.iter().flat_map(|l| &l.adjustments).filter(|x| x.rule_id == p.id && x.stage == p.stage);
+            if let Some(parts) = s.money(sum(a, parts.map(|x| &x.amount)), "promotion parts") {
+                s.check(parts == p.amount, AllocationMismatch, || {
+                    format!("promotion {}: its line adjustments sum to {parts}, its amount is {}", p.id, p.amount)
+                });
+            }
+        }
+    }
+    let line_sums = [
+        ("item_subtotal", t.item_subtotal, sum(a, a.lines.iter().map(|l| &l.subtotal))),
+        ("discounts", t.discounts, sum(a, a.lines.iter().map(|l| &l.discount_total))),
+        ("list_subtotal", t.list_subtotal, sum(a, a.lines.iter().map(|l| &l.list_subtotal))),
+        ("tax", t.tax, sum(a, a.tax_summary.iter().map(|c| &c.tax))),
+    ];
+    for (name, whole, parts) in line_sums {
+        if let Some(parts) = s.money(parts, name) {
+            s.check(parts == whole, AllocationMismatch, || {
+                format!("totals.{name} is {whole}, its parts sum to {parts}")
+            });
+        }
+    }
+    // 3. The grand-total identity.
+    let mut expected = t
+        .item_subtotal
+        .checked_sub(t.discounts)
+        .and_then(|m| m.checked_add(t.shipping))
+        .and_then(|m| m.checked_sub(t.shipping_discounts))
+        .and_then(|m| m.checked_sub(t.points_value));
+    if !t.tax_included {
+        expected = expected.and_then(|m| m.checked_add(t.tax));
+    }
+    if let Some(expected) = s.money(expected, "grand total") {
+        s.check(expected == t.grand_total, GrandTotalIdentity, || {
+            format!("grand_total is {}, the identity gives {expected}", t.grand_total)
+        });
+    }
+    // 8 (and 2): delivery windows; the chosen option is what the totals charge.
+    if let Some(ship) = &a.shipping {
+        for o in &ship.options {
+            s.check(o.delivery.earliest <= o.delivery.latest, DeliveryWindowInverted, || {
+                format!(
+                    "method {}: earliest {} is after latest {}",
+                    o.method_id, o.delivery.earliest, o.delivery.latest
+                )
+            });
+            for (name, m) in [("price", o.price), ("discount", o.discount), ("total", o.total)] {
+                s.check(!m.is_negative(), NegativeAmount, || format!("shipping method {}: {name} is {m}", o.method_id));
+            }
+            if let Some(parcels) = s.money(sum(a, o.parcels.iter().map(|p| &p.price)), "parcels") {
+                s.check(parcels == o.price, AllocationMismatch, || {
+                    format!("method {}: parcels sum to {parcels}, price is {}", o.method_id, o.price)
+                });
+            }
+        }
+        if let Some(chosen) = ship.options.iter().find(|o| o.chosen) {
+            s.check(chosen.price == t.shipping && chosen.discount == t.shipping_discounts, AllocationMismatch, || {
+                format!(
+                    "chosen method {} costs {} less {}, totals charge {} less {}",
+                    chosen.method_id, chosen.price, chosen.discount, t.shipping, t.shipping_discounts
+                )
+            });
+        }
+    }
+    // 7. Points: redeemed within the request, the balance and the lots; earned split exactly.
+    if let Some(p) = &a.points {
+        s.check(p.redeemed <= p.requested, PointsExceeded, || {
+            format!("redeemed {} of the {} requested", p.redeemed, p.requested)
+        });
+        let balance = u64::try_from(p.balance_before).unwrap_or(0);
+        s.check(p.redeemed <= balance, PointsExceeded, || {
+            format!("redeemed {} with a balance of {}", p.redeemed, p.balance_before)
+        });
+        let consumed = p.lots_consumed.iter().try_fold(0_u64, |acc, c| acc.checked_add(c.points));
+        s.check(consumed == Some(p.redeemed), PointsExceeded, || {
+            format!("lots consumed sum to {consumed:?}, redeemed is {}", p.redeemed)
+        });
+        let lots = request.points.as_ref().map(|r| r.lots.as_slice()).unwrap_or_default();
+        for c in &p.lots_consumed {
+            let held = lots.iter().find(|l| l.id == c.lot_id).map(|l| l.amount);
+            let ok = held.and_then(|h| u64::try_from(h).ok()).is_some_and(|h| c.points <= h);
+            s.check(ok, PointsExceeded, || format!("{} points taken from lot {} holding {held:?}", c.points, c.lot_id));
+        }
+        s.check(p.earned <= p.earned_uncapped, PointsExceeded, || {
+            format!("earned {} exceeds the uncapped {}", p.earned, p.earned_uncapped)
+        });
+        let earned =
+            a.lines.iter().filter_map(|l| l.points.as_ref()).try_fold(0_u64, |acc, l| acc.checked_add(l.earned));
+        s.check(earned == Some(p.earned), AllocationMismatch, || {
+            format!("lines earn {earned:?} points, the order {}", p.earned)
+        });
+        let shipping_points = p.shipping.as_ref().map_or(0, |sp| sp.points);
+        let on_lines =
+            a.lines.iter().filter_map(|l| l.points.as_ref()).try_fold(0_u64, |acc, l| acc.checked_add(l.redeemed));
+        s.check(on_lines.and_then(|n| n.checked_add(shipping_points)) == Some(p.redeemed), AllocationMismatch, || {
+            format!("lines redeem {on_lines:?} points and shipping {shipping_points}, the order {}", p.redeemed)
+        });
+        s.check(p.value == t.points_value, AllocationMismatch, || {
+            format!("points value {} but totals.points_value {}", p.value, t.points_value)
+        });
+    }
+}
+
+/// Every invariant a quote can show, for `request` and the `answer` the
+/// engine gave: those of [`check_answer`], plus those that ask the engine
+/// again. 4: the engine's answer is `answer` byte for byte, twice, and
+/// reversing lines, codes, wallet coupons and point lots changes no byte.
+/// 5: with best selection proven optimal, another coupon of each wallet
+/// promotion already in the request never raises the grand total. 8: a
+/// heavier first line never makes a method cheaper.
+pub fn check_invariants(engine: &Engine, request: &QuoteRequest, answer: &QuoteAnswer) -> Vec<Violation> {
+    use ViolationCode::*;
+    let json = serde_json::to_string(request).unwrap_or_default();
+    let mut s = Sink { request: &json, out: Vec::new() };
+    static_checks(&mut s, request, answer);
+
+    // 4. Byte-identical repeats, and no dependence on order.
+    let given = serde_json::to_string(answer).unwrap_or_default();
+    match (engine.quote_json(&json), engine.quote_json(&json)) {
+        (Ok(first), Ok(second)) => {
+            s.check(first == second, NotRepeatable, || "two runs of the same request differ".to_string());
+            s.check(first == given, NotRepeatable, || "the answer checked is not the engine's answer".to_string());
+        }
+        (Err(e), _) | (_, Err(e)) => s.add(EngineError, format!("the request is refused: {e}")),
+    }
+    let mut reversed = request.clone();
+    reversed.lines.reverse();
+    reversed.codes.reverse();
+    reversed.wallet.reverse();
+    if let Some(p) = &mut reversed.points {
+        p.lots.reverse();
+    }
+    match engine.quote(&reversed).map(|a| serde_json::to_string(&a).unwrap_or_default()) {
+        Ok(text) => s.check(text == given, OrderDependent, || {
+            "reversing lines, codes, wallet coupons and point lots changes the answer".to_string()
+        }),
+        Err(e) => s.add(OrderDependent, format!("the reordered request is refused: {e}")),
+    }
+
+    // 5. Another coupon in the wallet never raises the total.
+    if request.wallet_selection == WalletSelection::Best && answer.selection.optimal {
+        let mut promotions: Vec<&str> = request.wallet.iter().map(|w| w.promotion_id.as_str()).collect();
+        promotions.sort_unstable();
+        promotions.dedup();
+        for (i, promotion) in promotions.into_iter().enumerate() {
+            let mut more = request.clone();
+            more.wallet.push(WalletCoupon {
+                id: format!("testkit-extra-{i}"),
+                promotion_id: promotion.to_string(),
+                code: None,
+                valid_from: None,
+                valid_until: None,
+                currency: None,
+                redeemed: false,
+            });
+            match engine.quote(&more) {
+                Ok(after) if after.selection.optimal => s.check(
+                    after.totals.grand_total.amount() <= answer.totals.grand_total.amount(),
+                    CouponRaisedTotal,
+                    || {
+                        format!(
+                            "another {promotion} coupon raises the grand total from {} to {}",
+                            answer.totals.grand_total, after.totals.grand_total
+                        )
+                    },
+                ),
+                Ok(_) => {}
+                Err(e) => s.add(EngineError, format!("with another {promotion} coupon the request is refused: {e}")),
+            }
+        }
+    }
+
+    // 8. A heavier parcel never makes a method cheaper.
+    if let (Some(ship), Some(first)) = (&answer.shipping, request.lines.first()) {
+        if !ship.options.is_empty() {
+            let mut heavier = request.clone();
+            if let Some(line) = heavier.lines.first_mut() {
+                line.weight_g = Some(first.weight_g.unwrap_or(0).saturating_add(1_000));
+            }
+            heavier.shipping_method = None;
+            match engine.shipping_options(&heavier) {
+                Ok(after) => {
+                    for o in &ship.options {
+                        if let Some(h) = after.options.iter().find(|h| h.method_id == o.method_id) {
+                            s.check(h.price.amount() >= o.price.amount(), ShippingPriceDecreased, || {
+                                format!(
+                                    "method {}: 1 kg more on line {} lowers the price from {} to {}",
+                                    o.method_id, first.id, o.price, h.price
+                                )
+                            });
+                        }
+                    }
+                }
+                Err(e) => s.add(EngineError, format!("the heavier request is refused: {e}")),
+            }
+        }
+    }
+    s.out
+}
+
+/// Quotes `request` and checks every invariant: an engine error is itself
+/// a violation ([`ViolationCode::EngineError`]), since the strategies only
+/// generate valid requests.
+pub fn check_request(engine: &Engine, request: &QuoteRequest) -> Vec<Violation> {
+    match engine.quote(request) {
+        Ok(answer) => check_invariants(engine, request, &answer),
+        Err(e) => vec![Violation {
+            code: ViolationCode::EngineError,
+            message: format!("the request is refused: {e}"),
+            request: serde_json::to_string(request).unwrap_or_default(),
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &str = include_str!("../../../examples/data/cn-store.rules.json");
+    const REQUEST: &str = include_str!("../../../examples/data/cn-store.quote.json");
+
+    fn sample() -> (Engine, QuoteRequest, QuoteAnswer) {
+        let engine = Engine::from_json(RULES).unwrap();
+        let request: QuoteRequest = serde_json::from_str(REQUEST).unwrap();
+        let answer = engine.quote(&request).unwrap();
+        (engine, request, answer)
+    }
+
+    fn codes(v: &[Violation]) -> Vec<&'static str> {
+        v.iter().map(|v| v.code.as_str()).collect()
+    }
+
+    #[test]
+    fn the_sample_quote_breaks_nothing() {
+        let (engine, request, answer) = sample();
+        assert_eq!(check_invariants(&engine, &request, &answer), vec![]);
+    }
+
+    #[test]
+    fn an_altered_grand_total_is_caught() {
+        let (engine, request, mut answer) = sample();
+        answer.totals.grand_total =
+            answer.totals.grand_total.checked_add(Money::from_minor(1, answer.currency)).unwrap();
+        let v = check_invariants(&engine, &request, &answer);
+        assert_eq!(codes(&v), ["grand_total_identity", "not_repeatable", "order_dependent"]);
+        assert!(v[0].message.contains("the identity gives"), "{}", v[0]);
+        let replay: QuoteRequest = serde_json::from_str(&v[0].request).unwrap();
+        assert_eq!(replay, request);
+    }
+
+    #[test]
+    fn a_negative_line_and_a_lost_allocation_are_caught() {
+        let (_, request, mut answer) = sample();
+        let line = &mut answer.lines[0];
+        line.discount_total = line.subtotal.checked_add(Money::from_minor(100, line.subtotal.currency())).unwrap();
+        line.net = line.subtotal.checked_sub(line.discount_total).unwrap();
+        let v = check_answer(&request, &answer);
+        let c = codes(&v);
+        for expected in ["negative_amount", "discount_below_zero", "allocation_mismatch"] {
+            assert!(c.contains(&expected), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn an_inverted_delivery_window_and_overdrawn_points_are_caught() {
+        let (_, request, mut answer) = sample();
+        let ship = answer.shipping.as_mut().unwrap();
+        let o = &mut ship.options[0];
+        std::mem::swap(&mut o.delivery.earliest, &mut o.delivery.latest);
+        if o.delivery.earliest == o.delivery.latest {
+            o.delivery.earliest = "2999-01-01".into();
+        }
+        let p = answer.points.as_mut().unwrap();
+        p.redeemed = p.requested + 1;
+        let c = codes(&check_answer(&request, &answer));
+        assert!(c.contains(&"delivery_window_inverted") && c.contains(&"points_exceeded"), "{c:?}");
+    }
+}

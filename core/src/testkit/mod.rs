@@ -1,0 +1,54 @@
+//! Property testing for QA: strategies that generate requests fitted to a
+//! rule set, and a checker of PRODUCT.md's invariants. Enabled by the
+//! `testkit` feature (it pulls in `proptest`; default, C and WASM builds
+//! leave it out).
+//!
+//! * [`Vocabulary::from_rules`] collects what a rule set names (SKUs,
+//!   categories, tags, brands, tax classes, tiers, segments, codes, wallet
+//!   promotions, channels, destinations, warehouses, shipping classes) and
+//!   the strategies draw from it, plus a few names the rule set does not
+//!   know, so that both matching and non-matching carts are generated.
+//! * [`quote_request`] generates whole [`QuoteRequest`](crate::QuoteRequest)s; [`cart_lines`],
+//!   [`customer`], [`codes`], [`wallet`], [`destination`] and
+//!   [`points_request`] generate the parts, for your own compositions.
+//! * [`check_invariants`] returns every invariant a quote breaks, each a
+//!   [`Violation`] with a stable [`ViolationCode`], a message and the
+//!   request as JSON, ready to replay with `commerce-rules quote`.
+//! * [`run_check`] runs generated cases with a fixed seed and shrinks the
+//!   first failing one: what `commerce-rules check` prints.
+//!
+//! ```
+//! use commerce_rules::rules::RuleSet;
+//! use commerce_rules::testkit::{check_invariants, quote_request, Vocabulary};
+//! use commerce_rules::{Engine, Limits};
+//! use proptest::test_runner::{Config, TestRunner};
+//!
+//! let rules: RuleSet = serde_json::from_str(r#"{
+//!     "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+//!     "tax": {"prices_include_tax": true, "default_class": "std",
+//!             "classes": [{"id": "std", "rate_percent": "13"}]},
+//!     "promotions": [{"id": "mj", "benefit": {"type": "spend_tiers",
+//!         "tiers": [{"min_spend": "199.00", "discount": "20.00"}]}}]
+//! }"#).unwrap();
+//! let engine = Engine::from_rules(&rules, Limits::default()).unwrap();
+//! let mut runner = TestRunner::new(Config { cases: 16, failure_persistence: None, ..Config::default() });
+//! runner.run(&quote_request(&Vocabulary::from_rules(&rules)), |request| {
+//!     let answer = engine.quote(&request).unwrap();
+//!     let violations = check_invariants(&engine, &request, &answer);
+//!     assert!(violations.is_empty(), "{violations:?}");
+//!     Ok(())
+//! }).unwrap();
+//! ```
+
+mod check;
+mod run;
+mod strategy;
+
+pub use check::{check_answer, check_invariants, check_request, Violation, ViolationCode};
+pub use run::{run_check, CheckOutcome, CheckReport};
+pub use strategy::{cart_lines, codes, customer, destination, now, points_request, quote_request, wallet, Vocabulary};
+
+/// The QA guide, `docs/testing.md`: its examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/testing.md")]
+pub struct TestingGuide;

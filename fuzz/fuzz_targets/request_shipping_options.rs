@@ -1,0 +1,6 @@
+#![no_main]
+//! `shipping_options` request JSON against the sample engine.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| commerce_rules_fuzz::request(
+    commerce_rules::Question::ShippingOptions,
+    data
+));
