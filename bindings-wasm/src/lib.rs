@@ -37,7 +37,8 @@ use wasm_bindgen::prelude::*;
 const TS_TYPES: &'static str = r#"
 import type {
   RuleSet, QuoteRequest, QuoteAnswer, BestCouponsAnswer, ShippingAnswer, TierStatusRequest, TierStatusAnswer,
-  PointsBalanceRequest, PointsBalanceAnswer, ErrorReport, Problem, ErrorCode, Questions,
+  PointsBalanceRequest, PointsBalanceAnswer, ReturnRefundRequest, ReturnRefundAnswer, PriceProtectionRequest,
+  PriceProtectionAnswer, ErrorReport, Problem, ErrorCode, Questions,
 } from "../types.js";
 export type * from "../types.js";
 
