@@ -75,12 +75,14 @@ pub fn c_api(data: &[u8]) {
                 assert_eq!(status, cr_status::CR_OK);
                 e as usize
             }) as *const cr_engine;
-            let questions: [&[u8]; 7] = [
+            let questions: [&[u8]; 9] = [
                 b"quote\0",
                 b"best_coupons\0",
                 b"shipping_options\0",
                 b"tier_status\0",
                 b"points_balance\0",
+                b"return_refund\0",
+                b"price_protection\0",
                 b"no_such_question\0",
                 b"\xff\xfe\0",
             ];

@@ -1,0 +1,3 @@
+#![no_main]
+//! `price_protection` request JSON against the sample engine.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| commerce_rules_fuzz::request(commerce_rules::Question::PriceProtection, data));
