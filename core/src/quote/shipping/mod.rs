@@ -333,7 +333,7 @@ fn covers(r: &CompiledFreeShipping, zone: &CompiledZone, method_id: &str, tier: 
 }
 
 /// The largest shipping discount for an option, and the rule that gives it.
-/// Ties go to free-shipping rules in rule-set order, then to promotions in run order.
+/// Ties go to free-shipping rules in rule-set order, then to the tier benefit, then to promotions in run order.
 fn best_discount(
     rules: &CompiledRules,
     s: &CompiledShipping,
