@@ -1,5 +1,7 @@
 //! Times the parts of the 50-line, 200-promotion quote (parse, quote,
 //! serialize) for profiling; criterion gives the figures of record.
+//! `ONLY=quote N=20 valgrind --tool=callgrind ...` counts the instructions of
+//! one part, independent of the machine's load.
 
 use std::time::Instant;
 
@@ -9,8 +11,13 @@ use commerce_rules_benches::{promo_cart, promo_rules};
 fn main() {
     let engine = Engine::from_json(&promo_rules(200)).unwrap();
     let request = promo_cart(50, 10, 200);
-    let n = 2000;
+    let n: u32 = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    // ONLY=quote (or value, parse, serialize, all) times one part, for `perf record`.
+    let only = std::env::var("ONLY").ok();
     let time = |label: &str, f: &mut dyn FnMut()| {
+        if only.as_deref().is_some_and(|o| o != label) {
+            return;
+        }
         let start = Instant::now();
         for _ in 0..n {
             f();
