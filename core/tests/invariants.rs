@@ -3,13 +3,13 @@
 //! rule set: the same harness QA runs with `commerce-rules check`.
 //!
 //! The case count is fixed (`CASES`, or `PROPTEST_CASES` when set) and the
-//! seed too, so CI runs the same cases every time; a failure prints the
-//! shrunk request to replay. Regressions found this way are committed as
-//! golden scenarios under `tests/scenarios/` or as replays in
-//! `fuzz/regressions/` (see `fuzz_regressions.rs`).
+//! seed too, so CI runs the same cases every time; a failure prints each
+//! distinct violation with its shrunk request to replay. Regressions found
+//! this way are committed as golden scenarios under `tests/scenarios/` or
+//! as replays in `fuzz/regressions/` (see `fuzz_regressions.rs`).
 
 use commerce_rules::rules::RuleSet;
-use commerce_rules::testkit::{run_check, CheckOutcome};
+use commerce_rules::testkit::run_check;
 use commerce_rules::{Engine, Limits};
 
 const CASES: u32 = 64;
@@ -22,16 +22,7 @@ fn check(name: &str, rules_json: &str, seed: u64) {
     let rules: RuleSet = serde_json::from_str(rules_json).unwrap();
     let engine = Engine::from_rules(&rules, Limits::default()).unwrap();
     let report = run_check(&engine, &rules, cases(), seed);
-    match report.outcome {
-        CheckOutcome::Passed => {}
-        CheckOutcome::Failed { request, violations } => panic!(
-            "{name}: {} violation(s):\n{}\nreplay: {}",
-            violations.len(),
-            violations.iter().map(|v| format!("  {v}")).collect::<Vec<_>>().join("\n"),
-            serde_json::to_string(&request).unwrap()
-        ),
-        CheckOutcome::Aborted(why) => panic!("{name}: aborted: {why}"),
-    }
+    assert!(report.passed(), "{}", report.render(name));
 }
 
 #[test]

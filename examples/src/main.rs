@@ -8,7 +8,8 @@
 //! ```
 //! `-` reads a file from standard input. Exit status: 0 on success, 2 on
 //! invalid input (the error on standard error); `check` exits 1 when a
-//! generated request breaks an invariant.
+//! generated request breaks an invariant, after printing each distinct
+//! violation (at most 10) with a shrunk request to replay.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -20,7 +21,10 @@ const USAGE: &str = "usage:
   commerce-rules quote --rules R.json --request Q.json [--pretty]
   commerce-rules validate --rules R.json
   commerce-rules check --rules R.json [--cases N] [--seed S]
-                                                   property-test the rule set (default 256 cases, seed 0)
+                                                   property-test the rule set (default 256 cases, seed 0):
+                                                   runs every case, prints each distinct violation (at
+                                                   most 10) once with its codes, messages and a shrunk
+                                                   request to replay with `quote`; exit status 1 if any
   ('-' reads standard input)";
 
 /// A bundled sample store: its rule set and a cart.
@@ -137,10 +141,11 @@ impl Options {
     }
 }
 
-/// Runs generated requests against a rule set and reports the first
-/// failing one, shrunk, with every invariant it breaks.
+/// Runs generated requests against a rule set and reports each distinct
+/// violation (set of broken invariant codes) once, with its request shrunk,
+/// at most `MAX_REPORTED` of them.
 fn check(opts: &Options) -> Result<String, Failure> {
-    use commerce_rules::testkit::{run_check, CheckOutcome};
+    use commerce_rules::testkit::run_check;
     let path = opts.required("--rules")?;
     let cases: u32 = opts.number("--cases", 256)?;
     let seed: u64 = opts.number("--seed", 0)?;
@@ -149,22 +154,15 @@ fn check(opts: &Options) -> Result<String, Failure> {
     let rules: commerce_rules::rules::RuleSet =
         serde_json::from_str(&text).map_err(|e| format!("error: {path}: {e}"))?;
     let report = run_check(&engine, &rules, cases, seed);
-    let head = format!("check {path}: {cases} cases, seed {seed}\n");
-    match report.outcome {
-        CheckOutcome::Passed => Ok(format!("{head}ok: no invariant broken\n")),
-        CheckOutcome::Aborted(why) => Err(format!("error: {path}: the run stopped: {why}").into()),
-        CheckOutcome::Failed { request, violations } => {
-            let mut out = format!("{head}FAILED: {} violation(s) on the shrunk request below\n", violations.len());
-            for v in &violations {
-                out.push_str(&format!("violation {} (invariant {}): {}\n", v.code, v.code.invariant(), v.message));
-            }
-            let json = serde_json::to_string_pretty(&request).map_err(|e| e.to_string())?;
-            out.push_str(&format!(
-                "request (replay: save it and run `commerce-rules quote --rules {path} --request FILE`):\n{json}\n"
-            ));
-            Err(Failure::Violations(out))
-        }
+    if report.passed() {
+        return Ok(report.render(&path));
     }
+    if report.failures.is_empty() {
+        // Stopped before any failure: nothing to replay, an input problem.
+        let why = report.aborted.unwrap_or_default();
+        return Err(format!("error: {path}: the run stopped after {} cases: {why}", report.cases_run).into());
+    }
+    Err(Failure::Violations(report.render(&path)))
 }
 
 fn read(path: &str) -> Result<String, String> {

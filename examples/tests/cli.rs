@@ -103,6 +103,15 @@ fn check_passes_on_the_sample_stores_and_is_deterministic() {
 }
 
 #[test]
+fn help_says_check_reports_each_distinct_violation() {
+    let out = cli(&["help"], None);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("prints each distinct violation (at"), "{stdout}");
+    assert!(stdout.contains("request to replay with `quote`; exit status 1 if any"), "{stdout}");
+}
+
+#[test]
 fn check_reads_standard_input_and_rejects_bad_input_with_2() {
     let rules = std::fs::read_to_string(data("cn-store.rules.json")).unwrap();
     let out = cli(&["check", "--rules", "-", "--cases", "5"], Some(&rules));

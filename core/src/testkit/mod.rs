@@ -14,8 +14,11 @@
 //! * [`check_invariants`] returns every invariant a quote breaks, each a
 //!   [`Violation`] with a stable [`ViolationCode`], a message and the
 //!   request as JSON, ready to replay with `commerce-rules quote`.
-//! * [`run_check`] runs generated cases with a fixed seed and shrinks the
-//!   first failing one: what `commerce-rules check` prints.
+//! * [`run_check`] runs generated cases with a fixed seed, keeps going
+//!   after a failure, and reports each distinct failure (set of violation
+//!   codes) once, with its own shrunk request: what `commerce-rules check`
+//!   prints ([`CheckReport::render`]). [`run_check_with`] does the same for
+//!   your own strategy and property.
 //!
 //! ```
 //! use commerce_rules::rules::RuleSet;
@@ -45,7 +48,7 @@ mod run;
 mod strategy;
 
 pub use check::{check_answer, check_invariants, check_request, Violation, ViolationCode};
-pub use run::{run_check, CheckOutcome, CheckReport};
+pub use run::{run_check, run_check_with, CheckFailure, CheckReport, MAX_REPORTED};
 pub use strategy::{cart_lines, codes, customer, destination, now, points_request, quote_request, wallet, Vocabulary};
 
 /// The QA guide, `docs/testing.md`: its examples run as doc tests.

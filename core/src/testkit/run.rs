@@ -1,69 +1,322 @@
-//! Running generated cases against a rule set with a fixed seed.
+//! Running generated cases against a rule set with a fixed seed, and
+//! reporting every distinct violation found, each with its own shrunk
+//! request.
 
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use std::collections::BTreeMap;
 
-use super::{check_request, quote_request, Violation, Vocabulary};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+use super::{check_request, quote_request, Violation, ViolationCode, Vocabulary};
 use crate::rules::RuleSet;
 use crate::{Engine, QuoteRequest};
 
-/// How a run ended.
+/// A run shrinks and reports at most this many distinct violations; the
+/// ones found past it are only named (see [`CheckReport::unreported`]).
+pub const MAX_REPORTED: usize = 10;
+
+/// Shrinking steps tried for one failure before keeping the smallest
+/// failing request reached.
+const MAX_SHRINK_ITERS: u32 = 2_048;
+
+/// One distinct violation a run found: a set of violation codes, and the
+/// smallest request the first case breaking exactly those codes shrank to.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CheckOutcome {
-    /// Every case kept every invariant.
-    Passed,
-    /// A case broke invariants: the smallest failing request proptest
-    /// shrank it to, and every violation of that request.
-    Failed {
-        /// The shrunk request.
-        request: Box<QuoteRequest>,
-        /// Its violations.
-        violations: Vec<Violation>,
-    },
-    /// The run could not finish (too many rejected cases…).
-    Aborted(String),
+pub struct CheckFailure {
+    /// The codes broken, sorted and without repeats. Two failing cases are
+    /// the same failure when they break exactly the same codes.
+    pub codes: Vec<ViolationCode>,
+    /// The shrunk request: it still breaks exactly `codes`.
+    pub request: Box<QuoteRequest>,
+    /// Every violation of the shrunk request.
+    pub violations: Vec<Violation>,
+    /// The generated case (counting from 1) that first broke these codes.
+    pub first_case: u32,
+    /// How many generated cases broke exactly these codes.
+    pub cases: u32,
 }
 
-/// The result of [`run_check`].
+/// The result of [`run_check`] and [`run_check_with`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckReport {
     /// Cases asked for.
     pub cases: u32,
     /// The seed used.
     pub seed: u64,
-    /// How it ended.
-    pub outcome: CheckOutcome,
+    /// Cases generated and checked (`cases`, unless the run was aborted).
+    pub cases_run: u32,
+    /// Cases that broke at least one invariant.
+    pub failing_cases: u32,
+    /// Each distinct failure, in the order found, at most [`MAX_REPORTED`].
+    pub failures: Vec<CheckFailure>,
+    /// Code sets of the distinct failures found after [`MAX_REPORTED`]
+    /// were reported, in the order found: neither shrunk nor kept.
+    pub unreported: Vec<Vec<ViolationCode>>,
+    /// Why the run stopped before `cases` cases (a strategy that rejected
+    /// too many values), if it did.
+    pub aborted: Option<String>,
 }
 
-/// A deterministic runner: `cases` cases from `seed`, no persistence of failures.
+impl CheckReport {
+    /// True when every case ran and none broke an invariant.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty() && self.unreported.is_empty() && self.aborted.is_none()
+    }
+
+    /// The report as `commerce-rules check` prints it; `rules` names the
+    /// rule set in the heading and in the replay command.
+    ///
+    /// ```text
+    /// check R.json: 256 cases, seed 0
+    /// FAILED: 2 distinct violations in 41 of 256 cases; each once, with its request shrunk (at most 10 are shown)
+    ///
+    /// [1/2] grand_total_identity (invariant 3): 30 cases, first case 4
+    /// violation grand_total_identity (invariant 3): grand_total is 90.01, the identity gives 90.00
+    /// request (replay: save it and run `commerce-rules quote --rules R.json --request FILE`):
+    /// { … }
+    ///
+    /// [2/2] …
+    /// ```
+    pub fn render(&self, rules: &str) -> String {
+        let mut out = format!("check {rules}: {} cases, seed {}\n", self.cases, self.seed);
+        if self.failures.is_empty() && self.unreported.is_empty() {
+            match &self.aborted {
+                None => out.push_str("ok: no invariant broken\n"),
+                Some(why) => out.push_str(&self.stopped(why)),
+            }
+            return out;
+        }
+        let distinct = self.failures.len().saturating_add(self.unreported.len());
+        out.push_str(&format!(
+            "FAILED: {distinct} distinct violation{} in {} of {} cases; each once, with its request shrunk \
+             (at most {MAX_REPORTED} are shown)\n",
+            plural(distinct),
+            self.failing_cases,
+            self.cases_run
+        ));
+        let shown = self.failures.len();
+        for (i, f) in self.failures.iter().enumerate() {
+            let invariants = match f.codes.as_slice() {
+                [one] => format!(" (invariant {})", one.invariant()),
+                _ => String::new(),
+            };
+            out.push_str(&format!(
+                "\n[{}/{shown}] {}{invariants}: {} case{}, first case {}\n",
+                i.saturating_add(1),
+                join_codes(&f.codes),
+                f.cases,
+                plural(usize::try_from(f.cases).unwrap_or(usize::MAX)),
+                f.first_case
+            ));
+            for v in &f.violations {
+                out.push_str(&format!("violation {} (invariant {}): {}\n", v.code, v.code.invariant(), v.message));
+            }
+            let json = serde_json::to_string_pretty(&f.request)
+                .ok()
+                .or_else(|| f.violations.first().map(|v| v.request.clone()))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "request (replay: save it and run `commerce-rules quote --rules {rules} --request FILE`):\n{json}\n"
+            ));
+        }
+        if !self.unreported.is_empty() {
+            let names: Vec<String> = self.unreported.iter().map(|codes| join_codes(codes)).collect();
+            out.push_str(&format!(
+                "\n{} more distinct violation{} past the first {MAX_REPORTED}, not shrunk: {}\n",
+                self.unreported.len(),
+                plural(self.unreported.len()),
+                names.join("; ")
+            ));
+        }
+        if let Some(why) = &self.aborted {
+            out.push('\n');
+            out.push_str(&self.stopped(why));
+        }
+        out
+    }
+
+    fn stopped(&self, why: &str) -> String {
+        format!("the run stopped after {} of {} cases: {why}\n", self.cases_run, self.cases)
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn join_codes(codes: &[ViolationCode]) -> String {
+    codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" + ")
+}
+
+/// The codes of `violations`, sorted and without repeats.
+fn codes_of(violations: &[Violation]) -> Vec<ViolationCode> {
+    let mut codes: Vec<ViolationCode> = violations.iter().map(|v| v.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// A deterministic runner: cases from `seed`, no persistence of failures.
 fn runner(cases: u32, seed: u64) -> TestRunner {
     let mut bytes = [0_u8; 32];
     for (i, chunk) in bytes.chunks_mut(8).enumerate() {
         let word = seed.rotate_left(u32::try_from(i).unwrap_or(0).saturating_mul(16)) ^ 0x9e37_79b9_7f4a_7c15;
         chunk.copy_from_slice(&word.to_le_bytes());
     }
-    let config = Config { cases, failure_persistence: None, max_shrink_iters: 2_048, ..Config::default() };
+    let config = Config { cases, failure_persistence: None, max_shrink_iters: MAX_SHRINK_ITERS, ..Config::default() };
     TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
 }
 
+/// Shrinks a failing case to the smallest request that still breaks
+/// exactly `codes`, the way proptest shrinks: simplify while it fails,
+/// complicate when it passes. Returns the last failing request reached
+/// and its violations.
+fn shrink<T, F>(tree: &mut T, codes: &[ViolationCode], violations: Vec<Violation>, property: &F) -> Shrunk
+where
+    T: ValueTree<Value = QuoteRequest>,
+    F: Fn(&QuoteRequest) -> Vec<Violation>,
+{
+    let mut best = Shrunk { request: tree.current(), violations };
+    if !tree.simplify() {
+        return best;
+    }
+    for _ in 0..MAX_SHRINK_ITERS {
+        let candidate = tree.current();
+        let found = property(&candidate);
+        let still_fails = codes_of(&found) == codes;
+        if still_fails {
+            best = Shrunk { request: candidate, violations: found };
+        }
+        let moved = if still_fails { tree.simplify() } else { tree.complicate() };
+        if !moved {
+            break;
+        }
+    }
+    best
+}
+
+struct Shrunk {
+    request: QuoteRequest,
+    violations: Vec<Violation>,
+}
+
 /// Runs `cases` requests generated for `rules` (same seed, same requests)
-/// through `engine` and [`check_request`]; on a failure, shrinks it to the
-/// smallest request still failing.
+/// through `engine` and [`check_request`], and reports every distinct
+/// failure, each shrunk: what `commerce-rules check` prints.
 pub fn run_check(engine: &Engine, rules: &RuleSet, cases: u32, seed: u64) -> CheckReport {
     let strategy = quote_request(&Vocabulary::from_rules(rules));
-    let result = runner(cases, seed).run(&strategy, |request| {
-        let violations = check_request(engine, &request);
-        match violations.first() {
-            None => Ok(()),
-            Some(v) => Err(TestCaseError::fail(v.to_string())),
-        }
-    });
-    let outcome = match result {
-        Ok(()) => CheckOutcome::Passed,
-        Err(TestError::Fail(_, request)) => {
-            let violations = check_request(engine, &request);
-            CheckOutcome::Failed { request: Box::new(request), violations }
-        }
-        Err(TestError::Abort(reason)) => CheckOutcome::Aborted(reason.to_string()),
+    run_check_with(&strategy, cases, seed, |request| check_request(engine, request))
+}
+
+/// Runs `cases` requests drawn from `strategy` with `seed` through
+/// `property`, which returns the violations of a request (none when it
+/// passes), and keeps going after a failure.
+///
+/// Failing cases are told apart by the set of codes they break: the first
+/// case breaking a new set is shrunk, by proptest's value trees, to the
+/// smallest request that still breaks exactly that set, and reported once
+/// with how many cases broke it. Up to [`MAX_REPORTED`] failures are
+/// shrunk and kept; later new sets are only named. Shrinking does not
+/// draw from the run's random numbers, so the same strategy, case count
+/// and seed always give the same report.
+///
+/// [`run_check`] is this with [`quote_request`] and [`check_request`]; a
+/// narrowed [`Vocabulary`] or a property of your own (the invariants plus
+/// your merchant's rules) fit here too.
+pub fn run_check_with<S, F>(strategy: &S, cases: u32, seed: u64, property: F) -> CheckReport
+where
+    S: Strategy<Value = QuoteRequest>,
+    F: Fn(&QuoteRequest) -> Vec<Violation>,
+{
+    let mut runner = runner(cases, seed);
+    let mut report = CheckReport {
+        cases,
+        seed,
+        cases_run: 0,
+        failing_cases: 0,
+        failures: Vec::new(),
+        unreported: Vec::new(),
+        aborted: None,
     };
-    CheckReport { cases, seed, outcome }
+    // Each code set seen, and the index of its failure when it was reported.
+    let mut seen: BTreeMap<Vec<ViolationCode>, Option<usize>> = BTreeMap::new();
+    for case in 1..=cases {
+        // A fresh generator per case, drawn from the run's, as proptest's
+        // own runner does: the same seed gives proptest's cases.
+        let next = runner.new_rng();
+        *runner.rng() = next;
+        let mut tree = match strategy.new_tree(&mut runner) {
+            Ok(tree) => tree,
+            Err(why) => {
+                report.aborted = Some(why.to_string());
+                break;
+            }
+        };
+        report.cases_run = case;
+        let violations = property(&tree.current());
+        if violations.is_empty() {
+            continue;
+        }
+        report.failing_cases = report.failing_cases.saturating_add(1);
+        let codes = codes_of(&violations);
+        match seen.get(&codes) {
+            Some(Some(i)) => {
+                if let Some(f) = report.failures.get_mut(*i) {
+                    f.cases = f.cases.saturating_add(1);
+                }
+            }
+            Some(None) => {}
+            None if report.failures.len() < MAX_REPORTED => {
+                let shrunk = shrink(&mut tree, &codes, violations, &property);
+                seen.insert(codes.clone(), Some(report.failures.len()));
+                report.failures.push(CheckFailure {
+                    codes,
+                    request: Box::new(shrunk.request),
+                    violations: shrunk.violations,
+                    first_case: case,
+                    cases: 1,
+                });
+            }
+            None => {
+                seen.insert(codes.clone(), None);
+                report.unreported.push(codes);
+            }
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    const RULES: &str = include_str!("../../../examples/data/cn-store.rules.json");
+
+    /// The run draws proptest's own cases for a seed: what `TestRunner::run`
+    /// would generate from the same runner, in the same order.
+    #[test]
+    fn the_cases_are_those_proptest_generates() {
+        let rules: RuleSet = serde_json::from_str(RULES).unwrap();
+        let strategy = quote_request(&Vocabulary::from_rules(&rules));
+        let by_proptest = RefCell::new(Vec::new());
+        runner(12, 5)
+            .run(&strategy, |request| {
+                by_proptest.borrow_mut().push(request);
+                Ok(())
+            })
+            .unwrap();
+        let ours = RefCell::new(Vec::new());
+        let report = run_check_with(&strategy, 12, 5, |request| {
+            ours.borrow_mut().push(request.clone());
+            Vec::new()
+        });
+        assert!(report.passed());
+        assert_eq!(ours.into_inner(), by_proptest.into_inner());
+    }
 }
