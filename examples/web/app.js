@@ -1,14 +1,15 @@
 // The live cart page: every change builds a quote request from the page's
 // state and asks the engine (WASM, in the browser) again; everything shown
-// (prices, price sources, discounts, rejected codes, hints, tax, totals)
-// comes from the answer.
+// (prices, price sources, discounts, rejected codes, hints, shipping options
+// and delivery dates, points, tax, totals) comes from the answer.
 //
 // The page is made of panels. Each may add its part to the request
 // (`contribute`) and show its part of the answer (`render`). A question or
-// request field the engine gains later (shipping destination and method,
-// points to redeem) is one more panel; nothing else changes.
+// request field the engine gains later is one more panel; nothing else
+// changes.
 import init, { Engine } from "commerce-rules-wasm";
 import { productOf } from "./catalog.js";
+import { addressBook } from "./addresses.js";
 
 const DATA = "../data";
 
@@ -44,6 +45,19 @@ function money(amount, currency, locale = state.locale) {
 }
 const isZero = (amount) => /^-?0+(\.0+)?$/.test(amount);
 
+/** A whole number (points) in the page's language. */
+const count = (n, locale = state.locale) => new Intl.NumberFormat(locale === "en" ? "en-US" : "zh-CN").format(n);
+
+const dateFormats = {
+  zh: new Intl.DateTimeFormat("zh-CN", { month: "long", day: "numeric", weekday: "short", timeZone: "UTC" }),
+  en: new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", weekday: "short", timeZone: "UTC" }),
+};
+/** A local date of the answer (`YYYY-MM-DD`, already in the merchant's zone), formatted as that calendar date. */
+const day = (date, lang) => dateFormats[lang].format(new Date(`${date.slice(0, 10)}T00:00:00Z`));
+/** A date range, one date when both ends are the same day. */
+const days = (earliest, latest, lang) =>
+  earliest === latest ? day(earliest, lang) : `${day(earliest, lang)}${lang === "zh" ? " 至 " : " – "}${day(latest, lang)}`;
+
 // ------------------------------------------------------------------ state
 
 const state = {
@@ -61,10 +75,13 @@ const state = {
   showUsd: true,
   displayCurrency: null,
   locale: "zh-Hans",
-  // Host data the page has no panel for yet (the shipping destination and
-  // method, the points to redeem and the customer's point lots): sent as the
-  // sample cart gives it, so the engine prices shipping and points.
-  host: {},
+  addresses: [], // the customer's address book (host data, addresses.js)
+  addressId: null, // the address shipped to
+  shippingMethod: null, // the method the shopper picked; null: the engine's default (the cheapest)
+  shippingMethodName: null,
+  shippingNotice: null, // { id, name, why } when the picked method was not offered and the page fell back
+  pointsHeld: null, // the customer's point lots (and debt), host data; null: no points account
+  usePoints: false, // the "use points" toggle
 };
 let engine;
 let quoteCount = 0;
@@ -425,15 +442,263 @@ const explanationPanel = {
   },
 };
 
-// Coupons, wallet and hints are already live; shipping (destination and
-// method) and points (redeem toggle) join this list when the engine answers them.
-const hostPanel = {
+const SERVICE_EN = {
+  standard: "Standard",
+  express: "Express",
+  next_day: "Next day",
+  same_day: "Same day",
+  pickup_point: "Pickup point",
+  store_pickup: "Store pickup",
+};
+
+/** The rule behind a shipping discount (`free_shipping:ID`, `promotion:ID`, `tier:ID`), by name. */
+function shippingRuleName(answer, rule) {
+  const at = rule.indexOf(":");
+  const [kind, id] = [rule.slice(0, at), rule.slice(at + 1)];
+  if (kind === "free_shipping") {
+    return [state.rules.shipping?.free_shipping?.find((f) => f.id === id)?.name ?? id, "Free shipping"];
+  }
+  if (kind === "promotion") return [promotionName(answer, id), "Promotion"];
+  if (kind === "tier") {
+    return [`${state.rules.membership?.tiers?.find((t) => t.id === id)?.name ?? id}会员包邮`, "Member benefit"];
+  }
+  return [rule, ""];
+}
+
+/** The chosen address as the request's destination, and the shipping method the shopper picked. */
+const shippingPanel = {
+  init() {
+    const select = $("#destination");
+    select.replaceChildren(...state.addresses.map((a) => h("option", { value: a.id }, `${a.zh} · ${a.en}`)));
+    select.value = state.addressId;
+    select.addEventListener("change", () =>
+      update(() => {
+        state.addressId = select.value;
+        state.shippingNotice = null;
+      }),
+    );
+  },
+  // Runs last, on an otherwise complete request. The engine refuses a
+  // shipping_method that the destination's zone does not offer or that
+  // cannot take this cart (`unknown_reference`), so before sending the
+  // shopper's pick the page asks the engine which methods are offered for
+  // this very request. When the pick is not among them, the page falls back
+  // to the engine's default (the cheapest; no shipping_method) and says so.
   contribute(request) {
-    for (const [key, value] of Object.entries(state.host)) request[key] = value;
+    const address = state.addresses.find((a) => a.id === state.addressId);
+    if (address) request.destination = { ...address.destination };
+    if (!state.shippingMethod) return;
+    let offered;
+    try {
+      offered = engine.shippingOptions(request);
+    } catch {
+      // The request itself is at fault (say, a quantity out of range): the
+      // quote reports it, with its path.
+      request.shipping_method = state.shippingMethod;
+      return;
+    }
+    if (offered.options.some((o) => o.method_id === state.shippingMethod)) {
+      request.shipping_method = state.shippingMethod;
+      return;
+    }
+    const refused = offered.unavailable.find((u) => u.method_id === state.shippingMethod);
+    state.shippingNotice = {
+      id: state.shippingMethod,
+      name: refused?.name ?? state.shippingMethodName ?? state.shippingMethod,
+      why: refused?.message ?? null,
+    };
+    state.shippingMethod = null;
+    state.shippingMethodName = null;
+  },
+  render(answer) {
+    const s = answer.shipping;
+    const cur = answer.currency;
+    const zone = $("#shipping-zone");
+    zone.replaceChildren(
+      ...(s?.zone_id
+        ? [
+            ...bi("配送区域", "Zone"),
+            " ",
+            h("strong", { "data-zone-id": s.zone_id }, s.zone_name ?? s.zone_id),
+            s.remote ? h("span", { class: "badge remote" }, "偏远 ", h("small", {}, "Remote")) : "",
+          ]
+        : []),
+    );
+    zone.dataset.zoneId = s?.zone_id ?? "";
+
+    const chosen = s?.options.find((o) => o.chosen) ?? null;
+    const notice = $("#shipping-notice");
+    const n = state.shippingNotice;
+    notice.hidden = !n;
+    if (n) {
+      const why = n.why ?? `${s?.zone_name ?? "该地址"}不提供此配送方式`;
+      const whyEn = n.why ?? `not offered in zone ${s?.zone_name ?? s?.zone_id ?? "—"}`;
+      notice.dataset.methodId = n.id;
+      notice.replaceChildren(
+        h("div", {}, `您选择的「${n.name}」无法使用（${why}），`,
+          chosen ? `已改用最便宜的「${chosen.name ?? chosen.method_id}」。` : "暂无其他可用配送方式。"),
+        h("small", {}, `“${n.name}” is not available (${whyEn}); `,
+          chosen ? `switched to the cheapest method, “${chosen.name ?? chosen.method_id}”.` : "no other method ships this order."),
+      );
+    }
+
+    const cheapest = s?.options[0]?.method_id;
+    $("#shipping-options").replaceChildren(
+      h("legend", { class: "label" }, ...bi("配送方式", "Shipping method")),
+      ...(s?.no_shipping
+        ? [h("p", { class: "muted", "data-testid": "no-shipping", "data-reason": s.no_shipping.reason }, s.no_shipping.message, " ", h("code", {}, s.no_shipping.reason))]
+        : []),
+      ...(s?.options ?? []).map((o) => this.option(o, answer, cur, o.method_id === cheapest)),
+      ...(s?.unavailable ?? []).map((u) =>
+        h(
+          "label",
+          { class: "ship-option off", "data-testid": "shipping-unavailable", "data-method-id": u.method_id, "data-reason": u.reason },
+          h("input", { type: "radio", name: "shipping-method", value: u.method_id, disabled: true }),
+          h("span", { class: "ship-name" },
+            h("strong", {}, u.name ?? u.method_id), " ", h("small", {}, SERVICE_EN[u.service] ?? u.service),
+            h("div", { class: "muted" }, "不可用 ", h("small", {}, "Unavailable"), "：", u.message, " ", h("code", {}, u.reason)),
+          ),
+        ),
+      ),
+    );
+
+    const box = $("#shipping-chosen");
+    box.dataset.methodId = chosen?.method_id ?? "";
+    box.dataset.amount = chosen?.total ?? "";
+    box.dataset.earliest = chosen?.delivery.earliest ?? "";
+    box.dataset.latest = chosen?.delivery.latest ?? "";
+    box.replaceChildren(
+      ...(chosen
+        ? [
+            h("div", {},
+              "已选 ", h("strong", {}, chosen.name ?? chosen.method_id), "：运费 ", money(chosen.total, cur),
+              `，预计 ${days(chosen.delivery.earliest, chosen.delivery.latest, "zh")} 送达`,
+            ),
+            h("small", {},
+              `Chosen: ${SERVICE_EN[chosen.service] ?? chosen.service} (${chosen.name ?? chosen.method_id}), shipping ${money(chosen.total, cur, "en")}, `,
+              `arrives ${days(chosen.delivery.earliest, chosen.delivery.latest, "en")}`,
+            ),
+          ]
+        : []),
+    );
+  },
+  /** One offered method: a radio with its price, discount and delivery window. */
+  option(o, answer, cur, cheapest) {
+    const d = o.delivery;
+    const rule = o.discount_rule ? shippingRuleName(answer, o.discount_rule) : null;
+    return h(
+      "label",
+      {
+        class: o.chosen ? "ship-option chosen" : "ship-option",
+        "data-testid": "shipping-option",
+        "data-method-id": o.method_id,
+        "data-chosen": String(o.chosen),
+        "data-amount": o.total,
+        "data-price": o.price,
+        "data-earliest": d.earliest,
+        "data-latest": d.latest,
+      },
+      h("input", {
+        type: "radio",
+        name: "shipping-method",
+        value: o.method_id,
+        checked: o.chosen,
+        onchange: () =>
+          update(() => {
+            state.shippingMethod = o.method_id;
+            state.shippingMethodName = o.name ?? o.method_id;
+            state.shippingNotice = null;
+          }),
+      }),
+      h("span", { class: "ship-name" },
+        h("strong", {}, o.name ?? o.method_id), " ", h("small", {}, SERVICE_EN[o.service] ?? o.service),
+        cheapest ? h("span", { class: "tag" }, "最便宜 ", h("small", {}, "Cheapest")) : "",
+        o.fastest ? h("span", { class: "tag" }, "最快 ", h("small", {}, "Fastest")) : "",
+        h("div", { class: "muted" }, `预计 ${days(d.earliest, d.latest, "zh")} 送达 `, h("small", {}, `arrives ${days(d.earliest, d.latest, "en")}`)),
+        h("div", { class: "muted small" },
+          d.ships_today ? "今日发货 " : `${day(d.dispatch_date, "zh")} 发货 `,
+          h("small", {}, d.ships_today ? "ships today" : `ships ${day(d.dispatch_date, "en")}`),
+          d.message ? ` · ${d.message}` : "",
+        ),
+      ),
+      h("span", { class: "ship-price" },
+        h("strong", {}, money(o.total, cur)),
+        isZero(o.discount) ? "" : h("s", { class: "was" }, money(o.price, cur)),
+        rule ? h("small", { class: "rule" }, rule[0], " ", rule[1]) : "",
+      ),
+    );
   },
 };
 
-const panels = [customerPanel, cartPanel, couponPanel, hostPanel, hintsPanel, summaryPanel, explanationPanel];
+/** The "use points" toggle: redeem as many points as the order allows, or none. */
+const pointsPanel = {
+  init() {
+    $("#use-points").addEventListener("change", (e) => update(() => (state.usePoints = e.target.checked)));
+  },
+  // The customer's lots are always sent (the engine reports the balance and
+  // the points to earn); the toggle adds or removes `redeem`. "Use points"
+  // asks for the whole balance at the order time (the engine's pointsBalance
+  // question on the same lots and `now`); the quote reduces it to what this
+  // order allows (share cap, step, minimum) and says why.
+  contribute(request) {
+    if (!state.pointsHeld) return;
+    const held = structuredClone(state.pointsHeld);
+    if (state.usePoints) {
+      const { available } = engine.pointsBalance({ now: request.now, ...held });
+      if (available > 0) held.redeem = available;
+    }
+    request.points = held;
+  },
+  render(answer) {
+    const p = answer.points;
+    const cur = answer.currency;
+    const toggle = $("#use-points");
+    const panel = $("#points-panel");
+    panel.hidden = !p && !state.pointsHeld;
+    toggle.checked = state.usePoints;
+    toggle.disabled = !state.pointsHeld || (!state.usePoints && (p?.balance_before ?? 0) <= 0);
+    if (!p) {
+      $("#points-detail").replaceChildren();
+      return;
+    }
+    const redemption = state.rules.points?.redemption;
+    const rows = [
+      h("div", { "data-testid": "points-balance", "data-points": p.balance_before },
+        "可用积分 ", h("strong", {}, count(p.balance_before)), " ", h("small", {}, `Available: ${count(p.balance_before, "en")} points`),
+      ),
+    ];
+    if (state.usePoints) {
+      rows.push(
+        h("div", { class: "redeem", "data-testid": "points-redeemed", "data-points": p.redeemed, "data-amount": p.value },
+          "本单使用 ", h("strong", {}, count(p.redeemed)), " 积分，抵扣 ", h("strong", { class: "minus" }, `−${money(p.value, cur)}`),
+          " ", h("small", {}, `Redeeming ${count(p.redeemed, "en")} points: −${money(p.value, cur, "en")}`),
+        ),
+        ...p.clamps.map((c) => h("div", { class: "muted small", "data-testid": "points-clamp", "data-reason": c.reason }, c.message, " ", h("code", {}, c.reason))),
+        h("div", { class: "muted small" }, `使用后剩余 ${count(p.balance_after)} 积分 `, h("small", {}, `Left after this order: ${count(p.balance_after, "en")}`)),
+      );
+    } else if (redemption && p.balance_before > 0) {
+      rows.push(
+        h("div", { class: "muted small" },
+          `每 ${count(redemption.points_per_unit)} 积分抵 ${money("1", cur)} `,
+          h("small", {}, `${count(redemption.points_per_unit, "en")} points = ${money("1", cur, "en")}`),
+        ),
+      );
+    }
+    rows.push(
+      h("div", { "data-testid": "points-earned", "data-points": p.earned },
+        "本单可得 ", h("strong", {}, count(p.earned)), " 积分 ", h("small", {}, `Earn ${count(p.earned, "en")} points`),
+        p.pending_until
+          ? h("div", { class: "muted small" }, `${day(p.pending_until, "zh")} 到账 `, h("small", {}, `credited ${day(p.pending_until, "en")}`))
+          : "",
+      ),
+    );
+    $("#points-detail").replaceChildren(...rows);
+  },
+};
+
+// The shipping panel contributes last: it checks the shopper's method
+// against the otherwise complete request.
+const panels = [customerPanel, cartPanel, couponPanel, pointsPanel, shippingPanel, hintsPanel, summaryPanel, explanationPanel];
 
 // ------------------------------------------------------------ recompute
 
@@ -463,9 +728,10 @@ function showError(error) {
 /** Applies a change to the state and recomputes the whole cart. */
 function update(change = () => {}, { keepFocus } = {}) {
   change();
-  const request = buildRequest();
+  let request;
   let answer;
   try {
+    request = buildRequest();
     answer = engine.quote(request);
   } catch (error) {
     showError(error);
@@ -505,8 +771,13 @@ async function start() {
     state.codes = [...(sample.codes ?? [])];
     state.wallet = sample.wallet ?? [];
     state.walletSelection = sample.wallet_selection ?? "best";
-    for (const key of ["destination", "shipping_method", "points"]) {
-      if (sample[key] !== undefined) state.host[key] = sample[key];
+    ({ addresses: state.addresses, selected: state.addressId } = addressBook(sample.destination));
+    state.shippingMethod = sample.shipping_method ?? null;
+    state.shippingMethodName = sample.shipping_method ?? null;
+    if (sample.points) {
+      const { redeem, ...held } = sample.points;
+      state.pointsHeld = held;
+      state.usePoints = (redeem ?? 0) > 0;
     }
     const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d)(?::\d\d)?(Z|[+-]\d\d:\d\d)$/.exec(sample.now);
     [state.localNow, state.offset] = m ? [m[1], m[2] === "Z" ? "+00:00" : m[2]] : [sample.now.slice(0, 16), "+08:00"];

@@ -1,8 +1,10 @@
 // End-to-end test of the live cart page: served on localhost, driven in
 // Debian's headless Chromium through playwright-core. The shopper changes
-// quantities, switches to a guest, enters a coupon code and removes a line;
-// after each step the total on screen must be the native engine's answer
-// for the same cart. A screenshot is saved as a test artifact.
+// quantities, switches to a guest, enters a coupon code, removes a line,
+// changes the destination, picks a shipping method and toggles points; after
+// each step the total, line totals, shipping options and points on screen
+// must be the native engine's answer for the same cart. A screenshot is
+// saved as a test artifact.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -74,6 +76,32 @@ async function assertShowsNative(request) {
       r.dataset.lineId,
       r.querySelector("[data-testid=line-total]").dataset.amount,
     ]),
+    zone: document.querySelector("[data-testid=shipping-zone]").dataset.zoneId,
+    options: [...document.querySelectorAll("[data-testid=shipping-option]")].map((o) => [
+      o.dataset.methodId,
+      o.dataset.price,
+      o.dataset.amount,
+      o.dataset.earliest,
+      o.dataset.latest,
+      o.dataset.chosen === "true" && o.querySelector("input").checked,
+    ]),
+    unavailable: [...document.querySelectorAll("[data-testid=shipping-unavailable]")].map((u) => [
+      u.dataset.methodId,
+      u.dataset.reason,
+    ]),
+    chosen: (({ methodId, amount, earliest, latest }) => ({ methodId, amount, earliest, latest }))(
+      document.querySelector("[data-testid=shipping-chosen]").dataset,
+    ),
+    points: (() => {
+      const data = (id) => document.querySelector(`[data-testid=${id}]`)?.dataset;
+      return {
+        balance: data("points-balance")?.points,
+        redeemed: data("points-redeemed") ? [data("points-redeemed").points, data("points-redeemed").amount] : null,
+        earned: data("points-earned")?.points,
+        clamps: [...document.querySelectorAll("[data-testid=points-clamp]")].map((c) => c.dataset.reason),
+        toggle: document.querySelector("[data-testid=use-points]").checked,
+      };
+    })(),
   }));
   assert.deepEqual(shown.request, request, "the page asked the engine about another cart");
   assert.equal(shown.total, expected.totals.grand_total, "displayed total differs from the native engine's");
@@ -88,10 +116,53 @@ async function assertShowsNative(request) {
     expected.lines.map((l) => [l.id, l.total]),
     "line totals differ from the native engine's",
   );
+  // Shipping: the zone, every offered method with its price, what the
+  // customer pays and its delivery window, the one chosen, and the methods
+  // that cannot take the cart with their reasons.
+  const ship = expected.shipping;
+  assert.equal(shown.zone, ship.zone_id ?? "");
+  assert.deepEqual(
+    shown.options,
+    ship.options.map((o) => [o.method_id, o.price, o.total, o.delivery.earliest, o.delivery.latest, o.chosen]),
+    "shipping options differ from the native engine's",
+  );
+  assert.deepEqual(shown.unavailable, ship.unavailable.map((u) => [u.method_id, u.reason]));
+  const chosen = ship.options.find((o) => o.chosen);
+  assert.deepEqual(
+    shown.chosen,
+    chosen
+      ? { methodId: chosen.method_id, amount: chosen.total, earliest: chosen.delivery.earliest, latest: chosen.delivery.latest }
+      : { methodId: "", amount: "", earliest: "", latest: "" },
+    "the chosen method's price and delivery dates differ from the native engine's",
+  );
+  // Points: the balance, what is redeemed and what it takes off (when the
+  // toggle is on), why it was reduced, and what the order earns.
+  const p = expected.points;
+  assert.deepEqual(shown.points, {
+    balance: String(p.balance_before),
+    redeemed: request.points?.redeem ? [String(p.redeemed), p.value] : null,
+    earned: String(p.earned),
+    clamps: request.points?.redeem ? p.clamps.map((c) => c.reason) : [],
+    toggle: Boolean(request.points?.redeem),
+  });
   return expected;
 }
 
-// The cart the page starts with: the sample's, as the page sends it.
+/** The customer's available points for `request` (lots less debt, at its `now`), as the native engine counts them. */
+function nativeBalance(request) {
+  const { redeem, ...held } = request.points;
+  return nativeQuote({ ...request, points: held }).points.balance_before;
+}
+
+const destinations = {
+  shanghai: { country: "CN", region: "Shanghai", city: "Shanghai", postcode: "200001" },
+  beijing: { country: "CN", region: "Beijing", city: "Beijing", postcode: "100010" },
+  urumqi: { country: "CN", region: "Xinjiang", city: "Urumqi", postcode: "830000" },
+};
+
+// The cart the page starts with: the sample's, as the page sends it. The
+// sample asks to redeem points; the page's "use points" asks for the whole
+// balance (the engine then reduces it to what the order allows).
 const request = {
   ...sample,
   customer: { ...sample.customer },
@@ -99,6 +170,7 @@ const request = {
   locale: "zh-Hans",
   // The page always says how the wallet is to be used.
   ...(sample.wallet?.length ? { wallet_selection: sample.wallet_selection ?? "best" } : {}),
+  points: { ...sample.points, redeem: nativeBalance(sample) },
 };
 
 test("the page loads the engine and shows the sample cart at the native total", async () => {
@@ -159,6 +231,91 @@ test("removing a line recomputes; the engine's errors show with their path", asy
   request.lines.find((l) => l.id === "2").quantity = 24;
   assert.equal(await page.locator("#error").isHidden(), true);
   await assertShowsNative(request);
+});
+
+const destination = () => page.locator("[data-testid=destination]");
+const method = (id) => page.locator(`[data-testid=shipping-option][data-method-id="${id}"] input`);
+const notice = () => page.locator("[data-testid=shipping-notice]");
+
+test("the destination and the shipping method recompute to the native total", async () => {
+  // Shanghai, same zone as the sample's Ningbo: express cannot carry the water (liquid).
+  await act(() => destination().selectOption("shanghai"));
+  request.destination = destinations.shanghai;
+  let expected = await assertShowsNative(request);
+  assert.deepEqual(
+    expected.shipping.unavailable.map((u) => [u.method_id, u.reason]),
+    [["express", "shipping_class_not_allowed"]],
+  );
+  assert.equal(await page.locator("[data-testid=shipping-unavailable][data-method-id=express] input").isDisabled(), true);
+
+  // Without the water, express is offered; the shopper picks it.
+  await act(() => row("2").locator("[data-testid=remove-line]").click());
+  request.lines = request.lines.filter((l) => l.id !== "2");
+  const withStandard = await assertShowsNative(request);
+  assert.equal(withStandard.shipping.chosen_method, "std", "the engine's default is the cheapest");
+  assert.ok(withStandard.shipping.options.some((o) => o.method_id === "express"));
+  await act(() => method("express").check());
+  request.shipping_method = "express";
+  expected = await assertShowsNative(request);
+  assert.equal(expected.shipping.chosen_method, "express");
+  assert.notEqual(expected.totals.grand_total, withStandard.totals.grand_total, "the method's price reaches the total");
+  assert.equal(await notice().isHidden(), true);
+
+  // Xinjiang is remote and offers no express: the page falls back to the
+  // engine's default (no shipping_method) and says so.
+  await act(() => destination().selectOption("urumqi"));
+  request.destination = destinations.urumqi;
+  const refused = runNative("quote", { file: rulesFile }, JSON.stringify(request));
+  assert.notEqual(refused.status, 0, "the engine refuses express in Xinjiang");
+  assert.match(refused.stderr, /shipping_method.*unknown_reference/);
+  delete request.shipping_method;
+  expected = await assertShowsNative(request);
+  assert.equal(expected.shipping.remote, true);
+  assert.equal(await notice().isVisible(), true);
+  assert.equal(await notice().getAttribute("data-method-id"), "express");
+  const text = await notice().textContent();
+  assert.match(text, /顺丰特快/);
+  assert.ok(text.includes(expected.shipping.options.find((o) => o.chosen).name), "the notice names the method used instead");
+
+  // Beijing: express again.
+  await act(() => destination().selectOption("beijing"));
+  request.destination = destinations.beijing;
+  await assertShowsNative(request);
+  assert.equal(await notice().isHidden(), true);
+  await act(() => method("express").check());
+  request.shipping_method = "express";
+  expected = await assertShowsNative(request);
+  assert.equal(expected.shipping.chosen_method, "express");
+});
+
+test("the points toggle adds and removes the redemption at the native total", async () => {
+  await act(() => page.locator("[data-testid=use-points]").uncheck());
+  const balance = request.points.redeem;
+  delete request.points.redeem;
+  const off = await assertShowsNative(request);
+  assert.equal(off.totals.points_value, "0.00");
+  assert.equal(off.points.balance_before, balance);
+  assert.equal(await page.locator("[data-testid=points]").count(), 0, "no points line in the summary");
+
+  await act(() => page.locator("[data-testid=use-points]").check());
+  request.points.redeem = nativeBalance(request);
+  const on = await assertShowsNative(request);
+  assert.ok(on.points.redeemed > 0, "points are redeemed");
+  assert.equal(await page.locator("[data-testid=points]").getAttribute("data-amount"), `-${on.points.value}`);
+  assert.ok(on.points.earned < off.points.earned, "redeemed points earn nothing");
+});
+
+test("restoring a line that the chosen method cannot carry falls back with the engine's reason", async () => {
+  await act(() => page.locator("[data-testid=undo-remove]").filter({ hasText: "矿泉水" }).click());
+  request.lines = [...request.lines, { ...sample.lines.find((l) => l.id === "2"), quantity: 24 }].sort((a, b) =>
+    a.id.localeCompare(b.id),
+  );
+  delete request.shipping_method;
+  const expected = await assertShowsNative(request);
+  const why = expected.shipping.unavailable.find((u) => u.method_id === "express");
+  assert.ok(why, "express cannot take the water");
+  assert.equal(await notice().getAttribute("data-method-id"), "express");
+  assert.ok((await notice().textContent()).includes(why.message), "the notice gives the engine's reason");
 
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, "cart.png"), fullPage: true });

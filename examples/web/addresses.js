@@ -1,0 +1,58 @@
+// The sample customer's address book (收货地址): host data, like the
+// catalog. Each entry is a quote request `destination` (country, region,
+// city, postcode) with its labels; which shipping zone it falls in, what
+// ships there, at what price and when it arrives is the engine's answer.
+//
+// The bundled rule set ships to mainland China (zone `cn-mainland`) and
+// prices Xinjiang and Tibet as remote (zone `cn-remote`, 偏远地区, with a
+// surcharge and slower transit). It has no zone for Hong Kong, Macao or
+// abroad, so the book holds none of those.
+export const ADDRESSES = [
+  {
+    id: "ningbo",
+    zh: "浙江 宁波市",
+    en: "Ningbo, Zhejiang",
+    destination: { country: "CN", region: "Zhejiang", city: "Ningbo", postcode: "315000" },
+  },
+  {
+    id: "shanghai",
+    zh: "上海市 黄浦区",
+    en: "Huangpu, Shanghai",
+    destination: { country: "CN", region: "Shanghai", city: "Shanghai", postcode: "200001" },
+  },
+  {
+    id: "beijing",
+    zh: "北京市 东城区",
+    en: "Dongcheng, Beijing",
+    destination: { country: "CN", region: "Beijing", city: "Beijing", postcode: "100010" },
+  },
+  {
+    id: "urumqi",
+    zh: "新疆 乌鲁木齐市",
+    en: "Ürümqi, Xinjiang",
+    destination: { country: "CN", region: "Xinjiang", city: "Urumqi", postcode: "830000" },
+  },
+  {
+    id: "lhasa",
+    zh: "西藏 拉萨市",
+    en: "Lhasa, Tibet",
+    destination: { country: "CN", region: "Tibet", city: "Lhasa", postcode: "850000" },
+  },
+];
+
+/**
+ * The address book for a customer whose request ships to `destination`:
+ * `{ addresses, selected }`, `selected` being the id of the entry equal to
+ * it (a new first entry when the book lacks it; the first entry when there
+ * is no destination).
+ */
+export function addressBook(destination) {
+  if (!destination) return { addresses: ADDRESSES, selected: ADDRESSES[0].id };
+  const same = (a) =>
+    ["country", "region", "city", "postcode"].every((k) => (a.destination[k] ?? null) === (destination[k] ?? null));
+  const known = ADDRESSES.find(same);
+  if (known) return { addresses: ADDRESSES, selected: known.id };
+  const label = [destination.region, destination.city].filter(Boolean).join(" ") || destination.country;
+  const entry = { id: "from-request", zh: label, en: label, destination: { ...destination } };
+  return { addresses: [entry, ...ADDRESSES], selected: entry.id };
+}
