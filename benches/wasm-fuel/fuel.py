@@ -186,7 +186,7 @@ def main():
     else:
         a, b = figures["full"]["quote"]
         print(f"the second full-quote call consumed {b - a:+,} fuel ({(b - a) / a:+.2%}) against the first "
-              "(each new HashMap gets the next hash keys, and the allocator starts from another state)")
+              "(likely: each new HashMap gets the next hash keys, and the allocator starts from another state)")
     print(f"full quote / its Value parse: {full / figures['full']['parse_value']:.1f}x "
           f"(pricing only: {figures['pricing']['quote'][0] / figures['pricing']['parse_value']:.1f}x)")
     print(f"target: full 50-line WASM quote under {TARGET:,} instructions: {full:,} {'met' if met else 'not met'}")
