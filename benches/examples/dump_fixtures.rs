@@ -1,0 +1,30 @@
+//! Writes the benchmark fixtures as files, with the native engine's answers,
+//! for runs outside Rust (`scripts/wasm-fuel` counts the WASM quote of them):
+//!
+//! - `full.rules.json`, `full.quote.json`: [`full_rules`] and [`full_cart`]
+//!   (50 lines, 200 promotions, 10 wallet coupons, 5 shipping zones, points);
+//! - `pricing.rules.json`, `pricing.quote.json`: the pricing-only sample
+//!   store ([`CN_RULES`]) and [`cn_cart`]`(50)`;
+//! - `*.answer.json`: the native `Engine::quote_json` of each, to compare
+//!   another build's answer with byte for byte.
+//!
+//! ```text
+//! cargo run -p commerce-rules-benches --example dump_fixtures -- target/fixtures
+//! ```
+
+use commerce_rules::Engine;
+use commerce_rules_benches::{cn_cart, full_cart, full_rules, CN_RULES};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::path::PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| ".".to_string()));
+    std::fs::create_dir_all(&dir)?;
+    for (name, rules, request) in [("full", full_rules(), full_cart()), ("pricing", CN_RULES.to_string(), cn_cart(50))]
+    {
+        let answer = Engine::from_json(&rules)?.quote_json(&request)?;
+        std::fs::write(dir.join(format!("{name}.rules.json")), &rules)?;
+        std::fs::write(dir.join(format!("{name}.quote.json")), &request)?;
+        std::fs::write(dir.join(format!("{name}.answer.json")), &answer)?;
+        println!("{name}: rules {} B, request {} B, answer {} B", rules.len(), request.len(), answer.len());
+    }
+    Ok(())
+}
