@@ -74,10 +74,18 @@ pub(crate) fn split_units(units: u128, weights: &[u128]) -> Result<Vec<u128>, Al
     let mut parts = Vec::with_capacity(weights.len());
     let mut remainders = Vec::with_capacity(weights.len());
     let mut given = 0_u128;
+    // Amounts in minor units nearly always fit in 64 bits, whose division
+    // is much cheaper than a 128-bit one.
+    let sum64 = u64::try_from(sum).ok().filter(|s| *s > 0);
     for (i, w) in weights.iter().enumerate() {
         let product = units.checked_mul(*w).ok_or(AllocationError::Overflow)?;
-        let floor = product.checked_div(sum).ok_or(AllocationError::Overflow)?;
-        let rem = product.checked_rem(sum).ok_or(AllocationError::Overflow)?;
+        let (floor, rem) = match (u64::try_from(product), sum64) {
+            (Ok(p), Some(s)) => (u128::from(p / s), u128::from(p % s)),
+            _ => (
+                product.checked_div(sum).ok_or(AllocationError::Overflow)?,
+                product.checked_rem(sum).ok_or(AllocationError::Overflow)?,
+            ),
+        };
         given = given.checked_add(floor).ok_or(AllocationError::Overflow)?;
         parts.push(floor);
         remainders.push((rem, *w, i));

@@ -219,7 +219,6 @@ impl Money {
             }
             mantissa.checked_div(p)?
         };
-        let mut digits = units.unsigned_abs();
         // Written from the end: fraction digits, the point, integer digits, the sign.
         let mut at = buf.len();
         let mut put = |b: u8, at: &mut usize| -> Option<()> {
@@ -227,18 +226,36 @@ impl Money {
             *buf.get_mut(*at)? = b;
             Some(())
         };
-        for _ in 0..minor {
-            put(b'0'.checked_add(u8::try_from(digits % 10).ok()?)?, &mut at)?;
-            digits /= 10;
-        }
-        if minor > 0 {
-            put(b'.', &mut at)?;
-        }
-        loop {
-            put(b'0'.checked_add(u8::try_from(digits % 10).ok()?)?, &mut at)?;
-            digits /= 10;
-            if digits == 0 {
-                break;
+        // Almost every amount fits in a u64, whose division is much cheaper
+        // than a u128's. `next` yields the lowest digit left and whether it was the last.
+        let mut write = |next: &mut dyn FnMut() -> Option<(u8, bool)>| -> Option<()> {
+            for _ in 0..minor {
+                put(b'0'.checked_add(next()?.0)?, &mut at)?;
+            }
+            if minor > 0 {
+                put(b'.', &mut at)?;
+            }
+            loop {
+                let (d, last) = next()?;
+                put(b'0'.checked_add(d)?, &mut at)?;
+                if last {
+                    return Some(());
+                }
+            }
+        };
+        match u64::try_from(units.unsigned_abs()) {
+            Ok(mut n) => write(&mut || {
+                let d = u8::try_from(n % 10).ok()?;
+                n /= 10;
+                Some((d, n == 0))
+            })?,
+            Err(_) => {
+                let mut n = units.unsigned_abs();
+                write(&mut || {
+                    let d = u8::try_from(n % 10).ok()?;
+                    n /= 10;
+                    Some((d, n == 0))
+                })?
             }
         }
         if units < 0 {

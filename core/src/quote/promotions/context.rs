@@ -34,10 +34,12 @@ pub(crate) struct Context<'a> {
     /// lines (in line-id order) whose SKU, category, tag or brand it names.
     touching: HashMap<usize, Vec<usize>, BuildIndexHasher>,
     on_sale: Vec<bool>,
-    /// Lines each promotion covers, computed once per quote.
-    eligible: RefCell<IndexMap<(usize, bool), Lines>>,
-    /// The last outcome of each promotion and the amounts of its lines then.
-    memo: RefCell<IndexMap<usize, (Vec<Minor>, Outcome)>>,
+    /// Lines each promotion covers (its own items, then its get-set),
+    /// computed once per quote; indexed by promotion.
+    eligible: RefCell<Vec<[Option<Lines>; 2]>>,
+    /// The last outcome of each promotion and the amounts of its lines
+    /// then; indexed by promotion.
+    memo: RefCell<Vec<Option<(Vec<Minor>, Outcome)>>>,
 }
 
 impl<'a> Context<'a> {
@@ -73,22 +75,32 @@ impl<'a> Context<'a> {
             request_index: order.to_vec(),
             touching,
             on_sale: lines.iter().map(|l| l.price_source.kind == PriceSourceKind::Sale).collect(),
-            eligible: RefCell::new(HashMap::default()),
-            memo: RefCell::new(HashMap::default()),
+            eligible: RefCell::new(vec![[None, None]; rules.promotions.promotions.len()]),
+            memo: RefCell::new(vec![None; rules.promotions.promotions.len()]),
         }
     }
 
     /// The outcome promotion `index` had when its lines cost what `key` yields.
     pub(crate) fn remembered(&self, index: usize, mut key: impl Iterator<Item = Minor>) -> Option<Outcome> {
         let memo = self.memo.borrow();
-        let (k, outcome) = memo.get(&index)?;
+        let (k, outcome) = memo.get(index)?.as_ref()?;
         let same = k.iter().all(|a| key.next() == Some(*a)) && key.next().is_none();
         same.then(|| outcome.clone())
     }
 
-    /// Remembers the outcome of promotion `index` for lines costing `key`.
-    pub(crate) fn remember(&self, index: usize, key: Vec<Minor>, outcome: &Outcome) {
-        self.memo.borrow_mut().insert(index, (key, outcome.clone()));
+    /// Remembers the outcome of promotion `index` for lines costing what
+    /// `key` yields (reusing the previous key's buffer).
+    pub(crate) fn remember(&self, index: usize, key: impl Iterator<Item = Minor>, outcome: &Outcome) {
+        let mut memo = self.memo.borrow_mut();
+        let Some(slot) = memo.get_mut(index) else { return };
+        match slot {
+            Some((k, o)) => {
+                k.clear();
+                k.extend(key);
+                *o = outcome.clone();
+            }
+            None => *slot = Some((key.collect(), outcome.clone())),
+        }
     }
 
     pub(crate) fn line_count(&self) -> usize {
@@ -102,11 +114,14 @@ impl<'a> Context<'a> {
     /// The discountable lines promotion `index` covers (its `get_items` when
     /// `get` is true), in line-id order.
     pub(crate) fn eligible(&self, index: usize, get: bool) -> Rc<[usize]> {
-        if let Some(v) = self.eligible.borrow().get(&(index, get)) {
+        let slot = usize::from(get);
+        if let Some(v) = self.eligible.borrow().get(index).and_then(|e| e.get(slot)).and_then(Option::as_ref) {
             return Rc::clone(v);
         }
         let lines: Rc<[usize]> = self.compute_eligible(index, get).into();
-        self.eligible.borrow_mut().insert((index, get), Rc::clone(&lines));
+        if let Some(e) = self.eligible.borrow_mut().get_mut(index).and_then(|e| e.get_mut(slot)) {
+            *e = Some(Rc::clone(&lines));
+        }
         lines
     }
 
@@ -118,32 +133,30 @@ impl<'a> Context<'a> {
         };
         // Only the lines the indexes found can match a promotion's own items;
         // a promotion for every line, or a get-set, looks at all of them.
-        let all: Vec<usize>;
-        let lines: &[usize] = match (get, self.touching.get(&index)) {
-            (false, Some(v)) => v,
-            (false, None) if !self.rules.promotions.global.contains(&index) => &[],
-            _ => {
-                all = (0..self.line_count()).collect();
-                &all
-            }
+        let touched = if get { None } else { self.touching.get(&index) };
+        let everything = touched.is_none() && (get || self.rules.promotions.global.contains(&index));
+        let keep = |&k: &usize| {
+            let Some(line) = self.request_index.get(k).and_then(|&i| self.req.lines.get(i)) else {
+                return false;
+            };
+            !line.non_discountable
+                && filter.matches(&LineFacts {
+                    sku: &line.sku,
+                    categories: &line.categories,
+                    tags: &line.tags,
+                    brand: line.brand.as_deref(),
+                    on_sale: self.on_sale.get(k).copied().unwrap_or(false),
+                })
         };
-        lines
-            .iter()
-            .copied()
-            .filter(|&k| {
-                let Some(line) = self.request_index.get(k).and_then(|&i| self.req.lines.get(i)) else {
-                    return false;
-                };
-                !line.non_discountable
-                    && filter.matches(&LineFacts {
-                        sku: &line.sku,
-                        categories: &line.categories,
-                        tags: &line.tags,
-                        brand: line.brand.as_deref(),
-                        on_sale: self.on_sale.get(k).copied().unwrap_or(false),
-                    })
-            })
-            .collect()
+        let mut out = Vec::new();
+        if everything {
+            out.reserve(self.line_count());
+            out.extend((0..self.line_count()).filter(keep));
+        } else if let Some(v) = touched {
+            out.reserve(v.len());
+            out.extend(v.iter().copied().filter(keep));
+        }
+        out
     }
 
     /// Automatic promotions that may concern this cart (their item filter's
@@ -188,6 +201,3 @@ type BuildIndexHasher = std::hash::BuildHasherDefault<IndexHasher>;
 
 /// Line indexes, shared.
 type Lines = Rc<[usize]>;
-
-/// A map keyed by promotion indexes.
-type IndexMap<K, V> = HashMap<K, V, BuildIndexHasher>;

@@ -99,13 +99,12 @@ pub(crate) fn evaluate(ctx: &Context<'_>, index: usize, amounts: &[Minor]) -> Re
     if let Some(outcome) = ctx.remembered(index, key()) {
         return Ok(outcome);
     }
-    let remembered_key: Vec<Minor> = key().collect();
     let e = Eval { ctx, index, promo, amounts, eligible: Rc::clone(&eligible) };
     let outcome = shared(match e.conditions(&promo.conditions)? {
         Some(refusal) => refusal,
         None => e.benefit()?,
     });
-    ctx.remember(index, remembered_key, &outcome);
+    ctx.remember(index, key(), &outcome);
     Ok(outcome)
 }
 

@@ -406,11 +406,21 @@ fn divergence(ctx: &Context<'_>, base_plan: &[Candidate], coupons: &[Candidate])
 
 /// The automatic promotions that combine with every chosen coupon, plus the
 /// coupons, in run order.
+///
+/// `autos` are in run order already; the few coupons are merged in.
 fn plan(ctx: &Context<'_>, autos: &[Candidate], coupons: &[Candidate]) -> Vec<Candidate> {
-    let mut plan: Vec<Candidate> =
-        autos.iter().filter(|a| coupons.iter().all(|c| compatible(ctx, a, c))).cloned().collect();
-    plan.extend_from_slice(coupons);
-    plan.sort();
+    let mut sorted: Vec<&Candidate> = coupons.iter().collect();
+    sorted.sort();
+    let mut plan = Vec::with_capacity(autos.len().saturating_add(coupons.len()));
+    let mut next = sorted.into_iter().peekable();
+    for a in autos.iter().filter(|a| coupons.iter().all(|c| compatible(ctx, a, c))) {
+        while let Some(c) = next.next_if(|c| *c < a) {
+            plan.push(c.clone());
+        }
+        plan.push(a.clone());
+    }
+    plan.extend(next.cloned());
+    debug_assert!(plan.is_sorted());
     plan
 }
 
