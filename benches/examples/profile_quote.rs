@@ -1,16 +1,21 @@
 //! Times the parts of the 50-line, 200-promotion quote (parse, quote,
 //! serialize) for profiling; criterion gives the figures of record.
 //! `ONLY=quote N=20 valgrind --tool=callgrind ...` counts the instructions of
-//! one part, independent of the machine's load.
+//! one part, independent of the machine's load (`scripts/bench-instructions`).
+//! `FIXTURE=full` takes the floors bench's full cart (shipping and points
+//! too) instead of the promotions bench's.
 
 use std::time::Instant;
 
 use commerce_rules::{Engine, QuoteRequest};
-use commerce_rules_benches::{promo_cart, promo_rules};
+use commerce_rules_benches::{full_cart, full_rules, promo_cart, promo_rules};
 
 fn main() {
-    let engine = Engine::from_json(&promo_rules(200)).unwrap();
-    let request = promo_cart(50, 10, 200);
+    let (rules, request) = match std::env::var("FIXTURE").as_deref() {
+        Ok("full") => (full_rules(), full_cart()),
+        _ => (promo_rules(200), promo_cart(50, 10, 200)),
+    };
+    let engine = Engine::from_json(&rules).unwrap();
     let n: u32 = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
     // ONLY=quote (or value, parse, serialize, all) times one part, for `perf record`.
     let only = std::env::var("ONLY").ok();
