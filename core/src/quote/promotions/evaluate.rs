@@ -116,11 +116,26 @@ struct Eval<'c, 'a> {
     eligible: Rc<[usize]>,
 }
 
-/// Units of one line at one exact unit price.
+/// Units of one line at one exact unit price: `base / count`.
 struct UnitGroup {
     line: usize,
-    price: Decimal,
+    /// What the units cost together, in minor units.
+    base: Minor,
     count: u64,
+}
+
+impl UnitGroup {
+    /// The exact unit price.
+    fn price(&self, units: super::minor::Units) -> Result<Decimal, MoneyError> {
+        units.per_unit(self.base, self.count)
+    }
+
+    /// Compares unit prices exactly without dividing: `a/m` against `b/n`
+    /// is `a·n` against `b·m` (an i64 times a u64 always fits an i128).
+    fn cmp_price(&self, other: &UnitGroup) -> std::cmp::Ordering {
+        let cross = |g: &UnitGroup, o: &UnitGroup| i128::from(g.base).saturating_mul(i128::from(o.count));
+        cross(self, other).cmp(&cross(other, self))
+    }
 }
 
 impl Eval<'_, '_> {
@@ -346,7 +361,7 @@ impl Eval<'_, '_> {
                     position = position.saturating_add(g.count);
                     let k = (position / every).saturating_sub(before);
                     if k > 0 {
-                        picked.push((g.line, g.price, k));
+                        picked.push((g.line, g.price(self.ctx.minor)?, k));
                     }
                 }
                 self.effect(self.discount_units(&picked, *percent)?)
@@ -444,11 +459,11 @@ impl Eval<'_, '_> {
             if count == 0 {
                 continue;
             }
-            let price = self.ctx.minor.per_unit(self.base(l, self.promo.basis), count)?;
-            groups.push(UnitGroup { line: l, price, count });
+            groups.push(UnitGroup { line: l, base: self.base(l, self.promo.basis), count });
         }
-        groups.sort_by(|a, b| {
-            let by_price = a.price.cmp(&b.price);
+        // A total order (ties by line), so an unstable sort is deterministic.
+        groups.sort_unstable_by(|a, b| {
+            let by_price = a.cmp_price(b);
             (if desc { by_price.reverse() } else { by_price }).then(a.line.cmp(&b.line))
         });
         Ok(groups)
@@ -474,18 +489,18 @@ impl Eval<'_, '_> {
         Ok(parts)
     }
 
-    /// Takes `n` units from `groups` in their order.
-    fn take(groups: &[UnitGroup], mut n: u64) -> Vec<(usize, Decimal, u64)> {
+    /// Takes `n` units from `groups` in their order, with their unit prices.
+    fn take(&self, groups: &[UnitGroup], mut n: u64) -> Result<Vec<(usize, Decimal, u64)>, MoneyError> {
         let mut picked = Vec::new();
         for g in groups {
             if n == 0 {
                 break;
             }
             let k = g.count.min(n);
-            picked.push((g.line, g.price, k));
+            picked.push((g.line, g.price(self.ctx.minor)?, k));
             n = n.saturating_sub(k);
         }
-        picked
+        Ok(picked)
     }
 
     fn buy_x_get_y(
@@ -512,7 +527,7 @@ impl Eval<'_, '_> {
             return Ok(too_few(needed, Some(percent)));
         }
         let groups = self.unit_groups(&get_lines, choose == Choose::MostExpensive)?;
-        let picked = Self::take(&groups, repeats.saturating_mul(get));
+        let picked = self.take(&groups, repeats.saturating_mul(get))?;
         Ok(self.effect(self.discount_units(&picked, percent)?))
     }
 
@@ -525,7 +540,7 @@ impl Eval<'_, '_> {
         }
         // The most expensive units go into bundles: the shopper saves most.
         let groups = self.unit_groups(&self.eligible, true)?;
-        let picked = Self::take(&groups, bundles.saturating_mul(size));
+        let picked = self.take(&groups, bundles.saturating_mul(size))?;
         let mut value_per_line: Vec<(usize, Decimal)> = Vec::new();
         for &(line, unit, k) in &picked {
             let v = unit.checked_mul(Decimal::from(k)).ok_or(MoneyError::Overflow)?;
