@@ -64,7 +64,8 @@ const engine = new Engine(readFileSync(join(repoRoot, "examples/data/cn-store.ru
 const text = cnCart(lines);
 const request = JSON.parse(text);
 const answer = engine.quote(request);
-if (answer.lines.length !== lines) throw new Error(`expected ${lines} priced lines, got ${answer.lines.length}`);
+// The sample store's promotions may add gift lines to the cart's own.
+if (answer.lines.length < lines) throw new Error(`expected at least ${lines} priced lines, got ${answer.lines.length}`);
 
 const results = {
   lines,
