@@ -39,8 +39,11 @@ pub(crate) struct Context<'a> {
     eligible: RefCell<Vec<[Option<Lines>; 2]>>,
     /// The last outcome of each promotion and the amounts of its lines
     /// then; indexed by promotion.
-    memo: RefCell<Vec<Option<(Vec<Minor>, Outcome)>>>,
+    memo: RefCell<Vec<Remembered>>,
 }
+
+/// A promotion's last outcome and the amounts of its lines then.
+type Remembered = Option<(Vec<Minor>, Outcome)>;
 
 impl<'a> Context<'a> {
     pub(crate) fn new(rules: &'a CompiledRules, req: &'a QuoteRequest, lines: &[LineAnswer], order: &[usize]) -> Self {

@@ -131,10 +131,16 @@ impl UnitGroup {
     }
 
     /// Compares unit prices exactly without dividing: `a/m` against `b/n`
-    /// is `a·n` against `b·m` (an i64 times a u64 always fits an i128).
-    fn cmp_price(&self, other: &UnitGroup) -> std::cmp::Ordering {
-        let cross = |g: &UnitGroup, o: &UnitGroup| i128::from(g.base).saturating_mul(i128::from(o.count));
-        cross(self, other).cmp(&cross(other, self))
+    /// is `a·n` against `b·m`; past i128, by the divided prices.
+    fn cmp_price(&self, other: &UnitGroup, units: super::minor::Units) -> std::cmp::Ordering {
+        let cross = |g: &UnitGroup, o: &UnitGroup| g.base.checked_mul(i128::from(o.count));
+        match (cross(self, other), cross(other, self)) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            _ => match (self.price(units), other.price(units)) {
+                (Ok(a), Ok(b)) => a.cmp(&b),
+                _ => std::cmp::Ordering::Equal,
+            },
+        }
     }
 }
 
@@ -463,7 +469,7 @@ impl Eval<'_, '_> {
         }
         // A total order (ties by line), so an unstable sort is deterministic.
         groups.sort_unstable_by(|a, b| {
-            let by_price = a.cmp_price(b);
+            let by_price = a.cmp_price(b, self.ctx.minor);
             (if desc { by_price.reverse() } else { by_price }).then(a.line.cmp(&b.line))
         });
         Ok(groups)
