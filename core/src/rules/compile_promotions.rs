@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Datelike, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use rust_decimal::Decimal;
 
 use super::compile::amount_valid;
@@ -495,7 +495,7 @@ fn compile_recurring(r: &RecurringWindow, at: &JsonPath<'_>, p: &mut Problems) -
         if s == "24:00" {
             return Some(24 * 60);
         }
-        match NaiveTime::parse_from_str(s, "%H:%M") {
+        match crate::time::parse_hour_minute(s).ok_or(()) {
             Ok(t) => Some(t.hour().saturating_mul(60).saturating_add(t.minute())),
             Err(_) => {
                 p.add(ErrorCode::InvalidValue, &at.field(field), format!("`{s}` is not a time HH:MM (00:00 to 24:00)"));

@@ -289,7 +289,7 @@ fn option(
     let mut slots = Vec::new();
     if !method.slots.is_empty() {
         slots = delivery::slots(tz, now, method, carrier, w.earliest, w.latest, limits.max_slots);
-        match slots.first().and_then(|s| chrono::NaiveDate::parse_from_str(&s.date, "%Y-%m-%d").ok()) {
+        match slots.first().and_then(|s| crate::time::parse_date(&s.date)) {
             Some(first) => w.earliest = first,
             None => return Ok(Err(refuse(ShippingReason::NoSlotAvailable, ShippingReasonParams::default()))),
         }
@@ -297,7 +297,7 @@ fn option(
     let price = Money::checked_sum(rules.currency, quotes.iter().map(|q| q.price)).map_err(money_err)?;
     let chargeable =
         quotes.iter().try_fold(0_u64, |a, q| a.checked_add(q.chargeable_weight_g)).ok_or(Overflow).map_err(overflow)?;
-    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let date = |d: chrono::NaiveDate| d.to_string();
     Ok(Ok(ShippingOption {
         method_id: method.id.clone(),
         name: method.name.clone(),
