@@ -263,7 +263,7 @@ pub(crate) fn compile_promotions(
 }
 
 fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
-    compiled.sort_by(|a, b| (a.stage, a.priority, &a.id).cmp(&(b.stage, b.priority, &b.id)));
+    crate::sort::sort_by(&mut compiled, |a, b| (a.stage, a.priority, &a.id).cmp(&(b.stage, b.priority, &b.id)));
     let mut idx = PromotionIndex::default();
     for (i, promo) in compiled.iter().enumerate() {
         idx.by_id.insert(promo.id.clone(), i);
@@ -273,7 +273,7 @@ fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
         let f = &promo.filter;
         let keyed = |map: &mut HashMap<String, Vec<usize>>, keys: &HashSet<String>| {
             let mut keys: Vec<&String> = keys.iter().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             for k in keys {
                 map.entry(k.clone()).or_default().push(i);
             }

@@ -464,7 +464,7 @@ fn compile_method(
             }
         }
     }
-    slots.sort_unstable();
+    crate::sort::sort(&mut slots);
     p.check(
         m.slot_lead_minutes > 7 * 24 * 60,
         ErrorCode::OutOfRange,

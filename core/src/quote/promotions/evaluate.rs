@@ -448,7 +448,7 @@ impl Eval<'_, '_> {
             let price = self.ctx.minor.per_unit(self.base(l, self.promo.basis), count)?;
             groups.push(UnitGroup { line: l, price, count });
         }
-        groups.sort_by(|a, b| {
+        crate::sort::sort_by(&mut groups, |a, b| {
             let by_price = a.price.cmp(&b.price);
             (if desc { by_price.reverse() } else { by_price }).then(a.line.cmp(&b.line))
         });
@@ -471,7 +471,7 @@ impl Eval<'_, '_> {
                 None => parts.push((line, d)),
             }
         }
-        parts.sort_by_key(|p| p.0);
+        crate::sort::sort_by_key(&mut parts, |p| p.0);
         Ok(parts)
     }
 
@@ -535,7 +535,7 @@ impl Eval<'_, '_> {
                 None => value_per_line.push((line, v)),
             }
         }
-        value_per_line.sort_by_key(|p| p.0);
+        crate::sort::sort_by_key(&mut value_per_line, |p| p.0);
         let exact =
             value_per_line.iter().try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.1)).ok_or(MoneyError::Overflow)?;
         let value = self.ctx.minor.round(exact)?;

@@ -189,7 +189,7 @@ fn options(
             Err(u) => answer.unavailable.push(u),
         }
     }
-    answer.options.sort_by(|a, b| {
+    crate::sort::sort_by(&mut answer.options, |a, b| {
         (a.total.amount(), a.price.amount(), &a.delivery.latest, &a.delivery.earliest, &a.method_id).cmp(&(
             b.total.amount(),
             b.price.amount(),
@@ -421,7 +421,7 @@ fn hints(
         h.message = messages::hint_text(&h, lang);
         out.push(h);
     }
-    out.sort_by(|a, b| {
+    crate::sort::sort_by(&mut out, |a, b| {
         (a.amount_needed.map(|m| m.amount()), &a.promotion_id)
             .cmp(&(b.amount_needed.map(|m| m.amount()), &b.promotion_id))
     });
