@@ -50,6 +50,7 @@ mod quote;
 pub mod returns;
 pub mod rules;
 pub mod schema;
+mod sort;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod time;

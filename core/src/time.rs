@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
@@ -197,13 +197,10 @@ impl FromStr for WindowBound {
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Ok(WindowBound::Instant(t));
         }
-        if let Ok(l) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+        if let Some(l) = parse_local(s, true).or_else(|| parse_local(s, false)) {
             return Ok(WindowBound::Local(l));
         }
-        if let Ok(l) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M") {
-            return Ok(WindowBound::Local(l));
-        }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").map(WindowBound::Date).map_err(|_| {
+        parse_date(s).map(WindowBound::Date).ok_or_else(|| {
             format!("`{s}` is not a date (2026-11-11), local time (2026-11-11T20:00:00) or RFC 3339 instant")
         })
     }
@@ -213,8 +210,9 @@ impl fmt::Display for WindowBound {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WindowBound::Instant(t) => f.write_str(&t.to_rfc3339()),
-            WindowBound::Local(l) => write!(f, "{}", l.format("%Y-%m-%dT%H:%M:%S")),
-            WindowBound::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            // Debug is `%Y-%m-%dT%H:%M:%S` for a time without fraction (as parsed).
+            WindowBound::Local(l) => write!(f, "{l:?}"),
+            WindowBound::Date(d) => write!(f, "{d}"),
         }
     }
 }
@@ -258,13 +256,13 @@ pub struct LocalDate(pub NaiveDate);
 impl FromStr for LocalDate {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").map(LocalDate).map_err(|_| format!("`{s}` is not a date (2027-12-31)"))
+        parse_date(s).map(LocalDate).ok_or_else(|| format!("`{s}` is not a date (2027-12-31)"))
     }
 }
 
 impl fmt::Display for LocalDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        write!(f, "{}", self.0)
     }
 }
 
@@ -291,6 +289,104 @@ impl JsonSchema for LocalDate {
             "format": "date",
             "description": "A local date in the merchant's zone, e.g. \"2027-12-31\"."
         })
+    }
+}
+
+/// `NaiveDate::parse_from_str(s, "%Y-%m-%d")`: the same dates from the
+/// same texts, without chrono's machinery for every format string (about
+/// 30 KB of WebAssembly). Written `2026-11-11` by `NaiveDate`'s `Display`.
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    let mut f = Fields(s);
+    let date = f.date()?;
+    f.end(date)
+}
+
+/// `NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")`, or with
+/// `"%Y-%m-%dT%H:%M"` when `seconds` is false (see [`parse_date`]).
+pub(crate) fn parse_local(s: &str, seconds: bool) -> Option<NaiveDateTime> {
+    let mut f = Fields(s);
+    let date = f.date()?;
+    f.literal('T')?;
+    let time = f.time(seconds)?;
+    f.end(date.and_time(time))
+}
+
+/// `NaiveTime::parse_from_str(s, "%H:%M")` (see [`parse_date`]).
+pub(crate) fn parse_hour_minute(s: &str) -> Option<NaiveTime> {
+    let mut f = Fields(s);
+    let time = f.time(false)?;
+    f.end(time)
+}
+
+/// The rest of a text being read as chrono reads a format: each number
+/// after optional whitespace, 1 to 2 digits (1 to 4 for an unsigned year,
+/// any number after a sign), literals exactly, nothing left at the end.
+struct Fields<'a>(&'a str);
+
+impl Fields<'_> {
+    fn number(&mut self, max_digits: usize) -> Option<i64> {
+        self.0 = self.0.trim_start();
+        let digits = self.0.bytes().take(max_digits).take_while(u8::is_ascii_digit).count();
+        let (number, rest) = self.0.split_at_checked(digits)?;
+        self.0 = rest;
+        number.bytes().try_fold(None, |n: Option<i64>, d| {
+            Some(Some(n.unwrap_or(0).checked_mul(10)?.checked_add(i64::from(d - b'0'))?))
+        })?
+    }
+
+    fn year(&mut self) -> Option<i32> {
+        self.0 = self.0.trim_start();
+        let year = if let Some(rest) = self.0.strip_prefix('-') {
+            self.0 = rest;
+            self.number(usize::MAX)?.checked_neg()?
+        } else if let Some(rest) = self.0.strip_prefix('+') {
+            self.0 = rest;
+            self.number(usize::MAX)?
+        } else {
+            self.number(4)?
+        };
+        i32::try_from(year).ok()
+    }
+
+    fn literal(&mut self, c: char) -> Option<()> {
+        self.0 = self.0.strip_prefix(c)?;
+        Some(())
+    }
+
+    /// A number in `range`.
+    fn field(&mut self, range: std::ops::RangeInclusive<i64>) -> Option<u32> {
+        self.number(2).filter(|n| range.contains(n)).and_then(|n| u32::try_from(n).ok())
+    }
+
+    fn date(&mut self) -> Option<NaiveDate> {
+        let year = self.year()?;
+        self.literal('-')?;
+        let month = self.field(1..=12)?;
+        self.literal('-')?;
+        let day = self.field(1..=31)?;
+        NaiveDate::from_ymd_opt(year, month, day)
+    }
+
+    /// `%H:%M` or `%H:%M:%S`; second 60 is a leap second, as in chrono.
+    fn time(&mut self, seconds: bool) -> Option<NaiveTime> {
+        let hour = self.field(0..=23)?;
+        self.literal(':')?;
+        let minute = self.field(0..=59)?;
+        let second = match seconds {
+            true => {
+                self.literal(':')?;
+                self.field(0..=60)?
+            }
+            false => 0,
+        };
+        match second {
+            60 => NaiveTime::from_hms_nano_opt(hour, minute, 59, 1_000_000_000),
+            _ => NaiveTime::from_hms_opt(hour, minute, second),
+        }
+    }
+
+    fn end<T>(&self, value: T) -> Option<T> {
+        self.0.is_empty().then_some(value)
     }
 }
 
@@ -328,5 +424,131 @@ mod tests {
         let t: Timestamp = "2026-11-11T17:30:00+00:00".parse().unwrap();
         assert_eq!(tz("Asia/Shanghai").local_date(t.utc()).to_string(), "2026-11-12");
         assert_eq!(tz("America/Los_Angeles").local_date(t.utc()).to_string(), "2026-11-11");
+    }
+
+    /// Texts made of pieces of dates and times, odd ones included.
+    fn date_like_texts() -> Vec<String> {
+        let pieces = [
+            "2026",
+            "0",
+            "1",
+            "9",
+            "11",
+            "12",
+            "13",
+            "29",
+            "30",
+            "31",
+            "00",
+            "60",
+            "59",
+            "24",
+            "23",
+            "007",
+            "12345",
+            "-",
+            "+",
+            ":",
+            "T",
+            "t",
+            " ",
+            "\t",
+            "\u{3000}",
+            "\u{a0}",
+            "-2026",
+            "+2026",
+            "99999999999999999999",
+            "-0",
+            "1e3",
+            "x",
+            "2027",
+            "2028",
+            "02",
+            "2",
+            "٣",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut texts: Vec<String> = vec![
+            "2026-11-11".into(),
+            "2026-11-11T20:00:00".into(),
+            "2026-11-11T20:00".into(),
+            "2016-12-31T23:59:60".into(),
+            "20:15".into(),
+            " 2026-02-29".into(),
+            "2024-02-29".into(),
+            "+12026-01-01".into(),
+            "-0001-01-01".into(),
+            "2026-1-5".into(),
+            "2026- 1- 5T 9: 5: 7".into(),
+            "2026-11-11 ".into(),
+        ];
+        for _ in 0..200_000 {
+            let n = 1 + next() % 12;
+            let text: String = (0..n).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+            texts.push(text);
+        }
+        // Well-formed shapes with random numbers.
+        for _ in 0..50_000 {
+            let (y, m, d, h, mi, sec) =
+                (next() % 10_100, next() % 14, next() % 33, next() % 26, next() % 62, next() % 62);
+            texts.push(format!("{y}-{m:02}-{d:02}T{h:02}:{mi:02}:{sec:02}"));
+            texts.push(format!("{y:04}-{m}-{d}T{h}:{mi}"));
+            texts.push(format!("{h}:{mi:02}"));
+            texts.push(format!("{y}-{m}-{d:02}"));
+        }
+        texts
+    }
+
+    #[test]
+    fn date_and_time_parsing_matches_chrono_formats() {
+        let mut valid = [0_usize; 4];
+        for text in date_like_texts() {
+            let s = text.as_str();
+            let parsed = [
+                (
+                    parse_date(s).map(|d| d.to_string()),
+                    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(|d| d.to_string()),
+                ),
+                (
+                    parse_local(s, true).map(|l| format!("{l:?}")),
+                    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok().map(|l| format!("{l:?}")),
+                ),
+                (
+                    parse_local(s, false).map(|l| format!("{l:?}")),
+                    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok().map(|l| format!("{l:?}")),
+                ),
+                (
+                    parse_hour_minute(s).map(|t| format!("{t:?}")),
+                    NaiveTime::parse_from_str(s, "%H:%M").ok().map(|t| format!("{t:?}")),
+                ),
+            ];
+            for (n, (ours, chrono)) in parsed.into_iter().enumerate() {
+                assert_eq!(ours, chrono, "{s:?}");
+                valid[n] += usize::from(ours.is_some());
+            }
+        }
+        assert!(valid.iter().all(|&v| v > 5_000), "{valid:?}");
+    }
+
+    #[test]
+    fn dates_and_local_times_are_written_as_chrono_formats_them() {
+        let mut date = NaiveDate::MIN;
+        while let Some(d) = date.checked_add_days(chrono::Days::new(997)) {
+            assert_eq!(d.to_string(), d.format("%Y-%m-%d").to_string());
+            for time in [NaiveTime::MIN, NaiveTime::from_hms_opt(23, 59, 59).unwrap()] {
+                let l = d.and_time(time);
+                assert_eq!(format!("{l:?}"), l.format("%Y-%m-%dT%H:%M:%S").to_string());
+            }
+            date = d;
+        }
+        let leap = parse_local("2016-12-31T23:59:60", true).unwrap();
+        assert_eq!(WindowBound::Local(leap).to_string(), leap.format("%Y-%m-%dT%H:%M:%S").to_string());
+        assert_eq!(WindowBound::Local(leap).to_string(), "2016-12-31T23:59:60");
     }
 }

@@ -135,7 +135,7 @@ pub(crate) fn clawback(
     let policy = rules.points.as_ref().map(|p| p.clawback).unwrap_or_default();
     let tz = rules.time_zone;
     let mut lines: Vec<&ClawbackLine> = req.lines.iter().collect();
-    lines.sort_by(|a, b| a.line_id.cmp(&b.line_id));
+    crate::sort::sort_by(&mut lines, |a, b| a.line_id.cmp(&b.line_id));
     let mut out = Vec::with_capacity(lines.len());
     let (mut earned, mut redeemed) = (0_u64, 0_u64);
     let (mut redeemed_total, mut redeemed_before) = (0_u64, 0_u64);
@@ -217,7 +217,7 @@ fn give_back_original(
         ));
     }
     let mut lots: Vec<&LotConsumption> = req.redeemed_lots.iter().collect();
-    lots.sort_by(|a, b| {
+    crate::sort::sort_by(&mut lots, |a, b| {
         (a.expires_at.is_none(), a.expires_at.map(Timestamp::utc), &a.lot_id).cmp(&(
             b.expires_at.is_none(),
             b.expires_at.map(Timestamp::utc),

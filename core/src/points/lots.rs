@@ -97,7 +97,7 @@ pub(crate) fn resolve(lots: &[PointLot], policy: ExpiryPolicy, tz: MerchantTimeZ
             expires: l.expires_at.map(Timestamp::utc).or_else(|| expiry_of(policy, l.earned_at.utc(), tz)),
         })
         .collect();
-    out.sort_by(|a, b| {
+    crate::sort::sort_by(&mut out, |a, b| {
         (a.expires.is_none(), a.expires, a.earned, a.id, a.amount).cmp(&(
             b.expires.is_none(),
             b.expires,

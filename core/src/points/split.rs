@@ -45,7 +45,7 @@ pub(crate) fn split(total: u64, weights: &[Decimal]) -> Option<Vec<u64>> {
         order.push((product.checked_rem(sum)?, *w, i));
     }
     let leftover = usize::try_from(total128.checked_sub(given)?).ok()?;
-    order.sort_unstable_by(|a, b| b.cmp(a));
+    crate::sort::sort_by(&mut order, |a, b| b.cmp(a));
     for &(_, _, i) in order.iter().take(leftover) {
         let p = parts.get_mut(i)?;
         *p = p.checked_add(1)?;

@@ -155,7 +155,7 @@ pub(crate) fn tier_status(
             events.push((exit, Decimal::ZERO.checked_sub(v).ok_or_else(|| overflow("value"))?));
         }
     }
-    events.sort();
+    crate::sort::sort(&mut events);
 
     // Intervals of constant value and, per tier, the end of the last
     // interval in which it was reached (None inside: for ever).

@@ -143,7 +143,7 @@ fn candidates(rules: &CompiledRules, line: &CartLine) -> Vec<(usize, usize)> {
         }
     }
     // Per list: SKU entries (false) sort before category entries (true), then by entry index.
-    hits.sort_unstable();
+    crate::sort::sort(&mut hits);
     hits.dedup_by_key(|h| h.0);
     hits.into_iter().map(|(l, _, e)| (l, e)).collect()
 }

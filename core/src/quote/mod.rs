@@ -55,7 +55,7 @@ pub(crate) fn quote_with_coupon_saving(
 ) -> Result<(QuoteAnswer, Money), Error> {
     validate::validate(rules, limits, req)?;
     let mut order: Vec<usize> = (0..req.lines.len()).collect();
-    order.sort_unstable_by(|&a, &b| req.lines.get(a).map(|l| &l.id).cmp(&req.lines.get(b).map(|l| &l.id)));
+    crate::sort::sort_by(&mut order, |&a, &b| req.lines.get(a).map(|l| &l.id).cmp(&req.lines.get(b).map(|l| &l.id)));
     let mut trail = Vec::with_capacity(req.lines.len().saturating_mul(3).saturating_add(1));
 
     // 1. Catalog price.

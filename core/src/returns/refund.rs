@@ -443,7 +443,7 @@ pub(crate) fn return_refund(
 
     // Eligibility per line, in line-id order.
     let mut items: Vec<&ReturnItem> = req.items.iter().collect();
-    items.sort_by(|a, b| a.line_id.cmp(&b.line_id));
+    crate::sort::sort_by(&mut items, |a, b| a.line_id.cmp(&b.line_id));
     let mut now_units: BTreeMap<String, u32> = BTreeMap::new();
     let mut answers = Vec::with_capacity(items.len());
     for it in &items {

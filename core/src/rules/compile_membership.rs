@@ -170,7 +170,7 @@ pub(crate) fn compile_membership(
             },
         ));
     }
-    tiers.sort_by_key(|(_, t)| t.rank);
+    crate::sort::sort_by_key(&mut tiers, |(_, t)| t.rank);
     for pair in tiers.windows(2) {
         if let [(_, lo), (hi_index, hi)] = pair {
             if hi.rank != lo.rank && hi.threshold <= lo.threshold {

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Datelike, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use rust_decimal::Decimal;
 
 use super::compile::amount_valid;
@@ -263,7 +263,7 @@ pub(crate) fn compile_promotions(
 }
 
 fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
-    compiled.sort_by(|a, b| (a.stage, a.priority, &a.id).cmp(&(b.stage, b.priority, &b.id)));
+    crate::sort::sort_by(&mut compiled, |a, b| (a.stage, a.priority, &a.id).cmp(&(b.stage, b.priority, &b.id)));
     let mut idx = PromotionIndex::default();
     for (i, promo) in compiled.iter().enumerate() {
         idx.by_id.insert(promo.id.clone(), i);
@@ -273,7 +273,7 @@ fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
         let f = &promo.filter;
         let keyed = |map: &mut HashMap<String, Vec<usize>>, keys: &HashSet<String>| {
             let mut keys: Vec<&String> = keys.iter().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             for k in keys {
                 map.entry(k.clone()).or_default().push(i);
             }
@@ -495,7 +495,7 @@ fn compile_recurring(r: &RecurringWindow, at: &JsonPath<'_>, p: &mut Problems) -
         if s == "24:00" {
             return Some(24 * 60);
         }
-        match NaiveTime::parse_from_str(s, "%H:%M") {
+        match crate::time::parse_hour_minute(s).ok_or(()) {
             Ok(t) => Some(t.hour().saturating_mul(60).saturating_add(t.minute())),
             Err(_) => {
                 p.add(ErrorCode::InvalidValue, &at.field(field), format!("`{s}` is not a time HH:MM (00:00 to 24:00)"));

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate, Timelike};
 use rust_decimal::Decimal;
 
 use super::compile::{amount_valid, labels};
@@ -41,7 +41,7 @@ pub(crate) struct CompiledCalendar {
 impl CompiledCalendar {
     pub(crate) fn new(c: &Calendar) -> Self {
         let closed = c.closed_weekdays.iter().fold(0_u8, |m, d| m | weekday_bit(*d));
-        let holidays = c.holidays.iter().filter_map(|h| NaiveDate::parse_from_str(h, "%Y-%m-%d").ok()).collect();
+        let holidays = c.holidays.iter().filter_map(|h| crate::time::parse_date(h)).collect();
         CompiledCalendar { closed, holidays }
     }
 
@@ -170,7 +170,7 @@ pub(crate) fn parse_minutes(s: &str) -> Option<u32> {
     if s.len() != 5 {
         return None;
     }
-    NaiveTime::parse_from_str(s, "%H:%M").ok().map(|t| t.hour().saturating_mul(60).saturating_add(t.minute()))
+    crate::time::parse_hour_minute(s).map(|t| t.hour().saturating_mul(60).saturating_add(t.minute()))
 }
 
 fn time_field(s: &str, at: &JsonPath<'_>, p: &mut Problems) -> Option<u32> {
@@ -296,7 +296,7 @@ fn compile_calendar(c: &Calendar, limits: &Limits, at: &JsonPath<'_>, p: &mut Pr
     let hp = at.field("holidays");
     p.count(c.holidays.len(), limits.max_holidays, &hp);
     for (i, h) in c.holidays.iter().enumerate() {
-        if NaiveDate::parse_from_str(h, "%Y-%m-%d").is_err() {
+        if crate::time::parse_date(h).is_none() {
             p.add(ErrorCode::InvalidValue, &hp.index(i), format!("`{h}` is not a date YYYY-MM-DD"));
         }
     }
@@ -464,7 +464,7 @@ fn compile_method(
             }
         }
     }
-    slots.sort_unstable();
+    crate::sort::sort(&mut slots);
     p.check(
         m.slot_lead_minutes > 7 * 24 * 60,
         ErrorCode::OutOfRange,

@@ -167,7 +167,7 @@ impl<'a> Context<'a> {
     pub(crate) fn automatic_candidates(&self) -> Vec<usize> {
         let mut out: Vec<usize> = self.rules.promotions.global.clone();
         out.extend(self.touching.keys().copied());
-        out.sort_unstable();
+        crate::sort::sort(&mut out);
         out.dedup();
         out.retain(|&i| self.promotion(i).is_some_and(|p| p.trigger == crate::rules::Trigger::Automatic));
         out

@@ -467,8 +467,8 @@ impl Eval<'_, '_> {
             }
             groups.push(UnitGroup { line: l, base: self.base(l, self.promo.basis), count });
         }
-        // A total order (ties by line), so an unstable sort is deterministic.
-        groups.sort_unstable_by(|a, b| {
+        // One shared sort routine for the whole crate (it keeps the WASM module small).
+        crate::sort::sort_by(&mut groups, |a, b| {
             let by_price = a.cmp_price(b, self.ctx.minor);
             (if desc { by_price.reverse() } else { by_price }).then(a.line.cmp(&b.line))
         });
@@ -491,7 +491,7 @@ impl Eval<'_, '_> {
                 None => parts.push((line, d)),
             }
         }
-        parts.sort_by_key(|p| p.0);
+        crate::sort::sort_by_key(&mut parts, |p| p.0);
         Ok(parts)
     }
 
@@ -555,7 +555,7 @@ impl Eval<'_, '_> {
                 None => value_per_line.push((line, v)),
             }
         }
-        value_per_line.sort_by_key(|p| p.0);
+        crate::sort::sort_by_key(&mut value_per_line, |p| p.0);
         let exact =
             value_per_line.iter().try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.1)).ok_or(MoneyError::Overflow)?;
         let value = self.ctx.minor.round(exact)?;

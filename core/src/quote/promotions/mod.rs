@@ -130,7 +130,7 @@ pub(crate) fn apply(
             params: r.refusal.params.clone(),
         });
     }
-    hints.sort_by(|a, b| {
+    crate::sort::sort_by(&mut hints, |a, b| {
         (a.code, a.amount_needed.map(|m| m.amount()), a.quantity_needed, &a.promotion_id).cmp(&(
             b.code,
             b.amount_needed.map(|m| m.amount()),

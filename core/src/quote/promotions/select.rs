@@ -214,7 +214,7 @@ pub(crate) fn select(ctx: &Context<'_>) -> Result<Selected, MoneyError> {
         }
         rejected.push(Rejected { next: r.next.clone(), ..rejection(&r.candidate, r.refusal.clone()) });
     }
-    rejected.sort_by(|a, b| {
+    crate::sort::sort_by(&mut rejected, |a, b| {
         (a.code.is_none(), &a.code, a.wallet_id.is_none(), &a.wallet_id, a.promotion_index).cmp(&(
             b.code.is_none(),
             &b.code,
@@ -243,7 +243,7 @@ fn resolve_coupons(ctx: &Context<'_>, rejected: &mut Vec<Rejected>) -> Vec<Candi
     let mut out = Vec::new();
     let mut codes: Vec<(String, String)> =
         ctx.req.codes.iter().map(|c| (normalize_code(c), c.trim().to_string())).collect();
-    codes.sort();
+    crate::sort::sort(&mut codes);
     let mut used_wallet: Vec<&str> = Vec::new();
     let mut previous: Option<String> = None;
     for (normalized, entered) in codes {
@@ -289,7 +289,7 @@ fn resolve_coupons(ctx: &Context<'_>, rejected: &mut Vec<Rejected>) -> Vec<Candi
         WalletSelection::Best => ctx.req.wallet.iter().collect(),
         WalletSelection::Only(ids) => {
             let mut ids = ids.clone();
-            ids.sort();
+            crate::sort::sort(&mut ids);
             ids.dedup();
             ids.iter()
                 .filter_map(|id| {
@@ -309,7 +309,7 @@ fn resolve_coupons(ctx: &Context<'_>, rejected: &mut Vec<Rejected>) -> Vec<Candi
         }
     };
     let mut wallet = wallet;
-    wallet.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut wallet, |a, b| a.id.cmp(&b.id));
     for w in wallet {
         if used_wallet.contains(&w.id.as_str()) {
             continue;
@@ -410,7 +410,7 @@ fn divergence(ctx: &Context<'_>, base_plan: &[Candidate], coupons: &[Candidate])
 /// `autos` are in run order already; the few coupons are merged in.
 fn plan(ctx: &Context<'_>, autos: &[Candidate], coupons: &[Candidate]) -> Vec<Candidate> {
     let mut sorted: Vec<&Candidate> = coupons.iter().collect();
-    sorted.sort();
+    crate::sort::sort(&mut sorted);
     let mut plan = Vec::with_capacity(autos.len().saturating_add(coupons.len()));
     let mut next = sorted.into_iter().peekable();
     for a in autos.iter().filter(|a| coupons.iter().all(|c| compatible(ctx, a, c))) {

@@ -130,7 +130,7 @@ pub(crate) fn slots(
                 };
                 if start >= ready && out.len() < max {
                     out.push(DeliverySlot {
-                        date: date.format("%Y-%m-%d").to_string(),
+                        date: date.to_string(),
                         starts_at: Timestamp(start.with_timezone(&tz.0).fixed_offset()),
                         ends_at: Timestamp(end.with_timezone(&tz.0).fixed_offset()),
                     });

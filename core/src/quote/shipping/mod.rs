@@ -189,7 +189,7 @@ fn options(
             Err(u) => answer.unavailable.push(u),
         }
     }
-    answer.options.sort_by(|a, b| {
+    crate::sort::sort_by(&mut answer.options, |a, b| {
         (a.total.amount(), a.price.amount(), &a.delivery.latest, &a.delivery.earliest, &a.method_id).cmp(&(
             b.total.amount(),
             b.price.amount(),
@@ -289,7 +289,7 @@ fn option(
     let mut slots = Vec::new();
     if !method.slots.is_empty() {
         slots = delivery::slots(tz, now, method, carrier, w.earliest, w.latest, limits.max_slots);
-        match slots.first().and_then(|s| chrono::NaiveDate::parse_from_str(&s.date, "%Y-%m-%d").ok()) {
+        match slots.first().and_then(|s| crate::time::parse_date(&s.date)) {
             Some(first) => w.earliest = first,
             None => return Ok(Err(refuse(ShippingReason::NoSlotAvailable, ShippingReasonParams::default()))),
         }
@@ -297,7 +297,7 @@ fn option(
     let price = Money::checked_sum(rules.currency, quotes.iter().map(|q| q.price)).map_err(money_err)?;
     let chargeable =
         quotes.iter().try_fold(0_u64, |a, q| a.checked_add(q.chargeable_weight_g)).ok_or(Overflow).map_err(overflow)?;
-    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let date = |d: chrono::NaiveDate| d.to_string();
     Ok(Ok(ShippingOption {
         method_id: method.id.clone(),
         name: method.name.clone(),
@@ -421,7 +421,7 @@ fn hints(
         h.message = messages::hint_text(&h, lang);
         out.push(h);
     }
-    out.sort_by(|a, b| {
+    crate::sort::sort_by(&mut out, |a, b| {
         (a.amount_needed.map(|m| m.amount()), &a.promotion_id)
             .cmp(&(b.amount_needed.map(|m| m.amount()), &b.promotion_id))
     });

@@ -1,0 +1,82 @@
+//! Sorting with a single copy of the standard library's sort.
+//!
+//! `slice::sort_by` is generic over the element type and the comparison:
+//! every call with another type or closure compiles a whole sort (the
+//! standard library's driftsort and ipnsort, several KB each: ~150 KB of
+//! WebAssembly for the core's two dozen sorts). These sort the positions
+//! instead, with the comparison behind a `dyn`, so the sort itself is
+//! compiled once, then move the elements into place. Stable, like
+//! `sort_by`; where the core sorted with `sort_unstable*`, equal elements
+//! are identical, so the result is the same.
+
+use std::cmp::Ordering;
+
+/// `v.sort_by(compare)`.
+pub(crate) fn sort_by<T>(v: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
+    if v.len() < 2 {
+        return;
+    }
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    let items: &[T] = v;
+    sort_positions(&mut order, &mut |a, b| match (items.get(a), items.get(b)) {
+        (Some(a), Some(b)) => compare(a, b),
+        _ => Ordering::Equal,
+    });
+    // `order[k]` is where the element that goes to `k` is: send each element
+    // to its place, one swap putting one element where it belongs.
+    let mut place = vec![0; order.len()];
+    for (k, &from) in order.iter().enumerate() {
+        if let Some(p) = place.get_mut(from) {
+            *p = k;
+        }
+    }
+    for i in 0..v.len() {
+        while let Some(&to) = place.get(i).filter(|&&to| to != i && to < v.len()) {
+            v.swap(i, to);
+            place.swap(i, to);
+        }
+    }
+}
+
+/// `v.sort()`.
+pub(crate) fn sort<T: Ord>(v: &mut [T]) {
+    sort_by(v, T::cmp);
+}
+
+/// `v.sort_by_key(key)`.
+pub(crate) fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
+    sort_by(v, |a, b| key(a).cmp(&key(b)));
+}
+
+fn sort_positions(order: &mut [usize], compare: &mut dyn FnMut(usize, usize) -> Ordering) {
+    order.sort_by(|&a, &b| compare(a, b));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_like_the_standard_library_and_keeps_ties_in_order() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for len in 0..200 {
+            let mut v: Vec<(u8, usize)> = (0..len)
+                .map(|i| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    ((state % 7) as u8, i)
+                })
+                .collect();
+            let mut expected = v.clone();
+            expected.sort_by_key(|p| p.0);
+            sort_by_key(&mut v, |p| p.0);
+            assert_eq!(v, expected);
+            let mut w: Vec<String> = v.iter().map(|p| format!("{}{}", p.1 % 5, p.0)).collect();
+            let mut expected = w.clone();
+            expected.sort();
+            sort(&mut w);
+            assert_eq!(w, expected);
+        }
+    }
+}
