@@ -6,7 +6,9 @@ module and writes the fixtures):
     python fuel.py MODULE.wasm FIXTURES_DIR [--json OUT.json]
 
 MODULE.wasm is benches/wasm-fuel built for wasm32-unknown-unknown (raw ABI,
-no imports; see src/lib.rs). FIXTURES_DIR holds what
+no imports; see src/lib.rs). Besides whole calls, each quote is also run
+stage by stage (parse, Engine::quote, serialize, drop) to show where its
+instructions go. FIXTURES_DIR holds what
 `cargo run -p commerce-rules-benches --example dump_fixtures` writes:
 full.{rules,quote,answer}.json and pricing.{rules,quote,answer}.json, the
 answers being the native engine's.
@@ -60,7 +62,8 @@ class Module:
         self.memory = exports["memory"]
         self.fn = {name: exports[name] for name in (
             "fuel_alloc", "fuel_free", "fuel_engine_new", "fuel_engine_free",
-            "fuel_quote", "fuel_answer", "fuel_parse_value", "fuel_output_ptr", "fuel_output_len")}
+            "fuel_quote", "fuel_answer", "fuel_parse_value", "fuel_output_ptr", "fuel_output_len",
+            "fuel_stage_parse", "fuel_stage_quote", "fuel_stage_serialize", "fuel_stage_drop")}
 
     def call(self, name, *args):
         """Calls an export; returns (result, fuel consumed)."""
@@ -109,6 +112,21 @@ class Module:
         answer = self.output()
         return answer, fuel, alloc_fuel + self.free(ptr, len(request))
 
+    def stages(self, handle, request):
+        """Quotes a request stage by stage; returns (answer bytes, {stage: fuel})."""
+        ptr, _ = self.put(request)
+        fuel = {}
+        status, fuel["parse"] = self.call("fuel_stage_parse", ptr, len(request))
+        self.check(status, "fuel_stage_parse")
+        self.free(ptr, len(request))
+        status, fuel["quote"] = self.call("fuel_stage_quote", handle)
+        self.check(status, "fuel_stage_quote")
+        status, fuel["serialize"] = self.call("fuel_stage_serialize")
+        self.check(status, "fuel_stage_serialize")
+        answer = self.output()
+        status, fuel["drop"] = self.call("fuel_stage_drop")
+        self.check(status, "fuel_stage_drop")
+        return answer, fuel
 
     def parse_value(self, text):
         """Parses text into a serde_json::Value (the floor); returns its fuel."""
@@ -153,9 +171,18 @@ def main():
         rows.append((f"  (alloc + free of its {len(request):,} B request buffer)", buffer_fuel))
         floor = m.parse_value(request)
         rows.append(("  floor: parse that request into a serde_json::Value", floor))
+        staged, stages = m.stages(handle, request)
+        if staged != native:
+            raise Failure(f"{name}: the staged answer differs from the native one")
+        rows.append(("  where it goes: parse into the typed QuoteRequest", stages["parse"]))
+        rows.append(("    Engine::quote (the stages, building the answer)", stages["quote"]))
+        rows.append((f"    serialize the answer ({len(native):,} B)", stages["serialize"]))
+        rows.append(("    drop the request and the answer", stages["drop"]))
+        rows.append(("    the rest (quote_json's size and depth checks)", fuels[0] - sum(stages.values())))
         status, _ = m.call("fuel_engine_free", handle)
         m.check(status, "fuel_engine_free")
         figures[name] = {"compile": compile_fuel, "quote": fuels, "request_buffer": buffer_fuel, "parse_value": floor,
+                         "stages": stages,
                          "rules_bytes": len(rules), "request_bytes": len(request), "answer_bytes": len(native)}
 
     print(f"module: {args.module}")
@@ -189,6 +216,9 @@ def main():
               "(likely: each new HashMap gets the next hash keys, and the allocator starts from another state)")
     print(f"full quote / its Value parse: {full / figures['full']['parse_value']:.1f}x "
           f"(pricing only: {figures['pricing']['quote'][0] / figures['pricing']['parse_value']:.1f}x)")
+    io = figures["full"]["stages"]["parse"] + figures["full"]["stages"]["serialize"]
+    print(f"reading the full request and writing its answer alone: {io:,} "
+          f"(parse into the typed request + serialize the answer)")
     print(f"target: full 50-line WASM quote under {TARGET:,} instructions: {full:,} {'met' if met else 'not met'}")
     if args.json:
         with open(args.json, "w") as f:

@@ -23,6 +23,10 @@
 //! | `fuel_quote(handle, request_ptr, request_len) -> status` | `Engine::quote_json` |
 //! | `fuel_answer(handle, question_ptr, question_len, request_ptr, request_len) -> status` | `Engine::answer_json` by the question's name (`quote`, `best_coupons`...) |
 //! | `fuel_parse_value(text_ptr, text_len) -> status` | parses JSON text into a `serde_json::Value` and drops it: the floor the native benchmarks compare with |
+//! | `fuel_stage_parse(request_ptr, request_len) -> status` | where a quote's instructions go, stage 1: parses the request into a `QuoteRequest` and keeps it |
+//! | `fuel_stage_quote(handle) -> status` | stage 2: `Engine::quote` of the kept request; keeps the answer |
+//! | `fuel_stage_serialize() -> status` | stage 3: the kept answer as JSON text (the output), as `quote_json` writes it |
+//! | `fuel_stage_drop() -> status` | stage 4: drops the kept request and answer |
 //! | `fuel_output_ptr() -> ptr`, `fuel_output_len() -> len` | the output of the last call: the answer, an error report or a message; valid until the next call |
 //!
 //! Statuses: [`FUEL_OK`] (0), [`FUEL_ERROR`] (1, the engine refused the
@@ -50,7 +54,7 @@ use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 
-use commerce_rules::{Engine, Question};
+use commerce_rules::{Engine, Question, QuoteAnswer, QuoteRequest};
 
 /// The call succeeded; the output is the answer JSON.
 pub const FUEL_OK: i32 = 0;
@@ -68,6 +72,8 @@ thread_local! {
     static ENGINES: RefCell<Vec<Option<Engine>>> = const { RefCell::new(Vec::new()) };
     /// The output of the last call.
     static OUTPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// What the `fuel_stage_*` calls keep between them.
+    static STAGED: RefCell<(Option<QuoteRequest>, Option<QuoteAnswer>)> = const { RefCell::new((None, None)) };
 }
 
 /// Why a call failed: its status and the output to leave.
@@ -262,6 +268,64 @@ pub unsafe extern "C" fn fuel_parse_value(text_ptr: *const u8, text_len: usize) 
     })
 }
 
+/// Stage 1 of a quote counted stage by stage: parses the request of
+/// `request_len` bytes at `request_ptr` into a `QuoteRequest` (serde_json,
+/// without `quote_json`'s size and depth checks of the text) and keeps it
+/// for [`fuel_stage_quote`]. Returns a status; on [`FUEL_ERROR`] the output
+/// is serde's message.
+///
+/// # Safety
+/// `request_ptr` is NULL or valid for reads of `request_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn fuel_stage_parse(request_ptr: *const u8, request_len: usize) -> i32 {
+    guarded(|| {
+        // SAFETY: the caller's guarantee for request_ptr.
+        let text = unsafe { text(request_ptr, request_len, "request") }?;
+        let request = serde_json::from_str::<QuoteRequest>(text).map_err(|e| Failure(FUEL_ERROR, e.to_string()))?;
+        STAGED.with(|s| s.borrow_mut().0 = Some(request));
+        Ok(String::new())
+    })
+}
+
+/// Stage 2: `Engine::quote` of the request kept by [`fuel_stage_parse`]
+/// with the engine `handle`; keeps the answer for [`fuel_stage_serialize`].
+/// Returns a status; [`FUEL_BAD_ARGUMENT`] when no request is kept.
+#[no_mangle]
+pub extern "C" fn fuel_stage_quote(handle: u32) -> i32 {
+    guarded(|| {
+        STAGED.with(|s| {
+            let mut staged = s.borrow_mut();
+            let request = staged.0.as_ref().ok_or_else(|| bad("no request: call fuel_stage_parse first"))?;
+            let answer = with_engine(handle, |engine| engine.quote(request).map_err(|e| engine_error(&e)))?;
+            staged.1 = Some(answer);
+            Ok(String::new())
+        })
+    })
+}
+
+/// Stage 3: the answer kept by [`fuel_stage_quote`] as JSON text, the
+/// output (the bytes `quote_json` answers). Returns a status;
+/// [`FUEL_BAD_ARGUMENT`] when no answer is kept.
+#[no_mangle]
+pub extern "C" fn fuel_stage_serialize() -> i32 {
+    guarded(|| {
+        STAGED.with(|s| match &s.borrow().1 {
+            Some(answer) => serde_json::to_string(answer).map_err(|e| Failure(FUEL_ERROR, e.to_string())),
+            None => Err(bad("no answer: call fuel_stage_quote first")),
+        })
+    })
+}
+
+/// Stage 4: drops the request and the answer the stages kept.
+#[no_mangle]
+pub extern "C" fn fuel_stage_drop() -> i32 {
+    guarded(|| {
+        let staged = STAGED.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        drop(staged);
+        Ok(String::new())
+    })
+}
+
 /// The start of the last call's output (see [`fuel_output_len`]); valid
 /// until the next call of any function of this module but these two.
 #[no_mangle]
@@ -346,6 +410,22 @@ mod tests {
             FUEL_BAD_ARGUMENT
         );
         assert!(output().contains("no_such_question"));
+    }
+
+    #[test]
+    fn the_stages_give_the_quote_json_bytes() {
+        assert_eq!(fuel_stage_quote(1), FUEL_BAD_ARGUMENT);
+        assert_eq!(fuel_stage_serialize(), FUEL_BAD_ARGUMENT);
+        let (status, handle) = new_engine(RULES);
+        assert_eq!(status, FUEL_OK);
+        assert_eq!(unsafe { fuel_stage_parse(b"{".as_ptr(), 1) }, FUEL_ERROR);
+        assert_eq!(unsafe { fuel_stage_parse(REQUEST.as_ptr(), REQUEST.len()) }, FUEL_OK);
+        assert_eq!(fuel_stage_quote(handle), FUEL_OK);
+        assert_eq!(fuel_stage_serialize(), FUEL_OK);
+        assert_eq!(output(), Engine::from_json(RULES).unwrap().quote_json(REQUEST).unwrap());
+        assert_eq!(fuel_stage_drop(), FUEL_OK);
+        assert_eq!(fuel_stage_serialize(), FUEL_BAD_ARGUMENT);
+        assert_eq!(fuel_stage_quote(handle), FUEL_BAD_ARGUMENT);
     }
 
     #[test]
