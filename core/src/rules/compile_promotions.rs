@@ -495,9 +495,9 @@ fn compile_recurring(r: &RecurringWindow, at: &JsonPath<'_>, p: &mut Problems) -
         if s == "24:00" {
             return Some(24 * 60);
         }
-        match crate::time::parse_hour_minute(s).ok_or(()) {
-            Ok(t) => Some(t.hour().saturating_mul(60).saturating_add(t.minute())),
-            Err(_) => {
+        match crate::time::parse_hour_minute(s) {
+            Some(t) => Some(t.hour().saturating_mul(60).saturating_add(t.minute())),
+            None => {
                 p.add(ErrorCode::InvalidValue, &at.field(field), format!("`{s}` is not a time HH:MM (00:00 to 24:00)"));
                 None
             }

@@ -419,22 +419,21 @@ impl<'a> Reader<'a> {
     /// Seconds, zigzag-signed, in minutes when the low bit is clear.
     fn seconds(&mut self) -> Option<i64> {
         let z = self.v()?;
-        let n = i64::try_from(z >> 1).ok()? ^ -i64::try_from(z & 1).ok()?;
-        if n & 1 == 0 {
-            (n >> 1).checked_mul(60)
-        } else {
-            Some(n >> 1)
-        }
+        scaled(i64::try_from(z >> 1).ok()? ^ -i64::try_from(z & 1).ok()?)
     }
 
     /// A positive gap in seconds, in minutes when the low bit is clear.
     fn delta(&mut self) -> Option<i64> {
-        let n = i64::try_from(self.v()?).ok()?;
-        if n & 1 == 0 {
-            (n >> 1).checked_mul(60)
-        } else {
-            Some(n >> 1)
-        }
+        scaled(i64::try_from(self.v()?).ok()?)
+    }
+}
+
+/// Seconds from a stored number: `n >> 1` seconds when its low bit is set,
+/// else that many minutes.
+fn scaled(n: i64) -> Option<i64> {
+    match n & 1 {
+        0 => (n >> 1).checked_mul(60),
+        _ => Some(n >> 1),
     }
 }
 

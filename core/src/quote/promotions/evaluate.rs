@@ -467,7 +467,6 @@ impl Eval<'_, '_> {
             }
             groups.push(UnitGroup { line: l, base: self.base(l, self.promo.basis), count });
         }
-        // One shared sort routine for the whole crate (it keeps the WASM module small).
         crate::sort::sort_by(&mut groups, |a, b| {
             let by_price = a.cmp_price(b, self.ctx.minor);
             (if desc { by_price.reverse() } else { by_price }).then(a.line.cmp(&b.line))
