@@ -8,11 +8,12 @@
 use std::time::Instant;
 
 use commerce_rules::{Engine, QuoteRequest};
-use commerce_rules_benches::{full_cart, full_rules, promo_cart, promo_rules};
+use commerce_rules_benches::{full_cart, full_rules, promo_cart, promo_rules, w1};
 
 fn main() {
     let (rules, request) = match std::env::var("FIXTURE").as_deref() {
         Ok("full") => (full_rules(), full_cart()),
+        Ok("w1") => (w1().0.to_string(), w1().1.to_string()),
         _ => (promo_rules(200), promo_cart(50, 10, 200)),
     };
     let engine = Engine::from_json(&rules).unwrap();

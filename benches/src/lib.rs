@@ -399,3 +399,19 @@ pub fn full_cart() -> String {
     cart["points"] = serde_json::json!({"redeem": 5000, "lots": lots["lots"].clone()});
     cart.to_string()
 }
+
+/// The shared workload W1 (`benches/data/w1`, a copy of `shared/bench/w1`):
+/// a 50-line cart against 200 promotions and 5 shipping zones. Returns the
+/// rule set and the request.
+///
+/// ```
+/// let (rules, request) = commerce_rules_benches::w1();
+/// let engine = commerce_rules::Engine::from_json(rules).unwrap();
+/// assert!(engine.quote_json(request).unwrap().contains("\"grand_total\":\"1901.96\""));
+/// ```
+pub fn w1() -> (&'static str, &'static str) {
+    (include_str!("../data/w1/rules.json"), include_str!("../data/w1/request.json"))
+}
+
+/// The figures every engine must agree on for [`w1`] (`expected.json`).
+pub const W1_EXPECTED: &str = include_str!("../data/w1/expected.json");

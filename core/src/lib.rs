@@ -47,6 +47,7 @@ pub mod messages;
 pub mod money;
 pub mod points;
 mod quote;
+pub mod reasons;
 pub mod returns;
 pub mod rules;
 pub mod schema;

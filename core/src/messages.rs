@@ -6,8 +6,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::quote::PointsReason;
-use crate::quote::{Hint, HintCode, NoShippingReason, ReasonCode, ReasonParams, ShippingReason, ShippingReasonParams};
+use crate::reasons::{
+    Hint, HintCode, NoShippingReason, PointsReason, ReasonCode, ReasonParams, ShippingReason, ShippingReasonParams,
+};
 use crate::rules::QualificationMetric;
 use crate::time::LocalDate;
 use crate::ErrorCode;

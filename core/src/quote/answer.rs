@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::money::{Currency, DecimalString, Money, Percent};
+use crate::reasons::{Hint, ReasonCode, ReasonParams};
 use crate::rules::PriceListKind;
 
 /// The stages of a quote, in the fixed order they run.
@@ -158,123 +159,6 @@ pub struct Rejection {
     pub params: ReasonParams,
     /// A default message in the request's locale.
     pub message: String,
-}
-
-/// Why a code, coupon or promotion did not apply. Stable codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ReasonCode {
-    /// No promotion or issued coupon has this code.
-    Unknown,
-    /// The same code was entered more than once.
-    DuplicateCode,
-    /// Not valid yet.
-    NotStarted,
-    /// No longer valid.
-    Expired,
-    /// Outside its recurring hours (Fridays 20:00-24:00...).
-    OutsideRecurringWindow,
-    /// The spend on its items is below the minimum; `shortfall` says how much is missing.
-    MinSpendNotMet,
-    /// Too few units of its items; `quantity_needed` says how many more.
-    MinQuantityNotMet,
-    /// No line of the cart is one of its items (or they are excluded, non-discountable or on sale).
-    NoEligibleItems,
-    /// The customer's tier, segment or first-order status does not qualify.
-    CustomerNotEligible,
-    /// Not offered on this sales channel.
-    ChannelNotEligible,
-    /// A combination of conditions (any / not) does not hold.
-    ConditionsNotMet,
-    /// Used as often as it may be, in total.
-    UsageLimitReached,
-    /// Used as often as this customer may.
-    PerCustomerLimitReached,
-    /// The single-use coupon has been used already.
-    AlreadyRedeemed,
-    /// It does not combine with a promotion that applies; `conflicting_promotion` names it.
-    NotCombinable,
-    /// Another promotion of its exclusive group gives more; `winner` names it.
-    ExclusiveGroupLost,
-    /// An earlier promotion stops the stage; `conflicting_promotion` names it.
-    StoppedByEarlierPromotion,
-    /// Its budget is spent.
-    BudgetExhausted,
-    /// Issued in another currency; `currency` names it.
-    CurrencyMismatch,
-    /// It would take nothing off this cart.
-    NoDiscount,
-    /// A combination without it saves the customer as much or more.
-    NotBest,
-}
-
-/// Parameters of a reason; only those that apply are present.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, JsonSchema)]
-pub struct ReasonParams {
-    /// How much more to spend.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shortfall: Option<Money>,
-    /// How many more units.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_needed: Option<u32>,
-    /// The promotion it conflicts with, or that stopped the stage.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conflicting_promotion: Option<String>,
-    /// The exclusive group.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exclusive_group: Option<String>,
-    /// The promotion that won the exclusive group.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub winner: Option<String>,
-    /// The limit reached.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u64>,
-    /// When it starts or started being valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub valid_from: Option<String>,
-    /// When it stops or stopped being valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub valid_until: Option<String>,
-    /// The currency of a coupon issued in another currency.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-}
-
-/// A suggestion to reach a better deal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct Hint {
-    /// The stable hint code.
-    pub code: HintCode,
-    /// The promotion the hint is about.
-    pub promotion_id: String,
-    /// How much more to spend, for `spend_more`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_needed: Option<Money>,
-    /// How many more units, for `add_items`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_needed: Option<u32>,
-    /// The discount it would then give, when a fixed amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount: Option<Money>,
-    /// The percentage it would then give, when a percentage.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub percent: Option<Percent>,
-    /// A default message in the request's locale.
-    pub message: String,
-}
-
-/// What a hint suggests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HintCode {
-    /// Spend `amount_needed` more on the promotion's items (凑单).
-    SpendMore,
-    /// Add `quantity_needed` more units of the promotion's items.
-    AddItems,
-    /// Spend `amount_needed` more for free (or, with `percent`, cheaper)
-    /// shipping; `promotion_id` names the free-shipping rule.
-    FreeShipping,
 }
 
 /// One use of a promotion for the host to record when the order is placed.

@@ -16,22 +16,24 @@ pub(crate) mod tax;
 mod totals;
 mod validate;
 
+pub use crate::reasons::{
+    Hint, HintCode, NoShippingReason, PointsReason, ReasonCode, ReasonParams, ShippingReason, ShippingReasonParams,
+};
 pub use answer::{
-    Adjustment, AppliedPromotion, DisplayTotals, FreeShippingGrant, Hint, HintCode, LineAnswer, LineTax, PriceSource,
-    PriceSourceKind, QuoteAnswer, ReasonCode, ReasonParams, Rejection, Selection, Stage, Step, StepCode, TaxSummary,
-    Totals, Usage, Via,
+    Adjustment, AppliedPromotion, DisplayTotals, FreeShippingGrant, LineAnswer, LineTax, PriceSource, PriceSourceKind,
+    QuoteAnswer, Rejection, Selection, Stage, Step, StepCode, TaxSummary, Totals, Usage, Via,
 };
 pub(crate) use best::best_coupons;
 pub use best::{BestCouponsAnswer, RecommendedCoupon};
-pub use points::{LinePoints, PointsAnswer, PointsClamp, PointsReason, ShippingPoints};
+pub use points::{LinePoints, PointsAnswer, PointsClamp, ShippingPoints};
 pub use promotions::MAX_EXACT_COMBINATIONS;
 pub use request::{
     CartLine, Customer, Destination, Dimensions, DisplayCurrency, PointsRequest, QuoteRequest, UsageCounter,
     WalletCoupon, WalletSelection,
 };
 pub use shipping::{
-    DeliveryEstimate, DeliverySlot, NoShipping, NoShippingReason, ParcelQuote, RateStep, RateStepCode, ShippingAnswer,
-    ShippingOption, ShippingReason, ShippingReasonParams, UnavailableMethod,
+    DeliveryEstimate, DeliverySlot, NoShipping, ParcelQuote, RateStep, RateStepCode, ShippingAnswer, ShippingOption,
+    UnavailableMethod,
 };
 
 use std::collections::BTreeMap;

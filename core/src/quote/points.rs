@@ -29,6 +29,8 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::reasons::PointsReason;
+
 use super::answer::{LineAnswer, Step, StepCode};
 use super::{QuoteRequest, Stage};
 use crate::error::money_error;
@@ -93,25 +95,6 @@ pub struct PointsClamp {
     pub limit: u64,
     /// A default message in the request's locale.
     pub message: String,
-}
-
-/// Why fewer points are redeemed than requested. Stable codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum PointsReason {
-    /// The rule set has no redemption: points cannot pay.
-    RedemptionNotOffered,
-    /// More than the balance; `limit` is the balance.
-    ExceedsBalance,
-    /// More than the per-order cap; `limit` is the cap.
-    ExceedsOrderCap,
-    /// More than points may pay of this order; `limit` is that many points.
-    ExceedsOrderShare,
-    /// Not a multiple of the step; rounded down. `limit` is the step.
-    NotAMultipleOfStep,
-    /// Under the minimum; nothing is redeemed. `limit` is the minimum.
-    BelowMinimum,
 }
 
 /// Points on one line, for refunds and clawback.

@@ -14,13 +14,14 @@ mod select;
 pub use select::MAX_EXACT_COMBINATIONS;
 
 use super::answer::{
-    Adjustment, AppliedPromotion, Hint, HintCode, LineAnswer, LineTax, PriceSource, PriceSourceKind, Rejection,
-    Selection, Step, StepCode, Usage,
+    Adjustment, AppliedPromotion, LineAnswer, LineTax, PriceSource, PriceSourceKind, Rejection, Selection, Step,
+    StepCode, Usage,
 };
 use super::QuoteRequest;
 use crate::error::money_error;
 use crate::messages;
 use crate::money::Money;
+use crate::reasons::{Hint, HintCode};
 use crate::rules::{Benefit, CompiledRules};
 use crate::Error;
 use context::Context;

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::money::{Currency, Money};
-use crate::quote::Hint;
+use crate::reasons::{Hint, NoShippingReason, ShippingReason, ShippingReasonParams};
 use crate::rules::ServiceLevel;
 use crate::Timestamp;
 
@@ -61,21 +61,6 @@ pub struct NoShipping {
     pub reason: NoShippingReason,
     /// A default message in the request's locale.
     pub message: String,
-}
-
-/// Why no shipping is quoted. Stable codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum NoShippingReason {
-    /// The rule set has no `shipping` section.
-    NotConfigured,
-    /// The request has no `destination`.
-    DestinationMissing,
-    /// No zone matches the destination: the merchant does not ship there.
-    NoZoneMatches,
-    /// The cart has no lines to ship.
-    EmptyCart,
 }
 
 /// One available shipping method with its price and delivery window.
@@ -233,37 +218,4 @@ pub struct UnavailableMethod {
     pub params: ShippingReasonParams,
     /// A default message in the request's locale.
     pub message: String,
-}
-
-/// Why a method cannot take a cart. Stable codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ShippingReason {
-    /// A line's shipping class is one the method cannot carry (`liquid` by air).
-    ShippingClassNotAllowed,
-    /// A parcel is heavier than the method takes (or than its last weight bracket).
-    TooHeavy,
-    /// Every delivery slot in the window has passed or is within the lead time.
-    NoSlotAvailable,
-}
-
-/// Parameters of a shipping reason; only those that apply are present.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, JsonSchema)]
-pub struct ShippingReasonParams {
-    /// The line at fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_id: Option<String>,
-    /// The shipping class refused.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_class: Option<String>,
-    /// The parcel's origin warehouse.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
-    /// The parcel's chargeable weight, grams.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight_g: Option<u64>,
-    /// The heaviest the method takes, grams.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_weight_g: Option<u64>,
 }

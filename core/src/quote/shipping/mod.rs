@@ -7,18 +7,19 @@ mod delivery;
 mod rate;
 
 pub use answer::{
-    DeliveryEstimate, DeliverySlot, NoShipping, NoShippingReason, ParcelQuote, RateStep, RateStepCode, ShippingAnswer,
-    ShippingOption, ShippingReason, ShippingReasonParams, UnavailableMethod,
+    DeliveryEstimate, DeliverySlot, NoShipping, ParcelQuote, RateStep, RateStepCode, ShippingAnswer, ShippingOption,
+    UnavailableMethod,
 };
 
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
 
-use super::answer::{AppliedPromotion, Hint, HintCode, LineAnswer, Step, StepCode, Usage};
+use super::answer::{AppliedPromotion, LineAnswer, Step, StepCode, Usage};
 use super::{CartLine, Destination, QuoteRequest, Stage};
 use crate::messages::{self, Lang};
 use crate::money::{Money, MoneyError, Percent};
+use crate::reasons::{Hint, HintCode, NoShippingReason, ShippingReason, ShippingReasonParams};
 use crate::rules::{
     is_country, postcode_problem, CompiledFreeShipping, CompiledRules, CompiledShipping, CompiledZone, JsonPath,
     Problems, TaxCalculation,

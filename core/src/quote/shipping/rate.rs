@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::answer::{ParcelQuote, RateStep, RateStepCode, ShippingReason, ShippingReasonParams};
+use super::answer::{ParcelQuote, RateStep, RateStepCode};
 use crate::money::{Amount, Currency, Money, MoneyError};
 use crate::quote::{CartLine, LineAnswer};
+use crate::reasons::{ShippingReason, ShippingReasonParams};
 use crate::rules::{CompiledMethod, CompiledShipping, RateModel, Surcharge};
 
 /// The lines of one origin warehouse, summed.

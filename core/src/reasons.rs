@@ -1,0 +1,196 @@
+//! Stable reason and hint codes with their parameters: why a code, coupon,
+//! promotion, shipping method or points request did not apply as asked,
+//! and how to reach a better deal.
+//!
+//! They stand apart from the questions that produce them, so that
+//! [`crate::messages`] (default texts) and [`crate::Error`] can use them
+//! without depending on the quote.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::money::{Currency, Money, Percent};
+
+/// Why a code, coupon or promotion did not apply. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ReasonCode {
+    /// No promotion or issued coupon has this code.
+    Unknown,
+    /// The same code was entered more than once.
+    DuplicateCode,
+    /// Not valid yet.
+    NotStarted,
+    /// No longer valid.
+    Expired,
+    /// Outside its recurring hours (Fridays 20:00-24:00...).
+    OutsideRecurringWindow,
+    /// The spend on its items is below the minimum; `shortfall` says how much is missing.
+    MinSpendNotMet,
+    /// Too few units of its items; `quantity_needed` says how many more.
+    MinQuantityNotMet,
+    /// No line of the cart is one of its items (or they are excluded, non-discountable or on sale).
+    NoEligibleItems,
+    /// The customer's tier, segment or first-order status does not qualify.
+    CustomerNotEligible,
+    /// Not offered on this sales channel.
+    ChannelNotEligible,
+    /// A combination of conditions (any / not) does not hold.
+    ConditionsNotMet,
+    /// Used as often as it may be, in total.
+    UsageLimitReached,
+    /// Used as often as this customer may.
+    PerCustomerLimitReached,
+    /// The single-use coupon has been used already.
+    AlreadyRedeemed,
+    /// It does not combine with a promotion that applies; `conflicting_promotion` names it.
+    NotCombinable,
+    /// Another promotion of its exclusive group gives more; `winner` names it.
+    ExclusiveGroupLost,
+    /// An earlier promotion stops the stage; `conflicting_promotion` names it.
+    StoppedByEarlierPromotion,
+    /// Its budget is spent.
+    BudgetExhausted,
+    /// Issued in another currency; `currency` names it.
+    CurrencyMismatch,
+    /// It would take nothing off this cart.
+    NoDiscount,
+    /// A combination without it saves the customer as much or more.
+    NotBest,
+}
+
+/// Parameters of a reason; only those that apply are present.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, JsonSchema)]
+pub struct ReasonParams {
+    /// How much more to spend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<Money>,
+    /// How many more units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity_needed: Option<u32>,
+    /// The promotion it conflicts with, or that stopped the stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicting_promotion: Option<String>,
+    /// The exclusive group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclusive_group: Option<String>,
+    /// The promotion that won the exclusive group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub winner: Option<String>,
+    /// The limit reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// When it starts or started being valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<String>,
+    /// When it stops or stopped being valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    /// The currency of a coupon issued in another currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+}
+
+/// A suggestion to reach a better deal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Hint {
+    /// The stable hint code.
+    pub code: HintCode,
+    /// The promotion the hint is about.
+    pub promotion_id: String,
+    /// How much more to spend, for `spend_more`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_needed: Option<Money>,
+    /// How many more units, for `add_items`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity_needed: Option<u32>,
+    /// The discount it would then give, when a fixed amount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Money>,
+    /// The percentage it would then give, when a percentage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent: Option<Percent>,
+    /// A default message in the request's locale.
+    pub message: String,
+}
+
+/// What a hint suggests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HintCode {
+    /// Spend `amount_needed` more on the promotion's items (凑单).
+    SpendMore,
+    /// Add `quantity_needed` more units of the promotion's items.
+    AddItems,
+    /// Spend `amount_needed` more for free (or, with `percent`, cheaper)
+    /// shipping; `promotion_id` names the free-shipping rule.
+    FreeShipping,
+}
+
+/// Why no shipping is quoted. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NoShippingReason {
+    /// The rule set has no `shipping` section.
+    NotConfigured,
+    /// The request has no `destination`.
+    DestinationMissing,
+    /// No zone matches the destination: the merchant does not ship there.
+    NoZoneMatches,
+    /// The cart has no lines to ship.
+    EmptyCart,
+}
+
+/// Why a method cannot take a cart. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ShippingReason {
+    /// A line's shipping class is one the method cannot carry (`liquid` by air).
+    ShippingClassNotAllowed,
+    /// A parcel is heavier than the method takes (or than its last weight bracket).
+    TooHeavy,
+    /// Every delivery slot in the window has passed or is within the lead time.
+    NoSlotAvailable,
+}
+
+/// Parameters of a shipping reason; only those that apply are present.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, JsonSchema)]
+pub struct ShippingReasonParams {
+    /// The line at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_id: Option<String>,
+    /// The shipping class refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_class: Option<String>,
+    /// The parcel's origin warehouse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The parcel's chargeable weight, grams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_g: Option<u64>,
+    /// The heaviest the method takes, grams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_weight_g: Option<u64>,
+}
+
+/// Why fewer points are redeemed than requested. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PointsReason {
+    /// The rule set has no redemption: points cannot pay.
+    RedemptionNotOffered,
+    /// More than the balance; `limit` is the balance.
+    ExceedsBalance,
+    /// More than the per-order cap; `limit` is the cap.
+    ExceedsOrderCap,
+    /// More than points may pay of this order; `limit` is that many points.
+    ExceedsOrderShare,
+    /// Not a multiple of the step; rounded down. `limit` is the step.
+    NotAMultipleOfStep,
+    /// Under the minimum; nothing is redeemed. `limit` is the minimum.
+    BelowMinimum,
+}
