@@ -65,8 +65,8 @@ pub use quote::{
     Dimensions, DisplayCurrency, DisplayTotals, FreeShippingGrant, Hint, HintCode, LineAnswer, LinePoints, LineTax,
     NoShipping, NoShippingReason, ParcelQuote, PointsAnswer, PointsClamp, PointsReason, PointsRequest, PriceSource,
     PriceSourceKind, QuoteAnswer, QuoteRequest, RateStep, RateStepCode, ReasonCode, ReasonParams, RecommendedCoupon,
-    Rejection, Selection, ShippingAnswer, ShippingOption, ShippingPoints, ShippingReason, ShippingReasonParams, Stage,
-    Step, StepCode, TaxSummary, Totals, UnavailableMethod, Usage, UsageCounter, Via, WalletCoupon, WalletSelection,
-    MAX_EXACT_COMBINATIONS,
+    Rejection, Selection, SelectionStrategy, ShippingAnswer, ShippingOption, ShippingPoints, ShippingReason,
+    ShippingReasonParams, Stage, Step, StepCode, TaxSummary, Totals, UnavailableMethod, Usage, UsageCounter, Via,
+    WalletCoupon, WalletSelection, DEFAULT_MAX_HINTS, MAX_EXACT_COMBINATIONS, MAX_HINTS,
 };
 pub use time::{MerchantTimeZone, Timestamp};

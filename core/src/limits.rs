@@ -67,6 +67,13 @@ pub struct Limits {
     pub max_returns: usize,
     /// Most campaign extensions in a rule set's `returns` section (default 100).
     pub max_campaign_extensions: usize,
+    /// Most promotions applied to one quote (default 50); the rest are
+    /// refused with `applied_limit_reached`.
+    pub max_applied_promotions: usize,
+    /// Work budget of the coupon search, in promotion-line evaluations
+    /// (default 2,000,000): past it the best combination found so far is
+    /// answered with `selection.optimal: false`.
+    pub max_search_work: u64,
 }
 
 impl Default for Limits {
@@ -97,6 +104,8 @@ impl Default for Limits {
             max_lots: 1_000,
             max_returns: 200,
             max_campaign_extensions: 100,
+            max_applied_promotions: 50,
+            max_search_work: 2_000_000,
         }
     }
 }

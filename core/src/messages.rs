@@ -142,6 +142,12 @@ pub fn reason_text(code: ReasonCode, p: &ReasonParams, lang: Lang) -> String {
         }
         ReasonCode::NoDiscount => pick(zh, "it takes nothing off this cart", "对当前购物车无优惠"),
         ReasonCode::NotBest => pick(zh, "a better combination was chosen", "已为您选择更优惠的组合"),
+        ReasonCode::AppliedLimitReached => {
+            pick(zh, "the most promotions one order can use are applied already", "本单可享优惠数量已达上限")
+        }
+        ReasonCode::SearchBudgetExhausted => {
+            pick(zh, "not tried: too many coupons to compare in one go", "可选优惠券过多，未能逐一比较")
+        }
     }
 }
 

@@ -58,6 +58,13 @@ pub enum ReasonCode {
     NoDiscount,
     /// A combination without it saves the customer as much or more.
     NotBest,
+    /// The most promotions one quote applies are applied already (`limit`,
+    /// [`crate::Limits::max_applied_promotions`]), or its allocations would
+    /// make the answer too large.
+    AppliedLimitReached,
+    /// Not tried: the coupon search reached its work budget
+    /// ([`crate::Limits::max_search_work`]) first.
+    SearchBudgetExhausted,
 }
 
 /// Parameters of a reason; only those that apply are present.

@@ -431,11 +431,16 @@ function subtract(a, b) {
 const negate = (s) => (isZero(s) ? null : s.startsWith("-") ? s.slice(1) : `-${s}`);
 const formatSigned = (amount, cur) => (amount.startsWith("-") ? `−${money(amount.slice(1), cur)}` : money(amount, cur));
 
+// The explanation trail is asked for (`explain: true`) only while the shopper
+// has the panel open: the default answer is the lean one a cart page needs.
 const explanationPanel = {
+  contribute(request) {
+    if ($("#explanation")?.closest("details")?.open) request.explain = true;
+  },
   render(answer) {
     const cur = answer.currency;
     $("#explanation").replaceChildren(
-      ...answer.explanation.map((s) =>
+      ...(answer.explanation ?? []).map((s) =>
         h("li", {}, h("code", {}, s.stage), " ", s.line_id ? `#${s.line_id} ` : "", h("code", {}, s.code), ` ${s.rule} → `, money(s.amount, cur)),
       ),
     );
@@ -784,6 +789,7 @@ async function start() {
     $("#engine-info").textContent =
       `规则 Rules ${state.rules.id ?? ""} · ${engine.currency} · ${engine.timeZone} · engine ${Engine.version()}`;
     for (const panel of panels) panel.init?.();
+    $("#explanation").closest("details").addEventListener("toggle", () => update());
     update();
     document.body.dataset.state = "ready";
   } catch (error) {

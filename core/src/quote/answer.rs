@@ -83,7 +83,9 @@ pub struct QuoteAnswer {
     /// Points redeemed and earned, when the rule set has points or the request sends them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub points: Option<super::points::PointsAnswer>,
-    /// Every figure, stage by stage, with the rule that made it.
+    /// Every figure, stage by stage, with the rule that made it; only when
+    /// the request asks (`explain: true`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub explanation: Vec<Step>,
 }
 
@@ -186,6 +188,22 @@ pub struct Selection {
     pub coupons_considered: u32,
     /// Combinations evaluated.
     pub combinations_evaluated: u32,
+    /// How the combination was chosen.
+    pub strategy: SelectionStrategy,
+}
+
+/// How the coupons were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SelectionStrategy {
+    /// Every compatible combination was evaluated: the result is optimal.
+    Exhaustive,
+    /// Too many combinations (more than `MAX_EXACT_COMBINATIONS`): coupons
+    /// were added largest gain first.
+    Greedy,
+    /// The search reached its work budget (`Limits::max_search_work`): the
+    /// best combination found by then.
+    Budget,
 }
 
 /// One priced line.
@@ -369,6 +387,38 @@ pub struct Step {
     pub rule: String,
     /// The figure.
     pub amount: Money,
+}
+
+/// The explanation trail of one quote: recorded only when the request asks
+/// (`explain: true`), so a default quote builds none of its texts.
+#[derive(Debug, Default)]
+pub(crate) struct Trail {
+    steps: Vec<Step>,
+    on: bool,
+}
+
+impl Trail {
+    /// A trail that records (`on`) or ignores every step.
+    pub(crate) fn new(on: bool, capacity: usize) -> Self {
+        Trail { steps: if on { Vec::with_capacity(capacity) } else { Vec::new() }, on }
+    }
+
+    /// Whether steps are recorded.
+    pub(crate) fn is_on(&self) -> bool {
+        self.on
+    }
+
+    /// Records the step `make` builds, when the trail is on.
+    pub(crate) fn push(&mut self, make: impl FnOnce() -> Step) {
+        if self.on {
+            self.steps.push(make());
+        }
+    }
+
+    /// The steps recorded.
+    pub(crate) fn into_steps(self) -> Vec<Step> {
+        self.steps
+    }
 }
 
 /// What an explanation step records.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::answer::{LineAnswer, LineTax, PriceSource, PriceSourceKind, Step, StepCode};
+use super::answer::{LineAnswer, LineTax, PriceSource, PriceSourceKind, Step, StepCode, Trail};
 use super::{CartLine, QuoteRequest, Stage};
 use crate::error::money_error;
 use crate::money::{Money, RoundingLevel};
@@ -24,7 +24,7 @@ pub(crate) fn price_lines(
     rules: &CompiledRules,
     req: &QuoteRequest,
     order: &[usize],
-    trail: &mut Vec<Step>,
+    trail: &mut Trail,
 ) -> Result<Vec<LineAnswer>, Error> {
     let now = req.now.utc();
     let mut units_per_sku: HashMap<&str, u64> = HashMap::with_capacity(req.lines.len());
@@ -38,12 +38,14 @@ pub(crate) fn price_lines(
         let sku_units = units_per_sku.get(line.sku.as_str()).copied().unwrap_or_default();
         let priced =
             price_line(rules, req, line, sku_units, now).map_err(|e| money_error(e, &format!("lines[{i}]")))?;
-        let rule = match &priced.source.rule_id {
-            Some(id) => format!("price_list:{id}"),
-            None => "list_price".to_string(),
-        };
-        trail.push(step(line, StepCode::UnitPrice, &rule, priced.unit));
-        trail.push(step(line, StepCode::LineSubtotal, &rule, priced.subtotal));
+        if trail.is_on() {
+            let rule = match &priced.source.rule_id {
+                Some(id) => format!("price_list:{id}"),
+                None => "list_price".to_string(),
+            };
+            trail.push(|| step(line, StepCode::UnitPrice, &rule, priced.unit));
+            trail.push(|| step(line, StepCode::LineSubtotal, &rule, priced.subtotal));
+        }
         let zero = Money::zero(rules.currency);
         let class = rules.tax.class_of(line.tax_class.as_deref());
         out.push(LineAnswer {

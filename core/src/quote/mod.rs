@@ -21,7 +21,7 @@ pub use crate::reasons::{
 };
 pub use answer::{
     Adjustment, AppliedPromotion, DisplayTotals, FreeShippingGrant, LineAnswer, LineTax, PriceSource, PriceSourceKind,
-    QuoteAnswer, Rejection, Selection, Stage, Step, StepCode, TaxSummary, Totals, Usage, Via,
+    QuoteAnswer, Rejection, Selection, SelectionStrategy, Stage, Step, StepCode, TaxSummary, Totals, Usage, Via,
 };
 pub(crate) use best::best_coupons;
 pub use best::{BestCouponsAnswer, RecommendedCoupon};
@@ -29,7 +29,7 @@ pub use points::{LinePoints, PointsAnswer, PointsClamp, ShippingPoints};
 pub use promotions::MAX_EXACT_COMBINATIONS;
 pub use request::{
     CartLine, Customer, Destination, Dimensions, DisplayCurrency, PointsRequest, QuoteRequest, UsageCounter,
-    WalletCoupon, WalletSelection,
+    WalletCoupon, WalletSelection, DEFAULT_MAX_HINTS, MAX_HINTS,
 };
 pub use shipping::{
     DeliveryEstimate, DeliverySlot, NoShipping, ParcelQuote, RateStep, RateStepCode, ShippingAnswer, ShippingOption,
@@ -42,6 +42,7 @@ use crate::error::money_error;
 use crate::money::Money;
 use crate::rules::CompiledRules;
 use crate::{Error, Limits};
+use answer::Trail;
 
 /// Runs every stage of a quote.
 pub(crate) fn quote(rules: &CompiledRules, limits: &Limits, req: &QuoteRequest) -> Result<QuoteAnswer, Error> {
@@ -58,12 +59,12 @@ pub(crate) fn quote_with_coupon_saving(
     validate::validate(rules, limits, req)?;
     let mut order: Vec<usize> = (0..req.lines.len()).collect();
     crate::sort::sort_by(&mut order, |&a, &b| req.lines.get(a).map(|l| &l.id).cmp(&req.lines.get(b).map(|l| &l.id)));
-    let mut trail = Vec::with_capacity(req.lines.len().saturating_mul(3).saturating_add(1));
+    let mut trail = Trail::new(req.explain, req.lines.len().saturating_mul(3).saturating_add(1));
 
     // 1. Catalog price.
     let mut lines = catalog::price_lines(rules, req, &order, &mut trail)?;
     // 2-3 (and 6). Item, order and shipping promotions, with coupon selection.
-    let mut promos = promotions::apply(rules, req, &mut lines, &order, &mut trail)?;
+    let mut promos = promotions::apply(rules, limits, req, &mut lines, &order, &mut trail)?;
     // 4. Points redemption on the items, allocated to the lines.
     let mut redemption = points::redeem(rules, req, &mut lines, &mut trail)?;
     // 5-6. Shipping options for the destination, then shipping discounts.
@@ -75,6 +76,8 @@ pub(crate) fn quote_with_coupon_saving(
     if let Some(answer) = &ship.answer {
         promos.hints.extend(answer.hints.iter().cloned());
     }
+    let max_hints = usize::try_from(req.max_hints).unwrap_or(usize::MAX);
+    promotions::order_hints(&mut promos.hints, max_hints, req.locale);
     // After the shipping stages: points may pay what shipping costs.
     let shipping_payable =
         order_amounts.shipping.checked_sub(order_amounts.shipping_discounts).map_err(|e| money_error(e, "points"))?;
@@ -106,7 +109,7 @@ pub(crate) fn quote_with_coupon_saving(
         selection: promos.selection,
         shipping: ship.answer,
         points,
-        explanation: trail,
+        explanation: trail.into_steps(),
     };
     Ok((answer, promos.coupon_saving))
 }

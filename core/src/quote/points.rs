@@ -31,7 +31,7 @@ use serde::Serialize;
 
 use crate::reasons::PointsReason;
 
-use super::answer::{LineAnswer, Step, StepCode};
+use super::answer::{LineAnswer, Step, StepCode, Trail};
 use super::{QuoteRequest, Stage};
 use crate::error::money_error;
 use crate::messages::{self, Lang};
@@ -163,7 +163,7 @@ pub(crate) fn redeem<'a>(
     rules: &CompiledRules,
     req: &'a QuoteRequest,
     lines: &mut [LineAnswer],
-    trail: &mut Vec<Step>,
+    trail: &mut Trail,
 ) -> Result<Redemption<'a>, Error> {
     let currency = rules.currency;
     let zero = Money::zero(currency);
@@ -246,7 +246,7 @@ pub(crate) fn redeem<'a>(
         lp.redeemed_value = value;
         value_total = value_total.checked_add(value).map_err(|e| money_error(e, "points"))?;
         if !value.is_zero() {
-            trail.push(Step {
+            trail.push(|| Step {
                 stage: Stage::PointsRedemption,
                 line_id: Some(line.id.clone()),
                 code: StepCode::PointsRedeemed,
@@ -451,7 +451,7 @@ mod tests {
         for (allowed, want) in [(true, Some((1500, "15.00"))), (false, None)] {
             let rules = compiled(allowed);
             let req = request(9000);
-            let mut trail = Vec::new();
+            let mut trail = crate::quote::answer::Trail::new(true, 0);
             let mut lines = crate::quote::catalog::price_lines(&rules, &req, &[0], &mut trail).unwrap();
             let mut state = redeem(&rules, &req, &mut lines, &mut trail).unwrap();
             assert_eq!(state.items_points, 5000, "50 % of 100.00");
@@ -472,7 +472,7 @@ mod tests {
     fn no_shipping_to_pay_changes_nothing() {
         let rules = compiled(true);
         let req = request(9000);
-        let mut trail = Vec::new();
+        let mut trail = crate::quote::answer::Trail::new(true, 0);
         let mut lines = crate::quote::catalog::price_lines(&rules, &req, &[0], &mut trail).unwrap();
         let mut state = redeem(&rules, &req, &mut lines, &mut trail).unwrap();
         redeem_on_shipping(&mut state, Money::zero(rules.currency), req.now.utc(), rules.time_zone).unwrap();

@@ -61,6 +61,29 @@ pub struct QuoteRequest {
     /// Points to redeem and the customer's point lots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<PointsRequest>,
+    /// Also answer the explanation trail and why every other promotion did
+    /// not apply (admin and QA screens); default false: the answer a cart
+    /// page and an order need.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub explain: bool,
+    /// Most hints answered, nearest thresholds first (default 3, at most
+    /// [`MAX_HINTS`]).
+    #[serde(default = "default_max_hints", skip_serializing_if = "is_default_max_hints")]
+    pub max_hints: u32,
+}
+
+/// The most hints a quote may ask for (`max_hints`).
+pub const MAX_HINTS: u32 = 10;
+
+/// Hints answered when the request does not say.
+pub const DEFAULT_MAX_HINTS: u32 = 3;
+
+fn default_max_hints() -> u32 {
+    DEFAULT_MAX_HINTS
+}
+
+fn is_default_max_hints(n: &u32) -> bool {
+    *n == DEFAULT_MAX_HINTS
 }
 
 /// A shipping destination.

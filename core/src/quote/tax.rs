@@ -7,7 +7,7 @@
 
 use rust_decimal::Decimal;
 
-use super::answer::{LineAnswer, Step, StepCode};
+use super::answer::{LineAnswer, Step, StepCode, Trail};
 use super::Stage;
 use crate::error::money_error;
 use crate::money::{Money, MoneyError, RoundingMode};
@@ -22,7 +22,7 @@ pub(crate) fn apply(
     rules: &CompiledRules,
     lines: &mut [LineAnswer],
     order: &[usize],
-    trail: &mut Vec<Step>,
+    trail: &mut Trail,
 ) -> Result<(), Error> {
     let tax = &rules.tax;
     for (k, line) in lines.iter_mut().enumerate() {
@@ -40,7 +40,7 @@ pub(crate) fn apply(
         } else {
             line.net.checked_add(amount).map_err(|e| money_error(e, &at()))?
         };
-        trail.push(Step {
+        trail.push(|| Step {
             stage: Stage::Tax,
             line_id: Some(line.id.clone()),
             code: StepCode::LineTax,

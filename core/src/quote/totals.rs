@@ -1,7 +1,7 @@
 //! Stage 8, totals: order totals from the priced lines, and the optional
 //! display-currency conversion.
 
-use super::answer::{DisplayTotals, LineAnswer, Step, StepCode, Totals};
+use super::answer::{DisplayTotals, LineAnswer, Step, StepCode, Totals, Trail};
 use super::{DisplayCurrency, Stage};
 use crate::error::money_error;
 use crate::money::{Currency, Money, MoneyError, RoundingMode};
@@ -29,10 +29,10 @@ pub(crate) fn compute(
     tax_included: bool,
     lines: &[LineAnswer],
     order: OrderAmounts,
-    trail: &mut Vec<Step>,
+    trail: &mut Trail,
 ) -> Result<Totals, Error> {
     let totals = sum(currency, tax_included, lines, order).map_err(|e| money_error(e, "totals"))?;
-    trail.push(Step {
+    trail.push(|| Step {
         stage: Stage::Totals,
         line_id: None,
         code: StepCode::GrandTotal,

@@ -37,6 +37,9 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
     }
     crate::rules::labels(&req.customer.segments, limits, &customer.field("segments"), &mut p);
 
+    if req.max_hints > super::MAX_HINTS {
+        p.add(ErrorCode::LimitExceeded, &root.field("max_hints"), format!("must be at most {}", super::MAX_HINTS));
+    }
     let lines_path = root.field("lines");
     p.count(req.lines.len(), limits.max_lines, &lines_path);
     let mut ids = HashSet::with_capacity(req.lines.len());

@@ -27,6 +27,15 @@ pub(crate) struct CompiledPromotion {
     pub(crate) stage: Stage,
     pub(crate) filter: CompiledFilter,
     pub(crate) get_filter: Option<CompiledFilter>,
+    /// `filter` as a small number shared by every identical filter (set
+    /// when the rule set is indexed), so a quote finds each filter's lines once.
+    pub(crate) filter_id: usize,
+    /// `get_filter` likewise.
+    pub(crate) get_filter_id: Option<usize>,
+    /// Whether what the promotion does depends on what its lines still
+    /// cost: false for a free-shipping, gift or bonus-points promotion whose
+    /// conditions look only at catalog amounts and quantities.
+    pub(crate) reads_amounts: bool,
     pub(crate) conditions: Condition,
     pub(crate) starts: Option<DateTime<Utc>>,
     pub(crate) ends: Option<DateTime<Utc>>,
@@ -34,6 +43,9 @@ pub(crate) struct CompiledPromotion {
     pub(crate) priority: i32,
     pub(crate) basis: Basis,
     pub(crate) exclusive_group: Option<String>,
+    /// The exclusive group as a small number, the same for every member of
+    /// one group (set when the rule set is indexed).
+    pub(crate) group: Option<u32>,
     pub(crate) class: String,
     pub(crate) combines_with: Option<Vec<String>>,
     pub(crate) stop_after: bool,
@@ -133,6 +145,26 @@ impl CompiledFilter {
         }
     }
 
+    /// The filter's lists, sorted: equal for equal filters.
+    fn key(&self) -> (Vec<Vec<&str>>, bool) {
+        fn sorted(set: &HashSet<String>) -> Vec<&str> {
+            let mut v: Vec<&str> = set.iter().map(String::as_str).collect();
+            crate::sort::sort(&mut v);
+            v
+        }
+        let lists = [
+            &self.skus,
+            &self.categories,
+            &self.tags,
+            &self.brands,
+            &self.exclude_skus,
+            &self.exclude_categories,
+            &self.exclude_tags,
+            &self.exclude_brands,
+        ];
+        (lists.into_iter().map(sorted).collect(), self.exclude_on_sale)
+    }
+
     /// Whether a line passes the filter.
     pub(crate) fn matches(&self, line: &LineFacts<'_>) -> bool {
         let any = |set: &HashSet<String>, items: &[String]| items.iter().any(|i| set.contains(i));
@@ -164,11 +196,25 @@ pub(crate) struct PromotionIndex {
     pub(crate) by_brand: HashMap<String, Vec<usize>>,
     /// Promotions whose filter includes every line.
     pub(crate) global: Vec<usize>,
+    /// How many distinct item filters the promotions have.
+    pub(crate) filters: usize,
 }
 
 /// Normalizes a coupon code for matching: trimmed, upper case.
 pub(crate) fn normalize_code(code: &str) -> String {
     code.trim().to_uppercase()
+}
+
+/// Whether a promotion's outcome depends on the lines' current amounts.
+fn reads_amounts(benefit: &Benefit, conditions: &Condition) -> bool {
+    fn condition_reads(c: &Condition) -> bool {
+        c.min_subtotal.is_some_and(|m| m.basis == Basis::Discounted)
+            || c.all.iter().chain(&c.any).any(condition_reads)
+            || c.not.as_deref().is_some_and(condition_reads)
+    }
+    let benefit_reads =
+        !matches!(benefit, Benefit::FreeShipping { .. } | Benefit::Gift { .. } | Benefit::BonusPoints { .. });
+    benefit_reads || condition_reads(conditions)
 }
 
 /// The stage a benefit runs in.
@@ -246,6 +292,9 @@ pub(crate) fn compile_promotions(
             stage: stage_of(&promo.benefit),
             filter: CompiledFilter::new(&promo.items),
             get_filter,
+            filter_id: 0,
+            get_filter_id: None,
+            reads_amounts: reads_amounts(&promo.benefit, &promo.conditions),
             conditions: promo.conditions.clone(),
             starts,
             ends,
@@ -253,6 +302,7 @@ pub(crate) fn compile_promotions(
             priority: promo.priority,
             basis: promo.apply_to,
             exclusive_group: promo.exclusive_group.clone(),
+            group: None,
             class: promo.class.clone(),
             combines_with: promo.combines_with.clone(),
             stop_after: promo.stop_after,
@@ -264,7 +314,23 @@ pub(crate) fn compile_promotions(
 
 fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
     crate::sort::sort_by(&mut compiled, |a, b| (a.stage, a.priority, &a.id).cmp(&(b.stage, b.priority, &b.id)));
-    let mut idx = PromotionIndex::default();
+    let mut groups: HashMap<String, u32> = HashMap::new();
+    let mut filters: HashMap<(Vec<Vec<String>>, bool), usize> = HashMap::new();
+    let mut filter_id = |f: &CompiledFilter| {
+        let (lists, on_sale) = f.key();
+        let key = (lists.into_iter().map(|l| l.into_iter().map(str::to_string).collect()).collect(), on_sale);
+        let next = filters.len();
+        *filters.entry(key).or_insert(next)
+    };
+    for promo in &mut compiled {
+        promo.filter_id = filter_id(&promo.filter);
+        promo.get_filter_id = promo.get_filter.as_ref().map(&mut filter_id);
+        if let Some(g) = &promo.exclusive_group {
+            let next = u32::try_from(groups.len()).unwrap_or(u32::MAX);
+            promo.group = Some(*groups.entry(g.clone()).or_insert(next));
+        }
+    }
+    let mut idx = PromotionIndex { filters: filters.len(), ..PromotionIndex::default() };
     for (i, promo) in compiled.iter().enumerate() {
         idx.by_id.insert(promo.id.clone(), i);
         for code in &promo.codes {

@@ -407,6 +407,8 @@ pub fn quote_request(v: &Vocabulary) -> BoxedStrategy<QuoteRequest> {
                 destination: destination.clone(),
                 shipping_method: None,
                 points,
+                explain: false,
+                max_hints: crate::quote::DEFAULT_MAX_HINTS,
             })
         })
         .boxed()

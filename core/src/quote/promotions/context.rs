@@ -1,7 +1,7 @@
 //! Per-quote facts the promotion stages read: line amounts and attributes,
 //! which promotions concern the cart, and which lines each one covers.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -34,19 +34,33 @@ pub(crate) struct Context<'a> {
     /// lines (in line-id order) whose SKU, category, tag or brand it names.
     touching: HashMap<usize, Vec<usize>, BuildIndexHasher>,
     on_sale: Vec<bool>,
-    /// Lines each promotion covers (its own items, then its get-set),
-    /// computed once per quote; indexed by promotion.
-    eligible: RefCell<Vec<[Option<Lines>; 2]>>,
+    /// Lines each item filter covers, computed once per quote; indexed by
+    /// filter (promotions with identical filters share one).
+    eligible: RefCell<Vec<Option<Lines>>>,
     /// The last outcome of each promotion and the amounts of its lines
     /// then; indexed by promotion.
     memo: RefCell<Vec<Remembered>>,
+    /// Most promotions applied in one run.
+    pub(crate) max_applied: usize,
+    /// Work done so far: one unit per promotion evaluated plus one per
+    /// line it covers (the search's budget is counted in these).
+    work: Cell<u64>,
+    /// The last run-state number handed out.
+    generations: Cell<u64>,
 }
 
-/// A promotion's last outcome and the amounts of its lines then.
-type Remembered = Option<(Vec<Minor>, Outcome)>;
+/// A promotion's last outcome: the state it was computed in (a run's
+/// generation), the amounts of its lines then, and the outcome.
+type Remembered = Option<(u64, Vec<Minor>, Outcome)>;
 
 impl<'a> Context<'a> {
-    pub(crate) fn new(rules: &'a CompiledRules, req: &'a QuoteRequest, lines: &[LineAnswer], order: &[usize]) -> Self {
+    pub(crate) fn new(
+        rules: &'a CompiledRules,
+        req: &'a QuoteRequest,
+        lines: &[LineAnswer],
+        order: &[usize],
+        max_applied: usize,
+    ) -> Self {
         let mut touching: HashMap<usize, Vec<usize>, BuildIndexHasher> = HashMap::default();
         let idx = &rules.promotions;
         for (k, &i) in order.iter().enumerate() {
@@ -78,31 +92,69 @@ impl<'a> Context<'a> {
             request_index: order.to_vec(),
             touching,
             on_sale: lines.iter().map(|l| l.price_source.kind == PriceSourceKind::Sale).collect(),
-            eligible: RefCell::new(vec![[None, None]; rules.promotions.promotions.len()]),
+            eligible: RefCell::new(vec![None; rules.promotions.filters]),
             memo: RefCell::new(vec![None; rules.promotions.promotions.len()]),
+            max_applied,
+            work: Cell::new(0),
+            generations: Cell::new(0),
         }
     }
 
-    /// The outcome promotion `index` had when its lines cost what `key` yields.
-    pub(crate) fn remembered(&self, index: usize, mut key: impl Iterator<Item = Minor>) -> Option<Outcome> {
+    /// Counts `units` of work (see [`Context::work`]).
+    pub(crate) fn count_work(&self, units: usize) {
+        self.work.set(self.work.get().saturating_add(u64::try_from(units).unwrap_or(u64::MAX)));
+    }
+
+    /// The work done so far, in promotion-line evaluations.
+    pub(crate) fn work(&self) -> u64 {
+        self.work.get()
+    }
+
+    /// The outcome promotion `index` had in the run state `generation`.
+    pub(crate) fn remembered(&self, index: usize, generation: u64) -> Option<Outcome> {
         let memo = self.memo.borrow();
-        let (k, outcome) = memo.get(index)?.as_ref()?;
+        let (g, _, outcome) = memo.get(index)?.as_ref()?;
+        (*g == generation).then(|| outcome.clone())
+    }
+
+    /// A fresh run-state number: every change of a run's amounts takes one,
+    /// so two runs with the same number have the same amounts.
+    pub(crate) fn fresh_generation(&self) -> u64 {
+        let g = self.generations.get().saturating_add(1);
+        self.generations.set(g);
+        g
+    }
+
+    /// The outcome promotion `index` had when its lines cost what `key`
+    /// yields, whatever the state.
+    pub(crate) fn remembered_by_amounts(
+        &self,
+        index: usize,
+        generation: u64,
+        mut key: impl Iterator<Item = Minor>,
+    ) -> Option<Outcome> {
+        let mut memo = self.memo.borrow_mut();
+        let (g, k, outcome) = memo.get_mut(index)?.as_mut()?;
         let same = k.iter().all(|a| key.next() == Some(*a)) && key.next().is_none();
+        if same {
+            *g = generation;
+        }
         same.then(|| outcome.clone())
     }
 
-    /// Remembers the outcome of promotion `index` for lines costing what
-    /// `key` yields (reusing the previous key's buffer).
-    pub(crate) fn remember(&self, index: usize, key: impl Iterator<Item = Minor>, outcome: &Outcome) {
+    /// Remembers the outcome of promotion `index` in state `generation`,
+    /// for lines costing what `key` yields (reusing the previous key's buffer).
+    pub(crate) fn remember(&self, index: usize, generation: u64, key: impl Iterator<Item = Minor>, outcome: &Outcome) {
         let mut memo = self.memo.borrow_mut();
         let Some(slot) = memo.get_mut(index) else { return };
         match slot {
-            Some((k, o)) => {
+            Some((g, k, o)) => {
+                *g = generation;
                 k.clear();
                 k.extend(key);
                 *o = outcome.clone();
             }
-            None => *slot = Some((key.collect(), outcome.clone())),
+            None => *slot = Some((generation, key.collect(), outcome.clone())),
         }
     }
 
@@ -117,12 +169,17 @@ impl<'a> Context<'a> {
     /// The discountable lines promotion `index` covers (its `get_items` when
     /// `get` is true), in line-id order.
     pub(crate) fn eligible(&self, index: usize, get: bool) -> Rc<[usize]> {
-        let slot = usize::from(get);
-        if let Some(v) = self.eligible.borrow().get(index).and_then(|e| e.get(slot)).and_then(Option::as_ref) {
+        let Some(promo) = self.promotion(index) else { return Rc::from(Vec::new()) };
+        let slot = match (get, promo.get_filter_id) {
+            (true, Some(f)) => f,
+            _ => promo.filter_id,
+        };
+        if let Some(v) = self.eligible.borrow().get(slot).and_then(Option::as_ref) {
             return Rc::clone(v);
         }
+        // Identical filters cover the same lines, whichever promotion asks.
         let lines: Rc<[usize]> = self.compute_eligible(index, get).into();
-        if let Some(e) = self.eligible.borrow_mut().get_mut(index).and_then(|e| e.get_mut(slot)) {
+        if let Some(e) = self.eligible.borrow_mut().get_mut(slot) {
             *e = Some(Rc::clone(&lines));
         }
         lines

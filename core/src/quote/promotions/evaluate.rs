@@ -39,11 +39,21 @@ pub(crate) struct Next {
 }
 
 /// What an applied promotion does.
+///
+/// An order-level discount is only an amount until the promotion is
+/// applied: it is spread over the lines (`parts`) then, so the promotions
+/// that lose an exclusive group or a combination are never spread.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Effect {
-    /// Discount per line (line index, minor units > 0), in line order.
+    /// Discount per line (line index, minor units > 0), in line order;
+    /// empty for a discount still to be spread.
     pub(crate) parts: Vec<(usize, Minor)>,
-    /// The sum of the parts.
+    /// The discount to spread over the covered lines in proportion to what
+    /// they still cost (at most what they cost in all).
+    spread: Option<Minor>,
+    /// What a spent-down budget leaves of the discount, re-split over the parts.
+    cap: Option<Minor>,
+    /// The discount in all: the sum of the parts.
     pub(crate) amount: Minor,
     pub(crate) gift: Option<(String, u32, Money)>,
     pub(crate) free_shipping: Option<FreeShippingGrant>,
@@ -54,7 +64,54 @@ pub(crate) struct Effect {
 
 impl Effect {
     fn nothing() -> Self {
-        Effect { parts: Vec::new(), amount: 0, gift: None, free_shipping: None, points_multiplier: None, next: None }
+        Effect {
+            parts: Vec::new(),
+            spread: None,
+            cap: None,
+            amount: 0,
+            gift: None,
+            free_shipping: None,
+            points_multiplier: None,
+            next: None,
+        }
+    }
+
+    /// Limits the discount to `left` (a promotion budget), re-split in
+    /// proportion to the parts.
+    pub(crate) fn cap_at(&mut self, left: Minor) {
+        if self.amount > left {
+            self.cap = Some(left);
+            self.amount = left;
+        }
+    }
+
+    /// The discount per line when promotion `index` applies on `amounts`
+    /// (the amounts it was evaluated on).
+    pub(crate) fn parts(
+        &self,
+        ctx: &Context<'_>,
+        index: usize,
+        amounts: &[Minor],
+    ) -> Result<Vec<(usize, Minor)>, MoneyError> {
+        let mut parts = match self.spread {
+            Some(d) => {
+                let eligible = ctx.eligible(index, false);
+                let weights: Vec<Minor> =
+                    eligible.iter().map(|&l| amounts.get(l).copied().unwrap_or(0).max(0)).collect();
+                let mut parts: Vec<(usize, Minor)> = eligible.iter().copied().zip(split(d, &weights)?).collect();
+                parts.retain(|p| p.1 > 0);
+                parts
+            }
+            None => self.parts.clone(),
+        };
+        if let Some(left) = self.cap {
+            let weights: Vec<Minor> = parts.iter().map(|p| p.1).collect();
+            for (part, m) in parts.iter_mut().zip(split(left, &weights)?) {
+                part.1 = m;
+            }
+            parts.retain(|p| p.1 != 0);
+        }
+        Ok(parts)
     }
 }
 
@@ -83,20 +140,38 @@ fn too_few(needed: u64, percent: Option<Percent>) -> Computed {
 }
 
 /// Evaluates promotion `index` against the current line `amounts`.
-pub(crate) fn evaluate(ctx: &Context<'_>, index: usize, amounts: &[Minor]) -> Result<Outcome, MoneyError> {
+///
+/// `generation` names the run state `amounts` belong to: a promotion
+/// evaluated in that state before answers what it answered then.
+pub(crate) fn evaluate(
+    ctx: &Context<'_>,
+    index: usize,
+    amounts: &[Minor],
+    generation: u64,
+) -> Result<Outcome, MoneyError> {
     let shared = |c: Computed| c.map(Rc::new).map_err(Rc::from);
     let Some(promo) = ctx.promotion(index) else { return Ok(shared(refuse(ReasonCode::Unknown))) };
     let eligible = ctx.eligible(index, false);
+    ctx.count_work(eligible.len().saturating_add(1));
     if eligible.is_empty() && !matches!(promo.benefit, Benefit::FreeShipping { .. }) {
         return Ok(shared(refuse(ReasonCode::NoEligibleItems)));
     }
     // The outcome depends only on the amounts of the lines the promotion
     // covers: combinations that leave them as they were reuse it.
+    // (Nothing, when it reads no amounts.)
     let get_lines = promo.get_filter.as_ref().map(|_| ctx.eligible(index, true));
     let key = || {
-        eligible.iter().chain(get_lines.iter().flat_map(|g| g.iter())).map(|&l| amounts.get(l).copied().unwrap_or(0))
+        let read = if promo.reads_amounts { eligible.len() } else { 0 };
+        eligible
+            .iter()
+            .take(read)
+            .chain(get_lines.iter().filter(|_| promo.reads_amounts).flat_map(|g| g.iter()))
+            .map(|&l| amounts.get(l).copied().unwrap_or(0))
     };
-    if let Some(outcome) = ctx.remembered(index, key()) {
+    if let Some(outcome) = ctx.remembered(index, generation) {
+        return Ok(outcome);
+    }
+    if let Some(outcome) = ctx.remembered_by_amounts(index, generation, key()) {
         return Ok(outcome);
     }
     let e = Eval { ctx, index, promo, amounts, eligible: Rc::clone(&eligible) };
@@ -104,7 +179,7 @@ pub(crate) fn evaluate(ctx: &Context<'_>, index: usize, amounts: &[Minor]) -> Re
         Some(refusal) => refusal,
         None => e.benefit()?,
     });
-    ctx.remember(index, key(), &outcome);
+    ctx.remember(index, generation, key(), &outcome);
     Ok(outcome)
 }
 
@@ -265,7 +340,7 @@ impl Eval<'_, '_> {
                 if let Some(max) = max_discount {
                     d = d.min(units.amount(*max)?);
                 }
-                self.effect(self.spread(d)?)
+                self.spread(d)?
             }
             Benefit::AmountOff { amount, per: AmountPer::Unit } => {
                 let each = units.amount(*amount)?;
@@ -273,7 +348,7 @@ impl Eval<'_, '_> {
                     self.eligible.iter().map(|&l| Ok((l, mul(each, self.units(l))?))).collect::<Result<_, _>>()?;
                 self.effect(parts)
             }
-            Benefit::AmountOff { amount, per: AmountPer::Order } => self.effect(self.spread(units.amount(*amount)?)?),
+            Benefit::AmountOff { amount, per: AmountPer::Order } => self.spread(units.amount(*amount)?)?,
             Benefit::FixedPrice { unit_price } => {
                 let price = units.amount(*unit_price)?;
                 let mut parts = Vec::with_capacity(self.eligible.len());
@@ -302,7 +377,7 @@ impl Eval<'_, '_> {
                     }
                 }
                 match reached {
-                    Some(t) => self.effect(self.spread(units.amount(t.discount)?)?).map(|e| Effect { next, ..e }),
+                    Some(t) => self.spread(units.amount(t.discount)?)?.map(|e| Effect { next, ..e }),
                     None => {
                         let shortfall = next.as_ref().and_then(|n| n.amount_needed);
                         let params = ReasonParams { shortfall, ..Default::default() };
@@ -330,7 +405,7 @@ impl Eval<'_, '_> {
                     discount: Some(money(*discount)),
                     ..Default::default()
                 });
-                self.effect(self.spread(d)?).map(|e| Effect { next, ..e })
+                self.spread(d)?.map(|e| Effect { next, ..e })
             }
             Benefit::QuantityTiers { tiers } => {
                 let have = self.quantity(&self.eligible);
@@ -444,16 +519,15 @@ impl Eval<'_, '_> {
         }
     }
 
-    /// Spreads an order-level discount over the covered lines in proportion
-    /// to what they still cost; never more than they cost in all.
-    fn spread(&self, discount: Minor) -> Result<Vec<(usize, Minor)>, MoneyError> {
-        let remaining = self.sum(&self.eligible, |l| self.amount(l))?;
+    /// An order-level discount on the covered lines, never more than they
+    /// still cost in all; spread over them only when it applies.
+    fn spread(&self, discount: Minor) -> Result<Computed, MoneyError> {
+        let remaining = self.sum(&self.eligible, |l| self.amount(l).max(0))?;
         let d = discount.min(remaining);
         if d <= 0 {
-            return Ok(Vec::new());
+            return Ok(refuse(ReasonCode::NoDiscount));
         }
-        let weights: Vec<Minor> = self.eligible.iter().map(|&l| self.amount(l).max(0)).collect();
-        Ok(self.eligible.iter().copied().zip(split(d, &weights)?).collect())
+        Ok(Ok(Effect { spread: Some(d), amount: d, ..Effect::nothing() }))
     }
 
     /// The units of `lines` at their exact current unit price, most

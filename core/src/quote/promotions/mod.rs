@@ -15,7 +15,7 @@ pub use select::MAX_EXACT_COMBINATIONS;
 
 use super::answer::{
     Adjustment, AppliedPromotion, LineAnswer, LineTax, PriceSource, PriceSourceKind, Rejection, Selection, Step,
-    StepCode, Usage,
+    StepCode, Trail, Usage,
 };
 use super::QuoteRequest;
 use crate::error::money_error;
@@ -23,7 +23,7 @@ use crate::messages;
 use crate::money::Money;
 use crate::reasons::{Hint, HintCode};
 use crate::rules::{Benefit, CompiledRules};
-use crate::Error;
+use crate::{Error, Limits};
 use context::Context;
 
 /// What the promotion stages add to the answer.
@@ -39,21 +39,22 @@ pub(crate) struct PromotionsOutcome {
     pub(crate) bonus_points: Vec<(usize, rust_decimal::Decimal)>,
 }
 
-/// Most hints in one answer.
-const MAX_HINTS: usize = 10;
-
 /// Runs the promotion stages on catalog-priced `lines` (in line-id order;
 /// `order` gives their request indexes) and records every discount.
+///
+/// Hints come without their message: the quote keeps the nearest few
+/// ([`order_hints`]) and words only those.
 pub(crate) fn apply(
     rules: &CompiledRules,
+    limits: &Limits,
     req: &QuoteRequest,
     lines: &mut Vec<LineAnswer>,
     order: &[usize],
-    trail: &mut Vec<Step>,
+    trail: &mut Trail,
 ) -> Result<PromotionsOutcome, Error> {
     let err = |e| money_error(e, "promotions");
-    let ctx = Context::new(rules, req, lines, order);
-    let chosen = select::select(&ctx).map_err(err)?;
+    let ctx = Context::new(rules, req, lines, order, limits.max_applied_promotions);
+    let chosen = select::select(&ctx, limits.max_search_work).map_err(err)?;
     let lang = req.locale;
 
     let mut applied = Vec::with_capacity(chosen.run.applied.len());
@@ -67,7 +68,7 @@ pub(crate) fn apply(
         if let Some(m) = a.effect.points_multiplier {
             bonus_points.extend(ctx.eligible(a.candidate.index, false).iter().map(|&l| (l, m.value())));
         }
-        for &(l, amount) in &a.effect.parts {
+        for &(l, amount) in a.parts.iter() {
             let amount = ctx.minor.money(amount).map_err(err)?;
             let Some(line) = lines.get_mut(l) else { continue };
             line.adjustments.push(Adjustment { stage: promo.stage, rule_id: promo.id.clone(), amount });
@@ -78,7 +79,7 @@ pub(crate) fn apply(
         // One step per discounting promotion; its split over lines is in their
         // adjustments (free shipping is explained by the shipping stage).
         if a.effect.amount > 0 {
-            trail.push(Step {
+            trail.push(|| Step {
                 stage: promo.stage,
                 line_id: None,
                 code: StepCode::Discount,
@@ -92,7 +93,7 @@ pub(crate) fn apply(
             id
         });
         if let Some(next) = &a.effect.next {
-            hints.push(hint(&promo.id, next, lang));
+            hints.push(hint(&promo.id, next));
         }
         applied.push(AppliedPromotion {
             id: promo.id.clone(),
@@ -120,7 +121,7 @@ pub(crate) fn apply(
     for r in &chosen.rejected {
         let promotion_id = r.promotion_index.and_then(|i| ctx.promotion(i)).map(|p| p.id.clone());
         if let (Some(next), Some(id)) = (&r.next, &promotion_id) {
-            hints.push(hint(id, next, lang));
+            hints.push(hint(id, next));
         }
         rejected.push(Rejection {
             promotion_id,
@@ -131,19 +132,14 @@ pub(crate) fn apply(
             params: r.refusal.params.clone(),
         });
     }
-    crate::sort::sort_by(&mut hints, |a, b| {
-        (a.code, a.amount_needed.map(|m| m.amount()), a.quantity_needed, &a.promotion_id).cmp(&(
-            b.code,
-            b.amount_needed.map(|m| m.amount()),
-            b.quantity_needed,
-            &b.promotion_id,
-        ))
-    });
-    hints.dedup_by(|a, b| a.promotion_id == b.promotion_id && a.code == b.code);
-    hints.truncate(MAX_HINTS);
+    for (index, next) in &chosen.thresholds {
+        if let Some(p) = ctx.promotion(*index) {
+            hints.push(hint(&p.id, next));
+        }
+    }
 
     let coupon_saving =
-        ctx.minor.money(chosen.run.saving.saturating_sub(chosen.baseline.saving).max(0)).map_err(err)?;
+        ctx.minor.money(chosen.run.saving.saturating_sub(chosen.baseline_saving).max(0)).map_err(err)?;
     Ok(PromotionsOutcome {
         applied,
         rejected,
@@ -153,15 +149,46 @@ pub(crate) fn apply(
             optimal: chosen.optimal,
             coupons_considered: chosen.considered,
             combinations_evaluated: chosen.evaluated,
+            strategy: chosen.strategy,
         },
         coupon_saving,
         bonus_points,
     })
 }
 
-fn hint(promotion_id: &str, next: &evaluate::Next, lang: messages::Lang) -> Hint {
+/// Keeps the `max` nearest hints: those asking to spend less first, then
+/// those asking for fewer items; one per promotion and code. Words the
+/// ones that have no message yet.
+pub(crate) fn order_hints(hints: &mut Vec<Hint>, max: usize, lang: messages::Lang) {
+    crate::sort::sort_by(hints, |a, b| {
+        let key =
+            |h: &Hint| (h.amount_needed.is_none(), h.amount_needed.map(|m| m.amount()), h.quantity_needed, h.code);
+        key(a).cmp(&key(b)).then_with(|| a.promotion_id.cmp(&b.promotion_id))
+    });
+    let mut seen: Vec<(&str, HintCode)> = Vec::with_capacity(max);
+    let mut keep = vec![false; hints.len()];
+    for (k, h) in hints.iter().enumerate() {
+        if seen.len() >= max {
+            break;
+        }
+        if !seen.contains(&(h.promotion_id.as_str(), h.code)) {
+            seen.push((h.promotion_id.as_str(), h.code));
+            if let Some(slot) = keep.get_mut(k) {
+                *slot = true;
+            }
+        }
+    }
+    let mut flags = keep.into_iter();
+    hints.retain(|_| flags.next().unwrap_or(false));
+    for h in hints.iter_mut().filter(|h| h.message.is_empty()) {
+        h.message = messages::hint_text(h, lang);
+    }
+}
+
+/// A hint for a promotion's threshold, not yet worded.
+fn hint(promotion_id: &str, next: &evaluate::Next) -> Hint {
     let code = if next.amount_needed.is_some() { HintCode::SpendMore } else { HintCode::AddItems };
-    let mut h = Hint {
+    Hint {
         code,
         promotion_id: promotion_id.to_string(),
         amount_needed: next.amount_needed,
@@ -169,9 +196,7 @@ fn hint(promotion_id: &str, next: &evaluate::Next, lang: messages::Lang) -> Hint
         discount: next.discount,
         percent: next.percent,
         message: String::new(),
-    };
-    h.message = messages::hint_text(&h, lang);
-    h
+    }
 }
 
 fn gift_line(

@@ -5,7 +5,9 @@
 
 use super::context::Context;
 use super::evaluate::{evaluate, Effect, Next, Refusal};
-use super::minor::{add, split, sub, Minor};
+use std::rc::Rc;
+
+use super::minor::{add, sub, Minor};
 use crate::money::MoneyError;
 use crate::quote::{ReasonCode, ReasonParams, Stage, Via};
 
@@ -23,15 +25,17 @@ pub(crate) struct Candidate {
 #[derive(Debug, Clone)]
 pub(crate) struct Applied {
     pub(crate) candidate: Candidate,
-    pub(crate) effect: std::rc::Rc<Effect>,
+    pub(crate) effect: Rc<Effect>,
+    /// The discount per line (line index, minor units > 0), in line order.
+    pub(crate) parts: Rc<[(usize, Minor)]>,
 }
 
 /// A promotion that did not apply in a run.
 #[derive(Debug, Clone)]
 pub(crate) struct Refused {
     pub(crate) candidate: Candidate,
-    pub(crate) refusal: Refusal,
-    pub(crate) next: Option<Next>,
+    /// Why, and the threshold that would make it apply (for hints).
+    pub(crate) why: Rc<(Refusal, Option<Next>)>,
 }
 
 /// The result of a run.
@@ -40,15 +44,32 @@ pub(crate) struct Run {
     /// What each line still costs, in minor units.
     pub(crate) amounts: Vec<Minor>,
     pub(crate) applied: Vec<Applied>,
+    /// Refusals of coupons always; of automatic promotions only in a
+    /// detailed run, or when they name a threshold (for hints).
     pub(crate) refused: Vec<Refused>,
     /// The discounts in all, in minor units.
     pub(crate) saving: Minor,
     /// What the customer would pay for the items: the amounts left, plus
     /// the tax on them when tax is added on top (minor units).
     pub(crate) payable: Minor,
-    /// Whether refusals of automatic promotions are recorded.
+    /// The answer bytes the applied promotions' allocations take (each
+    /// allocation counted as [`ALLOCATION_BYTES`] plus the promotion's id).
+    allocation_bytes: usize,
+    /// Whether every refusal of automatic promotions is recorded.
     detail: bool,
+    /// The state of `amounts` ([`Context::fresh_generation`]); 0 before any discount.
+    generation: u64,
 }
+
+/// What one allocation (a promotion's part on one line) is counted as in
+/// the answer, besides the promotion's id: `{"stage":"order_promotions",
+/// "rule_id":"","amount":"-123456.78"}` and its separator.
+pub(crate) const ALLOCATION_BYTES: usize = 64;
+
+/// The most answer bytes the allocations of one quote may take; a
+/// promotion whose allocations would pass it is refused
+/// (`applied_limit_reached`), so that no answer grows past 1 MiB.
+pub const MAX_ALLOCATION_BYTES: usize = 512 * 1024;
 
 /// The state of a run before one position of its plan, to resume from.
 ///
@@ -60,7 +81,27 @@ pub(crate) struct Snapshot {
     run: Run,
     stopped: Option<(Stage, String)>,
     /// Promotions already decided ahead of their position (exclusive groups).
-    handled: Vec<usize>,
+    handled: Handled,
+}
+
+/// Promotions already decided, by index: a bit set.
+#[derive(Debug, Clone, Default)]
+struct Handled(Vec<u64>);
+
+impl Handled {
+    fn contains(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    fn insert(&mut self, i: usize) {
+        let word = i / 64;
+        if self.0.len() <= word {
+            self.0.resize(word.saturating_add(1), 0);
+        }
+        if let Some(w) = self.0.get_mut(word) {
+            *w |= 1 << (i % 64);
+        }
+    }
 }
 
 /// Runs `plan` and keeps a snapshot of the state before each of
@@ -113,22 +154,25 @@ fn execute(
     exit: Exit,
 ) -> Result<(Run, Vec<Snapshot>), MoneyError> {
     // Resumed and recorded runs choose among combinations; only a run from
-    // the start that records nothing is the answer's, with every refusal.
-    let detail = start.is_none() && record.is_none();
+    // the start that records nothing is the answer's, and it records every
+    // refusal when the request asks for the explanation.
+    let detail = ctx.req.explain && start.is_none() && record.is_none();
     let records = |i: usize| record.is_some_and(|r| r.contains(&i));
     let (mut state, mut stopped, mut handled, first) = match start {
         Some(s) => (Run { detail, ..s.run.clone() }, s.stopped.clone(), s.handled.clone(), s.position),
         None => (
             Run {
                 amounts: ctx.original.clone(),
-                applied: Vec::with_capacity(plan.len()),
+                applied: Vec::with_capacity(plan.len().min(ctx.max_applied)),
                 refused: Vec::new(),
                 saving: 0,
                 payable: 0,
+                allocation_bytes: 0,
                 detail,
+                generation: 0,
             },
             None,
-            Vec::new(),
+            Handled::default(),
             0,
         ),
     };
@@ -143,7 +187,7 @@ fn execute(
             });
         }
         let Some(candidate) = plan.get(i) else { continue };
-        if handled.contains(&candidate.index) {
+        if handled.contains(candidate.index) {
             continue;
         }
         let Some(promo) = ctx.promotion(candidate.index) else { continue };
@@ -155,26 +199,27 @@ fn execute(
                 continue;
             }
         }
-        let group_members: Vec<&Candidate> = match &promo.exclusive_group {
-            Some(group) => plan
-                .get(i..)
-                .unwrap_or_default()
-                .iter()
-                .filter(|c| {
-                    !handled.contains(&c.index)
-                        && ctx.promotion(c.index).is_some_and(|p| {
-                            p.stage == promo.stage && p.exclusive_group.as_deref() == Some(group.as_str())
-                        })
-                })
-                .collect(),
-            None => vec![candidate],
-        };
-        // Evaluate every member on the same amounts; the largest discount wins.
-        let mut best: Option<(&Candidate, std::rc::Rc<Effect>)> = None;
-        let in_group = promo.exclusive_group.is_some();
-        for c in group_members {
-            if in_group {
-                handled.push(c.index);
+        if state.applied.len() >= ctx.max_applied {
+            state.refuse(candidate, ReasonCode::AppliedLimitReached, |p| p.limit = u64::try_from(ctx.max_applied).ok());
+            if exit == Exit::OnCouponRefused && candidate.via != Via::Automatic {
+                return Ok((state, snapshots));
+            }
+            continue;
+        }
+        // Evaluate every member of an exclusive group on the same amounts;
+        // the largest discount wins.
+        let mut best: Option<(&Candidate, Rc<Effect>)> = None;
+        let members = plan.get(i..).unwrap_or_default().iter().filter(|c| match promo.group {
+            None => std::ptr::eq(*c, candidate),
+            Some(g) => {
+                !handled.contains(c.index)
+                    && ctx.promotion(c.index).is_some_and(|p| p.stage == promo.stage && p.group == Some(g))
+            }
+        });
+        let mut group_members = Vec::new();
+        for c in members {
+            if promo.group.is_some() {
+                group_members.push(c.index);
             }
             match state.try_one(ctx, c)? {
                 Ok(effect) => match &best {
@@ -189,22 +234,38 @@ fn execute(
                         best = Some((c, effect));
                     }
                 },
-                Err(refused) => {
-                    if state.keeps(c) {
-                        let (refusal, next) = (*refused).clone();
-                        state.refused.push(Refused { candidate: c.clone(), refusal, next });
+                Err(why) => {
+                    if state.keeps(c, &why) {
+                        state.refused.push(Refused { candidate: c.clone(), why });
                     }
                     if exit == Exit::OnCouponRefused && c.via != Via::Automatic {
                         return Ok((state, snapshots));
                     }
                 }
             }
+            if promo.group.is_none() {
+                break;
+            }
+        }
+        for m in group_members {
+            handled.insert(m);
         }
         if let Some((c, effect)) = best {
+            let parts: Rc<[(usize, Minor)]> = effect.parts(ctx, c.index, &state.amounts)?.into();
+            let bytes = parts.len().saturating_mul(ALLOCATION_BYTES.saturating_add(promo.id.len()));
+            let total_bytes = state.allocation_bytes.saturating_add(bytes);
+            if total_bytes > MAX_ALLOCATION_BYTES {
+                state.refuse(c, ReasonCode::AppliedLimitReached, |p| p.limit = u64::try_from(ctx.max_applied).ok());
+                if exit == Exit::OnCouponRefused && c.via != Via::Automatic {
+                    return Ok((state, snapshots));
+                }
+                continue;
+            }
             if let Some(p) = ctx.promotion(c.index).filter(|p| p.stop_after) {
                 stopped = Some((p.stage, p.id.clone()));
             }
-            state.apply(c.clone(), effect)?;
+            state.allocation_bytes = total_bytes;
+            state.apply(ctx, c.clone(), effect, parts)?;
         }
     }
     if record.is_some_and(|r| r.iter().any(|&p| p >= plan.len())) {
@@ -240,21 +301,26 @@ fn payable(ctx: &Context<'_>, amounts: &[Minor]) -> Result<Minor, MoneyError> {
 }
 
 impl Run {
-    /// Whether refusals of `c` are recorded in this run.
-    fn keeps(&self, c: &Candidate) -> bool {
-        self.detail || c.via != Via::Automatic
+    /// Whether a refusal of `c` is recorded in this run: always for
+    /// coupons; for automatic promotions in a detailed run, or when the
+    /// refusal names a threshold (hints come from those).
+    fn keeps(&self, c: &Candidate, why: &(Refusal, Option<Next>)) -> bool {
+        self.detail || c.via != Via::Automatic || why.1.is_some()
     }
 
     fn refuse(&mut self, candidate: &Candidate, code: ReasonCode, params: impl FnOnce(&mut ReasonParams)) {
-        if !self.keeps(candidate) {
+        if !(self.detail || candidate.via != Via::Automatic) {
             return;
         }
         let mut refusal = Refusal::new(code);
         params(&mut refusal.params);
-        self.refused.push(Refused { candidate: candidate.clone(), refusal, next: None });
+        self.refused.push(Refused { candidate: candidate.clone(), why: Rc::new((refusal, None)) });
     }
 
     fn lose_group(&mut self, ctx: &Context<'_>, c: &Candidate, winner: &Candidate) {
+        if !(self.detail || c.via != Via::Automatic) {
+            return;
+        }
         let winner_id = ctx.promotion(winner.index).map(|p| p.id.clone());
         let group = ctx.promotion(c.index).and_then(|p| p.exclusive_group.clone());
         self.refuse(c, ReasonCode::ExclusiveGroupLost, |p| {
@@ -266,46 +332,47 @@ impl Run {
     /// Evaluates one candidate against what already applied.
     fn try_one(&self, ctx: &Context<'_>, c: &Candidate) -> Result<super::evaluate::Outcome, MoneyError> {
         let Some(promo) = ctx.promotion(c.index) else {
-            return Ok(Err(std::rc::Rc::new((Refusal::new(ReasonCode::Unknown), None))));
+            return Ok(Err(Rc::new((Refusal::new(ReasonCode::Unknown), None))));
         };
         for a in &self.applied {
             let Some(other) = ctx.promotion(a.candidate.index) else { continue };
             if !promo.combines(other) {
                 let mut r = Refusal::new(ReasonCode::NotCombinable);
                 r.params.conflicting_promotion = Some(other.id.clone());
-                return Ok(Err(std::rc::Rc::new((r, None))));
+                return Ok(Err(Rc::new((r, None))));
             }
-            if promo.exclusive_group.is_some() && promo.exclusive_group == other.exclusive_group {
+            if promo.group.is_some() && promo.group == other.group {
                 let mut r = Refusal::new(ReasonCode::ExclusiveGroupLost);
                 r.params.exclusive_group = promo.exclusive_group.clone();
                 r.params.winner = Some(other.id.clone());
-                return Ok(Err(std::rc::Rc::new((r, None))));
+                return Ok(Err(Rc::new((r, None))));
             }
         }
-        let mut outcome = evaluate(ctx, c.index, &self.amounts)?;
+        let mut outcome = evaluate(ctx, c.index, &self.amounts, self.generation)?;
         if let (Ok(shared), Some(left)) = (&mut outcome, ctx.budget_left(promo)) {
             let left = ctx.minor.of(left)?.max(0);
-            if shared.amount > left && !shared.parts.is_empty() {
-                let effect = std::rc::Rc::make_mut(shared);
-                let weights: Vec<Minor> = effect.parts.iter().map(|p| p.1).collect();
-                for (part, m) in effect.parts.iter_mut().zip(split(left, &weights)?) {
-                    part.1 = m;
-                }
-                effect.parts.retain(|p| p.1 != 0);
-                effect.amount = left;
+            if shared.amount > left {
+                Rc::make_mut(shared).cap_at(left);
             }
         }
         Ok(outcome)
     }
 
-    fn apply(&mut self, candidate: Candidate, effect: std::rc::Rc<Effect>) -> Result<(), MoneyError> {
-        for &(line, d) in &effect.parts {
+    fn apply(
+        &mut self,
+        ctx: &Context<'_>,
+        candidate: Candidate,
+        effect: Rc<Effect>,
+        parts: Rc<[(usize, Minor)]>,
+    ) -> Result<(), MoneyError> {
+        for &(line, d) in parts.iter() {
             if let Some(a) = self.amounts.get_mut(line) {
                 *a = sub(*a, d)?;
             }
         }
         self.saving = add(self.saving, effect.amount)?;
-        self.applied.push(Applied { candidate, effect });
+        self.generation = ctx.fresh_generation();
+        self.applied.push(Applied { candidate, effect, parts });
         Ok(())
     }
 }

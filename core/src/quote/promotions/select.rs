@@ -12,9 +12,10 @@ use std::cmp::Ordering;
 
 use super::context::Context;
 use super::evaluate::Refusal;
+use super::minor::Minor;
 use super::run::{run_detailed, run_from, run_recording, saving, Candidate, Exit, Run, Snapshot};
 use crate::money::MoneyError;
-use crate::quote::{ReasonCode, Via, WalletCoupon, WalletSelection};
+use crate::quote::{ReasonCode, SelectionStrategy, Via, WalletCoupon, WalletSelection};
 use crate::rules::{active_at, normalize_code, Activity, CompiledPromotion, Trigger};
 
 /// Combinations evaluated exactly before the search turns greedy.
@@ -34,10 +35,14 @@ pub(crate) struct Rejected {
 /// The chosen combination and everything that was left out.
 pub(crate) struct Selected {
     pub(crate) run: Run,
-    /// The run with automatic promotions only, for the saving coupons add.
-    pub(crate) baseline: Run,
+    /// What the automatic promotions alone save, for the saving coupons add.
+    pub(crate) baseline_saving: Minor,
     pub(crate) rejected: Vec<Rejected>,
+    /// Thresholds of promotions that did not apply or could give more, for
+    /// hints: (promotion index, threshold).
+    pub(crate) thresholds: Vec<(usize, super::evaluate::Next)>,
     pub(crate) optimal: bool,
+    pub(crate) strategy: SelectionStrategy,
     pub(crate) considered: u32,
     pub(crate) evaluated: u32,
 }
@@ -120,7 +125,12 @@ impl Context<'_> {
 }
 
 /// Resolves coupons, searches for the best combination and runs it.
-pub(crate) fn select(ctx: &Context<'_>) -> Result<Selected, MoneyError> {
+///
+/// The search stops trying combinations once its work (promotion-line
+/// evaluations, [`Context::work`]) passes `budget`: coupons not tried by
+/// then are refused with `search_budget_exhausted`, and the answer says the
+/// result is not proven optimal.
+pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyError> {
     let mut rejected = Vec::new();
     let autos: Vec<Candidate> = ctx
         .automatic_candidates()
@@ -135,18 +145,28 @@ pub(crate) fn select(ctx: &Context<'_>) -> Result<Selected, MoneyError> {
     let base_plan = plan(ctx, &autos, &[]);
     let positions: Vec<usize> = coupons.iter().map(|c| divergence(ctx, &base_plan, std::slice::from_ref(c))).collect();
     let (baseline, snapshots) = run_recording(ctx, &base_plan, &positions)?;
-    let resume = Resume { ctx, autos: &autos, base_plan: &base_plan, snapshots: &snapshots };
+    let baseline_saving = baseline.saving;
+    let divergences: Vec<(Candidate, usize)> = coupons.iter().cloned().zip(positions.iter().copied()).collect();
+    let resume = Resume { ctx, autos: &autos, base_plan: &base_plan, snapshots: &snapshots, divergences: &divergences };
     let mut evaluated = 1_u32;
+    let out_of_budget = || ctx.work() > budget;
+    let mut strategy = SelectionStrategy::Exhaustive;
 
     // Each coupon alone (with the automatic promotions it combines with): one
-    // that cannot apply even so is out, with its reason.
-    let mut best: (Vec<Candidate>, Run) = (Vec::new(), baseline.clone());
+    // that cannot apply even so is out, with its reason. Entered codes come
+    // first, so they are tried before wallet coupons when the budget is short.
+    let mut best: (Vec<Candidate>, Run) = (Vec::new(), baseline);
     let mut viable = Vec::with_capacity(coupons.len());
     for c in coupons {
+        if out_of_budget() {
+            strategy = SelectionStrategy::Budget;
+            rejected.push(rejection(&c, Refusal::new(ReasonCode::SearchBudgetExhausted)));
+            continue;
+        }
         let alone = resume.run(std::slice::from_ref(&c), Exit::OnCouponRefused)?;
         evaluated = evaluated.saturating_add(1);
         match alone.refused.iter().find(|r| r.candidate == c) {
-            Some(r) => rejected.push(Rejected { next: r.next.clone(), ..rejection(&c, r.refusal.clone()) }),
+            Some(r) => rejected.push(Rejected { next: r.why.1.clone(), ..rejection(&c, r.why.0.clone()) }),
             None => {
                 if better(std::slice::from_ref(&c), &alone, &best.0, &best.1) == Ordering::Greater {
                     best = (vec![c.clone()], alone);
@@ -157,28 +177,41 @@ pub(crate) fn select(ctx: &Context<'_>) -> Result<Selected, MoneyError> {
     }
     let considered = u32::try_from(viable.len()).unwrap_or(u32::MAX);
 
-    // Then every compatible combination of two or more.
-    let optimal = match compatible_subsets(ctx, &viable) {
-        Some(subsets) => {
-            for subset in subsets.into_iter().filter(|s| s.len() >= 2) {
-                let r = resume.run(&subset, Exit::Never)?;
-                evaluated = evaluated.saturating_add(1);
-                if better(&subset, &r, &best.0, &best.1) == Ordering::Greater {
-                    best = (subset, r);
+    // Then every compatible combination of two or more, or greedily when
+    // there are too many.
+    if strategy == SelectionStrategy::Exhaustive {
+        match compatible_subsets(ctx, &viable) {
+            Some(subsets) => {
+                for subset in subsets.into_iter().filter(|s| s.len() >= 2) {
+                    if out_of_budget() {
+                        strategy = SelectionStrategy::Budget;
+                        break;
+                    }
+                    let r = resume.run(&subset, Exit::Never)?;
+                    evaluated = evaluated.saturating_add(1);
+                    if better(&subset, &r, &best.0, &best.1) == Ordering::Greater {
+                        best = (subset, r);
+                    }
                 }
             }
-            true
+            None => {
+                strategy = SelectionStrategy::Greedy;
+                let (subset, run, n, exhausted) = greedy(&resume, &viable, budget)?;
+                evaluated = evaluated.saturating_add(n);
+                if exhausted {
+                    strategy = SelectionStrategy::Budget;
+                }
+                if better(&subset, &run, &best.0, &best.1) == Ordering::Greater {
+                    best = (subset, run);
+                }
+            }
         }
-        None => {
-            let (subset, n) = greedy(&resume, &viable)?;
-            evaluated = evaluated.saturating_add(n);
-            best.0 = subset;
-            false
-        }
-    };
-    let best = best.0;
-    // The chosen combination once more, recording every refusal for the answer.
-    let final_run = run_detailed(ctx, &plan(ctx, &autos, &best))?;
+    }
+    let optimal = strategy == SelectionStrategy::Exhaustive;
+    let (best, best_run) = best;
+    // With the explanation, the chosen combination runs once more from the
+    // start, recording every refusal; otherwise its run is the answer's.
+    let final_run = if ctx.req.explain { run_detailed(ctx, &plan(ctx, &autos, &best))? } else { best_run };
 
     // Coupons left out: in conflict with a chosen one, or simply not the best.
     for c in &viable {
@@ -194,25 +227,34 @@ pub(crate) fn select(ctx: &Context<'_>) -> Result<Selected, MoneyError> {
                 r.params.conflicting_promotion = Some(p.id.clone());
                 r
             }
+            None if strategy == SelectionStrategy::Budget => Refusal::new(ReasonCode::SearchBudgetExhausted),
             None => Refusal::new(ReasonCode::NotBest),
         };
         rejected.push(rejection(c, refusal));
     }
-    // Automatic promotions displaced by a chosen coupon.
-    for a in &autos {
-        if let Some(b) = best.iter().find(|b| !compatible(ctx, a, b)) {
-            let mut r = Refusal::new(ReasonCode::NotCombinable);
-            r.params.conflicting_promotion = ctx.promotion(b.index).map(|p| p.id.clone());
-            rejected.push(rejection(a, r));
+    if ctx.req.explain {
+        // Automatic promotions displaced by a chosen coupon.
+        for a in &autos {
+            if let Some(b) = best.iter().find(|b| !compatible(ctx, a, b)) {
+                let mut r = Refusal::new(ReasonCode::NotCombinable);
+                r.params.conflicting_promotion = ctx.promotion(b.index).map(|p| p.id.clone());
+                rejected.push(rejection(a, r));
+            }
         }
     }
-    // Everything the final run refused, except automatic promotions that
-    // merely do not cover any line.
+    // What the final run refused: coupons always, automatic promotions with
+    // the explanation (except those that merely cover no line); thresholds
+    // of every one, for hints.
+    let mut thresholds = Vec::new();
     for r in &final_run.refused {
-        if r.candidate.via == Via::Automatic && r.refusal.code == ReasonCode::NoEligibleItems {
-            continue;
+        if let Some(next) = &r.why.1 {
+            thresholds.push((r.candidate.index, next.clone()));
         }
-        rejected.push(Rejected { next: r.next.clone(), ..rejection(&r.candidate, r.refusal.clone()) });
+        let listed =
+            r.candidate.via != Via::Automatic || (ctx.req.explain && r.why.0.code != ReasonCode::NoEligibleItems);
+        if listed {
+            rejected.push(Rejected { next: None, ..rejection(&r.candidate, r.why.0.clone()) });
+        }
     }
     crate::sort::sort_by(&mut rejected, |a, b| {
         (a.code.is_none(), &a.code, a.wallet_id.is_none(), &a.wallet_id, a.promotion_index).cmp(&(
@@ -223,7 +265,7 @@ pub(crate) fn select(ctx: &Context<'_>) -> Result<Selected, MoneyError> {
             b.promotion_index,
         ))
     });
-    Ok(Selected { run: final_run, baseline, rejected, optimal, considered, evaluated })
+    Ok(Selected { run: final_run, baseline_saving, rejected, thresholds, optimal, strategy, considered, evaluated })
 }
 
 fn rejection(c: &Candidate, refusal: Refusal) -> Rejected {
@@ -343,7 +385,7 @@ fn resolve_coupons(ctx: &Context<'_>, rejected: &mut Vec<Rejected>) -> Vec<Candi
 /// and are not in the same exclusive group.
 fn compatible(ctx: &Context<'_>, a: &Candidate, b: &Candidate) -> bool {
     let (Some(pa), Some(pb)) = (ctx.promotion(a.index), ctx.promotion(b.index)) else { return false };
-    a.index != b.index && pa.combines(pb) && !(pa.exclusive_group.is_some() && pa.exclusive_group == pb.exclusive_group)
+    a.index != b.index && !(pa.group.is_some() && pa.group == pb.group) && pa.combines(pb)
 }
 
 /// Runs combinations from the baseline's snapshot at the first position
@@ -353,11 +395,21 @@ struct Resume<'r, 'a> {
     autos: &'r [Candidate],
     base_plan: &'r [Candidate],
     snapshots: &'r [Snapshot],
+    /// Each coupon's [`divergence`] alone; a combination's is the least of
+    /// its coupons'.
+    divergences: &'r [(Candidate, usize)],
 }
 
 impl Resume<'_, '_> {
     fn run(&self, coupons: &[Candidate], exit: Exit) -> Result<Run, MoneyError> {
-        let from = divergence(self.ctx, self.base_plan, coupons);
+        let from = coupons
+            .iter()
+            .map(|c| match self.divergences.iter().find(|(d, _)| d == c) {
+                Some((_, at)) => *at,
+                None => divergence(self.ctx, self.base_plan, std::slice::from_ref(c)),
+            })
+            .min()
+            .unwrap_or(self.base_plan.len());
         let plan = plan(self.ctx, self.autos, coupons);
         // The latest snapshot at or before the first change (snapshots ascend).
         match self.snapshots.iter().rev().find(|s| s.position() <= from) {
@@ -373,10 +425,10 @@ impl Resume<'_, '_> {
 /// exclusive group either of them belongs to starts.
 fn divergence(ctx: &Context<'_>, base_plan: &[Candidate], coupons: &[Candidate]) -> usize {
     let mut first = base_plan.len();
-    let mut groups: Vec<(crate::quote::Stage, String)> = Vec::new();
-    let note_group = |p: &CompiledPromotion, groups: &mut Vec<(crate::quote::Stage, String)>| {
-        if let Some(g) = &p.exclusive_group {
-            groups.push((p.stage, g.clone()));
+    let mut groups: Vec<(crate::quote::Stage, u32)> = Vec::new();
+    let note_group = |p: &CompiledPromotion, groups: &mut Vec<(crate::quote::Stage, u32)>| {
+        if let Some(g) = p.group {
+            groups.push((p.stage, g));
         }
     };
     for c in coupons {
@@ -394,9 +446,9 @@ fn divergence(ctx: &Context<'_>, base_plan: &[Candidate], coupons: &[Candidate])
         }
     }
     for (i, a) in base_plan.iter().enumerate().take(first) {
-        let in_group = ctx.promotion(a.index).is_some_and(|p| {
-            p.exclusive_group.as_deref().is_some_and(|g| groups.iter().any(|(s, x)| *s == p.stage && *x == g))
-        });
+        let in_group = ctx
+            .promotion(a.index)
+            .is_some_and(|p| p.group.is_some_and(|g| groups.iter().any(|(s, x)| *s == p.stage && *x == g)));
         if in_group {
             return i;
         }
@@ -455,9 +507,14 @@ fn compatible_subsets(ctx: &Context<'_>, coupons: &[Candidate]) -> Option<Vec<Ve
     extend(ctx, coupons, 0, &mut Vec::new(), &mut out).then_some(out)
 }
 
-/// Adds the coupon that gains most until none gains; returns the choice and
-/// the runs made.
-fn greedy(resume: &Resume<'_, '_>, coupons: &[Candidate]) -> Result<(Vec<Candidate>, u32), MoneyError> {
+/// Adds the coupon that gains most until none gains or the work passes
+/// `budget`; returns the choice, its run, the runs made and whether the
+/// budget stopped it.
+fn greedy(
+    resume: &Resume<'_, '_>,
+    coupons: &[Candidate],
+    budget: u64,
+) -> Result<(Vec<Candidate>, Run, u32, bool), MoneyError> {
     let ctx = resume.ctx;
     let mut chosen: Vec<Candidate> = Vec::new();
     let mut current = resume.run(&chosen, Exit::Never)?;
@@ -467,6 +524,15 @@ fn greedy(resume: &Resume<'_, '_>, coupons: &[Candidate]) -> Result<(Vec<Candida
         for c in coupons {
             if chosen.contains(c) || !chosen.iter().all(|x| compatible(ctx, x, c)) {
                 continue;
+            }
+            if ctx.work() > budget {
+                return Ok(match best {
+                    Some((c, r)) => {
+                        chosen.push(c);
+                        (chosen, r, runs, true)
+                    }
+                    None => (chosen, current, runs, true),
+                });
             }
             let mut trial = chosen.clone();
             trial.push(c.clone());
@@ -482,7 +548,7 @@ fn greedy(resume: &Resume<'_, '_>, coupons: &[Candidate]) -> Result<(Vec<Candida
                 chosen.push(c);
                 current = r;
             }
-            None => return Ok((chosen, runs)),
+            None => return Ok((chosen, current, runs, false)),
         }
     }
 }

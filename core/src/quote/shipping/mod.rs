@@ -15,7 +15,7 @@ use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
 
-use super::answer::{AppliedPromotion, LineAnswer, Step, StepCode, Usage};
+use super::answer::{AppliedPromotion, LineAnswer, Step, StepCode, Trail, Usage};
 use super::{CartLine, Destination, QuoteRequest, Stage};
 use crate::messages::{self, Lang};
 use crate::money::{Money, MoneyError, Percent};
@@ -62,7 +62,7 @@ pub(crate) fn apply(
     lines: &[LineAnswer],
     applied: &mut [AppliedPromotion],
     usages: &mut [Usage],
-    trail: &mut Vec<Step>,
+    trail: &mut Trail,
 ) -> Result<ShippingOutcome, Error> {
     let zero = Money::zero(rules.currency);
     let mut outcome = ShippingOutcome { answer: None, shipping: zero, discount: zero, tax: zero, tax_entry: None };
@@ -72,7 +72,7 @@ pub(crate) fn apply(
     if let Some(o) = chosen {
         outcome.shipping = o.price;
         outcome.discount = o.discount;
-        trail.push(Step {
+        trail.push(|| Step {
             stage: Stage::Shipping,
             line_id: None,
             code: StepCode::Shipping,
@@ -80,7 +80,7 @@ pub(crate) fn apply(
             amount: o.price,
         });
         if let Some(rule) = &o.discount_rule {
-            trail.push(Step {
+            trail.push(|| Step {
                 stage: Stage::ShippingPromotions,
                 line_id: None,
                 code: StepCode::ShippingDiscount,
@@ -100,7 +100,7 @@ pub(crate) fn apply(
             let taxable = if included { net.checked_sub(tax).map_err(money_err)? } else { net };
             outcome.tax = tax;
             outcome.tax_entry = Some((class.id.clone(), class.rate_percent, taxable, tax));
-            trail.push(Step {
+            trail.push(|| Step {
                 stage: Stage::Tax,
                 line_id: None,
                 code: StepCode::ShippingTax,
