@@ -415,3 +415,66 @@ pub fn w1() -> (&'static str, &'static str) {
 
 /// The figures every engine must agree on for [`w1`] (`expected.json`).
 pub const W1_EXPECTED: &str = include_str!("../data/w1/expected.json");
+
+/// The hostile but valid shapes of the default limits (issue 14): one rule
+/// set and one request each, every promotion stacking with every other.
+///
+/// - `codes`: 20 entered codes against 4,980 automatic promotions (5,000 in all) over 500 lines;
+/// - `wallet`: 200 compatible wallet coupons over 500 lines;
+/// - `wallet_autos`: 200 compatible wallet coupons and 1,000 automatic
+///   promotions over 500 lines.
+///
+/// ```
+/// let (rules, request) = commerce_rules_benches::hostile("wallet");
+/// assert!(commerce_rules::Engine::from_json(&rules).is_ok() && request.len() < 1 << 20);
+/// ```
+pub fn hostile(shape: &str) -> (String, String) {
+    let (autos, codes, wallet) = match shape {
+        "codes" => (4_980, 20, 0),
+        "wallet" => (0, 0, 200),
+        _ => (1_000, 0, 200),
+    };
+    let mut promos = Vec::new();
+    for i in 0..autos {
+        let benefit = match i % 4 {
+            0 => r#"{"type":"percent_off","percent":"1","scope":"order"}"#,
+            1 => r#"{"type":"amount_off","amount":"0.01","per":"order"}"#,
+            2 => r#"{"type":"percent_off","percent":"1"}"#,
+            _ => r#"{"type":"every_spend","every":"10.00","discount":"0.01"}"#,
+        };
+        promos.push(format!(r#"{{"id":"auto-{i:04}","trigger":"automatic","benefit":{benefit}}}"#));
+    }
+    for i in 0..codes {
+        promos.push(format!(
+            r#"{{"id":"code-{i:02}","trigger":"code","codes":["CODE{i}"],"benefit":{{"type":"percent_off","percent":"2","scope":"order"}}}}"#
+        ));
+    }
+    for i in 0..wallet {
+        promos.push(format!(
+            r#"{{"id":"wallet-{i:03}","trigger":"wallet","benefit":{{"type":"amount_off","amount":"0.{:02}","per":"order"}}}}"#,
+            1 + i % 99
+        ));
+    }
+    let rules = format!(
+        r#"{{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai","tax":{{"prices_include_tax":true,"default_class":"std","classes":[{{"id":"std","rate_percent":"13"}}]}},"promotions":[{}]}}"#,
+        promos.join(",")
+    );
+    let lines: Vec<String> = (0..500)
+        .map(|i| {
+            format!(r#"{{"id":"L{i:03}","sku":"SKU-{i}","quantity":{},"unit_price":"{}.99"}}"#, 1 + i % 3, 10 + i % 90)
+        })
+        .collect();
+    let codes: Vec<String> = (0..codes).map(|i| format!(r#""code{i}""#)).collect();
+    let wallet: Vec<String> =
+        (0..wallet).map(|i| format!(r#"{{"id":"w{i:03}","promotion_id":"wallet-{i:03}"}}"#)).collect();
+    let request = format!(
+        r#"{{"now":"2026-11-11T20:00:00+08:00","lines":[{}],"codes":[{}],"wallet":[{}]}}"#,
+        lines.join(","),
+        codes.join(","),
+        wallet.join(",")
+    );
+    (rules, request)
+}
+
+/// Every hostile shape's name, for [`hostile`].
+pub const HOSTILE_SHAPES: [&str; 3] = ["codes", "wallet", "wallet_autos"];

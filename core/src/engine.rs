@@ -150,6 +150,22 @@ impl Engine {
         to_json(&self.quote(&request)?)
     }
 
+    /// [`Engine::quote_json`], also answering the work the promotion stages
+    /// did, in promotion-line evaluations (the unit of
+    /// [`Limits::max_search_work`]): for tests and benchmarks that bound the
+    /// work of a request without timing it.
+    ///
+    /// ```
+    /// # let engine = commerce_rules::Engine::from_json(r#"{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai"}"#).unwrap();
+    /// let (answer, work) = engine.quote_work(r#"{"now":"2026-11-11T20:00:00+08:00","lines":[]}"#).unwrap();
+    /// assert!(answer.contains("grand_total") && work == 0);
+    /// ```
+    pub fn quote_work(&self, request_json: &str) -> Result<(String, u64), Error> {
+        let request: QuoteRequest = self.parse_request(request_json)?;
+        let (answer, _, work) = quote::quote_with_coupon_saving(&self.rules, &self.limits, &request)?;
+        Ok((to_json(&answer)?, work))
+    }
+
     /// The combination of entered codes and wallet coupons that saves most
     /// on a cart, and why each other coupon is left out.
     pub fn best_coupons(&self, request: &QuoteRequest) -> Result<crate::BestCouponsAnswer, Error> {

@@ -71,7 +71,7 @@ pub struct Limits {
     /// refused with `applied_limit_reached`.
     pub max_applied_promotions: usize,
     /// Work budget of the coupon search, in promotion-line evaluations
-    /// (default 2,000,000): past it the best combination found so far is
+    /// (default 500,000): past it the best combination found so far is
     /// answered with `selection.optimal: false`.
     pub max_search_work: u64,
 }
@@ -105,7 +105,7 @@ impl Default for Limits {
             max_returns: 200,
             max_campaign_extensions: 100,
             max_applied_promotions: 50,
-            max_search_work: 2_000_000,
+            max_search_work: 500_000,
         }
     }
 }

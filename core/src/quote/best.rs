@@ -47,7 +47,7 @@ pub(crate) fn best_coupons(
     limits: &Limits,
     req: &QuoteRequest,
 ) -> Result<BestCouponsAnswer, Error> {
-    let (answer, saving) = quote_with_coupon_saving(rules, limits, req)?;
+    let (answer, saving, _) = quote_with_coupon_saving(rules, limits, req)?;
     let recommended = answer
         .promotions
         .iter()

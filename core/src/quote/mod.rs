@@ -46,16 +46,17 @@ use answer::Trail;
 
 /// Runs every stage of a quote.
 pub(crate) fn quote(rules: &CompiledRules, limits: &Limits, req: &QuoteRequest) -> Result<QuoteAnswer, Error> {
-    quote_with_coupon_saving(rules, limits, req).map(|(answer, _)| answer)
+    quote_with_coupon_saving(rules, limits, req).map(|(answer, _, _)| answer)
 }
 
 /// Runs every stage of a quote; also answers what the chosen coupons save
-/// beyond the automatic promotions.
+/// beyond the automatic promotions, and the promotion stages' work (in
+/// promotion-line evaluations, the unit of `Limits::max_search_work`).
 pub(crate) fn quote_with_coupon_saving(
     rules: &CompiledRules,
     limits: &Limits,
     req: &QuoteRequest,
-) -> Result<(QuoteAnswer, Money), Error> {
+) -> Result<(QuoteAnswer, Money, u64), Error> {
     validate::validate(rules, limits, req)?;
     let mut order: Vec<usize> = (0..req.lines.len()).collect();
     crate::sort::sort_by(&mut order, |&a, &b| req.lines.get(a).map(|l| &l.id).cmp(&req.lines.get(b).map(|l| &l.id)));
@@ -111,7 +112,7 @@ pub(crate) fn quote_with_coupon_saving(
         points,
         explanation: trail.into_steps(),
     };
-    Ok((answer, promos.coupon_saving))
+    Ok((answer, promos.coupon_saving, promos.work))
 }
 
 /// Shipping options for a cart and destination: the quote's shipping section.

@@ -37,6 +37,8 @@ pub(crate) struct PromotionsOutcome {
     pub(crate) coupon_saving: Money,
     /// For each applied bonus-points promotion, each line it covers and its multiplier.
     pub(crate) bonus_points: Vec<(usize, rust_decimal::Decimal)>,
+    /// The work done, in promotion-line evaluations.
+    pub(crate) work: u64,
 }
 
 /// Runs the promotion stages on catalog-priced `lines` (in line-id order;
@@ -153,6 +155,7 @@ pub(crate) fn apply(
         },
         coupon_saving,
         bonus_points,
+        work: ctx.work(),
     })
 }
 

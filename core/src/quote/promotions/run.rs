@@ -199,7 +199,9 @@ fn execute(
                 continue;
             }
         }
-        if state.applied.len() >= ctx.max_applied {
+        // Past the count, or when the lines it could discount would pass the
+        // allocation budget, a promotion is refused without being evaluated.
+        if state.applied.len() >= ctx.max_applied || !state.allocations_fit(ctx, candidate.index) {
             state.refuse(candidate, ReasonCode::AppliedLimitReached, |p| p.limit = u64::try_from(ctx.max_applied).ok());
             if exit == Exit::OnCouponRefused && candidate.via != Via::Automatic {
                 return Ok((state, snapshots));
@@ -252,19 +254,12 @@ fn execute(
         }
         if let Some((c, effect)) = best {
             let parts: Rc<[(usize, Minor)]> = effect.parts(ctx, c.index, &state.amounts)?.into();
-            let bytes = parts.len().saturating_mul(ALLOCATION_BYTES.saturating_add(promo.id.len()));
-            let total_bytes = state.allocation_bytes.saturating_add(bytes);
-            if total_bytes > MAX_ALLOCATION_BYTES {
-                state.refuse(c, ReasonCode::AppliedLimitReached, |p| p.limit = u64::try_from(ctx.max_applied).ok());
-                if exit == Exit::OnCouponRefused && c.via != Via::Automatic {
-                    return Ok((state, snapshots));
-                }
-                continue;
-            }
+            let id_len = ctx.promotion(c.index).map_or(0, |p| p.id.len());
+            let bytes = parts.len().saturating_mul(ALLOCATION_BYTES.saturating_add(id_len));
             if let Some(p) = ctx.promotion(c.index).filter(|p| p.stop_after) {
                 stopped = Some((p.stage, p.id.clone()));
             }
-            state.allocation_bytes = total_bytes;
+            state.allocation_bytes = state.allocation_bytes.saturating_add(bytes);
             state.apply(ctx, c.clone(), effect, parts)?;
         }
     }
@@ -301,6 +296,18 @@ fn payable(ctx: &Context<'_>, amounts: &[Minor]) -> Result<Minor, MoneyError> {
 }
 
 impl Run {
+    /// Whether promotion `index` fits the allocation budget even if it
+    /// discounts every line it covers (its items and its get-set).
+    fn allocations_fit(&self, ctx: &Context<'_>, index: usize) -> bool {
+        let Some(promo) = ctx.promotion(index) else { return false };
+        let mut lines = ctx.eligible(index, false).len();
+        if promo.get_filter.is_some() {
+            lines = lines.saturating_add(ctx.eligible(index, true).len());
+        }
+        let bytes = lines.saturating_mul(ALLOCATION_BYTES.saturating_add(promo.id.len()));
+        self.allocation_bytes.saturating_add(bytes) <= MAX_ALLOCATION_BYTES
+    }
+
     /// Whether a refusal of `c` is recorded in this run: always for
     /// coupons; for automatic promotions in a detailed run, or when the
     /// refusal names a threshold (hints come from those).
