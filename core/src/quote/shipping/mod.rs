@@ -21,7 +21,7 @@ use crate::messages::{self, Lang};
 use crate::money::{Money, MoneyError, Percent};
 use crate::rules::{
     is_country, postcode_problem, CompiledFreeShipping, CompiledRules, CompiledShipping, CompiledZone, JsonPath,
-    Problems, TaxCalculation,
+    Postcode, Problems, TaxCalculation,
 };
 use crate::{Error, ErrorCode, Limits};
 use rate::{Overflow, Parcel, Priced};
@@ -135,13 +135,13 @@ fn empty(rules: &CompiledRules, reason: Option<NoShippingReason>, lang: Lang) ->
 fn match_zone<'a>(s: &'a CompiledShipping, d: &Destination) -> Option<&'a CompiledZone> {
     let region = d.region.as_deref().map(|r| r.trim().to_lowercase());
     let city = d.city.as_deref().map(|c| c.trim().to_lowercase());
-    let postcode = d.postcode.as_deref().map(|p| p.trim().to_uppercase());
+    let postcode = d.postcode.as_deref().map(|p| Postcode::new(&d.country, p));
     let any = |list: &[String], v: &Option<String>| list.is_empty() || v.as_ref().is_some_and(|v| list.contains(v));
     s.zones.iter().find(|z| {
         (z.countries.is_empty() || z.countries.contains(&d.country))
             && any(&z.regions, &region)
             && any(&z.cities, &city)
-            && (z.postcodes.is_empty() || postcode.as_ref().is_some_and(|p| z.postcodes.iter().any(|m| m.matches(p))))
+            && z.admits_postcode(&d.country, postcode.as_ref())
     })
 }
 
