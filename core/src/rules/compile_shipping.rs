@@ -103,6 +103,8 @@ pub(crate) struct CompiledZone {
     pub(crate) id: String,
     pub(crate) name: Option<String>,
     pub(crate) remote: bool,
+    /// The merchant does not ship here; `methods` is empty.
+    pub(crate) blackout: bool,
     pub(crate) countries: Vec<String>,
     /// Lower case.
     pub(crate) regions: Vec<String>,
@@ -364,7 +366,21 @@ fn compile_zone(
     let exclude_postcodes = compile_postcodes(&z.matches.exclude_postcodes, limits, &mp.field("exclude_postcodes"), p);
 
     let methods_path = at.field("methods");
-    p.check(z.methods.is_empty(), ErrorCode::OutOfRange, &methods_path, "must offer at least one method");
+    if z.blackout {
+        p.check(
+            !z.methods.is_empty(),
+            ErrorCode::ConflictingFields,
+            &methods_path,
+            "a blackout zone offers no methods: remove `methods` or `blackout`",
+        );
+    } else {
+        p.check(
+            z.methods.is_empty(),
+            ErrorCode::OutOfRange,
+            &methods_path,
+            "must offer at least one method (a zone you do not ship to is `\"blackout\": true`)",
+        );
+    }
     p.count(z.methods.len(), limits.max_shipping_methods, &methods_path);
     let mut ids = HashSet::new();
     let methods = z
@@ -388,6 +404,7 @@ fn compile_zone(
         id: z.id.clone(),
         name: z.name.clone(),
         remote: z.remote,
+        blackout: z.blackout,
         countries: z.matches.countries.clone(),
         regions: z.matches.regions.iter().map(|r| r.trim().to_lowercase()).collect(),
         cities: z.matches.cities.iter().map(|c| c.trim().to_lowercase()).collect(),
@@ -715,6 +732,20 @@ mod tests {
         assert!(z.admits_postcode("GB", None), "no postcode: nothing to exclude");
         assert!(!z.admits_postcode("GB", Some(&Postcode::new("GB", "HS1 2AB"))));
         assert!(z.admits_postcode("GB", Some(&Postcode::new("GB", "BH1 1AA"))));
+    }
+
+    #[test]
+    fn blackout_zones_have_no_methods_and_other_zones_need_one() {
+        let (z, problems) =
+            zone(r#"{"id": "islands", "blackout": true, "match": {"postcodes": [{"pattern": "ZE*"}]}}"#);
+        assert_eq!(problems, []);
+        assert!(z.blackout && z.methods.is_empty());
+        let (_, problems) = zone(&format!(r#"{{"id": "x", "blackout": true, "match": {{}}, "methods": [{METHOD}]}}"#));
+        assert_eq!(problems, [("zone.methods".to_string(), ErrorCode::ConflictingFields)]);
+        for methods in ["", r#", "methods": []"#] {
+            let (_, problems) = zone(&format!(r#"{{"id": "x", "match": {{}}{methods}}}"#));
+            assert_eq!(problems, [("zone.methods".to_string(), ErrorCode::OutOfRange)]);
+        }
     }
 
     #[test]

@@ -116,7 +116,16 @@ pub struct Carrier {
     pub delivers_weekends: bool,
 }
 
-/// A zone: the destinations it matches and the methods it offers.
+/// A zone: the destinations it matches and the methods it offers, or a
+/// blackout (`"blackout": true`, no methods): destinations it matches are
+/// not shipped to, and later zones are not tried.
+///
+/// ```
+/// use commerce_rules::rules::Zone;
+/// let z: Zone = serde_json::from_str(r#"{"id": "gb-offshore", "blackout": true,
+///     "match": {"countries": ["GB"], "postcodes": [{"pattern": "HS*"}, {"pattern": "ZE*"}]}}"#).unwrap();
+/// assert!(z.blackout && z.methods.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Zone {
@@ -132,7 +141,14 @@ pub struct Zone {
     /// apply, and free shipping may leave them out.
     #[serde(default)]
     pub remote: bool,
-    /// The methods it offers; ids are unique within the zone.
+    /// True when the merchant does not ship to the destinations it matches
+    /// (不配送区域): the answer is `no_shipping` with this zone's id, and no
+    /// later zone is tried. A blackout zone has no `methods`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blackout: bool,
+    /// The methods it offers, ids unique within the zone; at least one unless
+    /// the zone is a `blackout`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub methods: Vec<ShippingMethod>,
 }
 

@@ -32,7 +32,8 @@ use crate::Timestamp;
 pub struct ShippingAnswer {
     /// The settlement currency of every amount.
     pub currency: Currency,
-    /// The zone matched, when one did.
+    /// The zone matched, when one did: also a blackout zone, which answers
+    /// `no_shipping` (`no_zone_matches`) with no options.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// The zone's display name.
@@ -72,7 +73,9 @@ pub enum NoShippingReason {
     NotConfigured,
     /// The request has no `destination`.
     DestinationMissing,
-    /// No zone matches the destination: the merchant does not ship there.
+    /// No zone serves the destination: the merchant does not ship there.
+    /// Either no zone matches it (no `zone_id`), or the first zone that
+    /// matches is a blackout zone (`"blackout": true`), named by `zone_id`.
     NoZoneMatches,
     /// The cart has no lines to ship.
     EmptyCart,

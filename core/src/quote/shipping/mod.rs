@@ -131,7 +131,7 @@ fn empty(rules: &CompiledRules, reason: Option<NoShippingReason>, lang: Lang) ->
     }
 }
 
-/// The first zone matching `d`, in rule-set order.
+/// The first zone matching `d`, in rule-set order (a blackout zone too).
 fn match_zone<'a>(s: &'a CompiledShipping, d: &Destination) -> Option<&'a CompiledZone> {
     let region = d.region.as_deref().map(|r| r.trim().to_lowercase());
     let city = d.city.as_deref().map(|c| c.trim().to_lowercase());
@@ -166,6 +166,14 @@ fn options(
         remote: zone.remote,
         ..empty(rules, None, lang)
     };
+    if zone.blackout {
+        // "We don't ship there": the zone is named, nothing is offered, and no later zone is tried.
+        answer.no_shipping = Some(NoShipping {
+            reason: NoShippingReason::NoZoneMatches,
+            message: messages::no_shipping_text(NoShippingReason::NoZoneMatches, lang),
+        });
+        return Ok(answer);
+    }
     let parcels = rate::parcels(s, rules.currency, &req.lines, lines).map_err(overflow)?;
     if parcels.is_empty() {
         answer.no_shipping = Some(NoShipping {
