@@ -380,6 +380,20 @@ mod tests {
     }
 
     #[test]
+    fn spaces_hyphens_and_case_do_not_matter_either_way() {
+        for typed in ["CB23 1GG", "cb23-1gg", "CB231GG", " cb 23-1 gg "] {
+            assert!(pattern("CB231GG", "GB", typed), "{typed}");
+            assert!(pattern("CB23 1GG", "GB", typed), "{typed}");
+            assert!(pattern("cb23-1gg", "GB", typed), "{typed}");
+            assert!(prefix("CB23 ", "GB", typed) && !prefix("CB2 ", "GB", typed), "{typed}");
+        }
+        for typed in ["100-0001", "1000001", "100 0001"] {
+            assert!(range("1000000", "1009999", "JP", typed), "{typed}");
+            assert!(pattern("1000001", "JP", typed) && pattern("100-0001", "JP", typed), "{typed}");
+        }
+    }
+
+    #[test]
     fn a_prefix_with_its_trailing_space_is_the_district_only() {
         // The bug this fixes: the space was trimmed, so `BH2 ` matched BH20..BH29.
         assert!(prefix("BH2 ", "GB", "BH2 1AA"));
