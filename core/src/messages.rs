@@ -216,7 +216,9 @@ pub fn no_shipping_text(reason: NoShippingReason, lang: Lang) -> String {
         NoShippingReason::DestinationMissing => {
             pick(zh, "enter an address to see shipping options", "请填写收货地址以查看配送方式")
         }
-        NoShippingReason::NoZoneMatches => pick(zh, "we do not ship to this address", "该地址不在配送范围内"),
+        NoShippingReason::NoZoneMatches | NoShippingReason::ZoneBlackout => {
+            pick(zh, "we do not ship to this address", "该地址不在配送范围内")
+        }
         NoShippingReason::EmptyCart => pick(zh, "the cart is empty", "购物车为空"),
     }
 }

@@ -146,6 +146,9 @@ pub enum NoShippingReason {
     DestinationMissing,
     /// No zone matches the destination: the merchant does not ship there.
     NoZoneMatches,
+    /// The first zone that matches the destination is a blackout zone
+    /// (`"blackout": true`, named by `zone_id`): the merchant does not ship there.
+    ZoneBlackout,
     /// The cart has no lines to ship.
     EmptyCart,
 }

@@ -6,6 +6,8 @@
 //! Free shipping (包邮 over 99.00) applies exactly when its threshold is met.
 //! Plus invariants 3 and 4 with shipping: the grand-total identity, and the
 //! same bytes whatever the line order.
+//! Postcodes: a destination matches the same zone whatever spaces, hyphens
+//! and case its postcode is typed with, and a blackout zone offers nothing.
 
 use commerce_rules::{Engine, Money, QuoteAnswer, QuoteRequest, ShippingAnswer};
 use proptest::prelude::*;
@@ -179,5 +181,79 @@ proptest! {
         prop_assert!(t.shipping_discounts.amount() <= t.shipping.amount());
         let tax_sum = Money::checked_sum(answer.currency, answer.tax_summary.iter().map(|s| s.tax)).unwrap();
         prop_assert_eq!(tax_sum, t.tax);
+    }
+}
+
+const POSTCODE_RULES: &str = include_str!("data/shipping-postcodes.rules.json");
+
+fn postcode_engine() -> &'static Engine {
+    use std::sync::OnceLock;
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::from_json(POSTCODE_RULES).unwrap())
+}
+
+/// Well-formed postcodes around the zones of `shipping-postcodes.rules.json`, as usually written.
+fn written_postcode() -> impl Strategy<Value = (&'static str, String)> {
+    prop_oneof![
+        "(BH|DT|HS|ZE|KW|SW|CB)[0-9]{1,2} [0-9][A-Z]{2}".prop_map(|p| ("GB", p)),
+        "[A-Z][0-9]{2} [0-9][A-Z]{2}".prop_map(|p| ("GB", p)),
+        "K[0-9][A-Z] [0-9][A-Z][0-9]".prop_map(|p| ("CA", p)),
+        "1[01][0-9]{2} [A-Z]{2}".prop_map(|p| ("NL", p)),
+        "1[01][0-9]{3}(-[0-9]{4})?".prop_map(|p| ("US", p)),
+        "10[0-9]-[0-9]{4}".prop_map(|p| ("JP", p)),
+        "[0-3][0-9]{3}".prop_map(|p| ("AU", p)),
+        "8[0-9]{5}".prop_map(|p| ("CN", p)),
+    ]
+}
+
+/// `postcode` typed otherwise: its separators dropped, a space or hyphen
+/// put between any characters (within the 16 characters a postcode may be
+/// typed with), any letter in lower case.
+fn retype(postcode: &str, noise: &[(u8, bool)]) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = postcode.chars().filter(|c| *c != ' ' && *c != '-').collect();
+    let mut separators = 16 - chars.len();
+    for (i, (c, (sep, lower))) in chars.into_iter().zip(noise.iter().cycle()).enumerate() {
+        if i > 0 && separators > 0 && sep % 4 < 2 {
+            out.push(if sep % 4 == 0 { ' ' } else { '-' });
+            separators -= 1;
+        }
+        out.push(if *lower { c.to_ascii_lowercase() } else { c });
+    }
+    out
+}
+
+fn zone_of(country: &str, postcode: &str) -> (Option<String>, Vec<String>) {
+    let req = json!({"now": "2026-11-10T10:00:00+00:00", "destination": {"country": country, "postcode": postcode},
+        "lines": [{"id": "1", "sku": "TEA", "quantity": 1, "unit_price": "20.00", "weight_g": 500}]});
+    let answer = options_in(postcode_engine(), &req);
+    let methods = answer.options.iter().map(|o| o.method_id.clone()).collect();
+    (answer.zone_id, methods)
+}
+
+fn options_in(engine: &Engine, req: &Value) -> ShippingAnswer {
+    let req: QuoteRequest = serde_json::from_value(req.clone()).unwrap();
+    engine.shipping_options(&req).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Spaces, hyphens and case typed in a postcode change neither the zone
+    /// matched nor the methods offered; a blackout zone offers none.
+    #[test]
+    fn postcode_typing_does_not_change_the_zone(
+        (country, postcode) in written_postcode(),
+        noise in prop::collection::vec((any::<u8>(), any::<bool>()), 1..8),
+    ) {
+        let written = zone_of(country, &postcode);
+        let typed = retype(&postcode, &noise);
+        prop_assert_eq!(&written, &zone_of(country, &typed), "{} typed as {}", postcode, typed);
+        prop_assert!(written.0.is_some(), "the rule set ends with a catch-all zone");
+        if written.0.as_deref() == Some("gb-islands") {
+            prop_assert!(written.1.is_empty());
+        } else {
+            prop_assert!(!written.1.is_empty());
+        }
     }
 }

@@ -7,9 +7,10 @@ use rust_decimal::Decimal;
 
 use super::compile::{amount_valid, labels};
 use super::geo::is_country;
+use super::postcode::{Postcode, PostcodePattern, PostcodeRange, RangeProblem};
 use super::shipping::{
-    Calendar, Carrier, FreeShippingRule, RateModel, ServiceLevel, ShippingConfig, ShippingMethod, Surcharge, Warehouse,
-    Zone,
+    Calendar, Carrier, FreeShippingRule, PostcodeMatch, RateModel, ServiceLevel, ShippingConfig, ShippingMethod,
+    Surcharge, Warehouse, Zone,
 };
 use super::{JsonPath, Problems, TaxConfig, Weekday};
 use crate::money::{Amount, Currency, Money};
@@ -102,29 +103,42 @@ pub(crate) struct CompiledZone {
     pub(crate) id: String,
     pub(crate) name: Option<String>,
     pub(crate) remote: bool,
+    /// The merchant does not ship here; `methods` is empty.
+    pub(crate) blackout: bool,
     pub(crate) countries: Vec<String>,
     /// Lower case.
     pub(crate) regions: Vec<String>,
     /// Lower case.
     pub(crate) cities: Vec<String>,
     pub(crate) postcodes: Vec<CompiledPostcode>,
+    pub(crate) exclude_postcodes: Vec<CompiledPostcode>,
     pub(crate) methods: Vec<CompiledMethod>,
 }
 
-/// A postcode criterion, upper case.
+impl CompiledZone {
+    /// Whether the zone's postcode lists admit a destination in `country`
+    /// with `postcode`: some entry of `postcodes` matches (or there are none),
+    /// and no entry of `exclude_postcodes` does.
+    pub(crate) fn admits_postcode(&self, country: &str, postcode: Option<&Postcode>) -> bool {
+        let included =
+            self.postcodes.is_empty() || postcode.is_some_and(|p| self.postcodes.iter().any(|m| m.matches(country, p)));
+        let excluded = postcode.is_some_and(|p| self.exclude_postcodes.iter().any(|m| m.matches(country, p)));
+        included && !excluded
+    }
+}
+
+/// A postcode entry: a pattern (prefixes are patterns ending in `*`) or a range.
 #[derive(Debug)]
 pub(crate) enum CompiledPostcode {
-    Prefix(String),
-    Range(String, String),
+    Pattern(PostcodePattern),
+    Range(PostcodeRange),
 }
 
 impl CompiledPostcode {
-    pub(crate) fn matches(&self, postcode: &str) -> bool {
+    pub(crate) fn matches(&self, country: &str, postcode: &Postcode) -> bool {
         match self {
-            CompiledPostcode::Prefix(p) => postcode.starts_with(p.as_str()),
-            CompiledPostcode::Range(from, to) => {
-                postcode.get(..from.len()).is_some_and(|head| head >= from.as_str() && head <= to.as_str())
-            }
+            CompiledPostcode::Pattern(p) => p.matches(postcode),
+            CompiledPostcode::Range(r) => r.matches(postcode, country),
         }
     }
 }
@@ -348,33 +362,25 @@ fn compile_zone(
             p.id(v, limits.max_id_bytes, &lp.index(i));
         }
     }
-    let pp = mp.field("postcodes");
-    p.count(z.matches.postcodes.len(), limits.max_filter_entries, &pp);
-    let mut postcodes = Vec::with_capacity(z.matches.postcodes.len());
-    for (i, m) in z.matches.postcodes.iter().enumerate() {
-        let ep = pp.index(i);
-        match (&m.prefix, &m.from, &m.to) {
-            (Some(prefix), None, None) => {
-                p.id(prefix, limits.max_id_bytes, &ep.field("prefix"));
-                postcodes.push(CompiledPostcode::Prefix(prefix.trim().to_uppercase()));
-            }
-            (None, Some(from), Some(to)) => {
-                p.id(from, limits.max_id_bytes, &ep.field("from"));
-                p.id(to, limits.max_id_bytes, &ep.field("to"));
-                let (from, to) = (from.trim().to_uppercase(), to.trim().to_uppercase());
-                if from.len() != to.len() {
-                    p.add(ErrorCode::OutOfRange, &ep.field("to"), "must have as many characters as `from`");
-                } else if to < from {
-                    p.add(ErrorCode::InvalidWindow, &ep.field("to"), "must not be before `from`");
-                }
-                postcodes.push(CompiledPostcode::Range(from, to));
-            }
-            _ => p.add(ErrorCode::ConflictingFields, &ep, "give either `prefix`, or both `from` and `to`"),
-        }
-    }
+    let postcodes = compile_postcodes(&z.matches.postcodes, limits, &mp.field("postcodes"), p);
+    let exclude_postcodes = compile_postcodes(&z.matches.exclude_postcodes, limits, &mp.field("exclude_postcodes"), p);
 
     let methods_path = at.field("methods");
-    p.check(z.methods.is_empty(), ErrorCode::OutOfRange, &methods_path, "must offer at least one method");
+    if z.blackout {
+        p.check(
+            !z.methods.is_empty(),
+            ErrorCode::ConflictingFields,
+            &methods_path,
+            "a blackout zone offers no methods: remove `methods` or `blackout`",
+        );
+    } else {
+        p.check(
+            z.methods.is_empty(),
+            ErrorCode::OutOfRange,
+            &methods_path,
+            "must offer at least one method (a zone you do not ship to is `\"blackout\": true`)",
+        );
+    }
     p.count(z.methods.len(), limits.max_shipping_methods, &methods_path);
     let mut ids = HashSet::new();
     let methods = z
@@ -398,12 +404,77 @@ fn compile_zone(
         id: z.id.clone(),
         name: z.name.clone(),
         remote: z.remote,
+        blackout: z.blackout,
         countries: z.matches.countries.clone(),
         regions: z.matches.regions.iter().map(|r| r.trim().to_lowercase()).collect(),
         cities: z.matches.cities.iter().map(|c| c.trim().to_lowercase()).collect(),
         postcodes,
+        exclude_postcodes,
         methods,
     }
+}
+
+/// Validates and compiles a zone's postcode list (`postcodes` or `exclude_postcodes`).
+fn compile_postcodes(
+    list: &[PostcodeMatch],
+    limits: &Limits,
+    at: &JsonPath<'_>,
+    p: &mut Problems,
+) -> Vec<CompiledPostcode> {
+    p.count(list.len(), limits.max_filter_entries, at);
+    let mut out = Vec::with_capacity(list.len());
+    for (i, m) in list.iter().enumerate() {
+        let ep = at.index(i);
+        let compiled = match (&m.pattern, &m.prefix, &m.from, &m.to) {
+            (Some(text), None, None, None) | (None, Some(text), None, None) => {
+                let (field, pattern) = match &m.pattern {
+                    Some(_) => ("pattern", PostcodePattern::pattern(text)),
+                    None => ("prefix", PostcodePattern::prefix(text)),
+                };
+                let fp = ep.field(field);
+                p.id(text, limits.max_id_bytes, &fp);
+                match pattern {
+                    Ok(pattern) => Some(CompiledPostcode::Pattern(pattern)),
+                    Err(e) => {
+                        if !text.trim().is_empty() {
+                            p.add(ErrorCode::InvalidValue, &fp, e.message(true));
+                        }
+                        None
+                    }
+                }
+            }
+            (None, None, Some(from), Some(to)) => {
+                p.id(from, limits.max_id_bytes, &ep.field("from"));
+                p.id(to, limits.max_id_bytes, &ep.field("to"));
+                match PostcodeRange::new(from, to) {
+                    Ok(range) => Some(CompiledPostcode::Range(range)),
+                    Err(RangeProblem::From(e)) if !from.trim().is_empty() => {
+                        p.add(ErrorCode::InvalidValue, &ep.field("from"), e.message(false));
+                        None
+                    }
+                    Err(RangeProblem::To(e)) if !to.trim().is_empty() => {
+                        p.add(ErrorCode::InvalidValue, &ep.field("to"), e.message(false));
+                        None
+                    }
+                    Err(RangeProblem::Backwards) => {
+                        p.add(ErrorCode::InvalidWindow, &ep.field("to"), "must not be before `from`");
+                        None
+                    }
+                    Err(_) => None,
+                }
+            }
+            _ => {
+                p.add(
+                    ErrorCode::ConflictingFields,
+                    &ep,
+                    "give exactly one of `pattern`, `prefix`, or both `from` and `to`",
+                );
+                None
+            }
+        };
+        out.extend(compiled);
+    }
+    out
 }
 
 fn compile_method(
@@ -620,11 +691,83 @@ mod tests {
 
     #[test]
     fn postcode_ranges_compare_leading_characters() {
-        let r = CompiledPostcode::Range("830000".into(), "859999".into());
-        assert!(r.matches("830011") && r.matches("859999") && !r.matches("860000") && !r.matches("8300"));
-        let us = CompiledPostcode::Range("100".into(), "149".into());
-        assert!(us.matches("10001-1234") && !us.matches("15000"));
-        assert!(CompiledPostcode::Prefix("85".into()).matches("850000"));
+        let m =
+            |c: &CompiledPostcode, country: &str, postcode: &str| c.matches(country, &Postcode::new(country, postcode));
+        let r = CompiledPostcode::Range(PostcodeRange::new("830000", "859999").unwrap());
+        assert!(m(&r, "CN", "830011") && m(&r, "CN", "859999") && !m(&r, "CN", "860000") && !m(&r, "CN", "8300"));
+        let us = CompiledPostcode::Range(PostcodeRange::new("100", "149").unwrap());
+        assert!(m(&us, "US", "10001-1234") && !m(&us, "US", "15000"));
+        assert!(m(&CompiledPostcode::Pattern(PostcodePattern::prefix("85").unwrap()), "CN", "850000"));
+    }
+
+    /// Compiles one zone (carrier `dpd` known) and returns it with the problems' paths and codes.
+    fn zone(json: &str) -> (CompiledZone, Vec<(String, ErrorCode)>) {
+        let z: Zone = serde_json::from_str(json).unwrap();
+        let carriers = HashMap::from([("dpd", 0)]);
+        let mut p = Problems::new(100);
+        let at = JsonPath::root();
+        let compiled = compile_zone(&z, &carriers, Currency::GBP, &Limits::default(), &at.field("zone"), &mut p);
+        (compiled, p.into_vec().into_iter().map(|p| (p.path, p.code)).collect())
+    }
+
+    const METHOD: &str = r#"{"id": "std", "carrier": "dpd", "service": "standard",
+        "rate": {"type": "flat", "price": "4.99"}, "transit_days": {"min": 1, "max": 2}}"#;
+
+    #[test]
+    fn excluded_postcodes_leave_the_zone_whatever_else_matches() {
+        let (z, problems) = zone(&format!(
+            r#"{{"id": "dorset", "match": {{"countries": ["GB"], "postcodes": [{{"prefix": "BH"}}],
+                "exclude_postcodes": [{{"pattern": "BH19"}}, {{"from": "BH20 5", "to": "BH20 6"}}]}}, "methods": [{METHOD}]}}"#
+        ));
+        assert_eq!(problems, []);
+        let admits = |p: &str| z.admits_postcode("GB", Some(&Postcode::new("GB", p)));
+        assert!(admits("BH1 1AA") && admits("BH190 1AA") && admits("BH20 4AA") && admits("BH20 7AA"));
+        assert!(!admits("BH19 1AA") && !admits("bh19-2zz") && !admits("BH20 5AA") && !admits("BH206ZZ"));
+        assert!(!admits("DT1 1AA"), "not in the include list");
+        assert!(!z.admits_postcode("GB", None), "a zone listing postcodes needs one");
+
+        let (z, _) = zone(&format!(
+            r#"{{"id": "gb", "match": {{"countries": ["GB"], "exclude_postcodes": [{{"pattern": "HS*"}}]}}, "methods": [{METHOD}]}}"#
+        ));
+        assert!(z.admits_postcode("GB", None), "no postcode: nothing to exclude");
+        assert!(!z.admits_postcode("GB", Some(&Postcode::new("GB", "HS1 2AB"))));
+        assert!(z.admits_postcode("GB", Some(&Postcode::new("GB", "BH1 1AA"))));
+    }
+
+    #[test]
+    fn blackout_zones_have_no_methods_and_other_zones_need_one() {
+        let (z, problems) =
+            zone(r#"{"id": "islands", "blackout": true, "match": {"postcodes": [{"pattern": "ZE*"}]}}"#);
+        assert_eq!(problems, []);
+        assert!(z.blackout && z.methods.is_empty());
+        let (_, problems) = zone(&format!(r#"{{"id": "x", "blackout": true, "match": {{}}, "methods": [{METHOD}]}}"#));
+        assert_eq!(problems, [("zone.methods".to_string(), ErrorCode::ConflictingFields)]);
+        for methods in ["", r#", "methods": []"#] {
+            let (_, problems) = zone(&format!(r#"{{"id": "x", "match": {{}}{methods}}}"#));
+            assert_eq!(problems, [("zone.methods".to_string(), ErrorCode::OutOfRange)]);
+        }
+    }
+
+    #[test]
+    fn malformed_postcode_entries_are_problems_with_their_paths() {
+        let (z, problems) = zone(&format!(
+            r#"{{"id": "x", "match": {{"postcodes": [{{"pattern": "BH2.1"}}, {{"prefix": "BH", "pattern": "BH"}},
+                {{"from": "2450", "to": "999"}}, {{"from": "83*", "to": "85"}}, {{"from": "83"}}, {{"pattern": "BH2"}}],
+                "exclude_postcodes": [{{"prefix": ""}}]}}, "methods": [{METHOD}]}}"#
+        ));
+        let at = |i: usize, f: &str| format!("zone.match.postcodes[{i}]{f}");
+        assert_eq!(
+            problems,
+            [
+                (at(0, ".pattern"), ErrorCode::InvalidValue),
+                (at(1, ""), ErrorCode::ConflictingFields),
+                (at(2, ".to"), ErrorCode::InvalidWindow),
+                (at(3, ".from"), ErrorCode::InvalidValue),
+                (at(4, ""), ErrorCode::ConflictingFields),
+                ("zone.match.exclude_postcodes[0].prefix".to_string(), ErrorCode::OutOfRange),
+            ]
+        );
+        assert_eq!(z.postcodes.len(), 1, "only the valid entry is kept");
     }
 
     #[test]

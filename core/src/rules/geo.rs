@@ -37,26 +37,74 @@ const POSTCODE_FORMATS: &[(&str, &str)] = &[
     ("US", "99999|99999-9999"),
 ];
 
-/// Whether `postcode` has the form the country uses; `Some(format)` names
-/// the expected format when it does not.
-pub(crate) fn postcode_problem(country: &str, postcode: &str) -> Option<&'static str> {
-    match POSTCODE_FORMATS.iter().find(|(c, _)| *c == country) {
-        Some((_, format)) => (!format.split('|').any(|f| fits(f, postcode))).then_some(*format),
-        None => {
-            let ok = (1..=16).contains(&postcode.len())
-                && postcode.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'-');
-            (!ok).then_some("1 to 16 letters, digits, spaces or hyphens")
-        }
+/// Where a country's postcodes break into two parts, by the length of the
+/// compact form (no spaces or hyphens): the number of characters before the
+/// break. GB, GG, JE, IM: outward and inward code (`BH2` `1AA`, the inward
+/// code is always 3); CA: FSA and LDU; NL: 4 digits and 2 letters; US: ZIP
+/// and the `+4`; JP: 3 and 4 digits; BR: 5 and 3; IE: routing key and
+/// identifier; PL: 2 and 3; PT: 4 and 3. Other countries and lengths: none.
+pub(crate) fn postcode_split(country: &str, compact_len: usize) -> Option<usize> {
+    match (country, compact_len) {
+        ("GB" | "GG" | "JE" | "IM", 5..=7) => compact_len.checked_sub(3),
+        ("CA", 6) | ("JP", 7) | ("IE", 7) => Some(3),
+        ("NL", 6) | ("PT", 7) => Some(4),
+        ("US", 9) | ("BR", 8) => Some(5),
+        ("PL", 5) => Some(2),
+        _ => None,
     }
 }
 
+/// The compact form of a postcode: upper case, without spaces or hyphens.
+///
+/// ```ignore
+/// assert_eq!(compact_postcode(" cb23-1gg "), "CB231GG");
+/// ```
+pub(crate) fn compact_postcode(typed: &str) -> String {
+    typed.chars().filter(|c| !is_separator(*c)).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// A space or a hyphen: where a postcode's parts may be split when typed.
+pub(crate) fn is_separator(c: char) -> bool {
+    c == ' ' || c == '-'
+}
+
+/// Whether `postcode` has the form the country uses; `Some(format)` names
+/// the expected format when it does not. Spaces and hyphens are not
+/// significant: `100 0001`, `100-0001` and `1000001` are the same JP
+/// postcode, `K1A-0B1` a CA one.
+pub(crate) fn postcode_problem(country: &str, postcode: &str) -> Option<&'static str> {
+    let typed_ok =
+        (1..=16).contains(&postcode.len()) && postcode.chars().all(|c| c.is_ascii_alphanumeric() || is_separator(c));
+    let compact = compact_postcode(postcode);
+    match POSTCODE_FORMATS.iter().find(|(c, _)| *c == country) {
+        Some((_, format)) => {
+            let ok = typed_ok && format.split('|').any(|f| fits(f, &compact));
+            (!ok).then_some(*format)
+        }
+        None => (!typed_ok || compact.is_empty()).then_some("1 to 16 letters, digits, spaces or hyphens"),
+    }
+}
+
+/// Whether the compact `s` fits `format` once the format's own separators are dropped.
 fn fits(format: &str, s: &str) -> bool {
-    format.len() == s.len()
-        && format.bytes().zip(s.bytes()).all(|(f, c)| match f {
-            b'9' => c.is_ascii_digit(),
-            b'A' => c.is_ascii_alphabetic(),
-            other => other == c,
-        })
+    let mut format = format.bytes().filter(|b| !is_separator(char::from(*b)));
+    let mut s = s.bytes();
+    loop {
+        match (format.next(), s.next()) {
+            (None, None) => return true,
+            (Some(f), Some(c)) => {
+                let ok = match f {
+                    b'9' => c.is_ascii_digit(),
+                    b'A' => c.is_ascii_alphabetic(),
+                    other => other == c,
+                };
+                if !ok {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -81,5 +129,37 @@ mod tests {
         assert_eq!(postcode_problem("GB", "SW1A 1AA"), None);
         assert!(postcode_problem("GB", "").is_some());
         assert!(postcode_problem("GB", "SW1A_1AA").is_some());
+        assert!(postcode_problem("GB", " - ").is_some(), "separators only");
+    }
+
+    #[test]
+    fn separators_are_not_significant_in_known_formats() {
+        for ok in ["100-0001", "1000001", "100 0001"] {
+            assert_eq!(postcode_problem("JP", ok), None, "{ok}");
+        }
+        for ok in ["K1A 0B1", "K1A0B1", "K1A-0B1"] {
+            assert_eq!(postcode_problem("CA", ok), None, "{ok}");
+        }
+        assert_eq!(postcode_problem("US", "10001 1234"), None);
+        assert_eq!(postcode_problem("US", "100011234"), None);
+        assert_eq!(postcode_problem("NL", "1234-AB"), None);
+        assert!(postcode_problem("US", "10001-123").is_some());
+        assert!(postcode_problem("JP", "100_0001").is_some());
+        assert!(postcode_problem("CN", "83000").is_some());
+    }
+
+    #[test]
+    fn splits_by_country() {
+        assert_eq!(postcode_split("GB", compact_postcode("BH2 1AA").len()), Some(3));
+        assert_eq!(postcode_split("GB", compact_postcode("BH20 1AA").len()), Some(4));
+        assert_eq!(postcode_split("GB", compact_postcode("EC1A 1BB").len()), Some(4));
+        assert_eq!(postcode_split("GB", 3), None, "an outward code alone");
+        assert_eq!(postcode_split("CA", 6), Some(3));
+        assert_eq!(postcode_split("NL", 6), Some(4));
+        assert_eq!(postcode_split("US", 9), Some(5));
+        assert_eq!(postcode_split("US", 5), None);
+        assert_eq!(postcode_split("JP", 7), Some(3));
+        assert_eq!(postcode_split("CN", 6), None);
+        assert_eq!(compact_postcode(" cb23-1gg"), "CB231GG");
     }
 }

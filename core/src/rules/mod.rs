@@ -10,6 +10,7 @@ mod compile_shipping;
 mod geo;
 mod membership;
 mod path;
+mod postcode;
 mod pricing;
 mod problems;
 mod promotion;
@@ -35,6 +36,7 @@ pub use membership::{
     QualificationMetric, Redemption, ReturnedPointsExpiry, SpentEarnedPoints, TierBenefits, TierDef,
 };
 pub use path::JsonPath;
+pub(crate) use postcode::Postcode;
 pub use pricing::{PriceEntry, PriceList, PriceListKind, PriceSelection, VolumeTier};
 pub(crate) use problems::Problems;
 pub use promotion::{

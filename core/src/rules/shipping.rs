@@ -116,7 +116,16 @@ pub struct Carrier {
     pub delivers_weekends: bool,
 }
 
-/// A zone: the destinations it matches and the methods it offers.
+/// A zone: the destinations it matches and the methods it offers, or a
+/// blackout (`"blackout": true`, no methods): destinations it matches are
+/// not shipped to, and later zones are not tried.
+///
+/// ```
+/// use commerce_rules::rules::Zone;
+/// let z: Zone = serde_json::from_str(r#"{"id": "gb-offshore", "blackout": true,
+///     "match": {"countries": ["GB"], "postcodes": [{"pattern": "HS*"}, {"pattern": "ZE*"}]}}"#).unwrap();
+/// assert!(z.blackout && z.methods.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Zone {
@@ -132,12 +141,21 @@ pub struct Zone {
     /// apply, and free shipping may leave them out.
     #[serde(default)]
     pub remote: bool,
-    /// The methods it offers; ids are unique within the zone.
+    /// True when the merchant does not ship to the destinations it matches
+    /// (不配送区域): the answer is `no_shipping` with this zone's id, and no
+    /// later zone is tried. A blackout zone has no `methods`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blackout: bool,
+    /// The methods it offers, ids unique within the zone; at least one unless
+    /// the zone is a `blackout`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub methods: Vec<ShippingMethod>,
 }
 
 /// Match criteria of a zone. Every criterion given must hold; a list holds
 /// when the destination is any of its entries. Empty lists match anything.
+/// A destination whose postcode is in `exclude_postcodes` is outside the
+/// zone, whatever else matches.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ZoneMatch {
@@ -150,23 +168,53 @@ pub struct ZoneMatch {
     /// Cities, compared case-insensitively.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cities: Vec<String>,
-    /// Postcode prefixes or ranges.
+    /// Postcodes the zone covers: patterns, prefixes or ranges. A destination
+    /// without a postcode does not match a zone that lists some.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub postcodes: Vec<PostcodeMatch>,
+    /// Postcodes the zone leaves out even when `postcodes` (or the country
+    /// alone) covers them: `{"pattern": "BH2 *"}` cuts one district out of
+    /// `{"prefix": "BH"}`. A destination without a postcode is not excluded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_postcodes: Vec<PostcodeMatch>,
 }
 
-/// A postcode prefix (`{"prefix": "83"}`) or an inclusive range compared on
-/// the postcode's leading characters (`{"from": "830000", "to": "859999"}`).
+/// One postcode entry; give exactly one of `pattern`, `prefix`, or `from`
+/// with `to`. Case, spaces and hyphens of the destination's postcode do not
+/// matter (`cb23-1gg` is `CB23 1GG` is `CB231GG`); in an entry a space or
+/// hyphen is a *break*, which only matches where the country splits its
+/// postcodes (GB outward/inward code, CA FSA, NL digits/letters, US ZIP+4,
+/// JP 3+4, BR 5+3, IE, PL, PT) or at the end. See `docs/shipping.md`.
+///
+/// ```
+/// use commerce_rules::rules::PostcodeMatch;
+/// let m: PostcodeMatch = serde_json::from_str(r#"{"pattern": "BH2"}"#).unwrap();
+/// assert_eq!(m.pattern.as_deref(), Some("BH2"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostcodeMatch {
-    /// Postcodes starting with this text.
+    /// A postcode or a part of one, with wildcards `*` (any characters) and
+    /// `?` (one character). Without a trailing `*` it matches the whole
+    /// postcode or its part up to the country's break: `BH2` (or `BH2 *`)
+    /// matches `BH2 1AA` but not `BH20 1AA`; `K1A` matches `K1A 0B1`;
+    /// `10001` matches `10001-1234`; `830000` only itself; `83*` every
+    /// postcode starting with 83.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Postcodes starting with this text (`83`). A space or hyphen in it is a
+    /// break, a trailing one too: `BH2 ` is the district BH2 only, while `BH2`
+    /// also covers BH20 to BH29.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// First postcode of a range (same length as `to`).
+    /// First postcode of an inclusive range. Bounds of digits only: of one
+    /// length, they compare the postcode's leading digits (`100`..`149`
+    /// covers ZIP 10001-1234); of different lengths, the whole postcode as a
+    /// number (`999`..`2450`). Otherwise parts compare in turn, letters as
+    /// text and digits as numbers (`BH1`..`BH25` covers BH20 but not BH26).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    /// Last postcode of a range, inclusive.
+    /// Last postcode of the range, inclusive; not before `from`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }

@@ -161,8 +161,8 @@ impl Vocabulary {
                         postcode: m
                             .postcodes
                             .first()
-                            .and_then(|p| p.prefix.as_deref().or(p.from.as_deref()))
-                            .and_then(|p| postcode(country, p)),
+                            .and_then(|p| p.prefix.as_deref().or(p.pattern.as_deref()).or(p.from.as_deref()))
+                            .and_then(|p| postcode(country, p.trim_end_matches(['*', '?']))),
                     });
                     destinations.push(Destination {
                         country: country.clone(),

@@ -32,7 +32,8 @@ use crate::Timestamp;
 pub struct ShippingAnswer {
     /// The settlement currency of every amount.
     pub currency: Currency,
-    /// The zone matched, when one did.
+    /// The zone matched, when one did: also a blackout zone, which answers
+    /// `no_shipping` (`no_zone_matches`) with no options.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// The zone's display name.

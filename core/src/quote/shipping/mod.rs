@@ -22,7 +22,7 @@ use crate::money::{Money, MoneyError, Percent};
 use crate::reasons::{Hint, HintCode, NoShippingReason, ShippingReason, ShippingReasonParams};
 use crate::rules::{
     is_country, postcode_problem, CompiledFreeShipping, CompiledRules, CompiledShipping, CompiledZone, JsonPath,
-    Problems, TaxCalculation,
+    Postcode, Problems, TaxCalculation,
 };
 use crate::{Error, ErrorCode, Limits};
 use rate::{Overflow, Parcel, Priced};
@@ -132,17 +132,17 @@ fn empty(rules: &CompiledRules, reason: Option<NoShippingReason>, lang: Lang) ->
     }
 }
 
-/// The first zone matching `d`, in rule-set order.
+/// The first zone matching `d`, in rule-set order (a blackout zone too).
 fn match_zone<'a>(s: &'a CompiledShipping, d: &Destination) -> Option<&'a CompiledZone> {
     let region = d.region.as_deref().map(|r| r.trim().to_lowercase());
     let city = d.city.as_deref().map(|c| c.trim().to_lowercase());
-    let postcode = d.postcode.as_deref().map(|p| p.trim().to_uppercase());
+    let postcode = d.postcode.as_deref().map(|p| Postcode::new(&d.country, p));
     let any = |list: &[String], v: &Option<String>| list.is_empty() || v.as_ref().is_some_and(|v| list.contains(v));
     s.zones.iter().find(|z| {
         (z.countries.is_empty() || z.countries.contains(&d.country))
             && any(&z.regions, &region)
             && any(&z.cities, &city)
-            && (z.postcodes.is_empty() || postcode.as_ref().is_some_and(|p| z.postcodes.iter().any(|m| m.matches(p))))
+            && z.admits_postcode(&d.country, postcode.as_ref())
     })
 }
 
@@ -167,6 +167,14 @@ fn options(
         remote: zone.remote,
         ..empty(rules, None, lang)
     };
+    if zone.blackout {
+        // "We don't ship there": the zone is named, nothing is offered, and no later zone is tried.
+        answer.no_shipping = Some(NoShipping {
+            reason: NoShippingReason::ZoneBlackout,
+            message: messages::no_shipping_text(NoShippingReason::ZoneBlackout, lang),
+        });
+        return Ok(answer);
+    }
     let parcels = rate::parcels(s, rules.currency, &req.lines, lines).map_err(overflow)?;
     if parcels.is_empty() {
         answer.no_shipping = Some(NoShipping {
