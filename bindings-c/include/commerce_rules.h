@@ -190,8 +190,9 @@ typedef uint32_t cr_status;
 typedef struct cr_engine cr_engine;
 
 /**
- * Why a call failed: its status, its stable code, an English message, the
- * JSON path at fault and the full report as JSON.
+ * Why a call failed: its status, its stable code, an English message and
+ * the JSON path at fault (both with control characters escaped, fit to
+ * print) and the full report as JSON (the exact text).
  *
  * A failed call writes a new `cr_error` to its `error_out` parameter (when
  * that is not NULL); free it with `cr_error_free`. The strings its accessors
@@ -491,8 +492,11 @@ cr_status cr_error_status(const cr_error *error);
 const char *cr_error_code(const cr_error *error);
 
 /**
- * An English message describing the error. Never NULL (`""` if `error` is
- * NULL); valid until `cr_error_free`.
+ * An English message describing the error, safe to print: any control
+ * character quoted from the input (an escape sequence in a coupon code...)
+ * is written as JSON writes it (`\u001b`, `\n`), as are the bidirectional
+ * formatting characters. Never NULL (`""` if `error` is NULL); valid until
+ * `cr_error_free`.
  *
  * # Safety
  * `error` is NULL or a live error from this library.
@@ -504,7 +508,9 @@ const char *cr_error_message(const cr_error *error);
 /**
  * The JSON path at fault, such as `"lines[2].quantity"` (for a rule set,
  * the first problem's); `""` for the whole document or a boundary failure.
- * Never NULL; valid until `cr_error_free`.
+ * Safe to print: control characters (possible only in the name of an
+ * unknown field) are escaped as in `cr_error_message`; `cr_error_json` has
+ * the exact path. Never NULL; valid until `cr_error_free`.
  *
  * # Safety
  * `error` is NULL or a live error from this library.

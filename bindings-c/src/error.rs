@@ -3,12 +3,13 @@
 use std::any::Any;
 use std::ffi::{c_char, CString};
 
-use commerce_rules::{Error, ErrorCode, ErrorReport, Problem};
+use commerce_rules::{escape_control, Error, ErrorCode, ErrorReport, Problem};
 
 use crate::status::cr_status;
 
-/// Why a call failed: its status, its stable code, an English message, the
-/// JSON path at fault and the full report as JSON.
+/// Why a call failed: its status, its stable code, an English message and
+/// the JSON path at fault (both with control characters escaped, fit to
+/// print) and the full report as JSON (the exact text).
 ///
 /// A failed call writes a new `cr_error` to its `error_out` parameter (when
 /// that is not NULL); free it with `cr_error_free`. The strings its accessors
@@ -94,8 +95,10 @@ impl From<Failure> for cr_error {
         cr_error {
             status: f.status,
             code: c_string(f.report.code.as_str().to_string()),
-            message: c_string(f.report.message),
-            path: c_string(f.report.path),
+            // Fit for a terminal or a log: control characters quoted from the
+            // input are escaped (the JSON report keeps them; JSON escapes them).
+            message: c_string(escape_control(&f.report.message).into_owned()),
+            path: c_string(escape_control(&f.report.path).into_owned()),
             json: c_string(json),
         }
     }
@@ -162,8 +165,11 @@ pub unsafe extern "C" fn cr_error_code(error: *const cr_error) -> *const c_char 
     crate::ffi_guard!(fallback = c"".as_ptr(), { unsafe { text_of(error, |e| &e.code) } })
 }
 
-/// An English message describing the error. Never NULL (`""` if `error` is
-/// NULL); valid until `cr_error_free`.
+/// An English message describing the error, safe to print: any control
+/// character quoted from the input (an escape sequence in a coupon code...)
+/// is written as JSON writes it (`\u001b`, `\n`), as are the bidirectional
+/// formatting characters. Never NULL (`""` if `error` is NULL); valid until
+/// `cr_error_free`.
 ///
 /// # Safety
 /// `error` is NULL or a live error from this library.
@@ -177,7 +183,9 @@ pub unsafe extern "C" fn cr_error_message(error: *const cr_error) -> *const c_ch
 
 /// The JSON path at fault, such as `"lines[2].quantity"` (for a rule set,
 /// the first problem's); `""` for the whole document or a boundary failure.
-/// Never NULL; valid until `cr_error_free`.
+/// Safe to print: control characters (possible only in the name of an
+/// unknown field) are escaped as in `cr_error_message`; `cr_error_json` has
+/// the exact path. Never NULL; valid until `cr_error_free`.
 ///
 /// # Safety
 /// `error` is NULL or a live error from this library.

@@ -151,6 +151,37 @@ fn every_truncation_of_a_request_is_an_error_identical_to_rust() {
 }
 
 #[test]
+fn control_characters_from_the_input_are_escaped_in_the_message_and_path_only() {
+    let (handle, request, _) = sample();
+    let rust = Engine::from_json(&read(RULES)).unwrap();
+    // An unknown field whose name clears the screen and turns the text red,
+    // then a carriage return and a right-to-left override.
+    let mut value: serde_json::Value = serde_json::from_str(&request).unwrap();
+    value["lines"][0]["sku\u{1b}[2J\u{1b}[31m\r\u{202e}"] = serde_json::json!(1);
+    let hostile = serde_json::to_string(&value).unwrap();
+    let e = quote(&handle, hostile.as_bytes()).unwrap_err();
+    assert_eq!(e.code, "unknown_field");
+    assert!(e.message.contains("sku\\u001b[2J\\u001b[31m\\r\\u202e"), "{e:?}");
+    assert!(!e.message.chars().any(|c| c.is_control() || c == '\u{202e}'), "{e:?}");
+    assert_eq!(e, expected_error(&rust.quote_json(&hostile).unwrap_err()));
+    // The JSON report keeps the text: JSON escapes it, and it parses back.
+    let report: serde_json::Value = serde_json::from_str(&e.json).unwrap();
+    assert!(report["message"].as_str().unwrap().contains("sku\u{1b}[2J"), "{}", e.json);
+    assert!(e.json.contains("sku\\u001b[2J"), "{}", e.json);
+    assert_eq!(report["path"], "lines[0].sku\u{1b}[2J\u{1b}[31m\r\u{202e}");
+    // The path accessor is escaped like the message.
+    assert_eq!(e.path, "lines[0].sku\\u001b[2J\\u001b[31m\\r\\u202e");
+
+    // A failure at the boundary too: an unknown field of the limits is quoted.
+    let e = engine_new_with_limits(read(RULES).as_bytes(), b"{\"max_lines\\u0007\\u001b]0;title\\u0007\": 1}")
+        .err()
+        .unwrap();
+    assert_eq!(e.code, "invalid_argument");
+    assert!(e.message.contains("max_lines\\u0007\\u001b]0;title\\u0007"), "{e:?}");
+    assert!(!e.message.chars().any(char::is_control), "{e:?}");
+}
+
+#[test]
 fn truncated_rules_are_an_error_identical_to_rust() {
     let rules = read(RULES);
     for cut in (0..rules.len()).step_by(7) {

@@ -22,14 +22,16 @@
 //!
 //! Errors are thrown as JavaScript `Error` objects (name
 //! `CommerceRulesError`) carrying the core's stable `code`, the JSON `path`
-//! at fault and every `problem`; see [`Engine`]. Nothing here panics: every
+//! at fault and every `problem`; see [`Engine`]. Their `message` is safe to
+//! print: control characters quoted from the input are escaped (`\u001b`);
+//! `report` keeps the exact text. Nothing here panics: every
 //! failure is a thrown error.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use commerce_rules::messages::{self, Lang};
-use commerce_rules::{ErrorCode, Limits, Problem, Question};
+use commerce_rules::{escape_control, ErrorCode, ErrorReport, Limits, Problem, Question};
 use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 
@@ -322,7 +324,7 @@ fn to_js(problems: &[Problem]) -> Result<JsValue, JsValue> {
 /// `problems` and the whole `report`.
 fn thrown(error: &commerce_rules::Error) -> JsValue {
     let report = error.report();
-    let js_error = js_sys::Error::new(&report.message);
+    let js_error = js_sys::Error::new(&message_of(&report));
     js_error.set_name("CommerceRulesError");
     let report_js = serde_json::to_string(&report).ok().and_then(|text| JSON::parse(&text).ok());
     let problems = report_js.as_ref().and_then(|r| Reflect::get(r, &JsValue::from_str("problems")).ok());
@@ -337,4 +339,29 @@ fn thrown(error: &commerce_rules::Error) -> JsValue {
         let _ = Reflect::set(&js_error, &JsValue::from_str(key), &value);
     }
     js_error.into()
+}
+
+/// The thrown error's `message`: the report's, with control characters
+/// escaped (`\u001b`), as consoles, stack traces and logs print it. The
+/// `report`, `path` and `problems` keep the exact text.
+fn message_of(report: &ErrorReport) -> String {
+    escape_control(&report.message).into_owned()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_thrown_message_escapes_control_characters_and_the_report_does_not() {
+        let engine = commerce_rules::Engine::from_json(include_str!("../../examples/data/us-store.rules.json"));
+        let request = r#"{"now": "2026-11-27T09:00:00-05:00", "lines": [], "x\u001b[2J": 1}"#;
+        let report = engine.and_then(|engine| engine.quote_json(request)).unwrap_err().report();
+        assert_eq!(report.code, ErrorCode::UnknownField);
+        assert!(report.message.contains("x\u{1b}[2J"), "{report:?}");
+        let message = message_of(&report);
+        assert!(message.contains("x\\u001b[2J"), "{message}");
+        assert!(!message.chars().any(char::is_control), "{message}");
+    }
 }

@@ -94,6 +94,25 @@ test("an invalid request throws its code and path, and the engine goes on workin
   assert.equal(engine.quoteJson(requestText), new Engine(rulesText).quoteJson(requestText));
 });
 
+test("control characters from the input are escaped in the thrown message, not in the report", () => {
+  const field = "sku\u001b[2J\u001b[31m\r\u202e";
+  let e;
+  try {
+    engine.quote({ ...request, lines: [{ ...request.lines[0], [field]: 1 }] });
+  } catch (error) {
+    e = error;
+  }
+  assert.ok(e instanceof Error && e.name === "CommerceRulesError", "an error is thrown");
+  assert.equal(e.code, "unknown_field");
+  assert.ok(e.message.includes("sku\\u001b[2J\\u001b[31m\\r\\u202e"), e.message);
+  assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202e]/.test(e.message), e.message);
+  // The structured fields keep the exact text, as the C API's JSON report does.
+  assert.equal(e.path, `lines[0].${field}`);
+  assert.ok(e.report.message.includes(field));
+  assert.equal(e.report.path, e.path);
+  assert.ok(e.problems[0].message.includes(field));
+});
+
 test("bad arguments throw invalid_argument naming the argument", () => {
   const cases = [
     [() => engine.quote(undefined), "request"],

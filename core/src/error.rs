@@ -216,3 +216,67 @@ pub(crate) fn money_error(e: MoneyError, path: &str) -> Error {
     };
     Error::request(code, path, e.to_string())
 }
+
+/// `text` fit to show a person: every control character (C0, DEL and C1),
+/// the bidirectional formatting characters and the line and paragraph
+/// separators are written as JSON writes them (`\n`, `\t`, `\u001b`...), so
+/// that text quoted from an input (a coupon code, a field name) cannot move
+/// the cursor, recolour a terminal, clear it or reorder what is shown.
+/// Everything else is kept as it is, backslashes included: the result is
+/// for reading, not for unescaping. Borrows when there is nothing to escape.
+///
+/// The human-readable messages of every surface go through it: the CLI's
+/// text output, the C API's `cr_error_message` and the WASM package's
+/// `Error.message`. The JSON error reports ([`Error::report`],
+/// `cr_error_json`, the thrown error's `report`) keep the text as it was:
+/// JSON escapes it already.
+///
+/// ```
+/// use commerce_rules::escape_control;
+/// assert_eq!(escape_control("unknown code `\u{1b}[2J`"), "unknown code `\\u001b[2J`");
+/// assert_eq!(escape_control("a\tb\nc\u{7f}\u{9b}\u{202e}"), "a\\tb\\nc\\u007f\\u009b\\u202e");
+/// assert_eq!(escape_control("满300减30 \\ ok"), "满300减30 \\ ok");
+/// ```
+pub fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write as _;
+    fn escaped(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            // Writing to a String cannot fail.
+            c if escaped(c) => drop(write!(out, "\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::escape_control;
+
+    #[test]
+    fn every_control_character_is_escaped_and_nothing_else() {
+        for c in (0u32..=0x10ffff).filter_map(char::from_u32) {
+            let text = c.to_string();
+            let out = escape_control(&text);
+            let expected_escaped =
+                c.is_control() || matches!(c as u32, 0x61c | 0x200e | 0x200f | 0x2028..=0x202e | 0x2066..=0x2069);
+            assert_eq!(out != text, expected_escaped, "U+{:04X}", c as u32);
+            assert!(!out.chars().any(|o| o.is_control()), "U+{:04X}", c as u32);
+        }
+        assert_eq!(escape_control("\u{0}\u{1b}[31m\r\u{85}"), "\\u0000\\u001b[31m\\r\\u0085");
+        assert!(matches!(escape_control("plain"), std::borrow::Cow::Borrowed("plain")));
+    }
+}

@@ -57,7 +57,7 @@ pub mod testkit;
 pub mod time;
 
 pub use engine::{validate_rules_json, Engine, Question};
-pub use error::{Error, ErrorCode, ErrorReport, Problem};
+pub use error::{escape_control, Error, ErrorCode, ErrorReport, Problem};
 pub use limits::Limits;
 pub use money::{Currency, Money};
 pub use quote::{

@@ -1,31 +1,176 @@
-//! `commerce-rules`: quote carts and validate rule sets from the command line.
+//! `commerce-rules`: ask the engine every question, validate and
+//! property-test rule sets, from the command line.
 //!
 //! ```text
 //! commerce-rules                                   # quote the bundled sample stores
-//! commerce-rules quote --rules R.json --request Q.json [--pretty]
+//! commerce-rules quote --rules R.json --request Q.json [--pretty] [--explain]
+//! commerce-rules best-coupons | shipping-options | tier-status | points-balance
+//!                | return-refund | price-protection --rules R.json --request Q.json [--pretty]
+//! commerce-rules answer QUESTION --rules R.json --request Q.json [--pretty]
 //! commerce-rules validate --rules R.json
 //! commerce-rules check --rules R.json [--cases N] [--seed S]
+//! commerce-rules --version | help [COMMAND]
 //! ```
-//! `-` reads a file from standard input. Exit status: 0 on success, 2 on
-//! invalid input (the error on standard error); `check` exits 1 when a
-//! generated request breaks an invariant, after printing each distinct
-//! violation (at most 10) with a shrunk request to replay.
+//! Each question reads the same JSON request and prints the same JSON answer
+//! as the C API and the WASM package, byte for byte (`--pretty` indents it,
+//! in the same field order). `-` reads a file from standard input. Exit
+//! status: 0 on success, 2 on invalid input or usage (the error on standard
+//! error); `check` exits 1 when a generated request breaks an invariant,
+//! after printing each distinct violation (at most 10) with a shrunk request
+//! to replay. Text meant for a person (receipts, reports, errors) has its
+//! control characters escaped (`commerce_rules::escape_control`).
+
+mod json_text;
 
 use std::io::Read;
 use std::process::ExitCode;
 
-use commerce_rules::{Engine, Error, QuoteAnswer};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use commerce_rules::{escape_control, Engine, Error, Question, QuoteAnswer};
 
-const USAGE: &str = "usage:
-  commerce-rules                                   quote the bundled sample stores
-  commerce-rules quote --rules R.json --request Q.json [--pretty]
-  commerce-rules validate --rules R.json
-  commerce-rules check --rules R.json [--cases N] [--seed S]
-                                                   property-test the rule set (default 256 cases, seed 0):
-                                                   runs every case, prints each distinct violation (at
-                                                   most 10) once with its codes, messages and a shrunk
-                                                   request to replay with `quote`; exit status 1 if any
-  ('-' reads standard input)";
+/// What `--help` adds after the list of commands.
+const AFTER_HELP: &str = "\
+Without a command, quotes the bundled sample stores and prints receipts.
+
+Every question reads a rule set (--rules FILE) and a request (--request
+FILE), both JSON, and prints the answer as compact JSON: byte for byte what
+the C API and the WASM package answer (--pretty indents it, keeping the
+order of the fields). `-` reads standard input. The question commands also
+answer to the engine's names (`best_coupons`...); `help COMMAND` tells more.
+
+`check` property-tests a rule set (default 256 cases, seed 0): it runs every
+case, prints each distinct violation (at most 10) once with its codes,
+messages and a shrunk request to replay with `quote`; exit status 1 if any.
+
+Exit status: 0 on success, 2 on invalid input or usage (the error on
+standard error), 1 when `check` finds a broken invariant.";
+
+/// Exact, deterministic commerce rules: quote carts, answer every question of
+/// the engine, validate and property-test rule sets.
+#[derive(Parser)]
+#[command(name = "commerce-rules", version, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Price a cart
+    ///
+    /// The `quote` question: `Engine::quote`, `cr_engine_quote`, `engine.quote`.
+    #[command(verbatim_doc_comment)]
+    Quote {
+        #[command(flatten)]
+        io: QuestionArgs,
+        /// Ask for the explanation trail and why every other promotion did not
+        /// apply: sets `"explain": true` at the top level of the request
+        #[arg(long)]
+        explain: bool,
+    },
+    /// The wallet coupons that save most on a cart
+    ///
+    /// The `best_coupons` question (and why the other coupons were not used):
+    /// `Engine::best_coupons`, `cr_engine_best_coupons`, `engine.bestCoupons`.
+    /// The request is a quote request.
+    #[command(verbatim_doc_comment, alias = "best_coupons")]
+    BestCoupons(QuestionArgs),
+    /// Shipping methods, prices and delivery dates for a cart
+    ///
+    /// The `shipping_options` question (and why other methods are unavailable):
+    /// `Engine::shipping_options`, `cr_engine_shipping_options`,
+    /// `engine.shippingOptions`. The request is a quote request.
+    #[command(verbatim_doc_comment, alias = "shipping_options")]
+    ShippingOptions(QuestionArgs),
+    /// A customer's membership tier, progress and lapse date
+    ///
+    /// The `tier_status` question: `Engine::tier_status`,
+    /// `cr_engine_tier_status`, `engine.tierStatus`.
+    #[command(verbatim_doc_comment, alias = "tier_status")]
+    TierStatus(QuestionArgs),
+    /// A customer's available points and what expires when
+    ///
+    /// The `points_balance` question: `Engine::points_balance`,
+    /// `cr_engine_points_balance`, `engine.pointsBalance`.
+    #[command(verbatim_doc_comment, alias = "points_balance")]
+    PointsBalance(QuestionArgs),
+    /// Return eligibility and the refund, part by part
+    ///
+    /// The `return_refund` question: `Engine::return_refund`,
+    /// `cr_engine_return_refund`, `engine.returnRefund`.
+    #[command(verbatim_doc_comment, alias = "return_refund")]
+    ReturnRefund(QuestionArgs),
+    /// Price protection (价保): what is owed where a price dropped
+    ///
+    /// The `price_protection` question: `Engine::price_protection`,
+    /// `cr_engine_price_protection`, `engine.priceProtection`.
+    #[command(verbatim_doc_comment, alias = "price_protection")]
+    PriceProtection(QuestionArgs),
+    /// Answer a question given by its name
+    ///
+    /// `Engine::answer_json`, `cr_engine_answer`, `engine.answer`: quote,
+    /// best_coupons, shipping_options, tier_status, points_balance,
+    /// return_refund, price_protection.
+    #[command(verbatim_doc_comment)]
+    Answer {
+        /// The question's name, as `Engine::answer_json` knows it
+        question: String,
+        #[command(flatten)]
+        io: QuestionArgs,
+    },
+    /// Validate a rule set
+    ///
+    /// Prints `FILE: valid`, or every problem with its JSON path and code on
+    /// standard error and exits with status 2.
+    #[command(verbatim_doc_comment)]
+    Validate {
+        /// The rule set (JSON; `-` for standard input)
+        #[arg(long, value_name = "FILE")]
+        rules: String,
+    },
+    /// Property-test a rule set
+    ///
+    /// Generated carts fitted to the rule set, every invariant checked, each
+    /// distinct violation (at most 10) reported once with its codes, messages
+    /// and a shrunk request to replay with `quote`; exit status 1 if any.
+    #[command(verbatim_doc_comment)]
+    Check {
+        /// The rule set (JSON; `-` for standard input)
+        #[arg(long, value_name = "FILE")]
+        rules: String,
+        /// How many generated requests to check
+        #[arg(long, value_name = "N", default_value_t = 256)]
+        cases: u32,
+        /// The seed the requests are drawn from: the same seed, the same cases
+        #[arg(long, value_name = "S", default_value_t = 0)]
+        seed: u64,
+    },
+    /// A question the engine answers that has no command of its own yet.
+    #[command(external_subcommand)]
+    Other(Vec<String>),
+}
+
+/// What every question reads, and how it prints the answer.
+#[derive(Args)]
+struct QuestionArgs {
+    /// The rule set (JSON; `-` for standard input)
+    #[arg(long, value_name = "FILE")]
+    rules: String,
+    /// The request (JSON; `-` for standard input)
+    #[arg(long, value_name = "FILE")]
+    request: String,
+    /// Indent the answer (two spaces), keeping the order of its fields
+    #[arg(long)]
+    pretty: bool,
+}
+
+/// The arguments of a question given as a command of its own name.
+#[derive(Parser)]
+#[command(no_binary_name = true)]
+struct OtherArgs {
+    #[command(flatten)]
+    io: QuestionArgs,
+}
 
 /// A bundled sample store: its rule set and a cart.
 struct Sample {
@@ -48,24 +193,53 @@ const SAMPLES: &[Sample] = &[
 ];
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(out) => {
-            print!("{out}");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Usage errors quote the arguments: escape them like any message.
+            let mut text = escape_lines(&e.render().to_string());
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            if e.use_stderr() {
+                eprint!("{text}");
+                return ExitCode::from(2);
+            }
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+    };
+    match run(cli.command) {
+        Ok(Output::Json(answer)) => {
+            print!("{answer}");
+            ExitCode::SUCCESS
+        }
+        Ok(Output::Text(text)) => {
+            print!("{}", escape_lines(&text));
             ExitCode::SUCCESS
         }
         Err(Failure::Violations(report)) => {
-            print!("{report}");
+            print!("{}", escape_lines(&report));
             ExitCode::from(1)
         }
         Err(Failure::Input(message)) => {
-            eprintln!("{message}");
+            eprintln!("{}", escape_lines(&message));
             ExitCode::from(2)
         }
     }
 }
 
+/// What a successful command prints.
+#[derive(Debug)]
+enum Output {
+    /// An answer, exactly as the engine wrote it (JSON escapes what it must).
+    Json(String),
+    /// Text for a person, printed with its control characters escaped.
+    Text(String),
+}
+
 /// Why a command did not succeed.
+#[derive(Debug)]
 enum Failure {
     /// Invalid input or usage: the message goes to standard error, exit status 2.
     Input(String),
@@ -79,90 +253,90 @@ impl From<String> for Failure {
     }
 }
 
-fn run(args: &[String]) -> Result<String, Failure> {
-    let Some((command, rest)) = args.split_first() else {
-        return Ok(demo()?);
+/// `text` with the control characters of each line escaped, its line breaks kept.
+fn escape_lines(text: &str) -> String {
+    text.split('\n').map(escape_control).collect::<Vec<_>>().join("\n")
+}
+
+fn run(command: Option<Command>) -> Result<Output, Failure> {
+    let Some(command) = command else {
+        return Ok(Output::Text(demo()?));
     };
-    let opts = Options::parse(rest)?;
-    match command.as_str() {
-        "quote" => {
-            let engine = load(&opts.required("--rules")?)?;
-            let request = read(&opts.required("--request")?)?;
-            let answer = engine.quote_json(&request).map_err(|e| describe("request", &e))?;
-            Ok(if opts.pretty { pretty(&answer)? } else { answer + "\n" })
+    match command {
+        Command::Quote { io, explain } => ask(Question::Quote, &io, explain),
+        Command::BestCoupons(io) => ask(Question::BestCoupons, &io, false),
+        Command::ShippingOptions(io) => ask(Question::ShippingOptions, &io, false),
+        Command::TierStatus(io) => ask(Question::TierStatus, &io, false),
+        Command::PointsBalance(io) => ask(Question::PointsBalance, &io, false),
+        Command::ReturnRefund(io) => ask(Question::ReturnRefund, &io, false),
+        Command::PriceProtection(io) => ask(Question::PriceProtection, &io, false),
+        Command::Answer { question, io } => {
+            let q = Question::from_name(&question).ok_or_else(|| {
+                format!("error: unknown question `{question}`; the engine answers: {}", question_names())
+            })?;
+            ask(q, &io, false)
         }
-        "validate" => {
-            let path = opts.required("--rules")?;
-            load(&path)?;
-            Ok(format!("{path}: valid\n"))
+        Command::Validate { rules } => {
+            load(&rules)?;
+            Ok(Output::Text(format!("{rules}: valid\n")))
         }
-        "check" => check(&opts),
-        "help" | "--help" | "-h" => Ok(format!("{USAGE}\n")),
-        other => Err(format!("unknown command `{other}`\n{USAGE}").into()),
+        Command::Check { rules, cases, seed } => check(&rules, cases, seed).map(Output::Text),
+        Command::Other(args) => other(&args),
     }
 }
 
-#[derive(Default)]
-struct Options {
-    pairs: Vec<(String, String)>,
-    pretty: bool,
+/// A command named after a question without a command of its own (one the
+/// engine learnt after this file was written), or an unknown command.
+fn other(args: &[String]) -> Result<Output, Failure> {
+    let (name, rest) = args.split_first().map_or(("", &[][..]), |(n, r)| (n.as_str(), r));
+    let Some(question) = Question::from_name(&name.replace('-', "_")) else {
+        return Err(format!(
+            "unknown command `{name}`\n\n{}\n\nFor more information, try 'commerce-rules help'.",
+            Cli::command().render_usage().to_string().trim_end()
+        )
+        .into());
+    };
+    let parsed = OtherArgs::try_parse_from(rest).map_err(|e| e.render().to_string().trim_end().to_string())?;
+    ask(question, &parsed.io, false)
 }
 
-impl Options {
-    fn parse(args: &[String]) -> Result<Options, String> {
-        let mut opts = Options::default();
-        let mut it = args.iter();
-        while let Some(flag) = it.next() {
-            match flag.as_str() {
-                "--pretty" => opts.pretty = true,
-                "--rules" | "--request" | "--cases" | "--seed" => {
-                    let value = it.next().ok_or_else(|| format!("{flag} needs a file name\n{USAGE}"))?;
-                    opts.pairs.push((flag.clone(), value.clone()));
-                }
-                other => return Err(format!("unknown option `{other}`\n{USAGE}")),
-            }
-        }
-        Ok(opts)
-    }
+fn question_names() -> String {
+    Question::ALL.iter().map(|q| q.name()).collect::<Vec<_>>().join(", ")
+}
 
-    fn number<T: std::str::FromStr>(&self, flag: &str, default: T) -> Result<T, String> {
-        match self.pairs.iter().find(|(f, _)| f == flag) {
-            None => Ok(default),
-            Some((_, v)) => v.parse().map_err(|_| format!("{flag} needs a whole number, not `{v}`\n{USAGE}")),
-        }
+/// Asks `question` the request of `io` and formats the answer.
+fn ask(question: Question, io: &QuestionArgs, explain: bool) -> Result<Output, Failure> {
+    if io.rules == "-" && io.request == "-" {
+        return Err("error: --rules and --request cannot both read standard input".to_string().into());
     }
-
-    fn required(&self, flag: &str) -> Result<String, String> {
-        self.pairs
-            .iter()
-            .find(|(f, _)| f == flag)
-            .map(|(_, v)| v.clone())
-            .ok_or_else(|| format!("{flag} is required\n{USAGE}"))
+    let engine = load(&io.rules)?;
+    let mut request = read(&io.request)?;
+    if explain {
+        request = json_text::with_explain(&request);
     }
+    let answer = engine.answer_json(question, &request).map_err(|e| describe("request", &e))?;
+    Ok(Output::Json(if io.pretty { json_text::pretty(&answer)? } else { answer + "\n" }))
 }
 
 /// Runs generated requests against a rule set and reports each distinct
 /// violation (set of broken invariant codes) once, with its request shrunk,
 /// at most `MAX_REPORTED` of them.
-fn check(opts: &Options) -> Result<String, Failure> {
+fn check(path: &str, cases: u32, seed: u64) -> Result<String, Failure> {
     use commerce_rules::testkit::run_check;
-    let path = opts.required("--rules")?;
-    let cases: u32 = opts.number("--cases", 256)?;
-    let seed: u64 = opts.number("--seed", 0)?;
-    let text = read(&path)?;
-    let engine = Engine::from_json(&text).map_err(|e| describe(&path, &e))?;
+    let text = read(path)?;
+    let engine = Engine::from_json(&text).map_err(|e| describe(path, &e))?;
     let rules: commerce_rules::rules::RuleSet =
         serde_json::from_str(&text).map_err(|e| format!("error: {path}: {e}"))?;
     let report = run_check(&engine, &rules, cases, seed);
     if report.passed() {
-        return Ok(report.render(&path));
+        return Ok(report.render(path));
     }
     if report.failures.is_empty() {
         // Stopped before any failure: nothing to replay, an input problem.
         let why = report.aborted.unwrap_or_default();
         return Err(format!("error: {path}: the run stopped after {} cases: {why}", report.cases_run).into());
     }
-    Err(Failure::Violations(report.render(&path)))
+    Err(Failure::Violations(report.render(path)))
 }
 
 fn read(path: &str) -> Result<String, String> {
@@ -186,11 +360,6 @@ fn describe(what: &str, e: &Error) -> String {
         out.push_str(&format!("\n  {p}"));
     }
     out
-}
-
-fn pretty(json: &str) -> Result<String, String> {
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    serde_json::to_string_pretty(&value).map(|s| s + "\n").map_err(|e| e.to_string())
 }
 
 /// Quotes each bundled sample and prints a receipt.
@@ -286,4 +455,53 @@ fn receipt(name: &str, a: &QuoteAnswer) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_question_has_a_command_under_both_its_names() {
+        let cli = Cli::command();
+        for q in Question::ALL {
+            let command = cli.find_subcommand(q.name().replace('_', "-")).map(|c| c.get_name().to_string());
+            assert_eq!(command.as_deref(), Some(q.name().replace('_', "-").as_str()), "{}: add a command", q.name());
+            let by_engine_name = cli.find_subcommand(q.name()).map(|c| c.get_name().to_string());
+            assert_eq!(by_engine_name, command, "{}", q.name());
+        }
+    }
+
+    #[test]
+    fn explain_reaches_only_the_quote_request() {
+        let parse = |args: &[&str]| Cli::try_parse_from([&["commerce-rules"][..], args].concat());
+        let cli = parse(&["quote", "--rules", "r", "--request", "q", "--explain"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Quote { explain: true, .. })));
+        assert!(parse(&["best-coupons", "--rules", "r", "--request", "q", "--explain"]).is_err());
+        let cli = parse(&["tier_status", "--request", "-", "--rules", "r", "--pretty"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::TierStatus(QuestionArgs { pretty: true, .. }))));
+    }
+
+    #[test]
+    fn a_question_without_a_command_of_its_own_is_answered_by_name() {
+        let cli = Cli::try_parse_from(["commerce-rules", "frobnicate", "--rules", "r"]).unwrap();
+        let Some(Command::Other(args)) = cli.command else { panic!("not an external command") };
+        assert_eq!(args, ["frobnicate", "--rules", "r"]);
+        let Err(Failure::Input(message)) = other(&args) else { panic!("answered an unknown command") };
+        assert!(message.starts_with("unknown command `frobnicate`"), "{message}");
+        // A question's name goes to the engine (here: the rules file is missing).
+        let args = ["points-balance", "--rules", "/nonexistent.json", "--request", "q"].map(String::from);
+        let Err(Failure::Input(message)) = other(&args) else { panic!("no error") };
+        assert!(message.starts_with("cannot read /nonexistent.json"), "{message}");
+    }
+
+    #[test]
+    fn text_is_escaped_line_by_line() {
+        assert_eq!(escape_lines("a\u{1b}[2J\nb\r\n"), "a\\u001b[2J\nb\\r\n");
+    }
 }

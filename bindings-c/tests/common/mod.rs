@@ -168,13 +168,14 @@ pub fn answer(engine: &Handle, question: &str, request: &[u8]) -> Result<String,
     finish(status, answer, len, error)
 }
 
-/// What the Rust API's error looks like through the C API.
+/// What the Rust API's error looks like through the C API: the message and
+/// the path with control characters escaped, the JSON report exact.
 pub fn expected_error(e: &commerce_rules::Error) -> CError {
     CError {
         status: cr_status::from_code(e.code()),
         code: e.code().as_str().to_string(),
-        message: e.to_string(),
-        path: e.path().to_string(),
+        message: commerce_rules::escape_control(&e.to_string()).into_owned(),
+        path: commerce_rules::escape_control(e.path()).into_owned(),
         json: serde_json::to_string(&e.report()).unwrap(),
     }
 }
