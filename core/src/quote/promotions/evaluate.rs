@@ -60,6 +60,19 @@ pub(crate) struct Effect {
     pub(crate) points_multiplier: Option<Percent>,
     /// A better tier within reach.
     pub(crate) next: Option<Next>,
+    /// For a unit-selective benefit (nth item, buy X get Y, bundle): the
+    /// units it uses per line, bought and discounted alike, in line order.
+    /// Later unit-selective promotions cannot use them again.
+    pub(crate) consumed: Vec<(usize, u64)>,
+}
+
+/// Units of a line already used by unit-selective promotions in a run,
+/// and what they cost now and at catalog price (minor units).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Taken {
+    pub(crate) units: u64,
+    pub(crate) amount: Minor,
+    pub(crate) original: Minor,
 }
 
 impl Effect {
@@ -73,6 +86,7 @@ impl Effect {
             free_shipping: None,
             points_multiplier: None,
             next: None,
+            consumed: Vec::new(),
         }
     }
 
@@ -147,6 +161,7 @@ pub(crate) fn evaluate(
     ctx: &Context<'_>,
     index: usize,
     amounts: &[Minor],
+    taken: &[Taken],
     generation: u64,
 ) -> Result<Outcome, MoneyError> {
     let shared = |c: Computed| c.map(Rc::new).map_err(Rc::from);
@@ -160,13 +175,18 @@ pub(crate) fn evaluate(
     // covers: combinations that leave them as they were reuse it.
     // (Nothing, when it reads no amounts.)
     let get_lines = promo.get_filter.as_ref().map(|_| ctx.eligible(index, true));
+    // A unit-selective benefit also depends on the units earlier ones used.
+    let selective = unit_selective(&promo.benefit);
     let key = || {
         let read = if promo.reads_amounts { eligible.len() } else { 0 };
-        eligible
-            .iter()
-            .take(read)
-            .chain(get_lines.iter().filter(|_| promo.reads_amounts).flat_map(|g| g.iter()))
-            .map(|&l| amounts.get(l).copied().unwrap_or(0))
+        let lines = || {
+            eligible.iter().take(read).chain(get_lines.iter().filter(|_| promo.reads_amounts).flat_map(|g| g.iter()))
+        };
+        let used = lines().filter(|_| selective).flat_map(|&l| {
+            let t = taken.get(l).copied().unwrap_or_default();
+            [Minor::from(t.units), t.amount, t.original]
+        });
+        lines().map(|&l| amounts.get(l).copied().unwrap_or(0)).chain(used)
     };
     if let Some(outcome) = ctx.remembered(index, generation) {
         return Ok(outcome);
@@ -174,7 +194,7 @@ pub(crate) fn evaluate(
     if let Some(outcome) = ctx.remembered_by_amounts(index, generation, key()) {
         return Ok(outcome);
     }
-    let e = Eval { ctx, index, promo, amounts, eligible: Rc::clone(&eligible) };
+    let e = Eval { ctx, index, promo, amounts, taken, eligible: Rc::clone(&eligible) };
     let outcome = shared(match e.conditions(&promo.conditions)? {
         Some(refusal) => refusal,
         None => e.benefit()?,
@@ -188,7 +208,26 @@ struct Eval<'c, 'a> {
     index: usize,
     promo: &'a CompiledPromotion,
     amounts: &'c [Minor],
+    taken: &'c [Taken],
     eligible: Rc<[usize]>,
+}
+
+/// Whether a benefit picks units (and so uses them up for later ones).
+pub(crate) fn unit_selective(b: &Benefit) -> bool {
+    matches!(b, Benefit::NthItem { .. } | Benefit::BuyXGetY { .. } | Benefit::BundlePrice { .. })
+}
+
+/// Units picked per line, merged, in line order.
+fn per_line(picked: &[(usize, Decimal, u64)]) -> Vec<(usize, u64)> {
+    let mut out: Vec<(usize, u64)> = Vec::with_capacity(picked.len());
+    for &(line, _, k) in picked {
+        match out.iter_mut().find(|p| p.0 == line) {
+            Some(p) => p.1 = p.1.saturating_add(k),
+            None => out.push((line, k)),
+        }
+    }
+    crate::sort::sort_by_key(&mut out, |p| p.0);
+    out
 }
 
 /// Units of one line at one exact unit price: `base / count`.
@@ -234,6 +273,29 @@ impl Eval<'_, '_> {
             Basis::Original => self.ctx.original.get(line).copied().unwrap_or(0),
             Basis::Discounted => self.amount(line),
         }
+    }
+
+    fn taken(&self, line: usize) -> Taken {
+        self.taken.get(line).copied().unwrap_or_default()
+    }
+
+    /// Units of a line no unit-selective promotion has used yet.
+    fn free_units(&self, line: usize) -> u64 {
+        self.units(line).saturating_sub(self.taken(line).units)
+    }
+
+    /// What the free units of a line cost, on `basis`.
+    fn free_base(&self, line: usize, basis: Basis) -> Minor {
+        let t = self.taken(line);
+        let used = match basis {
+            Basis::Original => t.original,
+            Basis::Discounted => t.amount,
+        };
+        self.base(line, basis).saturating_sub(used).max(0)
+    }
+
+    fn free_quantity(&self, lines: &[usize]) -> u64 {
+        lines.iter().map(|&l| self.free_units(l)).fold(0, u64::saturating_add)
     }
 
     fn sum(&self, lines: &[usize], f: impl Fn(usize) -> Minor) -> Result<Minor, MoneyError> {
@@ -434,7 +496,8 @@ impl Eval<'_, '_> {
                 if total < every {
                     return Ok(too_few(every.saturating_sub(total), Some(*percent)));
                 }
-                // Units most expensive first; positions n, 2n, 3n... are discounted.
+                // Units most expensive first; positions n, 2n, 3n... are
+                // discounted, and every unit of a complete set of n is used.
                 let mut picked = Vec::new();
                 let mut position = 0_u64;
                 for g in &groups {
@@ -445,7 +508,8 @@ impl Eval<'_, '_> {
                         picked.push((g.line, g.price(self.ctx.minor)?, k));
                     }
                 }
-                self.effect(self.discount_units(&picked, *percent)?)
+                let used = per_line(&self.take(&groups, (total / every).saturating_mul(every))?);
+                self.effect(self.discount_units(&picked, *percent)?).map(|e| Effect { consumed: used, ..e })
             }
             Benefit::BuyXGetY { buy, get, percent, choose, max_repeats, .. } => {
                 self.buy_x_get_y(*buy, *get, *percent, *choose, *max_repeats)?
@@ -535,11 +599,11 @@ impl Eval<'_, '_> {
     fn unit_groups(&self, lines: &[usize], desc: bool) -> Result<Vec<UnitGroup>, MoneyError> {
         let mut groups = Vec::with_capacity(lines.len());
         for &l in lines {
-            let count = self.units(l);
+            let count = self.free_units(l);
             if count == 0 {
                 continue;
             }
-            groups.push(UnitGroup { line: l, base: self.base(l, self.promo.basis), count });
+            groups.push(UnitGroup { line: l, base: self.free_base(l, self.promo.basis), count });
         }
         crate::sort::sort_by(&mut groups, |a, b| {
             let by_price = a.cmp_price(b, self.ctx.minor);
@@ -593,9 +657,9 @@ impl Eval<'_, '_> {
         let (buy, get) = (u64::from(buy).max(1), u64::from(get).max(1));
         let separate = self.promo.get_filter.is_some();
         let get_lines = if separate { self.ctx.eligible(self.index, true) } else { Rc::clone(&self.eligible) };
-        let bought = self.quantity(&self.eligible);
+        let bought = self.free_quantity(&self.eligible);
         let repeats = if separate {
-            (bought / buy).min(self.quantity(&get_lines) / get)
+            (bought / buy).min(self.free_quantity(&get_lines) / get)
         } else {
             bought / buy.saturating_add(get)
         };
@@ -607,12 +671,33 @@ impl Eval<'_, '_> {
         }
         let groups = self.unit_groups(&get_lines, choose == Choose::MostExpensive)?;
         let picked = self.take(&groups, repeats.saturating_mul(get))?;
-        Ok(self.effect(self.discount_units(&picked, percent)?))
+        // The units bought are the most expensive of the rest.
+        let mut used = per_line(&picked);
+        let buy_groups = self.unit_groups(&self.eligible, true)?;
+        // (Only their count matters: they are not discounted.)
+        let mut bought = Vec::new();
+        let mut wanted = repeats.saturating_mul(buy);
+        for g in &buy_groups {
+            let gone = used.iter().find(|u| u.0 == g.line).map_or(0, |u| u.1);
+            let k = g.count.saturating_sub(gone).min(wanted);
+            if k > 0 {
+                bought.push((g.line, k));
+                wanted = wanted.saturating_sub(k);
+            }
+        }
+        for (line, k) in bought {
+            match used.iter_mut().find(|u| u.0 == line) {
+                Some(u) => u.1 = u.1.saturating_add(k),
+                None => used.push((line, k)),
+            }
+        }
+        crate::sort::sort_by_key(&mut used, |u| u.0);
+        Ok(self.effect(self.discount_units(&picked, percent)?).map(|e| Effect { consumed: used, ..e }))
     }
 
     fn bundle(&self, quantity: u32, price: Minor, max_repeats: Option<u32>) -> Result<Computed, MoneyError> {
         let size = u64::from(quantity).max(1);
-        let have = self.quantity(&self.eligible);
+        let have = self.free_quantity(&self.eligible);
         let bundles = max_repeats.map_or(have / size, |m| (have / size).min(u64::from(m)));
         if bundles == 0 {
             return Ok(too_few(size.saturating_sub(have), None));
@@ -639,7 +724,8 @@ impl Eval<'_, '_> {
         let weights =
             value_per_line.iter().map(|p| self.ctx.minor.round(p.1)).collect::<Result<Vec<Minor>, MoneyError>>()?;
         let lines = value_per_line.iter().map(|p| p.0);
-        Ok(self.effect(lines.zip(split(discount, &weights)?).collect()))
+        let used = per_line(&picked);
+        Ok(self.effect(lines.zip(split(discount, &weights)?).collect()).map(|e| Effect { consumed: used, ..e }))
     }
 }
 

@@ -4,7 +4,7 @@
 //! budgets applied.
 
 use super::context::Context;
-use super::evaluate::{evaluate, Effect, Next, Refusal};
+use super::evaluate::{evaluate, Effect, Next, Refusal, Taken};
 use std::rc::Rc;
 
 use super::minor::{add, sub, Minor};
@@ -59,6 +59,8 @@ pub(crate) struct Run {
     detail: bool,
     /// The state of `amounts` ([`Context::fresh_generation`]); 0 before any discount.
     generation: u64,
+    /// Units per line used by unit-selective promotions (empty until one applies).
+    taken: Vec<Taken>,
 }
 
 /// What one allocation (a promotion's part on one line) is counted as in
@@ -170,6 +172,7 @@ fn execute(
                 allocation_bytes: 0,
                 detail,
                 generation: 0,
+                taken: Vec::new(),
             },
             None,
             Handled::default(),
@@ -296,6 +299,49 @@ fn payable(ctx: &Context<'_>, amounts: &[Minor]) -> Result<Minor, MoneyError> {
 }
 
 impl Run {
+    /// Records the units a unit-selective effect uses (what they cost after
+    /// its discount), or lowers what used units cost by their share of
+    /// another discount on their line; before `parts` come off the amounts.
+    fn note_taken(&mut self, ctx: &Context<'_>, effect: &Effect, parts: &[(usize, Minor)]) -> Result<(), MoneyError> {
+        let part = |l: usize| parts.iter().find(|p| p.0 == l).map_or(0, |p| p.1);
+        if !effect.consumed.is_empty() {
+            if self.taken.is_empty() {
+                self.taken = vec![Taken::default(); self.amounts.len()];
+            }
+            for &(l, k) in &effect.consumed {
+                let (Some(t), Some(&amount)) = (self.taken.get_mut(l), self.amounts.get(l)) else { continue };
+                let units = ctx.units.get(l).copied().unwrap_or(0);
+                let free = units.saturating_sub(t.units);
+                if free == 0 || k == 0 {
+                    continue;
+                }
+                let k = k.min(free);
+                let share = |total: Minor| -> Result<Minor, MoneyError> {
+                    if k == free {
+                        return Ok(total);
+                    }
+                    let each = ctx.minor.per_unit(total, free)?;
+                    ctx.minor.round(each.checked_mul(rust_decimal::Decimal::from(k)).ok_or(MoneyError::Overflow)?)
+                };
+                let value = share(sub(amount, t.amount)?.max(0))?;
+                let original = share(sub(ctx.original.get(l).copied().unwrap_or(0), t.original)?.max(0))?;
+                t.units = t.units.saturating_add(k);
+                t.amount = add(t.amount, sub(value, part(l))?.max(0))?;
+                t.original = add(t.original, original)?;
+            }
+        } else if !self.taken.is_empty() {
+            for &(l, d) in parts {
+                let (Some(t), Some(&amount)) = (self.taken.get_mut(l), self.amounts.get(l)) else { continue };
+                if t.units == 0 || amount <= 0 {
+                    continue;
+                }
+                let cut = d.checked_mul(t.amount).ok_or(MoneyError::Overflow)?.checked_div(amount).unwrap_or(0);
+                t.amount = sub(t.amount, cut)?.clamp(0, sub(amount, d)?.max(0));
+            }
+        }
+        Ok(())
+    }
+
     /// Whether promotion `index` fits the allocation budget even if it
     /// discounts every line it covers (its items and its get-set).
     fn allocations_fit(&self, ctx: &Context<'_>, index: usize) -> bool {
@@ -355,7 +401,7 @@ impl Run {
                 return Ok(Err(Rc::new((r, None))));
             }
         }
-        let mut outcome = evaluate(ctx, c.index, &self.amounts, self.generation)?;
+        let mut outcome = evaluate(ctx, c.index, &self.amounts, &self.taken, self.generation)?;
         if let (Ok(shared), Some(left)) = (&mut outcome, ctx.budget_left(promo)) {
             let left = ctx.minor.of(left)?.max(0);
             if shared.amount > left {
@@ -372,6 +418,7 @@ impl Run {
         effect: Rc<Effect>,
         parts: Rc<[(usize, Minor)]>,
     ) -> Result<(), MoneyError> {
+        self.note_taken(ctx, &effect, &parts)?;
         for &(line, d) in parts.iter() {
             if let Some(a) = self.amounts.get_mut(line) {
                 *a = sub(*a, d)?;
