@@ -8,7 +8,7 @@
 mod answer;
 mod best;
 pub(crate) mod catalog;
-mod points;
+pub(crate) mod points;
 mod promotions;
 mod request;
 mod shipping;

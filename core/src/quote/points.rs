@@ -204,33 +204,12 @@ pub(crate) fn redeem<'a>(
 
     let capacity: Vec<u64> = lines.iter().map(|l| minor(l.net).checked_div(r.unit_minor).unwrap_or(0)).collect();
     state.items_units_cap = capacity.iter().fold(0_u64, |a, c| a.saturating_add(*c));
-    let mut amount = requested;
     let balance = u64::try_from(balance_before.max(0)).unwrap_or(0);
-    if amount > balance {
-        state.clamps.push(clamp(PointsReason::ExceedsBalance, balance, lang));
-        amount = balance;
-    }
-    if let Some(max) = r.max_points {
-        if amount > max {
-            state.clamps.push(clamp(PointsReason::ExceedsOrderCap, max, lang));
-            amount = max;
-        }
-    }
+    let mut reasons = Vec::new();
+    let amount = within_caps(&r, requested, balance, &mut reasons);
     state.within_caps = amount;
-    let share_points = share_cap(&r, items_base, state.items_units_cap)?;
-    if amount > share_points {
-        state.clamps.push(clamp(PointsReason::ExceedsOrderShare, share_points, lang));
-        amount = share_points;
-    }
-    let stepped = amount.checked_div(r.step).unwrap_or(0).saturating_mul(r.step);
-    if stepped != amount {
-        state.clamps.push(clamp(PointsReason::NotAMultipleOfStep, r.step, lang));
-        amount = stepped;
-    }
-    if amount > 0 && amount < r.min_points {
-        state.clamps.push(clamp(PointsReason::BelowMinimum, r.min_points, lang));
-        amount = 0;
-    }
+    let amount = on_items(&r, amount, items_base, state.items_units_cap, &mut reasons)?;
+    state.clamps.extend(reasons.into_iter().map(|(reason, limit)| clamp(reason, limit, lang)));
 
     // Allocate whole redemption units to the lines, within each line's capacity.
     let units = amount.checked_div(r.unit_points).unwrap_or(0);
@@ -260,6 +239,91 @@ pub(crate) fn redeem<'a>(
     state.items_value = value_total;
     state.consumed = consume(available(&state.lots, now), debt, amount, tz);
     Ok(state)
+}
+
+/// The points asked for, within the balance and the per-order cap;
+/// records each reduction.
+fn within_caps(r: &CompiledRedemption, requested: u64, balance: u64, reasons: &mut Vec<(PointsReason, u64)>) -> u64 {
+    let mut amount = requested;
+    if amount > balance {
+        reasons.push((PointsReason::ExceedsBalance, balance));
+        amount = balance;
+    }
+    if let Some(max) = r.max_points {
+        if amount > max {
+            reasons.push((PointsReason::ExceedsOrderCap, max));
+            amount = max;
+        }
+    }
+    amount
+}
+
+/// The points of `amount` (within the caps) that items costing
+/// `items_base` in all, `units_cap` whole redemption units, take: the share
+/// cap, the step and the minimum applied; records each reduction.
+fn on_items(
+    r: &CompiledRedemption,
+    mut amount: u64,
+    items_base: Money,
+    units_cap: u64,
+    reasons: &mut Vec<(PointsReason, u64)>,
+) -> Result<u64, Error> {
+    let share_points = share_cap(r, items_base, units_cap)?;
+    if amount > share_points {
+        reasons.push((PointsReason::ExceedsOrderShare, share_points));
+        amount = share_points;
+    }
+    let stepped = amount.checked_div(r.step).unwrap_or(0).saturating_mul(r.step);
+    if stepped != amount {
+        reasons.push((PointsReason::NotAMultipleOfStep, r.step));
+        amount = stepped;
+    }
+    if amount > 0 && amount < r.min_points {
+        reasons.push((PointsReason::BelowMinimum, r.min_points));
+        amount = 0;
+    }
+    Ok(amount)
+}
+
+/// What points will pay of the items, as a function of what the items
+/// cost: for the coupon search, which must minimise what the customer
+/// finally pays (a coupon that takes the order under the redemption
+/// minimum can cost more than it saves).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PointsOnItems {
+    redemption: CompiledRedemption,
+    /// The points asked for, within the balance and the per-order cap.
+    within_caps: u64,
+}
+
+impl PointsOnItems {
+    /// The redemption the request asks for, when the rule set offers one.
+    pub(crate) fn of(rules: &CompiledRules, req: &QuoteRequest) -> Option<Self> {
+        let redemption = rules.points.as_ref().and_then(|p| p.redemption)?;
+        let p = req.points.as_ref().filter(|p| p.redeem > 0)?;
+        let policy = rules.points.as_ref().map_or(ExpiryPolicy::Never, |p| p.expiry);
+        let lots = resolve(&p.lots, policy, rules.time_zone);
+        let in_lots = total(available(&lots, req.now.utc()))?;
+        let balance = in_lots.saturating_sub(p.debt);
+        let within_caps = within_caps(&redemption, p.redeem, balance, &mut Vec::new());
+        Some(PointsOnItems { redemption, within_caps })
+    }
+
+    /// The value points pay of items whose lines cost `amounts` (minor
+    /// units), in minor units, as stage 4 will redeem them.
+    pub(crate) fn value(&self, amounts: &[i128], currency: crate::Currency) -> Result<i128, Error> {
+        let r = &self.redemption;
+        let unit = i128::from(r.unit_minor.max(1));
+        let units_cap = amounts
+            .iter()
+            .map(|a| u64::try_from(a.max(&0) / unit).unwrap_or(u64::MAX))
+            .fold(0_u64, u64::saturating_add);
+        let base = amounts.iter().try_fold(0_i128, |acc, a| acc.checked_add(*a)).ok_or_else(|| overflow("points"))?;
+        let base = Money::from_minor(i64::try_from(base).map_err(|_| overflow("points"))?, currency);
+        let points = on_items(r, self.within_caps, base, units_cap, &mut Vec::new())?;
+        let units = points.checked_div(r.unit_points).unwrap_or(0);
+        Ok(i128::from(units).saturating_mul(i128::from(r.unit_minor)))
+    }
 }
 
 fn line_points(zero: Money) -> LinePoints {

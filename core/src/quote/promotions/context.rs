@@ -47,6 +47,8 @@ pub(crate) struct Context<'a> {
     work: Cell<u64>,
     /// The last run-state number handed out.
     generations: Cell<u64>,
+    /// What points will pay of the items, for comparing combinations.
+    pub(crate) points: Option<crate::quote::points::PointsOnItems>,
 }
 
 /// A promotion's last outcome: the state it was computed in (a run's
@@ -97,6 +99,7 @@ impl<'a> Context<'a> {
             max_applied,
             work: Cell::new(0),
             generations: Cell::new(0),
+            points: crate::quote::points::PointsOnItems::of(rules, req),
         }
     }
 

@@ -279,9 +279,12 @@ fn execute(
 }
 
 /// The items' amounts plus, when tax is added on top, their tax, computed
-/// as the tax stage will.
+/// as the tax stage will, less what the points asked for will pay of them.
 fn payable(ctx: &Context<'_>, amounts: &[Minor]) -> Result<Minor, MoneyError> {
     let mut total = amounts.iter().try_fold(0, |acc, a| add(acc, *a))?;
+    if let Some(points) = &ctx.points {
+        total = sub(total, points.value(amounts, ctx.currency).unwrap_or(0))?;
+    }
     let tax = &ctx.rules.tax;
     if !tax.prices_include_tax {
         for (l, amount) in amounts.iter().enumerate() {
