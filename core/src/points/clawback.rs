@@ -70,10 +70,17 @@ pub struct PointsClawback {
     pub lines: Vec<ClawbackLineAnswer>,
     /// Earned points reversed in all.
     pub earned_reversed: u64,
-    /// Redeemed points given back in all.
+    /// Redeemed points given back in all (into lots still valid at `now`).
     pub redeemed_returned: u64,
+    /// Redeemed points that would go back into a lot already expired at
+    /// `now`: they are expired, not given back, and worth nothing.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub redeemed_expired: u64,
     /// The lots to credit for the points given back.
     pub returned_lots: Vec<ReturnedLot>,
+    /// The lots, already expired at `now`, the expired points came from (not to credit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired_lots: Vec<ReturnedLot>,
     /// Reversed points taken from the balance (including the points given back now).
     pub taken_from_balance: u64,
     /// Reversed points the balance could not cover.
@@ -85,6 +92,10 @@ pub struct PointsClawback {
     pub debt: u64,
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// One line's clawback.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ClawbackLineAnswer {
@@ -92,7 +103,8 @@ pub struct ClawbackLineAnswer {
     pub line_id: String,
     /// Earned points reversed.
     pub earned_reversed: u64,
-    /// Redeemed points given back.
+    /// Redeemed points settled on the line: given back, or expired when
+    /// their lot has (the order-level `redeemed_expired` says how many).
     pub redeemed_returned: u64,
 }
 
@@ -130,6 +142,7 @@ pub(crate) fn clawback(
     limits: &Limits,
     req: &PointsClawbackRequest,
 ) -> Result<PointsClawback, Error> {
+    crate::time::check_now(req.now, "now")?;
     check(limits, req)?;
     let overflow = || Error::request(ErrorCode::ArithmeticOverflow, "lines", "too many points to add up");
     let policy = rules.points.as_ref().map(|p| p.clawback).unwrap_or_default();
@@ -165,8 +178,15 @@ pub(crate) fn clawback(
         ReturnedPointsExpiry::Original => give_back_original(req, redeemed_total, redeemed_before, redeemed)?,
     };
 
-    // Reversal comes out of the balance, the points given back included.
-    let balance = u64::try_from(req.balance.max(0)).unwrap_or(0).checked_add(redeemed).ok_or_else(overflow)?;
+    // Points that would go back into a lot already expired are expired.
+    let now = req.now.utc();
+    let (expired_lots, returned_lots): (Vec<ReturnedLot>, Vec<ReturnedLot>) =
+        returned_lots.into_iter().partition(|l| l.expires_at.is_some_and(|e| e.utc() <= now));
+    let redeemed_expired = expired_lots.iter().try_fold(0_u64, |a, l| a.checked_add(l.points)).ok_or_else(overflow)?;
+    let redeemed_live = redeemed.checked_sub(redeemed_expired).ok_or_else(overflow)?;
+
+    // Reversal comes out of the balance, the points given back (and still valid) included.
+    let balance = u64::try_from(req.balance.max(0)).unwrap_or(0).checked_add(redeemed_live).ok_or_else(overflow)?;
     let taken = earned.min(balance);
     let shortfall = earned.saturating_sub(taken);
     let redemption = rules.points.as_ref().and_then(|p| p.redemption);
@@ -177,8 +197,10 @@ pub(crate) fn clawback(
     Ok(PointsClawback {
         lines: out,
         earned_reversed: earned,
-        redeemed_returned: redeemed,
+        redeemed_returned: redeemed_live,
+        redeemed_expired,
         returned_lots,
+        expired_lots,
         taken_from_balance: taken,
         shortfall,
         refund_deduction,
