@@ -290,3 +290,79 @@ fn check(limits: &Limits, req: &PointsClawbackRequest) -> Result<(), Error> {
         None => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compiled(policy: &str) -> CompiledRules {
+        let rules: crate::rules::RuleSet = serde_json::from_str(&format!(
+            r#"{{"schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+                "tax": {{"prices_include_tax": true, "default_class": "std", "classes": [{{"id": "std", "rate_percent": "13"}}]}},
+                "points": {{"redemption": {{"points_per_unit": 100}},
+                           "expiry": {{"policy": "fixed_date", "date": "2026-06-30"}},
+                           "clawback": {{"returned_points_expiry": "{policy}"}}}}}}"#
+        ))
+        .unwrap();
+        crate::rules::compile(&rules, &Limits::default()).unwrap()
+    }
+
+    /// 600 points redeemed on one line of 2 units: 400 from `old`
+    /// (expiring 2026-12-01), 200 from `new` (2027-06-01).
+    fn request(now: &str, returning: u32, returned_before: u32, balance: i64) -> PointsClawbackRequest {
+        serde_json::from_str(&format!(
+            r#"{{"now": "{now}", "balance": {balance},
+                "lines": [{{"line_id": "A", "quantity": 2, "earned": 100, "redeemed": 600,
+                            "returned_before": {returned_before}, "returning": {returning}}}],
+                "redeemed_lots": [
+                    {{"lot_id": "old", "points": 400, "expires_at": "2026-12-01T00:00:00+08:00"}},
+                    {{"lot_id": "new", "points": 200, "expires_at": "2027-06-01T00:00:00+08:00"}}]}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn points_going_back_into_an_expired_lot_are_expired_not_returned() {
+        let rules = compiled("original");
+        // Before `old` expires, everything goes back.
+        let c = clawback(&rules, &Limits::default(), &request("2026-11-20T10:00:00+08:00", 2, 0, 0)).unwrap();
+        assert_eq!((c.redeemed_returned, c.redeemed_expired), (600, 0));
+        assert!(c.expired_lots.is_empty());
+        // At its expiry instant (exclusive), the 400 from `old` are expired.
+        let c = clawback(&rules, &Limits::default(), &request("2026-12-01T00:00:00+08:00", 2, 0, 0)).unwrap();
+        assert_eq!((c.redeemed_returned, c.redeemed_expired), (200, 400));
+        assert_eq!(c.returned_lots.iter().map(|l| l.from_lot_id.as_deref()).collect::<Vec<_>>(), [Some("new")]);
+        assert_eq!(c.expired_lots.len(), 1);
+        assert_eq!((c.expired_lots[0].from_lot_id.as_deref(), c.expired_lots[0].points), (Some("old"), 400));
+        // The expired points do not cover the 100 earned points reversed:
+        // the 200 given back do.
+        assert_eq!((c.taken_from_balance, c.shortfall), (100, 0));
+        // Returned one unit at a time: the first goes back into `new` (the
+        // latest-expiring lot), the second into the expired `old`.
+        let first = clawback(&rules, &Limits::default(), &request("2026-12-05T10:00:00+08:00", 1, 0, 0)).unwrap();
+        assert_eq!((first.redeemed_returned, first.redeemed_expired), (200, 100));
+        let second = clawback(&rules, &Limits::default(), &request("2026-12-05T10:00:00+08:00", 1, 1, 0)).unwrap();
+        assert_eq!((second.redeemed_returned, second.redeemed_expired), (0, 300));
+        assert!(second.returned_lots.is_empty());
+        // Nothing given back to cover the 50 earned points reversed.
+        assert_eq!((second.taken_from_balance, second.shortfall), (0, 50));
+    }
+
+    #[test]
+    fn a_new_lot_already_expired_is_expired() {
+        // With `new`, points expire under the policy from the return: a
+        // fixed date already past leaves nothing to give back.
+        let rules = compiled("new");
+        let c = clawback(&rules, &Limits::default(), &request("2026-11-20T10:00:00+08:00", 2, 0, 0)).unwrap();
+        assert_eq!((c.redeemed_returned, c.redeemed_expired), (0, 600));
+        assert!(c.returned_lots.is_empty());
+        assert_eq!(c.expired_lots.iter().map(|l| l.points).sum::<u64>(), 600);
+    }
+
+    #[test]
+    fn a_now_past_9000_is_refused() {
+        let rules = compiled("original");
+        let e = clawback(&rules, &Limits::default(), &request("9999-12-31T10:00:00+08:00", 2, 0, 0)).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, "now"));
+    }
+}
