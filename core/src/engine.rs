@@ -293,7 +293,7 @@ impl Engine {
     ///
     /// ```
     /// use commerce_rules::{Engine, Question};
-    /// let engine = Engine::from_json(r#"{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai"}"#).unwrap();
+    /// let engine = Engine::from_json(r#"{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai","tax":{"prices_include_tax":true,"default_class":"std","classes":[{"id":"std","rate_percent":"13"}]}}"#).unwrap();
     /// assert_eq!(engine.max_request_bytes(Question::Quote), 1024 * 1024);
     /// assert_eq!(engine.max_request_bytes(Question::ReturnRefund), 2 * 1024 * 1024);
     /// ```

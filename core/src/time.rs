@@ -32,7 +32,7 @@ pub(crate) fn too_late(t: Timestamp) -> bool {
 ///
 /// ```
 /// use commerce_rules::{Engine, ErrorCode};
-/// let engine = Engine::from_json(r#"{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai"}"#).unwrap();
+/// let engine = Engine::from_json(r#"{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai","tax":{"prices_include_tax":true,"default_class":"std","classes":[{"id":"std","rate_percent":"13"}]}}"#).unwrap();
 /// let e = engine.quote_json(r#"{"now":"9999-12-31T20:00:00+08:00","lines":[]}"#).unwrap_err();
 /// assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, "now"));
 /// ```
