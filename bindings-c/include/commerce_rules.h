@@ -150,6 +150,10 @@ enum cr_status
      */
     CR_INCONSISTENT_RECEIPT = 21,
     /**
+     * `inconsistent_record`: a record sent back (an earlier return) that contradicts the receipt.
+     */
+    CR_INCONSISTENT_RECORD = 22,
+    /**
      * `null_pointer`: a required pointer argument is NULL (error code `invalid_argument`).
      */
     CR_NULL_POINTER = 100,

@@ -197,7 +197,7 @@ unsafe fn answer(
     // SAFETY: the caller guarantees engine is NULL or live.
     let engine = &unsafe { engine.as_ref() }.ok_or_else(|| Failure::null("engine"))?.engine;
     out_arg(answer_out, "answer_out")?;
-    let max = engine.limits().max_request_bytes;
+    let max = engine.max_request_bytes(question);
     // SAFETY: the caller guarantees request_json[0..request_len] is readable.
     let request = unsafe { json_arg(request_json, request_len, "request_json", max, request_error)? };
     let text = engine.answer_json(question, request)?;

@@ -61,6 +61,8 @@ pub enum cr_status {
     CR_INTERNAL = 20,
     /// `inconsistent_receipt`: a return's receipt whose figures do not add up.
     CR_INCONSISTENT_RECEIPT = 21,
+    /// `inconsistent_record`: a record sent back (an earlier return) that contradicts the receipt.
+    CR_INCONSISTENT_RECORD = 22,
     /// `null_pointer`: a required pointer argument is NULL (error code `invalid_argument`).
     CR_NULL_POINTER = 100,
     /// `invalid_utf8`: a text argument is not valid UTF-8 (error code `invalid_argument`).
@@ -98,6 +100,7 @@ impl cr_status {
         cr_status::CR_INVALID_ARGUMENT,
         cr_status::CR_INTERNAL,
         cr_status::CR_INCONSISTENT_RECEIPT,
+        cr_status::CR_INCONSISTENT_RECORD,
         cr_status::CR_NULL_POINTER,
         cr_status::CR_INVALID_UTF8,
         cr_status::CR_UNKNOWN_QUESTION,
@@ -129,6 +132,7 @@ impl cr_status {
             ErrorCode::ArithmeticOverflow => cr_status::CR_ARITHMETIC_OVERFLOW,
             ErrorCode::InvalidRules => cr_status::CR_INVALID_RULES,
             ErrorCode::InconsistentReceipt => cr_status::CR_INCONSISTENT_RECEIPT,
+            ErrorCode::InconsistentRecord => cr_status::CR_INCONSISTENT_RECORD,
             ErrorCode::InvalidArgument => cr_status::CR_INVALID_ARGUMENT,
             ErrorCode::Internal => cr_status::CR_INTERNAL,
             _ => cr_status::CR_INTERNAL,
@@ -164,6 +168,7 @@ impl cr_status {
             cr_status::CR_ARITHMETIC_OVERFLOW => c"arithmetic_overflow",
             cr_status::CR_INVALID_RULES => c"invalid_rules",
             cr_status::CR_INCONSISTENT_RECEIPT => c"inconsistent_receipt",
+            cr_status::CR_INCONSISTENT_RECORD => c"inconsistent_record",
             cr_status::CR_INVALID_ARGUMENT => c"invalid_argument",
             cr_status::CR_INTERNAL => c"internal",
             cr_status::CR_NULL_POINTER => c"null_pointer",

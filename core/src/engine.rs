@@ -281,13 +281,37 @@ impl Engine {
             Question::ShippingOptions => to_json(&self.shipping_options(&self.parse_request(request_json)?)?),
             Question::TierStatus => to_json(&self.tier_status(&self.parse_request(request_json)?)?),
             Question::PointsBalance => to_json(&self.points_balance(&self.parse_request(request_json)?)?),
-            Question::ReturnRefund => to_json(&self.return_refund(&self.parse_request(request_json)?)?),
-            Question::PriceProtection => to_json(&self.price_protection(&self.parse_request(request_json)?)?),
+            Question::ReturnRefund => to_json(&self.return_refund(&self.parse_receipt_request(request_json)?)?),
+            Question::PriceProtection => to_json(&self.price_protection(&self.parse_receipt_request(request_json)?)?),
+        }
+    }
+
+    /// The largest request text `question` accepts, in bytes:
+    /// `max_request_bytes`, and twice that for `return_refund` and
+    /// `price_protection`, whose requests carry a receipt (a quote answer,
+    /// itself up to 1 MiB within the default limits) besides their own fields.
+    ///
+    /// ```
+    /// use commerce_rules::{Engine, Question};
+    /// let engine = Engine::from_json(r#"{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai","tax":{"prices_include_tax":true,"default_class":"std","classes":[{"id":"std","rate_percent":"13"}]}}"#).unwrap();
+    /// assert_eq!(engine.max_request_bytes(Question::Quote), 1024 * 1024);
+    /// assert_eq!(engine.max_request_bytes(Question::ReturnRefund), 2 * 1024 * 1024);
+    /// ```
+    pub fn max_request_bytes(&self, question: Question) -> usize {
+        match question {
+            Question::ReturnRefund | Question::PriceProtection => self.limits.max_request_bytes.saturating_mul(2),
+            _ => self.limits.max_request_bytes,
         }
     }
 
     fn parse_request<T: DeserializeOwned>(&self, text: &str) -> Result<T, Error> {
         json::parse(text, self.limits.max_request_bytes, self.limits.max_json_depth).map_err(Error::InvalidRequest)
+    }
+
+    /// Parses a request that carries a receipt: see [`Engine::max_request_bytes`].
+    fn parse_receipt_request<T: DeserializeOwned>(&self, text: &str) -> Result<T, Error> {
+        let max = self.max_request_bytes(Question::ReturnRefund);
+        json::parse(text, max, self.limits.max_json_depth).map_err(Error::InvalidRequest)
     }
 }
 

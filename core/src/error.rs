@@ -81,6 +81,8 @@ codes! {
     Internal = "internal",
     /// A receipt (the quote answer sent back for a return) whose figures do not add up.
     InconsistentReceipt = "inconsistent_receipt",
+    /// A record the host sent back (an earlier return or claim) that contradicts the receipt.
+    InconsistentRecord = "inconsistent_record",
 }
 
 impl fmt::Display for ErrorCode {

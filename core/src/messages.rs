@@ -52,6 +52,7 @@ pub fn error_text(code: ErrorCode, lang: Lang) -> &'static str {
         ErrorCode::TooPrecise => ("amount too precise for the currency", "金额精度超出币种最小单位"),
         ErrorCode::ArithmeticOverflow => ("amount out of range", "金额超出可计算范围"),
         ErrorCode::InconsistentReceipt => ("receipt does not add up", "订单凭据金额不符"),
+        ErrorCode::InconsistentRecord => ("record contradicts the receipt", "记录与订单凭据不符"),
         ErrorCode::InvalidRules => ("invalid rule set", "规则集无效"),
         ErrorCode::InvalidArgument => ("invalid argument", "参数无效"),
         ErrorCode::Internal => ("internal error", "内部错误"),

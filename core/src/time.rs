@@ -14,6 +14,41 @@ mod zone;
 
 pub use zone::{Zone, ZoneOffset};
 
+/// The year before which every `now` (and every instant an answer's dates
+/// are computed from) must fall. Answers name dates up to about 200 years
+/// after `now` (tier validity and qualification windows of up to 1,200
+/// months each, return windows, point expiry), and RFC 3339 ends at
+/// 9999-12-31: with `now` before 9000-01-01 no answer names a later date.
+pub const LATEST_NOW_YEAR: i32 = 9000;
+
+/// Whether `t` is on or after 9000-01-01T00:00:00Z ([`LATEST_NOW_YEAR`]).
+pub(crate) fn too_late(t: Timestamp) -> bool {
+    use chrono::Datelike;
+    t.utc().year() >= LATEST_NOW_YEAR
+}
+
+/// Refuses an instant on or after 9000-01-01T00:00:00Z with `out_of_range`
+/// at `path`, so that no answer names a date past 9999-12-31.
+///
+/// ```
+/// use commerce_rules::{Engine, ErrorCode};
+/// let engine = Engine::from_json(r#"{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai","tax":{"prices_include_tax":true,"default_class":"std","classes":[{"id":"std","rate_percent":"13"}]}}"#).unwrap();
+/// let e = engine.quote_json(r#"{"now":"9999-12-31T20:00:00+08:00","lines":[]}"#).unwrap_err();
+/// assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, "now"));
+/// ```
+pub(crate) fn check_now(t: Timestamp, path: &str) -> Result<(), crate::Error> {
+    if too_late(t) {
+        return Err(crate::Error::request(
+            crate::ErrorCode::OutOfRange,
+            path,
+            format!(
+                "must be before {LATEST_NOW_YEAR}-01-01T00:00:00Z: answers name dates up to 200 years later, and RFC 3339 ends at 9999-12-31"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// An instant written as RFC 3339 with an offset (`2026-11-11T20:00:00+08:00`).
 ///
 /// ```

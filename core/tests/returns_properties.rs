@@ -137,3 +137,293 @@ proptest! {
         prop_assert_eq!(given_back, redeemed);
     }
 }
+
+/// How a host might alter a record before sending it back.
+#[derive(Debug, Clone, Copy)]
+enum Alteration {
+    /// Negate one amount (a line's, the total, the shipping or a clawback).
+    Negate(usize),
+    /// Multiply one amount or quantity by a factor.
+    Inflate(usize, i64),
+    /// Send the record twice.
+    Duplicate,
+    /// Rename a line to one the receipt does not have.
+    UnknownLine,
+    /// Add a clawback of a promotion to the record.
+    ExtraClawback(i64),
+}
+
+fn alteration() -> impl Strategy<Value = Alteration> {
+    prop_oneof![
+        (0_usize..6).prop_map(Alteration::Negate),
+        ((0_usize..6), prop_oneof![Just(2_i64), Just(10), Just(1000)]).prop_map(|(f, k)| Alteration::Inflate(f, k)),
+        Just(Alteration::Duplicate),
+        Just(Alteration::UnknownLine),
+        (1_i64..100_000).prop_map(Alteration::ExtraClawback),
+    ]
+}
+
+fn scale(v: &mut Value, k: i64) {
+    if let Some(s) = v.as_str() {
+        let m = Money::parse(s, Currency::CNY).unwrap();
+        *v = json!(m.checked_mul(rust_decimal::Decimal::from(k)).unwrap().to_string());
+    } else if let Some(n) = v.as_u64() {
+        *v = json!(n.saturating_mul(k.unsigned_abs()).min(u64::from(u32::MAX)));
+    }
+}
+
+/// The fields of a record an alteration touches, in a fixed order.
+fn field(record: &mut Value, which: usize) -> Option<&mut Value> {
+    match which {
+        0 => record["lines"].get_mut(0).map(|l| &mut l["amount"]),
+        1 => record["lines"].get_mut(0).map(|l| &mut l["quantity"]),
+        2 => Some(&mut record["total"]),
+        3 => Some(&mut record["original_shipping"]),
+        4 => record.get_mut("discount_clawback").and_then(|c| c.get_mut(0)).map(|c| &mut c["amount"]),
+        _ => record.get_mut("gifts_deducted").and_then(|g| g.get_mut(0)).map(|g| &mut g["quantity"]),
+    }
+}
+
+fn alter(records: &[Value], at: usize, how: Alteration) -> Vec<Value> {
+    let mut out = records.to_vec();
+    let Some(r) = out.get_mut(at) else { return out };
+    match how {
+        Alteration::Negate(f) => {
+            if let Some(v) = field(r, f) {
+                if let Some(s) = v.as_str() {
+                    let m = Money::parse(s, Currency::CNY).unwrap();
+                    *v = json!(Money::zero(Currency::CNY).checked_sub(m).unwrap().to_string());
+                } else {
+                    *v = json!(-1);
+                }
+            }
+        }
+        Alteration::Inflate(f, k) => {
+            if let Some(v) = field(r, f) {
+                scale(v, k);
+            }
+        }
+        Alteration::Duplicate => {
+            let copy = r.clone();
+            out.insert(at, copy);
+        }
+        Alteration::UnknownLine => {
+            if let Some(l) = r["lines"].get_mut(0) {
+                l["line_id"] = json!("no-such-line");
+            }
+        }
+        Alteration::ExtraClawback(cents) => {
+            let amount = Money::from_minor(cents, Currency::CNY).to_string();
+            r["discount_clawback"] = json!([{"promotion_id": "mj", "amount": amount}]);
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Invariant 6 whatever records the host sends: a sequence of returns
+    /// where, before each, the host may alter one earlier record (negate or
+    /// inflate an amount or quantity, duplicate it, name an unknown line,
+    /// invent a clawback). Each request is answered or refused with an
+    /// error (never a panic), and what the engine actually refunded never
+    /// exceeds what was paid.
+    #[test]
+    fn altered_records_never_refund_more_than_was_paid(
+        lines in cart(),
+        assignment in prop::collection::vec(0_usize..4, 40),
+        fees in any::<bool>(),
+        quality in any::<bool>(),
+        alterations in prop::collection::vec((any::<bool>(), 0_usize..4, alteration()), 4),
+    ) {
+        let engine = &engines()[usize::from(fees)];
+        let cart_lines: Vec<Value> = lines.iter().enumerate().map(|(i, (q, cents, tea))| json!({
+            "id": format!("L{i}"), "sku": format!("S{i}"), "quantity": q,
+            "unit_price": Money::from_minor(*cents, Currency::CNY).to_string(),
+            "categories": [if *tea { "tea" } else { "other" }]
+        })).collect();
+        let receipt: Value = serde_json::from_str(
+            &engine.quote_json(&json!({"now": NOW, "lines": cart_lines}).to_string()).unwrap()).unwrap();
+        let paid = money(&receipt["totals"]["grand_total"]);
+        let mut returns: BTreeMap<usize, BTreeMap<String, u32>> = BTreeMap::new();
+        let mut k = 0;
+        for l in receipt["lines"].as_array().unwrap() {
+            for _ in 0..l["quantity"].as_u64().unwrap() {
+                let r = assignment.get(k % assignment.len()).copied().unwrap_or(0);
+                k += 1;
+                *returns.entry(r).or_default().entry(l["id"].as_str().unwrap().to_string()).or_default() += 1;
+            }
+        }
+        // The records of the returns that happened, as the engine wrote them.
+        let mut honest: Vec<Value> = Vec::new();
+        let mut refunded = Money::zero(Currency::CNY);
+        // Whether an answer was given on altered records: its record then
+        // builds on them, and later records may be refused.
+        let mut tainted = false;
+        for (step, items) in returns.values().enumerate() {
+            let items: Vec<Value> = items.iter().map(|(id, q)| json!({"line_id": id, "quantity": q})).collect();
+            let (altered, at, how) = alterations[step % alterations.len()];
+            let sent = if altered && !honest.is_empty() { alter(&honest, at % honest.len(), how) } else { honest.clone() };
+            let req = json!({
+                "now": "2026-11-25T10:00:00+08:00", "receipt": receipt,
+                "delivered_at": "2026-11-22T10:00:00+08:00",
+                "earlier_returns": sent, "items": items,
+                "reason": if quality { "quality" } else { "no_reason" }
+            });
+            match engine.answer_json(commerce_rules::Question::ReturnRefund, &req.to_string()) {
+                Ok(text) => {
+                    let answer: Value = serde_json::from_str(&text).unwrap();
+                    let total = money(&answer["refund"]["total"]);
+                    prop_assert!(!total.is_negative(), "negative refund {total}");
+                    refunded = refunded.checked_add(total).unwrap();
+                    prop_assert!(refunded.checked_cmp(paid).unwrap().is_le(),
+                        "refunded {refunded} > paid {paid} after {how:?} of record {at}");
+                    tainted |= altered && !honest.is_empty();
+                    honest.push(answer["record"].clone());
+                }
+                Err(e) => {
+                    // Honest records are never refused; altered ones may be, with a stable code and a path.
+                    prop_assert!(tainted || (altered && !honest.is_empty()), "honest records refused: {e}");
+                    prop_assert!(!e.path().is_empty(), "{e}");
+                }
+            }
+        }
+    }
+
+    /// No answer names a date past 9999-12-31, for any `now` the engine
+    /// accepts; past 9000-01-01 `now` is refused.
+    #[test]
+    fn no_answer_names_a_year_past_9999(year in 1971_i32..=9999, day in 1_u32..=28) {
+        let engine = horizon_engine();
+        let now = format!("{year:04}-12-{day:02}T23:00:00+08:00");
+        let earlier = format!("{:04}-12-{day:02}T10:00:00+08:00", year - 1);
+        let requests = [
+            (commerce_rules::Question::Quote, json!({"now": now, "customer": {"tier": "gold"},
+                "lines": [{"id": "a", "sku": "A", "quantity": 1, "unit_price": "100.00"}],
+                "points": {"redeem": 100, "lots": [{"id": "l", "earned_at": now, "amount": 500}]}})),
+            (commerce_rules::Question::TierStatus, json!({"now": now,
+                "history": [{"at": now, "amount": "5000.00"}, {"at": earlier, "amount": "100.00"}]})),
+            (commerce_rules::Question::PointsBalance, json!({"now": now,
+                "lots": [{"id": "l", "earned_at": now, "amount": 500}, {"id": "m", "earned_at": earlier, "amount": 5}]})),
+        ];
+        for (q, req) in requests {
+            match engine.answer_json(q, &req.to_string()) {
+                Ok(text) => {
+                    prop_assert!(year < 9000, "{q:?} answered for a now in {year}");
+                    prop_assert!(!text.contains("\"+"), "{q:?} names a year past 9999: {text}");
+                }
+                Err(e) => {
+                    prop_assert!(year >= 9000, "{q:?} refused for a now in {year}: {e}");
+                    prop_assert_eq!((e.code(), e.path()), (commerce_rules::ErrorCode::OutOfRange, "now"));
+                }
+            }
+        }
+    }
+}
+
+/// A rule set with the longest horizons: 1,200-month qualification window,
+/// validity and point expiry, 3,650-day return windows and pending days.
+fn horizon_engine() -> &'static Engine {
+    use std::sync::OnceLock;
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        Engine::from_json(
+            &json!({
+                "schema_version": 1, "currency": "CNY", "time_zone": "Pacific/Kiritimati",
+                "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+                "membership": {"qualification": {"metric": "paid_spend", "window_months": 1200}, "validity_months": 1200,
+                    "tiers": [{"id": "member", "rank": 1, "threshold": "0"},
+                              {"id": "gold", "rank": 2, "threshold": "1000.00", "benefits": {"extra_return_days": 3650}},
+                              {"id": "top", "rank": 3, "threshold": "1000000.00"}]},
+                "points": {"earning": {"rate": "1", "pending_days": 3650}, "redemption": {"points_per_unit": 100},
+                           "expiry": {"policy": "months_after_earning", "months": 1200}},
+                "returns": {"windows": {"no_reason_days": 3650, "quality_days": 3650}, "price_protection": {"days": 365}}
+            })
+            .to_string(),
+        )
+        .unwrap()
+    })
+}
+
+/// The largest cart a quote accepts (`max_lines` lines) with a gift line
+/// for each of `max_applied_promotions` gift promotions: its answer is
+/// accepted back as a receipt, every line of it returned at once.
+#[test]
+fn a_maximal_cart_with_gift_lines_is_accepted_back() {
+    let limits = commerce_rules::Limits::default();
+    let gifts: Vec<Value> = (0..limits.max_applied_promotions)
+        .map(|i| {
+            json!({"id": format!("g{i:02}"), "benefit": {"type": "gift", "sku": format!("G{i}"), "value": "1.00",
+                        "quantity": limits.max_quantity}})
+        })
+        .collect();
+    let engine = Engine::from_json(
+        &json!({
+            "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+            "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+            "promotions": gifts,
+            "returns": {"windows": {"no_reason_days": 7}, "price_protection": {"days": 30}}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let lines: Vec<Value> = (0..limits.max_lines)
+        .map(|i| {
+            json!({"id": format!("L{i:03}"), "sku": format!("S{i}"), "quantity": limits.max_quantity,
+                        "unit_price": "99999.99"})
+        })
+        .collect();
+    let answer = engine.quote_json(&json!({"now": NOW, "lines": lines}).to_string()).unwrap();
+    let receipt: Value = serde_json::from_str(&answer).unwrap();
+    let n = receipt["lines"].as_array().unwrap().len();
+    assert_eq!(n, limits.max_lines + limits.max_applied_promotions);
+    let items: Vec<Value> = receipt["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| json!({"line_id": l["id"], "quantity": l["quantity"]}))
+        .collect();
+    let req = json!({"now": "2026-11-25T10:00:00+08:00", "receipt": receipt,
+        "delivered_at": "2026-11-22T10:00:00+08:00", "items": items, "reason": "no_reason"});
+    let text = engine.answer_json(commerce_rules::Question::ReturnRefund, &req.to_string()).unwrap();
+    let refund: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(refund["refund"]["total"], receipt["totals"]["grand_total"]);
+    let prices: Vec<Value> = (0..limits.max_lines + limits.max_applied_promotions)
+        .map(|i| json!({"sku": format!("P{i}"), "unit_price": "1.00"}))
+        .collect();
+    let req = json!({"now": "2026-11-25T10:00:00+08:00", "receipt": receipt,
+        "purchased_at": "2026-11-20T10:00:00+08:00", "prices": prices});
+    engine.answer_json(commerce_rules::Question::PriceProtection, &req.to_string()).unwrap();
+}
+
+/// A receipt as large as the largest answer (1 MiB with the default
+/// limits) fits in a returns request, which may be twice
+/// `max_request_bytes`; other requests keep `max_request_bytes`.
+#[test]
+fn a_receipt_as_large_as_an_answer_fits_in_a_returns_request() {
+    let engine = &engines()[0];
+    let max = engine.limits().max_request_bytes;
+    let mut receipt: Value = serde_json::from_str(
+        &engine
+            .quote_json(
+                &json!({"now": NOW, "lines": [{"id": "a", "sku": "A", "quantity": 1, "unit_price": "100.00"}]})
+                    .to_string(),
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    // Pad the receipt to 1 MiB with what a receipt may carry and the engine ignores.
+    receipt["explanation"] = json!("");
+    let pad = max.saturating_sub(receipt.to_string().len()).saturating_sub(16);
+    receipt["explanation"] = json!("x".repeat(pad));
+    assert!(receipt.to_string().len() <= max && receipt.to_string().len() > max - 64);
+    let req = json!({"now": "2026-11-25T10:00:00+08:00", "receipt": receipt,
+        "delivered_at": "2026-11-22T10:00:00+08:00", "items": [{"line_id": "a", "quantity": 1}], "reason": "no_reason"})
+    .to_string();
+    assert!(req.len() > max);
+    assert_eq!(engine.max_request_bytes(commerce_rules::Question::ReturnRefund), 2 * max);
+    engine.answer_json(commerce_rules::Question::ReturnRefund, &req).unwrap();
+    let e = engine.answer_json(commerce_rules::Question::Quote, &req).unwrap_err();
+    assert_eq!(e.code(), commerce_rules::ErrorCode::JsonTooLarge);
+}

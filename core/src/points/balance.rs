@@ -68,6 +68,7 @@ pub(crate) fn balance(
     limits: &Limits,
     req: &PointsBalanceRequest,
 ) -> Result<PointsBalanceAnswer, Error> {
+    crate::time::check_now(req.now, "now")?;
     let mut p = Problems::new(1);
     check_lots(&req.lots, limits, &JsonPath::root().field("lots"), &mut p);
     if let Some(problem) = p.into_vec().into_iter().next() {

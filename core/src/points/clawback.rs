@@ -70,10 +70,17 @@ pub struct PointsClawback {
     pub lines: Vec<ClawbackLineAnswer>,
     /// Earned points reversed in all.
     pub earned_reversed: u64,
-    /// Redeemed points given back in all.
+    /// Redeemed points given back in all (into lots still valid at `now`).
     pub redeemed_returned: u64,
+    /// Redeemed points that would go back into a lot already expired at
+    /// `now`: they are expired, not given back, and worth nothing.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub redeemed_expired: u64,
     /// The lots to credit for the points given back.
     pub returned_lots: Vec<ReturnedLot>,
+    /// The lots, already expired at `now`, the expired points came from (not to credit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired_lots: Vec<ReturnedLot>,
     /// Reversed points taken from the balance (including the points given back now).
     pub taken_from_balance: u64,
     /// Reversed points the balance could not cover.
@@ -85,6 +92,10 @@ pub struct PointsClawback {
     pub debt: u64,
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// One line's clawback.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ClawbackLineAnswer {
@@ -92,7 +103,8 @@ pub struct ClawbackLineAnswer {
     pub line_id: String,
     /// Earned points reversed.
     pub earned_reversed: u64,
-    /// Redeemed points given back.
+    /// Redeemed points settled on the line: given back, or expired when
+    /// their lot has (the order-level `redeemed_expired` says how many).
     pub redeemed_returned: u64,
 }
 
@@ -130,6 +142,7 @@ pub(crate) fn clawback(
     limits: &Limits,
     req: &PointsClawbackRequest,
 ) -> Result<PointsClawback, Error> {
+    crate::time::check_now(req.now, "now")?;
     check(limits, req)?;
     let overflow = || Error::request(ErrorCode::ArithmeticOverflow, "lines", "too many points to add up");
     let policy = rules.points.as_ref().map(|p| p.clawback).unwrap_or_default();
@@ -165,8 +178,15 @@ pub(crate) fn clawback(
         ReturnedPointsExpiry::Original => give_back_original(req, redeemed_total, redeemed_before, redeemed)?,
     };
 
-    // Reversal comes out of the balance, the points given back included.
-    let balance = u64::try_from(req.balance.max(0)).unwrap_or(0).checked_add(redeemed).ok_or_else(overflow)?;
+    // Points that would go back into a lot already expired are expired.
+    let now = req.now.utc();
+    let (expired_lots, returned_lots): (Vec<ReturnedLot>, Vec<ReturnedLot>) =
+        returned_lots.into_iter().partition(|l| l.expires_at.is_some_and(|e| e.utc() <= now));
+    let redeemed_expired = expired_lots.iter().try_fold(0_u64, |a, l| a.checked_add(l.points)).ok_or_else(overflow)?;
+    let redeemed_live = redeemed.checked_sub(redeemed_expired).ok_or_else(overflow)?;
+
+    // Reversal comes out of the balance, the points given back (and still valid) included.
+    let balance = u64::try_from(req.balance.max(0)).unwrap_or(0).checked_add(redeemed_live).ok_or_else(overflow)?;
     let taken = earned.min(balance);
     let shortfall = earned.saturating_sub(taken);
     let redemption = rules.points.as_ref().and_then(|p| p.redemption);
@@ -177,8 +197,10 @@ pub(crate) fn clawback(
     Ok(PointsClawback {
         lines: out,
         earned_reversed: earned,
-        redeemed_returned: redeemed,
+        redeemed_returned: redeemed_live,
+        redeemed_expired,
         returned_lots,
+        expired_lots,
         taken_from_balance: taken,
         shortfall,
         refund_deduction,
@@ -266,5 +288,81 @@ fn check(limits: &Limits, req: &PointsClawbackRequest) -> Result<(), Error> {
     match p.into_vec().into_iter().next() {
         Some(problem) => Err(Error::InvalidRequest(problem)),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compiled(policy: &str) -> CompiledRules {
+        let rules: crate::rules::RuleSet = serde_json::from_str(&format!(
+            r#"{{"schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+                "tax": {{"prices_include_tax": true, "default_class": "std", "classes": [{{"id": "std", "rate_percent": "13"}}]}},
+                "points": {{"redemption": {{"points_per_unit": 100}},
+                           "expiry": {{"policy": "fixed_date", "date": "2026-06-30"}},
+                           "clawback": {{"returned_points_expiry": "{policy}"}}}}}}"#
+        ))
+        .unwrap();
+        crate::rules::compile(&rules, &Limits::default()).unwrap()
+    }
+
+    /// 600 points redeemed on one line of 2 units: 400 from `old`
+    /// (expiring 2026-12-01), 200 from `new` (2027-06-01).
+    fn request(now: &str, returning: u32, returned_before: u32, balance: i64) -> PointsClawbackRequest {
+        serde_json::from_str(&format!(
+            r#"{{"now": "{now}", "balance": {balance},
+                "lines": [{{"line_id": "A", "quantity": 2, "earned": 100, "redeemed": 600,
+                            "returned_before": {returned_before}, "returning": {returning}}}],
+                "redeemed_lots": [
+                    {{"lot_id": "old", "points": 400, "expires_at": "2026-12-01T00:00:00+08:00"}},
+                    {{"lot_id": "new", "points": 200, "expires_at": "2027-06-01T00:00:00+08:00"}}]}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn points_going_back_into_an_expired_lot_are_expired_not_returned() {
+        let rules = compiled("original");
+        // Before `old` expires, everything goes back.
+        let c = clawback(&rules, &Limits::default(), &request("2026-11-20T10:00:00+08:00", 2, 0, 0)).unwrap();
+        assert_eq!((c.redeemed_returned, c.redeemed_expired), (600, 0));
+        assert!(c.expired_lots.is_empty());
+        // At its expiry instant (exclusive), the 400 from `old` are expired.
+        let c = clawback(&rules, &Limits::default(), &request("2026-12-01T00:00:00+08:00", 2, 0, 0)).unwrap();
+        assert_eq!((c.redeemed_returned, c.redeemed_expired), (200, 400));
+        assert_eq!(c.returned_lots.iter().map(|l| l.from_lot_id.as_deref()).collect::<Vec<_>>(), [Some("new")]);
+        assert_eq!(c.expired_lots.len(), 1);
+        assert_eq!((c.expired_lots[0].from_lot_id.as_deref(), c.expired_lots[0].points), (Some("old"), 400));
+        // The expired points do not cover the 100 earned points reversed:
+        // the 200 given back do.
+        assert_eq!((c.taken_from_balance, c.shortfall), (100, 0));
+        // Returned one unit at a time: the first goes back into `new` (the
+        // latest-expiring lot), the second into the expired `old`.
+        let first = clawback(&rules, &Limits::default(), &request("2026-12-05T10:00:00+08:00", 1, 0, 0)).unwrap();
+        assert_eq!((first.redeemed_returned, first.redeemed_expired), (200, 100));
+        let second = clawback(&rules, &Limits::default(), &request("2026-12-05T10:00:00+08:00", 1, 1, 0)).unwrap();
+        assert_eq!((second.redeemed_returned, second.redeemed_expired), (0, 300));
+        assert!(second.returned_lots.is_empty());
+        // Nothing given back to cover the 50 earned points reversed.
+        assert_eq!((second.taken_from_balance, second.shortfall), (0, 50));
+    }
+
+    #[test]
+    fn a_new_lot_already_expired_is_expired() {
+        // With `new`, points expire under the policy from the return: a
+        // fixed date already past leaves nothing to give back.
+        let rules = compiled("new");
+        let c = clawback(&rules, &Limits::default(), &request("2026-11-20T10:00:00+08:00", 2, 0, 0)).unwrap();
+        assert_eq!((c.redeemed_returned, c.redeemed_expired), (0, 600));
+        assert!(c.returned_lots.is_empty());
+        assert_eq!(c.expired_lots.iter().map(|l| l.points).sum::<u64>(), 600);
+    }
+
+    #[test]
+    fn a_now_past_9000_is_refused() {
+        let rules = compiled("original");
+        let e = clawback(&rules, &Limits::default(), &request("9999-12-31T10:00:00+08:00", 2, 0, 0)).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, "now"));
     }
 }

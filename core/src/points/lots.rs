@@ -73,6 +73,12 @@ pub(crate) fn check_lots(lots: &[PointLot], limits: &Limits, at: &JsonPath<'_>, 
                 format!("must be >= 0, not {}: a lot holds points; send what the customer owes as `debt`", lot.amount),
             );
         }
+        p.check(
+            crate::time::too_late(lot.earned_at),
+            ErrorCode::OutOfRange,
+            &lp.field("earned_at"),
+            &format!("must be before {}-01-01T00:00:00Z", crate::time::LATEST_NOW_YEAR),
+        );
         if let Some(e) = lot.expires_at {
             p.check(
                 e.utc() <= lot.earned_at.utc(),

@@ -136,6 +136,7 @@ pub(crate) fn tier_status(
             "the rule set has no `membership` section: tier status needs tiers",
         ));
     };
+    crate::time::check_now(req.now, "now")?;
     check_history(rules, m, limits, req)?;
     let tz = rules.time_zone;
     let now = req.now.utc();

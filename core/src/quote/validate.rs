@@ -37,6 +37,15 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
     }
     crate::rules::labels(&req.customer.segments, limits, &customer.field("segments"), &mut p);
 
+    p.check(
+        crate::time::too_late(req.now),
+        ErrorCode::OutOfRange,
+        &root.field("now"),
+        &format!(
+            "must be before {}-01-01T00:00:00Z: answers name dates up to 200 years later, and RFC 3339 ends at 9999-12-31",
+            crate::time::LATEST_NOW_YEAR
+        ),
+    );
     if req.max_hints > super::MAX_HINTS {
         p.add(ErrorCode::LimitExceeded, &root.field("max_hints"), format!("must be at most {}", super::MAX_HINTS));
     }

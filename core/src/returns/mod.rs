@@ -8,6 +8,7 @@
 
 mod price;
 mod receipt;
+mod records;
 mod refund;
 
 pub use price::{
@@ -18,9 +19,9 @@ pub use receipt::{
     ReceiptTotals,
 };
 pub use refund::{
-    GiftToReturn, ItemCondition, RefundBreakdown, RefundPart, RefundPartCode, ReturnItem, ReturnLineAnswer,
-    ReturnReason, ReturnRecord, ReturnRecordClawback, ReturnRecordGift, ReturnRecordLine, ReturnRefundAnswer,
-    ReturnRefundRequest, ShippingPayer,
+    FulfilledLine, GiftToReturn, ItemCondition, RefundBreakdown, RefundPart, RefundPartCode, ReturnItem,
+    ReturnLineAnswer, ReturnReason, ReturnRecord, ReturnRecordClawback, ReturnRecordGift, ReturnRecordLine,
+    ReturnRefundAnswer, ReturnRefundRequest, ShippingPayer,
 };
 
 pub(crate) use price::price_protection;
@@ -63,6 +64,9 @@ pub enum ReturnReasonCode {
     FlashSaleExcluded,
     /// Price protection: today's price is not lower.
     PriceNotLower,
+    /// Some of the units requested were never shipped (`fulfilled`); `remaining`
+    /// says how many shipped units remain to return.
+    NotShipped,
 }
 
 /// Parameters of a return reason; only those that apply are present.
@@ -183,6 +187,13 @@ pub fn reason_text(code: ReturnReasonCode, p: &ReturnReasonParams, lang: Lang) -
                 "当前价格未降低".into()
             } else {
                 "the price has not dropped".into()
+            }
+        }
+        ReturnReasonCode::NotShipped => {
+            if zh {
+                format!("部分商品尚未发货，仅 {remaining} 件已发货可退")
+            } else {
+                format!("units not shipped cannot be returned; {remaining} shipped unit(s) remain to return")
             }
         }
     }

@@ -6,7 +6,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::receipt::{self, settled, Receipt};
-use super::refund::{deadline_after, earlier_units, past, ReturnRecord};
+use super::records::check_earlier;
+use super::refund::{deadline_after, past, ReturnRecord};
 use super::{reason_text, ReturnReasonCode, ReturnReasonParams};
 use crate::messages::Lang;
 use crate::money::{Amount, Currency, Money};
@@ -112,8 +113,10 @@ pub(crate) fn price_protection(
     limits: &Limits,
     req: &PriceProtectionRequest,
 ) -> Result<PriceProtectionAnswer, Error> {
+    crate::time::check_now(req.now, "now")?;
+    crate::time::check_now(req.purchased_at, "purchased_at")?;
     let checked = receipt::check(rules, limits, &req.receipt)?;
-    let returned = earlier_units(&checked, limits, &req.earlier_returns)?;
+    let returned = check_earlier(&checked, limits, &req.earlier_returns, &BTreeMap::new())?.units;
     let cur = rules.currency;
     let zero = Money::zero(cur);
     let root = JsonPath::root();
@@ -136,11 +139,12 @@ pub(crate) fn price_protection(
     }
     let claimed: BTreeSet<&str> = req.earlier_claims.iter().map(String::as_str).collect();
     let prices_at = root.field("prices");
-    if req.prices.len() > limits.max_lines {
+    let max_prices = receipt::max_receipt_lines(limits);
+    if req.prices.len() > max_prices {
         return Err(Error::request(
             ErrorCode::LimitExceeded,
             prices_at.to_string(),
-            format!("has {} items; the limit is {}", req.prices.len(), limits.max_lines),
+            format!("has {} items; the limit is {max_prices}", req.prices.len()),
         ));
     }
     let mut prices: BTreeMap<&str, (Money, bool)> = BTreeMap::new();

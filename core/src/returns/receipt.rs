@@ -154,6 +154,15 @@ pub(crate) struct Checked {
     pub(crate) shipping_paid: Money,
     /// Promotion ids in run order.
     pub(crate) promotions: Vec<String>,
+    /// What the customer paid.
+    pub(crate) grand_total: Money,
+}
+
+/// The most lines a receipt (and a returns request's `items`, `fulfilled`
+/// or `prices`) may have: a quote's lines plus one gift line per applied
+/// promotion, so that every quote answer is accepted back.
+pub(crate) fn max_receipt_lines(limits: &Limits) -> usize {
+    limits.max_lines.saturating_add(limits.max_applied_promotions)
 }
 
 fn inconsistent(path: &JsonPath<'_>, message: String) -> Error {
@@ -173,11 +182,12 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
         ));
     }
     let lines_at = at.field("lines");
-    if r.lines.len() > limits.max_lines {
+    let max_lines = max_receipt_lines(limits);
+    if r.lines.len() > max_lines {
         return Err(Error::request(
             ErrorCode::LimitExceeded,
             lines_at.to_string(),
-            format!("has {} items; the limit is {}", r.lines.len(), limits.max_lines),
+            format!("has {} items; the limit is {max_lines} (max_lines + max_applied_promotions)", r.lines.len()),
         ));
     }
     let money = |a: Amount, path: &JsonPath<'_>| -> Result<Money, Error> {
@@ -315,7 +325,7 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
         money(p.amount, &promos_at.index(i).field("amount"))?;
         promotions.push(p.id.clone());
     }
-    Ok(Checked { lines, shipping_paid, promotions })
+    Ok(Checked { lines, shipping_paid, promotions, grand_total })
 }
 
 /// The part of `whole` settled after `returned` of `quantity` units:

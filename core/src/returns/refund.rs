@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::receipt::{self, settled, Checked, Line, Receipt};
+use super::records::check_earlier;
 use super::{reason_text, ReturnReasonCode, ReturnReasonParams};
 use crate::messages::Lang;
 use crate::money::{Amount, Currency, Money, MoneyError};
@@ -72,6 +73,20 @@ pub struct ReturnRefundRequest {
     /// The customer's available points now; absent: assumed to cover the points reversed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points_balance: Option<i64>,
+    /// Units shipped so far, per line; a line not listed: every unit shipped.
+    /// Units never shipped cannot be returned (`not_shipped`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fulfilled: Vec<FulfilledLine>,
+}
+
+/// The units of a receipt line shipped so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FulfilledLine {
+    /// The receipt's line id.
+    pub line_id: String,
+    /// Units shipped, at most the units bought.
+    pub quantity: u32,
 }
 
 /// A line to return.
@@ -303,46 +318,48 @@ pub(crate) fn past(rules: &CompiledRules, now: DateTime<Utc>, deadline: LocalDat
     }
 }
 
-/// Units of each line returned by the earlier returns, checked.
-pub(crate) fn earlier_units(
+/// Units shipped per line, from `fulfilled`, checked: lines absent shipped every unit.
+fn shipped_units(
     checked: &Checked,
     limits: &Limits,
-    earlier: &[ReturnRecord],
+    fulfilled: &[FulfilledLine],
 ) -> Result<BTreeMap<String, u32>, Error> {
     let root = JsonPath::root();
-    let at = root.field("earlier_returns");
-    if earlier.len() > limits.max_returns {
+    let at = root.field("fulfilled");
+    let max = receipt::max_receipt_lines(limits);
+    if fulfilled.len() > max {
         return Err(Error::request(
             ErrorCode::LimitExceeded,
             at.to_string(),
-            format!("has {} items; the limit is {}", earlier.len(), limits.max_returns),
+            format!("has {} items; the limit is {max}", fulfilled.len()),
         ));
     }
-    let mut units: BTreeMap<String, u32> = BTreeMap::new();
-    for (i, r) in earlier.iter().enumerate() {
-        let rp = at.index(i);
-        let lines_at = rp.field("lines");
-        for (j, l) in r.lines.iter().enumerate() {
-            let lp = lines_at.index(j);
-            let Some(line) = checked.lines.get(&l.line_id) else {
-                return Err(Error::request(
-                    ErrorCode::UnknownReference,
-                    lp.field("line_id").to_string(),
-                    format!("the receipt has no line `{}`", l.line_id),
-                ));
-            };
-            let u = units.entry(l.line_id.clone()).or_default();
-            *u = u.saturating_add(l.quantity);
-            if *u > line.quantity {
-                return Err(Error::request(
-                    ErrorCode::OutOfRange,
-                    lp.field("quantity").to_string(),
-                    format!("returns {} units of line `{}` in all, which has {}", u, l.line_id, line.quantity),
-                ));
-            }
+    let mut out = BTreeMap::new();
+    for (i, f) in fulfilled.iter().enumerate() {
+        let fp = at.index(i);
+        let Some(line) = checked.lines.get(&f.line_id) else {
+            return Err(Error::request(
+                ErrorCode::UnknownReference,
+                fp.field("line_id").to_string(),
+                format!("the receipt has no line `{}`", f.line_id),
+            ));
+        };
+        if f.quantity > line.quantity {
+            return Err(Error::request(
+                ErrorCode::OutOfRange,
+                fp.field("quantity").to_string(),
+                format!("ships {} units of line `{}`, which has {}", f.quantity, f.line_id, line.quantity),
+            ));
+        }
+        if out.insert(f.line_id.clone(), f.quantity).is_some() {
+            return Err(Error::request(
+                ErrorCode::DuplicateId,
+                fp.field("line_id").to_string(),
+                format!("line `{}` is listed twice", f.line_id),
+            ));
         }
     }
-    Ok(units)
+    Ok(out)
 }
 
 struct Eligibility {
@@ -358,8 +375,11 @@ pub(crate) fn return_refund(
     limits: &Limits,
     req: &ReturnRefundRequest,
 ) -> Result<ReturnRefundAnswer, Error> {
+    crate::time::check_now(req.now, "now")?;
     let checked = receipt::check(rules, limits, &req.receipt)?;
-    let before = earlier_units(&checked, limits, &req.earlier_returns)?;
+    let shipped = shipped_units(&checked, limits, &req.fulfilled)?;
+    let earlier = check_earlier(&checked, limits, &req.earlier_returns, &shipped)?;
+    let before = &earlier.units;
     let cur = rules.currency;
     let zero = Money::zero(cur);
     let default_cfg = ReturnsConfig {
@@ -383,11 +403,12 @@ pub(crate) fn return_refund(
     // The requested items.
     let root = JsonPath::root();
     let items_at = root.field("items");
-    if req.items.len() > limits.max_lines {
+    let max_items = receipt::max_receipt_lines(limits);
+    if req.items.len() > max_items {
         return Err(Error::request(
             ErrorCode::LimitExceeded,
             items_at.to_string(),
-            format!("has {} items; the limit is {}", req.items.len(), limits.max_lines),
+            format!("has {} items; the limit is {max_items}", req.items.len()),
         ));
     }
     let mut seen = BTreeSet::new();
@@ -450,6 +471,7 @@ pub(crate) fn return_refund(
         let Some(line) = checked.lines.get(&it.line_id) else { continue };
         let done = before.get(&it.line_id).copied().unwrap_or(0);
         let remaining = line.quantity.saturating_sub(done);
+        let shipped_left = shipped.get(&it.line_id).map_or(remaining, |s| s.saturating_sub(done));
         let category = it.category.clone();
         let mut e = Eligibility { reason: None, params: ReturnReasonParams::default(), deadline, campaign: None };
         e.campaign = campaign.clone();
@@ -476,6 +498,9 @@ pub(crate) fn return_refund(
         } else if it.quantity > remaining {
             e.reason = Some(ReturnReasonCode::QuantityExceedsRemaining);
             e.params.remaining = Some(remaining);
+        } else if it.quantity > shipped_left {
+            e.reason = Some(ReturnReasonCode::NotShipped);
+            e.params.remaining = Some(shipped_left);
         }
         let mut amount = zero;
         if e.reason.is_none() {
@@ -534,13 +559,7 @@ pub(crate) fn return_refund(
 
     // Original shipping.
     let all_returned = checked.lines.values().all(|l| after_units(&l.id) >= l.quantity);
-    let mut shipping_before = zero;
-    for r in &req.earlier_returns {
-        shipping_before = shipping_before
-            .checked_add(Money::new(r.original_shipping.value(), cur))
-            .map_err(oops("earlier_returns"))?;
-    }
-    let shipping_left = checked.shipping_paid.checked_sub(shipping_before).map_err(oops("earlier_returns"))?;
+    let shipping_left = checked.shipping_paid.checked_sub(earlier.shipping).map_err(oops("earlier_returns"))?;
     let mut original_shipping = zero;
     if returning && shipping_left.amount() > Decimal::ZERO {
         let rule = if cfg.original_shipping.on_seller_fault && req.reason == ReturnReason::Quality {
@@ -566,17 +585,10 @@ pub(crate) fn return_refund(
     // Threshold clawback.
     let mut clawback_total = zero;
     if returning && cfg.clawback_thresholds {
-        let mut earlier: BTreeMap<&str, Money> = BTreeMap::new();
-        for r in &req.earlier_returns {
-            for c in &r.discount_clawback {
-                let e = earlier.entry(c.promotion_id.as_str()).or_insert(zero);
-                *e = e.checked_add(Money::new(c.amount.value(), cur)).map_err(oops("earlier_returns"))?;
-            }
-        }
         let mut seen_ids = BTreeSet::new();
         for id in checked.promotions.iter().filter(|id| seen_ids.insert(id.as_str())) {
             let target = clawback_target(rules, &checked, id, &after_units)?;
-            let prior = earlier.get(id.as_str()).copied().unwrap_or(zero);
+            let prior = earlier.clawback.get(id.as_str()).copied().unwrap_or(zero);
             let mut c = target.checked_sub(prior).map_err(oops("receipt.promotions"))?;
             if c.amount() > Decimal::ZERO {
                 c = c.min(running).map_err(oops("receipt.promotions"))?;
@@ -601,13 +613,7 @@ pub(crate) fn return_refund(
     let mut gift_deduction = zero;
     let mut gifts_to_return = Vec::new();
     if returning && now_units.keys().any(|id| checked.lines.get(id).is_some_and(|l| l.gift_of.is_none())) {
-        let mut deducted_before: BTreeMap<&str, u32> = BTreeMap::new();
-        for r in &req.earlier_returns {
-            for g in &r.gifts_deducted {
-                let e = deducted_before.entry(g.line_id.as_str()).or_insert(0);
-                *e = e.saturating_add(g.quantity);
-            }
-        }
+        let deducted_before = &earlier.gifts_deducted;
         for gift in checked.lines.values() {
             let Some(promo) = &gift.gift_of else { continue };
             if gift_still_earned(rules, &checked, promo, &after_units)? {
@@ -616,7 +622,7 @@ pub(crate) fn return_refund(
             let owed = gift
                 .quantity
                 .saturating_sub(after_units(&gift.id))
-                .saturating_sub(deducted_before.get(gift.id.as_str()).copied().unwrap_or(0));
+                .saturating_sub(deducted_before.get(&gift.id).copied().unwrap_or(0));
             if owed == 0 {
                 continue;
             }
@@ -713,6 +719,19 @@ pub(crate) fn return_refund(
             limits,
             &PointsClawbackRequest { now: req.now, lines, redeemed_lots, balance },
         )?;
+        // Points given back into a lot already expired are worth nothing:
+        // the value reported is that of the points still valid.
+        if c.redeemed_expired > 0 {
+            let path = "receipt.points.lots_consumed";
+            let all = c.redeemed_returned.checked_add(c.redeemed_expired).ok_or_else(|| overflow(path))?;
+            let minor = points_value.to_minor().ok_or_else(|| overflow(path))?;
+            let live = minor
+                .checked_mul(i128::from(c.redeemed_returned))
+                .and_then(|v| v.checked_div(i128::from(all)))
+                .and_then(|v| i64::try_from(v).ok())
+                .ok_or_else(|| overflow(path))?;
+            points_value = Money::from_minor(live, cur);
+        }
         if let Some(d) = c.refund_deduction {
             let d = d.min(running).map_err(oops("points_balance"))?;
             if !d.is_zero() {
@@ -729,6 +748,18 @@ pub(crate) fn return_refund(
         points = Some(c);
     }
 
+    // Whatever the records say, the refunds never exceed what was paid.
+    let refunded = earlier.refunded.checked_add(running).map_err(oops("earlier_returns"))?;
+    if refunded.checked_cmp(checked.grand_total).map_err(oops("earlier_returns"))?.is_gt() {
+        return Err(Error::request(
+            ErrorCode::InconsistentRecord,
+            "earlier_returns",
+            format!(
+                "the earlier returns refund {} and this one {running}: more than the grand total {}",
+                earlier.refunded, checked.grand_total
+            ),
+        ));
+    }
     record.total = amount_of(running);
     Ok(ReturnRefundAnswer {
         currency: cur,

@@ -486,6 +486,15 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
         Benefit::Gift { sku, quantity, value } => {
             p.id(sku, limits.max_id_bytes, &at.field("sku"));
             at_least_one(*quantity, "quantity", p);
+            p.check(
+                *quantity > limits.max_quantity,
+                ErrorCode::LimitExceeded,
+                &at.field("quantity"),
+                &format!(
+                    "must be at most max_quantity ({}): the gift line is sent back as a receipt",
+                    limits.max_quantity
+                ),
+            );
             amount_valid(*value, currency, &at.field("value"), p);
         }
         Benefit::FreeShipping { methods, .. } => super::compile::labels(methods, limits, &at.field("methods"), p),
