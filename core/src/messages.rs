@@ -6,6 +6,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::money::{Money, Percent};
 use crate::reasons::{
     Hint, HintCode, NoShippingReason, PointsReason, ReasonCode, ReasonParams, ShippingReason, ShippingReasonParams,
 };
@@ -190,6 +191,15 @@ pub fn hint_text(h: &Hint, lang: Lang) -> String {
                 format!("add {q} more item(s) {gain}")
             }
         }
+        HintCode::FreeShipping if h.amount_needed.is_none() && h.quantity_needed.is_some() => {
+            let q = h.quantity_needed.unwrap_or(1);
+            match (h.percent, zh) {
+                (Some(p), true) => format!("再买 {q} 件运费可享 {p}% 优惠"),
+                (Some(p), false) => format!("add {q} more item(s) for {p}% off shipping"),
+                (None, true) => format!("再买 {q} 件即可包邮"),
+                (None, false) => format!("add {q} more item(s) for free shipping"),
+            }
+        }
         HintCode::FreeShipping => {
             let a = h.amount_needed.map(|m| m.to_string()).unwrap_or_default();
             match (h.percent, zh) {
@@ -199,6 +209,34 @@ pub fn hint_text(h: &Hint, lang: Lang) -> String {
                 (None, false) => format!("add {a} more for free shipping"),
             }
         }
+    }
+}
+
+/// The default text of a free-shipping hint short of both an amount and a
+/// number of units: `either` when reaching one is enough (`combine: any`).
+///
+/// ```
+/// use commerce_rules::messages::{free_shipping_both_text, Lang};
+/// use commerce_rules::{Currency, Money};
+/// let a = Money::parse("12.00", Currency::CNY).unwrap();
+/// assert_eq!(free_shipping_both_text(a, 2, true, None, Lang::En), "add 12.00 more or 2 more item(s) for free shipping");
+/// assert_eq!(free_shipping_both_text(a, 2, false, None, Lang::ZhHans), "再买 12.00 且再买 2 件即可包邮");
+/// ```
+pub fn free_shipping_both_text(
+    amount: Money,
+    pieces: u32,
+    either: bool,
+    percent: Option<Percent>,
+    lang: Lang,
+) -> String {
+    let zh = lang == Lang::ZhHans;
+    let (or, and) = if zh { ("或", "且") } else { ("or", "and") };
+    let joint = if either { or } else { and };
+    match (percent, zh) {
+        (Some(p), true) => format!("再买 {amount} {joint}再买 {pieces} 件运费可享 {p}% 优惠"),
+        (Some(p), false) => format!("add {amount} more {joint} {pieces} more item(s) for {p}% off shipping"),
+        (None, true) => format!("再买 {amount} {joint}再买 {pieces} 件即可包邮"),
+        (None, false) => format!("add {amount} more {joint} {pieces} more item(s) for free shipping"),
     }
 }
 
@@ -255,6 +293,63 @@ pub fn shipping_reason_text(reason: ShippingReason, p: &ShippingReasonParams, la
             }
         }
         ShippingReason::NoSlotAvailable => pick(zh, "no delivery slot is left", "已无可选配送时段"),
+        ShippingReason::OrderValueBelowMinimum => {
+            let m = p.min_order_value.map(|m| m.to_string()).unwrap_or_default();
+            if zh {
+                format!("订单金额满 {m} 才可使用此配送方式")
+            } else {
+                format!("available for orders of {m} or more")
+            }
+        }
+        ShippingReason::OrderValueAboveMaximum => {
+            let m = p.max_order_value.map(|m| m.to_string()).unwrap_or_default();
+            if zh {
+                format!("订单金额超过 {m}，不可使用此配送方式")
+            } else {
+                format!("available for orders of up to {m}")
+            }
+        }
+        ShippingReason::WeightBelowMinimum | ShippingReason::WeightAboveMaximum => {
+            let unit = p.weight_unit.map(crate::rules::unit_name).unwrap_or("kg");
+            let (min, max) = (reason == ShippingReason::WeightBelowMinimum, p.min_weight.or(p.max_weight));
+            let limit = max.map(|m| m.to_string()).unwrap_or_default();
+            match (min, zh) {
+                (true, true) => format!("订单重量需至少 {limit} {unit}"),
+                (true, false) => format!("available from {limit} {unit}"),
+                (false, true) => format!("订单超重，最多 {limit} {unit}"),
+                (false, false) => format!("available up to {limit} {unit}"),
+            }
+        }
+        ShippingReason::PiecesBelowMinimum => {
+            let n = p.min_pieces.unwrap_or_default();
+            if zh {
+                format!("满 {n} 件才可使用此配送方式")
+            } else {
+                format!("available from {n} items")
+            }
+        }
+        ShippingReason::PiecesAboveMaximum => {
+            let n = p.max_pieces.unwrap_or_default();
+            if zh {
+                format!("超过 {n} 件，不可使用此配送方式")
+            } else {
+                format!("available for up to {n} items")
+            }
+        }
+        ShippingReason::TooLarge => {
+            let unit = match p.length_unit {
+                Some(crate::quote::LengthUnit::In) => "in",
+                _ => "cm",
+            };
+            let max =
+                p.max_dimensions.as_ref().map(|d| d.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" × "));
+            let max = max.unwrap_or_default();
+            if zh {
+                format!("商品尺寸超出限制（最大 {max} {unit}）")
+            } else {
+                format!("an item is too large; at most {max} {unit}")
+            }
+        }
     }
 }
 

@@ -9,7 +9,8 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::money::{Currency, Money, Percent};
+use crate::money::{Currency, DecimalString, Money, Percent};
+use crate::quote::{LengthUnit, WeightUnit};
 
 /// Why a code, coupon or promotion did not apply. Stable codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
@@ -164,6 +165,25 @@ pub enum ShippingReason {
     TooHeavy,
     /// Every delivery slot in the window has passed or is within the lead time.
     NoSlotAvailable,
+    /// The order value is below the method's `min_order_value`
+    /// (`order_value`, `min_order_value`).
+    OrderValueBelowMinimum,
+    /// The order value is above the method's `max_order_value`
+    /// (`order_value`, `max_order_value`).
+    OrderValueAboveMaximum,
+    /// The order's billable weight is below the method's `min_weight`
+    /// (`weight`, `min_weight`, `weight_unit`).
+    WeightBelowMinimum,
+    /// The order's billable weight is above the method's `max_weight`
+    /// (`weight`, `max_weight`, `weight_unit`).
+    WeightAboveMaximum,
+    /// Fewer units than the method's `min_pieces` (`pieces`, `min_pieces`).
+    PiecesBelowMinimum,
+    /// More units than the method's `max_pieces` (`pieces`, `max_pieces`).
+    PiecesAboveMaximum,
+    /// A unit does not fit the method's `max_dimensions`
+    /// (`line_id`, `dimensions`, `max_dimensions`, `length_unit`).
+    TooLarge,
 }
 
 /// Parameters of a shipping reason; only those that apply are present.
@@ -184,6 +204,45 @@ pub struct ShippingReasonParams {
     /// The heaviest the method takes, grams.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_weight_g: Option<u64>,
+    /// The order value that failed a method's condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_value: Option<Money>,
+    /// The method's lowest order value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_order_value: Option<Money>,
+    /// The method's highest order value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_order_value: Option<Money>,
+    /// The order's billable weight, in `weight_unit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<DecimalString>,
+    /// The method's lowest weight, in `weight_unit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_weight: Option<DecimalString>,
+    /// The method's highest weight, in `weight_unit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_weight: Option<DecimalString>,
+    /// `kg` or `lb`: the carrier's weight unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_unit: Option<WeightUnit>,
+    /// The order's units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pieces: Option<u64>,
+    /// The method's fewest units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_pieces: Option<u64>,
+    /// The method's most units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_pieces: Option<u64>,
+    /// The unit's sides, longest first, in `length_unit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Vec<DecimalString>>,
+    /// The method's largest box, longest side first, in `length_unit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_dimensions: Option<Vec<DecimalString>>,
+    /// `cm` or `in`: the carrier's length unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length_unit: Option<LengthUnit>,
 }
 
 /// Why fewer points are redeemed than requested. Stable codes.

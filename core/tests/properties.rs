@@ -47,7 +47,10 @@ prop_compose! {
             brand: None,
             non_discountable: false,
             weight_g: None,
+            weight: None,
             dimensions: None,
+            package: None,
+            shipping_template: None,
             shipping_class: None,
             origin: None,
         }

@@ -8,6 +8,10 @@
 //! same bytes whatever the line order.
 //! Postcodes: a destination matches the same zone whatever spaces, hyphens
 //! and case its postcode is typed with, and a blackout zone offers nothing.
+//! Templates and conditions (`shipping-templates.rules.json`): a method's
+//! price never falls as pieces or weight grow (piece, weight, mixed and
+//! percentage rates, kg and lb carriers); a method is offered only inside
+//! its conditions, and every method is either offered or unavailable.
 
 use commerce_rules::{Engine, Money, QuoteAnswer, QuoteRequest, ShippingAnswer};
 use proptest::prelude::*;
@@ -254,6 +258,132 @@ proptest! {
             prop_assert!(written.1.is_empty());
         } else {
             prop_assert!(!written.1.is_empty());
+        }
+    }
+}
+
+const TEMPLATE_RULES: &str = include_str!("data/shipping-templates.rules.json");
+
+fn template_engine() -> &'static Engine {
+    use std::sync::OnceLock;
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::from_json(TEMPLATE_RULES).unwrap())
+}
+
+/// One generated line: grams, quantity, by piece, dimensions (cm), cents.
+type TemplateLine = (u32, u32, bool, Option<(u32, u32, u32)>, i64);
+
+fn template_line() -> impl Strategy<Value = TemplateLine> {
+    (0_u32..6_000, 1_u32..6, any::<bool>(), prop::option::of((1_u32..130, 1_u32..70, 1_u32..70)), 1_i64..60_000)
+}
+
+const TEMPLATE_DESTINATIONS: &[(&str, &str, &str)] =
+    &[("CN", "Zhejiang", "310000"), ("CN", "Xinjiang", "830000"), ("US", "NY", "10001")];
+
+fn template_request(lines: &[TemplateLine], dest: usize) -> Value {
+    let lines: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (g, qty, by_piece, dims, cents))| {
+            let mut l = json!({"id": format!("L{i:02}"), "sku": format!("SKU{i}"), "quantity": qty,
+                "unit_price": format!("{}.{:02}", cents / 100, cents % 100), "weight_g": g});
+            if *by_piece {
+                l["shipping_template"] = json!("by-piece");
+            }
+            if let Some((a, b, c)) = dims {
+                l["dimensions"] = json!({"length_cm": a, "width_cm": b, "height_cm": c});
+            }
+            l
+        })
+        .collect();
+    let (country, region, postcode) = TEMPLATE_DESTINATIONS[dest % TEMPLATE_DESTINATIONS.len()];
+    json!({"now": "2026-11-10T10:00:00+08:00", "destination": {"country": country, "region": region, "postcode": postcode},
+        "lines": lines})
+}
+
+/// Sides longest first, in hundredths of the unit (cm, or in from cm).
+fn sorted_sides(dims: (u32, u32, u32), inches: bool) -> [f64; 3] {
+    let k = if inches { 1.0 / 2.54 } else { 1.0 };
+    let mut s = [f64::from(dims.0) * k, f64::from(dims.1) * k, f64::from(dims.2) * k];
+    s.sort_by(|a, b| b.partial_cmp(a).unwrap());
+    s
+}
+
+fn fits(dims: (u32, u32, u32), max: [f64; 3], inches: bool) -> bool {
+    let s = sorted_sides(dims, inches);
+    // Inches from cm are rounded by the engine at 28 digits; compare with a hair of slack.
+    s.iter().zip(max).all(|(a, b)| *a <= b + 1e-9)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// A method's price never falls when a line gets more pieces or more weight.
+    #[test]
+    fn price_never_falls_as_pieces_or_weight_grow(
+        lines in prop::collection::vec(template_line(), 1..5),
+        which in 0_usize..5,
+        more_pieces in 0_u32..6,
+        more_grams in 0_u32..30_000,
+        dest in 0_usize..3,
+    ) {
+        let lighter = options_in(template_engine(), &template_request(&lines, dest));
+        let mut grown = lines.clone();
+        let k = which % grown.len();
+        grown[k].1 += more_pieces;
+        grown[k].0 += more_grams;
+        let heavier = options_in(template_engine(), &template_request(&grown, dest));
+        for light in &lighter.options {
+            if let Some(heavy) = heavier.options.iter().find(|h| h.method_id == light.method_id) {
+                prop_assert!(heavy.price.amount() >= light.price.amount(),
+                    "{}: {} with {:?}, {} with {:?}", light.method_id, light.price, lines, heavy.price, grown);
+            }
+        }
+    }
+
+    /// A method is offered only inside its conditions, refused with the
+    /// figure that failed when outside, and never silently dropped.
+    #[test]
+    fn method_conditions_never_offer_a_method_outside_its_range(
+        lines in prop::collection::vec(template_line(), 1..5),
+        dest in 0_usize..3,
+    ) {
+        let answer = options_in(template_engine(), &template_request(&lines, dest));
+        let methods = [4, 1, 2][dest % 3];
+        prop_assert_eq!(answer.options.len() + answer.unavailable.len(), methods);
+        let value: i64 = lines.iter().map(|l| l.4 * i64::from(l.1)).sum();
+        let pieces: u32 = lines.iter().map(|l| l.1).sum();
+        let all_fit = |max: [f64; 3], inches: bool| lines.iter().all(|l| l.3.is_none_or(|d| fits(d, max, inches)));
+        for o in &answer.options {
+            let billable: f64 = o.parcels.iter().map(|p| p.billable.as_ref().map_or(
+                p.chargeable_weight_g as f64 / 1000.0,
+                |b| b.billable.to_string().parse::<f64>().unwrap())).sum();
+            match o.method_id.as_str() {
+                "express" => prop_assert!(value <= 200_000 && billable <= 30.0 && all_fit([100.0, 60.0, 60.0], false),
+                    "express offered: value {} billable {} {:?}", value, billable, lines),
+                "freight" => prop_assert!(billable >= 20.0, "freight offered at {} kg", billable),
+                "insured" => prop_assert!(value >= 30_000 && pieces <= 10, "insured offered: {} {}", value, pieces),
+                "ups-saver" => prop_assert!(all_fit([24.0, 18.0, 12.0], true), "ups-saver offered: {:?}", lines),
+                _ => {}
+            }
+        }
+        for u in &answer.unavailable {
+            let p = &u.params;
+            use commerce_rules::ShippingReason as R;
+            match u.reason {
+                R::OrderValueAboveMaximum => prop_assert!(p.order_value.unwrap().amount() > p.max_order_value.unwrap().amount()),
+                R::OrderValueBelowMinimum => prop_assert!(p.order_value.unwrap().amount() < p.min_order_value.unwrap().amount()),
+                R::PiecesAboveMaximum => prop_assert!(p.pieces.unwrap() > p.max_pieces.unwrap()),
+                R::WeightBelowMinimum => prop_assert!(p.weight.unwrap().value() < p.min_weight.unwrap().value()),
+                R::WeightAboveMaximum => prop_assert!(p.weight.unwrap().value() > p.max_weight.unwrap().value()),
+                R::TooLarge => {
+                    let (d, m) = (p.dimensions.clone().unwrap(), p.max_dimensions.clone().unwrap());
+                    prop_assert!(d.iter().zip(&m).any(|(a, b)| a.value() > b.value()), "{:?} fits {:?}", d, m);
+                }
+                // Heavier than the last weight bracket: a rate's limit, not a condition.
+                R::TooHeavy => prop_assert!(p.weight.unwrap().value() > p.max_weight.unwrap().value()),
+                other => prop_assert!(false, "{} unavailable: {:?}", u.method_id, other),
+            }
         }
     }
 }

@@ -84,7 +84,10 @@ impl Cart {
                 brand: None,
                 non_discountable: l.non_discountable,
                 weight_g: l.weight_g.map(u32::from),
+                weight: None,
                 dimensions: None,
+                package: None,
+                shipping_template: None,
                 shipping_class: l.liquid.then(|| "liquid".to_string()),
                 origin: None,
             })

@@ -28,12 +28,12 @@ pub use best::{BestCouponsAnswer, RecommendedCoupon};
 pub use points::{LinePoints, PointsAnswer, PointsClamp, ShippingPoints};
 pub use promotions::MAX_EXACT_COMBINATIONS;
 pub use request::{
-    CartLine, Customer, Destination, Dimensions, DisplayCurrency, PointsRequest, QuoteRequest, UsageCounter,
-    WalletCoupon, WalletSelection, DEFAULT_MAX_HINTS, MAX_HINTS,
+    CartLine, Customer, Destination, Dimensions, DisplayCurrency, LengthUnit, Package, PointsRequest, QuoteRequest,
+    UsageCounter, WalletCoupon, WalletSelection, Weight, WeightUnit, DEFAULT_MAX_HINTS, MAX_HINTS,
 };
 pub use shipping::{
-    DeliveryEstimate, DeliverySlot, NoShipping, ParcelQuote, RateStep, RateStepCode, ShippingAnswer, ShippingOption,
-    UnavailableMethod,
+    BillableWeight, DeliveryEstimate, DeliverySlot, NoShipping, ParcelQuote, RateStep, RateStepCode, ShippingAnswer,
+    ShippingOption, UnavailableMethod,
 };
 
 use std::collections::BTreeMap;

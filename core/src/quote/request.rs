@@ -123,6 +123,60 @@ pub struct Dimensions {
     pub height_cm: u32,
 }
 
+/// A weight in a named unit.
+///
+/// ```
+/// use commerce_rules::{Weight, WeightUnit};
+/// let w: Weight = serde_json::from_str(r#"{"value": "12", "unit": "oz"}"#).unwrap();
+/// assert_eq!(w.unit, WeightUnit::Oz);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Weight {
+    /// The weight, a decimal string (`"1.25"`), at least 0.
+    pub value: DecimalString,
+    /// `g`, `kg`, `lb` or `oz`.
+    pub unit: WeightUnit,
+}
+
+/// A unit of weight. 1 lb is 453.59237 g and 1 oz 28.349523125 g, exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WeightUnit {
+    /// Grams.
+    G,
+    /// Kilograms.
+    Kg,
+    /// Pounds (avoirdupois).
+    Lb,
+    /// Ounces (avoirdupois).
+    Oz,
+}
+
+/// A unit's outer dimensions in a named unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    /// Length, a decimal string, at least 0.
+    pub length: DecimalString,
+    /// Width.
+    pub width: DecimalString,
+    /// Height.
+    pub height: DecimalString,
+    /// `cm` or `in`.
+    pub unit: LengthUnit,
+}
+
+/// A unit of length. 1 in is 2.54 cm, exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LengthUnit {
+    /// Centimetres.
+    Cm,
+    /// Inches.
+    In,
+}
+
 /// Points the customer wants to redeem, and what they hold. The host sends
 /// the state; the engine stores nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -242,9 +296,22 @@ pub struct CartLine {
     /// Weight of one unit in grams (an integer: 1.25 kg is 1250); absent: 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_g: Option<u32>,
+    /// Weight of one unit in a unit of your choice (`{"value": "1.5", "unit": "lb"}`),
+    /// instead of `weight_g`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Weight>,
     /// Outer dimensions of one unit, for volumetric weight and oversize surcharges.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Dimensions>,
+    /// Outer dimensions of one unit in cm or inches, decimals allowed
+    /// (`{"length": "12.5", "width": "9", "height": "4", "unit": "in"}`),
+    /// instead of `dimensions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<Package>,
+    /// The shipping template the product is bound to (`by-piece`): methods
+    /// price its units with their rate for that template (`template_rates`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_template: Option<String>,
     /// The shipping class (`liquid`, `frozen`, `battery`...), which some methods refuse or surcharge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_class: Option<String>,

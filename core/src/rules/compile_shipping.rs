@@ -9,11 +9,12 @@ use super::compile::{amount_valid, labels};
 use super::geo::is_country;
 use super::postcode::{Postcode, PostcodePattern, PostcodeRange, RangeProblem};
 use super::shipping::{
-    Calendar, Carrier, FreeShippingRule, PostcodeMatch, RateModel, ServiceLevel, ShippingConfig, ShippingMethod,
-    Surcharge, Warehouse, Zone,
+    Calendar, Carrier, CarrierUnits, CombineTemplates, FreeShippingRule, MethodConditions, PostcodeMatch, RateModel,
+    ServiceLevel, ShippingConfig, ShippingMethod, Surcharge, ThresholdCombine, Warehouse, Zone,
 };
 use super::{JsonPath, Problems, TaxConfig, Weekday};
-use crate::money::{Amount, Currency, Money};
+use crate::money::{Amount, Currency, DecimalString, Money, Percent, RoundingMode};
+use crate::quote::{LengthUnit, WeightUnit};
 use crate::{ErrorCode, Limits};
 
 /// Most transit or handling days a method or warehouse may take.
@@ -29,6 +30,79 @@ pub(crate) struct CompiledShipping {
     pub(crate) zones: Vec<CompiledZone>,
     pub(crate) free_shipping: Vec<CompiledFreeShipping>,
     pub(crate) tax_class: Option<String>,
+    /// Every template id some method prices (`template_rates`).
+    pub(crate) templates: HashSet<String>,
+}
+
+/// Grams in a kilogram.
+pub(crate) const G_PER_KG: Decimal = Decimal::from_parts(1000, 0, 0, false, 0);
+/// Grams in an avoirdupois pound, exactly (453.59237).
+pub(crate) const G_PER_LB: Decimal = Decimal::from_parts(45_359_237, 0, 0, false, 5);
+/// Grams in an avoirdupois ounce, exactly (28.349523125).
+pub(crate) const G_PER_OZ: Decimal = Decimal::from_parts(2_579_719_349, 6, 0, false, 9);
+/// Centimetres in an inch, exactly (2.54).
+pub(crate) const CM_PER_IN: Decimal = Decimal::from_parts(254, 0, 0, false, 2);
+/// The largest weight or length a rule set or line may state, in its unit.
+pub(crate) const MAX_MEASURE: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+/// Most decimal places of a weight or length.
+pub(crate) const MAX_MEASURE_SCALE: u32 = 6;
+
+impl CarrierUnits {
+    /// Grams in the carrier's weight unit.
+    pub(crate) fn grams_per_unit(self) -> Decimal {
+        match self {
+            CarrierUnits::Metric => G_PER_KG,
+            CarrierUnits::Imperial => G_PER_LB,
+        }
+    }
+
+    /// Centimetres in the carrier's length unit.
+    pub(crate) fn cm_per_unit(self) -> Decimal {
+        match self {
+            CarrierUnits::Metric => Decimal::ONE,
+            CarrierUnits::Imperial => CM_PER_IN,
+        }
+    }
+
+    pub(crate) fn weight_unit(self) -> WeightUnit {
+        match self {
+            CarrierUnits::Metric => WeightUnit::Kg,
+            CarrierUnits::Imperial => WeightUnit::Lb,
+        }
+    }
+
+    pub(crate) fn length_unit(self) -> LengthUnit {
+        match self {
+            CarrierUnits::Metric => LengthUnit::Cm,
+            CarrierUnits::Imperial => LengthUnit::In,
+        }
+    }
+}
+
+/// Checks a weight or length: at least 0 (over 0 when `positive`), at most
+/// 1,000,000, at most 6 decimal places.
+pub(crate) fn measure_problem(d: Decimal, positive: bool) -> Option<&'static str> {
+    if d.is_sign_negative() && !d.is_zero() {
+        Some("must be >= 0")
+    } else if positive && d.is_zero() {
+        Some("must be > 0")
+    } else if d > MAX_MEASURE {
+        Some("must be at most 1000000")
+    } else if d.normalize().scale() > MAX_MEASURE_SCALE {
+        Some("has more than 6 decimal places")
+    } else {
+        None
+    }
+}
+
+fn measure(d: DecimalString, positive: bool, at: &JsonPath<'_>, p: &mut Problems) -> Option<Decimal> {
+    match measure_problem(d.value(), positive) {
+        Some(why) => {
+            p.add(ErrorCode::OutOfRange, at, why);
+            None
+        }
+        None => Some(d.value()),
+    }
 }
 
 /// Closed weekdays and holidays.
@@ -93,9 +167,17 @@ pub(crate) struct CompiledWarehouse {
 #[derive(Debug)]
 pub(crate) struct CompiledCarrier {
     pub(crate) id: String,
+    /// In the carrier's units (cm³ per kg, in³ per lb).
     pub(crate) divisor: Option<u32>,
     pub(crate) calendar: CompiledCalendar,
     pub(crate) delivers_weekends: bool,
+    pub(crate) units: CarrierUnits,
+    pub(crate) side_rounding: Option<RoundingMode>,
+    /// Grams; `None`: one gram.
+    pub(crate) increment_g: Option<Decimal>,
+    /// True when the answer shows its weights in its unit (units, side
+    /// rounding or an increment stated).
+    pub(crate) shows_billable: bool,
 }
 
 #[derive(Debug)]
@@ -149,7 +231,11 @@ pub(crate) struct CompiledMethod {
     pub(crate) name: Option<String>,
     pub(crate) carrier: usize,
     pub(crate) service: ServiceLevel,
-    pub(crate) rate: RateModel,
+    pub(crate) rate: CompiledRate,
+    /// By template id, in id order.
+    pub(crate) template_rates: Vec<(String, CompiledRate)>,
+    pub(crate) combine: CombineTemplates,
+    pub(crate) conditions: CompiledConditions,
     pub(crate) surcharges: Vec<Surcharge>,
     pub(crate) excluded_classes: Vec<String>,
     pub(crate) max_weight_g: Option<u64>,
@@ -162,10 +248,68 @@ pub(crate) struct CompiledMethod {
     pub(crate) slot_lead_minutes: u32,
 }
 
+/// A rate model with its weights in grams (exact decimals).
+#[derive(Debug, Clone)]
+pub(crate) enum CompiledRate {
+    Flat {
+        price: Amount,
+    },
+    FirstAdditional {
+        first_g: Decimal,
+        first_price: Amount,
+        step_g: Decimal,
+        additional_price: Amount,
+    },
+    FirstAdditionalPieces {
+        first: u64,
+        first_price: Amount,
+        step: u64,
+        additional_price: Amount,
+    },
+    /// Ascending by weight.
+    WeightBrackets(Vec<CompiledWeightBracket>),
+    ValueBrackets(Vec<super::shipping::ValueBracket>),
+    PerItem {
+        price: Amount,
+    },
+    PercentOfValue {
+        percent: Percent,
+        fraction: Decimal,
+        min_fee: Option<Amount>,
+        max_fee: Option<Amount>,
+        rounding: Option<RoundingMode>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledWeightBracket {
+    pub(crate) up_to_g: Decimal,
+    /// As written: grams, or the carrier's unit.
+    pub(crate) written_g: Option<u64>,
+    pub(crate) written: Option<DecimalString>,
+    pub(crate) price: Amount,
+}
+
+/// A method's conditions; weights in grams, sides in cm, longest first.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledConditions {
+    pub(crate) min_order_value: Option<Money>,
+    pub(crate) max_order_value: Option<Money>,
+    /// (grams, as written in the carrier's unit)
+    pub(crate) min_weight: Option<(Decimal, DecimalString)>,
+    pub(crate) max_weight: Option<(Decimal, DecimalString)>,
+    pub(crate) min_pieces: Option<u64>,
+    pub(crate) max_pieces: Option<u64>,
+    /// (cm longest first, as written longest first)
+    pub(crate) max_dimensions: Option<([Decimal; 3], [DecimalString; 3])>,
+}
+
 #[derive(Debug)]
 pub(crate) struct CompiledFreeShipping {
     pub(crate) id: String,
     pub(crate) min_subtotal: Option<Money>,
+    pub(crate) min_pieces: Option<u64>,
+    pub(crate) combine: ThresholdCombine,
     pub(crate) customer_tiers: Vec<String>,
     pub(crate) zones: Vec<String>,
     pub(crate) methods: Vec<String>,
@@ -251,7 +395,7 @@ pub(crate) fn compile_shipping(
     for (i, c) in s.carriers.iter().enumerate() {
         let cp = carriers_path.index(i);
         p.id(&c.id, limits.max_id_bytes, &cp.field("id"));
-        if carrier_index.insert(c.id.as_str(), i).is_some() {
+        if carrier_index.insert(c.id.as_str(), (i, c.units)).is_some() {
             p.add(ErrorCode::DuplicateId, &cp.field("id"), format!("carrier `{}` is defined twice", c.id));
         }
         carriers.push(compile_carrier(c, limits, &cp, p));
@@ -291,7 +435,12 @@ pub(crate) fn compile_shipping(
         }
     }
 
+    let templates = zones
+        .iter()
+        .flat_map(|z| z.methods.iter().flat_map(|m| m.template_rates.iter().map(|(t, _)| t.clone())))
+        .collect();
     CompiledShipping {
+        templates,
         warehouses,
         warehouse_index,
         default_warehouse,
@@ -329,19 +478,27 @@ fn compile_carrier(c: &Carrier, limits: &Limits, at: &JsonPath<'_>, p: &mut Prob
         c.volumetric_divisor == Some(0),
         ErrorCode::OutOfRange,
         &at.field("volumetric_divisor"),
-        "must be > 0 (cm³ per kg, e.g. 6000)",
+        match c.units {
+            CarrierUnits::Metric => "must be > 0 (cm³ per kg, e.g. 6000)",
+            CarrierUnits::Imperial => "must be > 0 (in³ per lb, e.g. 139)",
+        },
     );
+    let increment = c.billable_increment.and_then(|i| measure(i, true, &at.field("billable_increment"), p));
     CompiledCarrier {
         id: c.id.clone(),
         divisor: c.volumetric_divisor.filter(|d| *d > 0),
         calendar: compile_calendar(&c.calendar, limits, &at.field("calendar"), p),
         delivers_weekends: c.delivers_weekends,
+        units: c.units,
+        side_rounding: c.side_rounding,
+        increment_g: increment.and_then(|i| i.checked_mul(c.units.grams_per_unit())),
+        shows_billable: c.units != CarrierUnits::Metric || c.side_rounding.is_some() || c.billable_increment.is_some(),
     }
 }
 
 fn compile_zone(
     z: &Zone,
-    carriers: &HashMap<&str, usize>,
+    carriers: &HashMap<&str, (usize, CarrierUnits)>,
     currency: Currency,
     limits: &Limits,
     at: &JsonPath<'_>,
@@ -479,28 +636,52 @@ fn compile_postcodes(
 
 fn compile_method(
     m: &ShippingMethod,
-    carriers: &HashMap<&str, usize>,
+    carriers: &HashMap<&str, (usize, CarrierUnits)>,
     currency: Currency,
     limits: &Limits,
     at: &JsonPath<'_>,
     p: &mut Problems,
 ) -> CompiledMethod {
-    let carrier = match carriers.get(m.carrier.as_str()) {
-        Some(i) => *i,
+    let (carrier, units) = match carriers.get(m.carrier.as_str()) {
+        Some(c) => *c,
         None => {
             p.add(ErrorCode::UnknownReference, &at.field("carrier"), format!("no carrier `{}` is defined", m.carrier));
-            0
+            (0, CarrierUnits::Metric)
         }
     };
-    check_rate(&m.rate, currency, limits, &at.field("rate"), p);
+    let rate = compile_rate(&m.rate, units, currency, limits, &at.field("rate"), p);
+    let tp = at.field("template_rates");
+    p.count(m.template_rates.len(), limits.max_rate_brackets, &tp);
+    let mut template_rates: Vec<(String, CompiledRate)> = Vec::with_capacity(m.template_rates.len());
+    for (i, t) in m.template_rates.iter().enumerate() {
+        let ep = tp.index(i);
+        p.id(&t.template, limits.max_id_bytes, &ep.field("template"));
+        let compiled = compile_rate(&t.rate, units, currency, limits, &ep.field("rate"), p);
+        if template_rates.iter().any(|(id, _)| id == &t.template) {
+            p.add(
+                ErrorCode::DuplicateId,
+                &ep.field("template"),
+                format!("template `{}` has two rates in this method", t.template),
+            );
+        } else {
+            template_rates.push((t.template.clone(), compiled));
+        }
+    }
+    crate::sort::sort_by(&mut template_rates, |a, b| a.0.cmp(&b.0));
+    let conditions = m
+        .conditions
+        .as_ref()
+        .map(|c| compile_conditions(c, units, currency, &at.field("conditions"), p))
+        .unwrap_or_default();
     let sp = at.field("surcharges");
     p.count(m.surcharges.len(), limits.max_rate_brackets, &sp);
     for (i, s) in m.surcharges.iter().enumerate() {
         let ep = sp.index(i);
         let amount = match s {
-            Surcharge::Remote { amount } | Surcharge::Handling { amount } | Surcharge::Oversize { amount, .. } => {
-                amount
-            }
+            Surcharge::Remote { amount }
+            | Surcharge::Handling { amount, .. }
+            | Surcharge::Oversize { amount, .. }
+            | Surcharge::PerPiece { amount } => amount,
             Surcharge::ColdChain { amount, shipping_classes } => {
                 p.check(
                     shipping_classes.is_empty(),
@@ -547,7 +728,10 @@ fn compile_method(
         name: m.name.clone(),
         carrier,
         service: m.service,
-        rate: m.rate.clone(),
+        rate,
+        template_rates,
+        combine: m.combine_templates,
+        conditions,
         surcharges: m.surcharges.clone(),
         excluded_classes: m.excluded_classes.clone(),
         max_weight_g: m.max_weight_g,
@@ -559,37 +743,152 @@ fn compile_method(
     }
 }
 
-fn check_rate(rate: &RateModel, currency: Currency, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {
-    match rate {
-        RateModel::Flat { price } | RateModel::PerItem { price } => {
-            amount_valid(*price, currency, &at.field("price"), p)
+/// A weight given in grams or in the carrier's unit: exactly one of the two.
+#[allow(clippy::too_many_arguments)]
+fn weight_field(
+    grams: Option<u64>,
+    in_unit: Option<DecimalString>,
+    units: CarrierUnits,
+    positive: bool,
+    at: &JsonPath<'_>,
+    g_field: &str,
+    unit_field: &str,
+    p: &mut Problems,
+) -> Option<Decimal> {
+    match (grams, in_unit) {
+        (Some(g), None) => {
+            if positive && g == 0 {
+                p.add(ErrorCode::OutOfRange, &at.field(g_field), "must be >= 1");
+                return None;
+            }
+            Some(Decimal::from(g))
         }
-        RateModel::FirstAdditional { first_weight_g, first_price, additional_step_g, additional_price } => {
-            p.check(*first_weight_g == 0, ErrorCode::OutOfRange, &at.field("first_weight_g"), "must be >= 1");
-            p.check(*additional_step_g == 0, ErrorCode::OutOfRange, &at.field("additional_step_g"), "must be >= 1");
+        (None, Some(w)) => {
+            measure(w, positive, &at.field(unit_field), p).and_then(|w| w.checked_mul(units.grams_per_unit()))
+        }
+        _ => {
+            p.add(
+                ErrorCode::ConflictingFields,
+                at,
+                format!("give exactly one of `{g_field}` (grams) and `{unit_field}` (the carrier's unit)"),
+            );
+            None
+        }
+    }
+}
+
+fn compile_rate(
+    rate: &RateModel,
+    units: CarrierUnits,
+    currency: Currency,
+    limits: &Limits,
+    at: &JsonPath<'_>,
+    p: &mut Problems,
+) -> CompiledRate {
+    match rate {
+        RateModel::Flat { price } => {
+            amount_valid(*price, currency, &at.field("price"), p);
+            CompiledRate::Flat { price: *price }
+        }
+        RateModel::PerItem { price } => {
+            amount_valid(*price, currency, &at.field("price"), p);
+            CompiledRate::PerItem { price: *price }
+        }
+        RateModel::FirstAdditional {
+            first_weight_g,
+            first_weight,
+            first_price,
+            additional_step_g,
+            additional_step,
+            additional_price,
+        } => {
+            let first_g =
+                weight_field(*first_weight_g, *first_weight, units, true, at, "first_weight_g", "first_weight", p);
+            let step_g = weight_field(
+                *additional_step_g,
+                *additional_step,
+                units,
+                true,
+                at,
+                "additional_step_g",
+                "additional_step",
+                p,
+            );
             amount_valid(*first_price, currency, &at.field("first_price"), p);
             amount_valid(*additional_price, currency, &at.field("additional_price"), p);
+            CompiledRate::FirstAdditional {
+                first_g: first_g.unwrap_or(Decimal::ONE),
+                first_price: *first_price,
+                step_g: step_g.unwrap_or(Decimal::ONE),
+                additional_price: *additional_price,
+            }
+        }
+        RateModel::FirstAdditionalPieces { first_pieces, first_price, additional_pieces, additional_price } => {
+            p.check(*first_pieces == 0, ErrorCode::OutOfRange, &at.field("first_pieces"), "must be >= 1");
+            p.check(*additional_pieces == 0, ErrorCode::OutOfRange, &at.field("additional_pieces"), "must be >= 1");
+            amount_valid(*first_price, currency, &at.field("first_price"), p);
+            amount_valid(*additional_price, currency, &at.field("additional_price"), p);
+            CompiledRate::FirstAdditionalPieces {
+                first: (*first_pieces).max(1),
+                first_price: *first_price,
+                step: (*additional_pieces).max(1),
+                additional_price: *additional_price,
+            }
+        }
+        RateModel::PercentOfValue { percent, min_fee, max_fee, rounding } => {
+            let pct = percent.value();
+            p.check(
+                pct <= Decimal::ZERO || pct > Decimal::ONE_HUNDRED,
+                ErrorCode::OutOfRange,
+                &at.field("percent"),
+                "must be over 0 and at most 100",
+            );
+            for (field, fee) in [("min_fee", min_fee), ("max_fee", max_fee)] {
+                if let Some(fee) = fee {
+                    amount_valid(*fee, currency, &at.field(field), p);
+                }
+            }
+            if let (Some(min), Some(max)) = (min_fee, max_fee) {
+                p.check(max.value() < min.value(), ErrorCode::OutOfRange, &at.field("max_fee"), "must be >= min_fee");
+            }
+            CompiledRate::PercentOfValue {
+                percent: *percent,
+                fraction: percent.fraction().unwrap_or_default(),
+                min_fee: *min_fee,
+                max_fee: *max_fee,
+                rounding: *rounding,
+            }
         }
         RateModel::WeightBrackets { brackets } => {
             let bp = at.field("brackets");
             p.check(brackets.is_empty(), ErrorCode::OutOfRange, &bp, "must have at least one bracket");
             p.count(brackets.len(), limits.max_rate_brackets, &bp);
-            let mut previous: Option<(u64, Amount)> = None;
+            let mut out: Vec<CompiledWeightBracket> = Vec::with_capacity(brackets.len());
+            let mut previous: Option<(Decimal, String, Amount)> = None;
             for (i, b) in brackets.iter().enumerate() {
                 let ep = bp.index(i);
                 amount_valid(b.price, currency, &ep.field("price"), p);
-                if let Some((up_to, price)) = previous {
-                    if b.up_to_g == up_to {
+                let Some(up_to_g) = weight_field(b.up_to_g, b.up_to, units, false, &ep, "up_to_g", "up_to", p) else {
+                    continue;
+                };
+                let field = if b.up_to_g.is_some() { "up_to_g" } else { "up_to" };
+                let written = match (b.up_to_g, b.up_to) {
+                    (Some(g), _) => format!("{g} g"),
+                    (None, Some(w)) => format!("{w} {}", unit_name(units.weight_unit())),
+                    _ => String::new(),
+                };
+                if let Some((up_to, shown, price)) = &previous {
+                    if up_to_g == *up_to {
                         p.add(
                             ErrorCode::OutOfRange,
-                            &ep.field("up_to_g"),
-                            format!("empty bracket: the previous bracket already ends at {up_to} g"),
+                            &ep.field(field),
+                            format!("empty bracket: the previous bracket already ends at {shown}"),
                         );
-                    } else if b.up_to_g < up_to {
+                    } else if up_to_g < *up_to {
                         p.add(
                             ErrorCode::OutOfRange,
-                            &ep.field("up_to_g"),
-                            format!("overlaps the previous bracket, which ends at {up_to} g; brackets ascend"),
+                            &ep.field(field),
+                            format!("overlaps the previous bracket, which ends at {shown}; brackets ascend"),
                         );
                     }
                     if b.price.value() < price.value() {
@@ -602,8 +901,10 @@ fn check_rate(rate: &RateModel, currency: Currency, limits: &Limits, at: &JsonPa
                         );
                     }
                 }
-                previous = Some((b.up_to_g, b.price));
+                previous = Some((up_to_g, written, b.price));
+                out.push(CompiledWeightBracket { up_to_g, written_g: b.up_to_g, written: b.up_to, price: b.price });
             }
+            CompiledRate::WeightBrackets(out)
         }
         RateModel::ValueBrackets { brackets } => {
             let bp = at.field("brackets");
@@ -625,7 +926,81 @@ fn check_rate(rate: &RateModel, currency: Currency, limits: &Limits, at: &JsonPa
                 }
                 previous = Some(b.from);
             }
+            CompiledRate::ValueBrackets(brackets.clone())
         }
+    }
+}
+
+/// `kg`, `lb`, `g`, `oz`.
+pub(crate) fn unit_name(u: WeightUnit) -> &'static str {
+    match u {
+        WeightUnit::G => "g",
+        WeightUnit::Kg => "kg",
+        WeightUnit::Lb => "lb",
+        WeightUnit::Oz => "oz",
+    }
+}
+
+fn compile_conditions(
+    c: &MethodConditions,
+    units: CarrierUnits,
+    currency: Currency,
+    at: &JsonPath<'_>,
+    p: &mut Problems,
+) -> CompiledConditions {
+    let money = |a: Amount| Money::new(a.value(), currency);
+    for (field, v) in [("min_order_value", c.min_order_value), ("max_order_value", c.max_order_value)] {
+        if let Some(v) = v {
+            amount_valid(v, currency, &at.field(field), p);
+        }
+    }
+    if let (Some(min), Some(max)) = (c.min_order_value, c.max_order_value) {
+        p.check(
+            max.value() < min.value(),
+            ErrorCode::OutOfRange,
+            &at.field("max_order_value"),
+            "must be >= min_order_value",
+        );
+    }
+    let weight = |field: &str, w: Option<DecimalString>, p: &mut Problems| {
+        w.and_then(|w| {
+            let fp = at.field(field);
+            let g = measure(w, false, &fp, p)?.checked_mul(units.grams_per_unit())?;
+            Some((g, w))
+        })
+    };
+    let min_weight = weight("min_weight", c.min_weight, p);
+    let max_weight = weight("max_weight", c.max_weight, p);
+    if let (Some((min, _)), Some((max, _))) = (&min_weight, &max_weight) {
+        p.check(max < min, ErrorCode::OutOfRange, &at.field("max_weight"), "must be >= min_weight");
+    }
+    if let (Some(min), Some(max)) = (c.min_pieces, c.max_pieces) {
+        p.check(max < min, ErrorCode::OutOfRange, &at.field("max_pieces"), "must be >= min_pieces");
+    }
+    p.check(c.max_pieces == Some(0), ErrorCode::OutOfRange, &at.field("max_pieces"), "must be >= 1");
+    let max_dimensions = c.max_dimensions.and_then(|d| {
+        let dp = at.field("max_dimensions");
+        let l = measure(d.length, true, &dp.field("length"), p);
+        let w = measure(d.width, true, &dp.field("width"), p);
+        let h = measure(d.height, true, &dp.field("height"), p);
+        let mut written = [d.length, d.width, d.height];
+        crate::sort::sort_by(&mut written, |a, b| b.cmp(a));
+        let mut cm = [
+            l?.checked_mul(units.cm_per_unit())?,
+            w?.checked_mul(units.cm_per_unit())?,
+            h?.checked_mul(units.cm_per_unit())?,
+        ];
+        crate::sort::sort_by(&mut cm, |a, b| b.cmp(a));
+        Some((cm, written))
+    });
+    CompiledConditions {
+        min_order_value: c.min_order_value.map(money),
+        max_order_value: c.max_order_value.map(money),
+        min_weight,
+        max_weight,
+        min_pieces: c.min_pieces,
+        max_pieces: c.max_pieces,
+        max_dimensions,
     }
 }
 
@@ -641,6 +1016,7 @@ fn compile_free_shipping(
     if let Some(min) = r.min_subtotal {
         amount_valid(min, currency, &at.field("min_subtotal"), p);
     }
+    p.check(r.min_pieces == Some(0), ErrorCode::OutOfRange, &at.field("min_pieces"), "must be >= 1");
     if let Some(within) = r.hint_within {
         amount_valid(within, currency, &at.field("hint_within"), p);
     }
@@ -665,6 +1041,8 @@ fn compile_free_shipping(
     CompiledFreeShipping {
         id: r.id.clone(),
         min_subtotal: r.min_subtotal.map(money),
+        min_pieces: r.min_pieces,
+        combine: r.combine,
         customer_tiers: r.customer_tiers.clone(),
         zones: r.zones.clone(),
         methods: r.methods.clone(),
@@ -703,7 +1081,7 @@ mod tests {
     /// Compiles one zone (carrier `dpd` known) and returns it with the problems' paths and codes.
     fn zone(json: &str) -> (CompiledZone, Vec<(String, ErrorCode)>) {
         let z: Zone = serde_json::from_str(json).unwrap();
-        let carriers = HashMap::from([("dpd", 0)]);
+        let carriers = HashMap::from([("dpd", (0, CarrierUnits::Metric))]);
         let mut p = Problems::new(100);
         let at = JsonPath::root();
         let compiled = compile_zone(&z, &carriers, Currency::GBP, &Limits::default(), &at.field("zone"), &mut p);

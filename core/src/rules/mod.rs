@@ -26,9 +26,11 @@ use crate::money::{Currency, Rounding};
 pub(crate) use compile::{amount_valid, compile, labels, CompiledRules, PriceSpec};
 pub(crate) use compile_membership::{CompiledMembership, CompiledRedemption, CompiledTier};
 pub(crate) use compile_promotions::{active_at, normalize_code, Activity, CompiledPromotion, LineFacts};
+#[cfg(test)]
+pub(crate) use compile_shipping::CompiledWeightBracket;
 pub(crate) use compile_shipping::{
-    CompiledCalendar, CompiledCarrier, CompiledFreeShipping, CompiledMethod, CompiledShipping, CompiledWarehouse,
-    CompiledZone,
+    measure_problem, unit_name, CompiledCalendar, CompiledCarrier, CompiledFreeShipping, CompiledMethod, CompiledRate,
+    CompiledShipping, CompiledWarehouse, CompiledZone, CM_PER_IN, G_PER_KG, G_PER_LB, G_PER_OZ,
 };
 pub(crate) use geo::{is_country, postcode_problem};
 pub use membership::{
@@ -48,8 +50,9 @@ pub use returns::{
     CampaignExtension, GiftPolicy, OriginalShippingRefund, PriceProtection, ReturnWindows, ReturnsConfig,
 };
 pub use shipping::{
-    Calendar, Carrier, FreeShippingRule, PostcodeMatch, RateModel, ServiceLevel, ShippingConfig, ShippingMethod,
-    Surcharge, TimeSlot, TransitDays, ValueBracket, Warehouse, WeightBracket, Zone, ZoneMatch,
+    Calendar, Carrier, CarrierUnits, CombineTemplates, FeePer, FreeShippingRule, MaxDimensions, MethodConditions,
+    PostcodeMatch, RateModel, ServiceLevel, ShippingConfig, ShippingMethod, Surcharge, TemplateRate, ThresholdCombine,
+    TimeSlot, TransitDays, ValueBracket, Warehouse, WeightBracket, Zone, ZoneMatch,
 };
 pub use tax::{TaxCalculation, TaxClass, TaxConfig};
 

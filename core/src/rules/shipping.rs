@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Weekday;
-use crate::money::{Amount, Percent};
+use crate::money::{Amount, DecimalString, Percent, RoundingMode};
 
 /// The rule set's `shipping` section. A rule set without it quotes no shipping.
 ///
@@ -104,16 +104,49 @@ pub struct Carrier {
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Volumetric divisor in cm³ per kg (6000 or 5000): volumetric weight is
+    /// The units it measures in: `metric` (cm and kg, the default) or
+    /// `imperial` (inches and pounds). They are the units of
+    /// `volumetric_divisor`, `billable_increment`, of its methods' unit-less
+    /// rate weights (`first_weight`, `additional_step`, `up_to`) and of their
+    /// `conditions`' weights and dimensions.
+    #[serde(default, skip_serializing_if = "is_metric")]
+    pub units: CarrierUnits,
+    /// Volumetric (dimensional) divisor: cm³ per kg (6000 or 5000) or, for an
+    /// imperial carrier, in³ per lb (139 or 166): volumetric weight is
     /// L × W × H / divisor. Absent: the carrier charges actual weight only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumetric_divisor: Option<u32>,
+    /// How each side of a unit is rounded to a whole cm (or inch) before the
+    /// volume is taken (`up`: 30.2 cm counts as 31; `half_up`: the nearest).
+    /// Absent: sides count as measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side_rounding: Option<RoundingMode>,
+    /// The billable weight (the greater of actual and volumetric) is rounded
+    /// up to a multiple of this, in the carrier's weight unit (`"0.5"` kg,
+    /// `"1"` lb). Absent: to the gram.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billable_increment: Option<DecimalString>,
     /// The days it carries and delivers.
     #[serde(default)]
     pub calendar: Calendar,
     /// True when it delivers on its calendar's closed weekdays too (holidays still not).
     #[serde(default)]
     pub delivers_weekends: bool,
+}
+
+/// The units a carrier measures in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CarrierUnits {
+    /// Centimetres and kilograms; divisors in cm³ per kg.
+    #[default]
+    Metric,
+    /// Inches and pounds; divisors in in³ per lb.
+    Imperial,
+}
+
+fn is_metric(u: &CarrierUnits) -> bool {
+    *u == CarrierUnits::Metric
 }
 
 /// A zone: the destinations it matches and the methods it offers, or a
@@ -250,9 +283,25 @@ pub struct ShippingMethod {
     pub carrier: String,
     /// The service level.
     pub service: ServiceLevel,
-    /// How the price of a parcel is computed.
+    /// How the price of a parcel is computed (for lines of a template named in
+    /// `template_rates`, that template's rate instead).
     pub rate: RateModel,
-    /// Charges added to each parcel's rate.
+    /// Rates for lines of a shipping template (a line's `shipping_template`):
+    /// a shop that prices some goods by piece (按件) and others by weight
+    /// (按重) gives each template its rate here. Lines of a template not
+    /// listed are priced with `rate`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub template_rates: Vec<TemplateRate>,
+    /// How the prices of a parcel's template groups combine when its lines
+    /// use several templates: `sum` (default) or `highest`.
+    #[serde(default, skip_serializing_if = "is_sum")]
+    pub combine_templates: CombineTemplates,
+    /// When the method is offered at all: order value, weight, piece and
+    /// size ranges. A cart outside them gets the method as unavailable, with
+    /// the reason and the figure that failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<MethodConditions>,
+    /// Charges added to each parcel's rate (or once per order: `handling` with `"per": "order"`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub surcharges: Vec<Surcharge>,
     /// Shipping classes it cannot carry (`liquid` by air): a cart with one is
@@ -273,6 +322,85 @@ pub struct ShippingMethod {
     /// Minutes between ordering and the start of the earliest slot offered; default 0.
     #[serde(default)]
     pub slot_lead_minutes: u32,
+}
+
+/// The rate of one shipping template within a method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateRate {
+    /// The template id, as lines name it in `shipping_template`.
+    pub template: String,
+    /// How the template's lines are priced.
+    pub rate: RateModel,
+}
+
+/// How a parcel's template groups combine into its price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CombineTemplates {
+    /// Each group is priced by its own template; the prices are added (叠加).
+    #[default]
+    Sum,
+    /// Each group is priced by its own template; the highest price is the
+    /// parcel's (取最高), the others' groups travel at no extra charge.
+    Highest,
+}
+
+fn is_sum(c: &CombineTemplates) -> bool {
+    *c == CombineTemplates::Sum
+}
+
+/// When a method is offered. Every bound given must hold; bounds are
+/// inclusive (a minimum is met by `>=`, a maximum by `<=`).
+///
+/// ```
+/// use commerce_rules::rules::MethodConditions;
+/// let c: MethodConditions = serde_json::from_str(
+///     r#"{"max_order_value": "2000.00", "max_pieces": 20, "max_dimensions": {"length": "120", "width": "60", "height": "60"}}"#).unwrap();
+/// assert_eq!(c.max_pieces, Some(20));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MethodConditions {
+    /// The lowest order value: the order subtotal after item and order
+    /// discounts, before points and shipping (the figure `min_subtotal`
+    /// uses), tax included exactly when the rule set's prices include it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_order_value: Option<Amount>,
+    /// The highest order value (same figure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_order_value: Option<Amount>,
+    /// The lowest billable weight of the order (all parcels), in the
+    /// carrier's weight unit (kg or lb).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_weight: Option<DecimalString>,
+    /// The highest billable weight of the order, in the carrier's weight unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_weight: Option<DecimalString>,
+    /// The fewest units in the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_pieces: Option<u64>,
+    /// The most units in the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pieces: Option<u64>,
+    /// The largest unit it takes, in the carrier's length unit (cm or in): a
+    /// unit fits when its longest side is at most the longest side given,
+    /// its middle side at most the middle one and its shortest at most the
+    /// shortest (turning the unit is allowed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_dimensions: Option<MaxDimensions>,
+}
+
+/// A box size, in the carrier's length unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaxDimensions {
+    /// Length.
+    pub length: DecimalString,
+    /// Width.
+    pub width: DecimalString,
+    /// Height.
+    pub height: DecimalString,
 }
 
 /// Fewest and most carrier days in transit, each at most 60.
@@ -304,17 +432,56 @@ pub enum RateModel {
         /// The price.
         price: Amount,
     },
-    /// 首重/续重: `first_price` covers up to `first_weight_g`; each further
-    /// `additional_step_g` or part of it adds `additional_price`.
+    /// 首重/续重: `first_price` covers up to the first weight; each further
+    /// step or part of it adds `additional_price`. Give each weight in grams
+    /// (`first_weight_g`, `additional_step_g`) or in the carrier's weight
+    /// unit (`first_weight`, `additional_step`: `"1"` kg, `"0.5"` lb).
     FirstAdditional {
         /// Grams the first price covers (>= 1).
-        first_weight_g: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        first_weight_g: Option<u64>,
+        /// The weight the first price covers, in the carrier's unit (> 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        first_weight: Option<DecimalString>,
         /// The price of the first weight.
         first_price: Amount,
         /// Grams per further step (>= 1).
-        additional_step_g: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        additional_step_g: Option<u64>,
+        /// The weight of a further step, in the carrier's unit (> 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        additional_step: Option<DecimalString>,
         /// The price of each further step.
         additional_price: Amount,
+    },
+    /// 按件计费 首件/续件: `first_price` covers up to `first_pieces` units;
+    /// each further `additional_pieces` units or part of them add
+    /// `additional_price`. Weight plays no part.
+    FirstAdditionalPieces {
+        /// Units the first price covers (>= 1).
+        first_pieces: u64,
+        /// The price of the first pieces.
+        first_price: Amount,
+        /// Units per further step (>= 1).
+        additional_pieces: u64,
+        /// The price of each further step.
+        additional_price: Amount,
+    },
+    /// A percentage of the parcel's value (after item and order discounts),
+    /// rounded to the currency's minor units with `rounding` (default the
+    /// rule set's mode), then raised to `min_fee` and capped at `max_fee`.
+    PercentOfValue {
+        /// The percentage, over 0 and at most 100.
+        percent: Percent,
+        /// The lowest fee.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_fee: Option<Amount>,
+        /// The highest fee (>= `min_fee`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_fee: Option<Amount>,
+        /// The rounding mode; default the rule set's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rounding: Option<RoundingMode>,
     },
     /// Weight brackets: the first bracket whose `up_to_g` is at least the
     /// chargeable weight sets the price. Ascending, prices never decreasing;
@@ -336,12 +503,17 @@ pub enum RateModel {
     },
 }
 
-/// A weight bracket: parcels up to `up_to_g` grams (inclusive) cost `price`.
+/// A weight bracket: parcels up to `up_to_g` grams (or `up_to` in the
+/// carrier's weight unit), inclusive, cost `price`. Give one of the two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeightBracket {
     /// Heaviest chargeable weight in the bracket, in grams.
-    pub up_to_g: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_to_g: Option<u64>,
+    /// Heaviest billable weight in the bracket, in the carrier's weight unit (`"2"` lb).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_to: Option<DecimalString>,
     /// The price.
     pub price: Amount,
 }
@@ -379,11 +551,34 @@ pub enum Surcharge {
         /// Shipping classes that need cold chain (`frozen`, `chilled`).
         shipping_classes: Vec<String>,
     },
-    /// Added to every parcel.
+    /// A handling fee: added to every parcel, or once per order with `"per": "order"`.
     Handling {
         /// The charge.
         amount: Amount,
+        /// `parcel` (default) or `order`.
+        #[serde(default, skip_serializing_if = "is_per_parcel")]
+        per: FeePer,
     },
+    /// Added for each unit in the parcel (`amount` × units).
+    PerPiece {
+        /// The charge per unit.
+        amount: Amount,
+    },
+}
+
+/// What a fee is charged on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FeePer {
+    /// Each parcel.
+    #[default]
+    Parcel,
+    /// The order, once, whatever the parcels.
+    Order,
+}
+
+fn is_per_parcel(p: &FeePer) -> bool {
+    *p == FeePer::Parcel
 }
 
 /// Free or discounted shipping: a spend threshold (包邮), a customer-tier
@@ -403,9 +598,16 @@ pub struct FreeShippingRule {
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The order subtotal after item and order discounts must reach this.
+    /// The order subtotal after item and order discounts must reach this (`>=`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_subtotal: Option<Amount>,
+    /// The units in the cart must reach this (`>=`; 满 N 件包邮).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_pieces: Option<u64>,
+    /// With both `min_subtotal` and `min_pieces`: `all` (default) when both
+    /// must be reached, `any` when either is enough.
+    #[serde(default, skip_serializing_if = "is_all")]
+    pub combine: ThresholdCombine,
     /// Customer tiers (`customer.tier`) it is for; empty: everyone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub customer_tiers: Vec<String>,
@@ -424,6 +626,21 @@ pub struct FreeShippingRule {
     /// Hint only when the shortfall is at most this; absent: always hint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint_within: Option<Amount>,
+}
+
+/// How a free-shipping rule's thresholds combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ThresholdCombine {
+    /// Every threshold given must be reached (满 99 元且满 2 件).
+    #[default]
+    All,
+    /// One threshold reached is enough (满 99 元或满 2 件).
+    Any,
+}
+
+fn is_all(c: &ThresholdCombine) -> bool {
+    *c == ThresholdCombine::All
 }
 
 fn hundred() -> Percent {

@@ -270,11 +270,14 @@ pub fn cart_lines(v: &Vocabulary, max_lines: usize) -> BoxedStrategy<Vec<CartLin
                     brand,
                     non_discountable: nd,
                     weight_g: weight,
+                    weight: None,
                     dimensions: dims.map(|(length_cm, width_cm, height_cm)| Dimensions {
                         length_cm,
                         width_cm,
                         height_cm,
                     }),
+                    package: None,
+                    shipping_template: None,
                     shipping_class: class,
                     origin,
                 }

@@ -4,7 +4,8 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::money::{Currency, Money};
+use crate::money::{Currency, DecimalString, Money, Percent};
+use crate::quote::WeightUnit;
 use crate::reasons::{Hint, NoShippingReason, ShippingReason, ShippingReasonParams};
 use crate::rules::ServiceLevel;
 use crate::Timestamp;
@@ -89,6 +90,10 @@ pub struct ShippingOption {
     pub chargeable_weight_g: u64,
     /// One parcel per origin warehouse, in warehouse-id order.
     pub parcels: Vec<ParcelQuote>,
+    /// Fees charged once per order (a handling fee `"per": "order"`); `price`
+    /// is the parcels' prices plus these.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub order_fees: Vec<RateStep>,
     /// When it arrives.
     pub delivery: DeliveryEstimate,
     /// Delivery time slots still open, for slotted methods.
@@ -113,14 +118,33 @@ pub struct ParcelQuote {
     pub actual_weight_g: u64,
     /// Volumetric weight (L × W × H / the carrier's divisor), grams, rounded up.
     pub volumetric_weight_g: u64,
-    /// The greater of actual and volumetric weight, grams.
+    /// The greater of actual and volumetric weight, grams (rounded up to the
+    /// gram when the carrier bills in pounds).
     pub chargeable_weight_g: u64,
+    /// The weights in the carrier's unit, when the carrier states units,
+    /// side rounding or a billable increment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billable: Option<BillableWeight>,
     /// The parcel's value after item and order discounts (value brackets).
     pub value: Money,
     /// The parcel's price: the sum of `steps`.
     pub price: Money,
     /// The rate steps that made the price.
     pub steps: Vec<RateStep>,
+}
+
+/// A parcel's weights as the carrier bills them, in its unit (kg or lb).
+/// Figures are exact, shown to at most 4 decimal places (rounded up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct BillableWeight {
+    /// `kg` or `lb`.
+    pub unit: WeightUnit,
+    /// Actual weight.
+    pub actual: DecimalString,
+    /// Volumetric weight: the volume (sides rounded as the carrier says) over its divisor.
+    pub volumetric: DecimalString,
+    /// The greater of the two, rounded up to the carrier's increment.
+    pub billable: DecimalString,
 }
 
 /// One step of a parcel's price.
@@ -137,9 +161,19 @@ pub struct RateStep {
     /// The weight bracket's upper bound, grams.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub up_to_g: Option<u64>,
+    /// The weight bracket's upper bound in the carrier's unit, when written so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub up_to: Option<DecimalString>,
     /// The value bracket's lower bound.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<Money>,
+    /// The shipping template whose lines the step prices, when the parcel
+    /// mixes templates (or its lines all name one the method prices).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// The percentage, for `percent_of_value`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent: Option<Percent>,
     /// The amount charged.
     pub amount: Money,
 }
@@ -169,6 +203,18 @@ pub enum RateStepCode {
     ColdChainSurcharge,
     /// The handling fee.
     HandlingFee,
+    /// The first pieces (首件).
+    FirstPieces,
+    /// Further pieces (续件): `count` steps at `unit_price`.
+    AdditionalPieces,
+    /// A percentage (`percent`) of the parcel's value, rounded.
+    PercentOfValue,
+    /// The percentage fee's `min_fee`, charged because the percentage came to less.
+    MinimumFee,
+    /// The percentage fee's `max_fee`, charged because the percentage came to more.
+    MaximumFee,
+    /// A fee per unit: `count` units at `unit_price`.
+    PerPieceFee,
 }
 
 /// The delivery window of an option: local dates in the merchant's zone.

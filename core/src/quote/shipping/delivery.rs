@@ -147,7 +147,7 @@ pub(crate) fn slots(
 mod tests {
     use super::*;
     use crate::money::Amount;
-    use crate::rules::{Calendar, RateModel, ServiceLevel, Weekday};
+    use crate::rules::{Calendar, CarrierUnits, CombineTemplates, CompiledRate, ServiceLevel, Weekday};
 
     fn calendar(closed: &[Weekday], holidays: &[&str]) -> CompiledCalendar {
         let c =
@@ -161,7 +161,10 @@ mod tests {
             name: None,
             carrier: 0,
             service: ServiceLevel::Standard,
-            rate: RateModel::Flat { price: Amount::default() },
+            rate: CompiledRate::Flat { price: Amount::default() },
+            template_rates: vec![],
+            combine: CombineTemplates::Sum,
+            conditions: Default::default(),
             surcharges: vec![],
             excluded_classes: vec![],
             max_weight_g: None,
@@ -191,6 +194,10 @@ mod tests {
             divisor: None,
             calendar: calendar(&[Weekday::Sun], &["2026-10-01", "2026-10-02"]),
             delivers_weekends: false,
+            units: CarrierUnits::Metric,
+            side_rounding: None,
+            increment_g: None,
+            shows_billable: false,
         };
         let m = method(1, 2, None);
         // Tuesday 29 Sept 13:45: ships today, 2 h 15 min left.

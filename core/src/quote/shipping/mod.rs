@@ -7,8 +7,8 @@ mod delivery;
 mod rate;
 
 pub use answer::{
-    DeliveryEstimate, DeliverySlot, NoShipping, ParcelQuote, RateStep, RateStepCode, ShippingAnswer, ShippingOption,
-    UnavailableMethod,
+    BillableWeight, DeliveryEstimate, DeliverySlot, NoShipping, ParcelQuote, RateStep, RateStepCode, ShippingAnswer,
+    ShippingOption, UnavailableMethod,
 };
 
 use std::cmp::Ordering;
@@ -21,11 +21,13 @@ use crate::messages::{self, Lang};
 use crate::money::{Money, MoneyError, Percent};
 use crate::reasons::{Hint, HintCode, NoShippingReason, ShippingReason, ShippingReasonParams};
 use crate::rules::{
-    is_country, postcode_problem, CompiledFreeShipping, CompiledRules, CompiledShipping, CompiledZone, JsonPath,
-    Postcode, Problems, TaxCalculation,
+    is_country, measure_problem, postcode_problem, CompiledCarrier, CompiledFreeShipping, CompiledMethod,
+    CompiledRules, CompiledShipping, CompiledZone, FeePer, JsonPath, Postcode, Problems, Surcharge, TaxCalculation,
+    ThresholdCombine,
 };
 use crate::{Error, ErrorCode, Limits};
 use rate::{Overflow, Parcel, Priced};
+use rust_decimal::Decimal;
 
 /// Most free-shipping hints in one answer.
 const MAX_SHIPPING_HINTS: usize = 3;
@@ -184,12 +186,14 @@ fn options(
         return Ok(answer);
     }
     let subtotal = Money::checked_sum(rules.currency, lines.iter().map(|l| l.net)).map_err(money_err)?;
+    let pieces = parcels.iter().try_fold(0_u64, |a, p| a.checked_add(p.units)).ok_or(Overflow).map_err(overflow)?;
+    let cart = Cart { parcels: &parcels, subtotal, pieces };
     let now = req.now.utc();
     let tier = req.customer.tier.as_deref();
     for method in &zone.methods {
-        match option(rules, s, limits, zone, method, &parcels, now, lang)? {
+        match option(rules, s, limits, zone, method, &cart, now, lang)? {
             Ok(mut o) => {
-                let (discount, rule) = best_discount(rules, s, zone, &o, subtotal, tier, applied).map_err(money_err)?;
+                let (discount, rule) = best_discount(rules, s, zone, &o, &cart, tier, applied).map_err(money_err)?;
                 o.discount = discount;
                 o.discount_rule = rule;
                 o.total = o.price.checked_sub(discount).map_err(money_err)?;
@@ -236,9 +240,101 @@ fn options(
         answer.chosen_method = Some(o.method_id.clone());
     }
     if let Some(o) = answer.options.iter().find(|o| o.chosen) {
-        answer.hints = hints(rules, s, zone, o, subtotal, tier, lang).map_err(money_err)?;
+        answer.hints = hints(rules, s, zone, o, &cart, tier, lang).map_err(money_err)?;
     }
     Ok(answer)
+}
+
+/// What the shipping stages know of the cart.
+struct Cart<'a> {
+    parcels: &'a [Parcel],
+    /// The order subtotal after item and order discounts.
+    subtotal: Money,
+    /// Units in the cart's parcels.
+    pieces: u64,
+}
+
+/// Checks a method's order-value, piece and size conditions (weight comes after pricing).
+fn unmet_before_pricing(
+    method: &CompiledMethod,
+    carrier: &CompiledCarrier,
+    cart: &Cart<'_>,
+) -> Result<Option<(ShippingReason, ShippingReasonParams)>, Error> {
+    let c = &method.conditions;
+    let value = cart.subtotal;
+    if let Some(min) = c.min_order_value.filter(|m| value.amount() < m.amount()) {
+        let params =
+            ShippingReasonParams { order_value: Some(value), min_order_value: Some(min), ..Default::default() };
+        return Ok(Some((ShippingReason::OrderValueBelowMinimum, params)));
+    }
+    if let Some(max) = c.max_order_value.filter(|m| value.amount() > m.amount()) {
+        let params =
+            ShippingReasonParams { order_value: Some(value), max_order_value: Some(max), ..Default::default() };
+        return Ok(Some((ShippingReason::OrderValueAboveMaximum, params)));
+    }
+    if let Some(min) = c.min_pieces.filter(|m| cart.pieces < *m) {
+        let params = ShippingReasonParams { pieces: Some(cart.pieces), min_pieces: Some(min), ..Default::default() };
+        return Ok(Some((ShippingReason::PiecesBelowMinimum, params)));
+    }
+    if let Some(max) = c.max_pieces.filter(|m| cart.pieces > *m) {
+        let params = ShippingReasonParams { pieces: Some(cart.pieces), max_pieces: Some(max), ..Default::default() };
+        return Ok(Some((ShippingReason::PiecesAboveMaximum, params)));
+    }
+    if let Some((max_cm, written)) = &c.max_dimensions {
+        for item in cart.parcels.iter().flat_map(|p| &p.items) {
+            let Some(mut sides) = item.sides_cm else { continue };
+            crate::sort::sort_by(&mut sides, |a, b| b.cmp(a));
+            if sides.iter().zip(max_cm).all(|(s, m)| s <= m) {
+                continue;
+            }
+            let per = carrier.units.cm_per_unit();
+            let shown = sides
+                .iter()
+                .map(|s| {
+                    let v = s.checked_div(per).ok_or(Overflow).map_err(overflow)?;
+                    Ok(crate::money::DecimalString(crate::money::RoundingMode::Up.round(v, 4).normalize()))
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
+            let params = ShippingReasonParams {
+                line_id: Some(item.line_id.clone()),
+                dimensions: Some(shown),
+                max_dimensions: Some(written.to_vec()),
+                length_unit: Some(carrier.units.length_unit()),
+                ..Default::default()
+            };
+            return Ok(Some((ShippingReason::TooLarge, params)));
+        }
+    }
+    Ok(None)
+}
+
+/// Checks a method's order weight range against the parcels' billable weight (grams).
+fn unmet_weight(
+    method: &CompiledMethod,
+    carrier: &CompiledCarrier,
+    billable_g: Decimal,
+) -> Result<Option<(ShippingReason, ShippingReasonParams)>, Overflow> {
+    let c = &method.conditions;
+    let params = |min: Option<crate::money::DecimalString>, max: Option<crate::money::DecimalString>| {
+        Ok::<_, Overflow>(ShippingReasonParams {
+            weight: Some(rate::in_unit(billable_g, carrier)?),
+            min_weight: min,
+            max_weight: max,
+            weight_unit: Some(carrier.units.weight_unit()),
+            ..Default::default()
+        })
+    };
+    if let Some((min_g, written)) = &c.min_weight {
+        if billable_g < *min_g {
+            return Ok(Some((ShippingReason::WeightBelowMinimum, params(Some(*written), None)?)));
+        }
+    }
+    if let Some((max_g, written)) = &c.max_weight {
+        if billable_g > *max_g {
+            return Ok(Some((ShippingReason::WeightAboveMaximum, params(None, Some(*written))?)));
+        }
+    }
+    Ok(None)
 }
 
 /// Prices one method for every parcel and dates it, or says why it cannot.
@@ -248,8 +344,8 @@ fn option(
     s: &CompiledShipping,
     limits: &Limits,
     zone: &CompiledZone,
-    method: &crate::rules::CompiledMethod,
-    parcels: &[Parcel],
+    method: &CompiledMethod,
+    cart: &Cart<'_>,
     now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<Result<ShippingOption, UnavailableMethod>, Error> {
@@ -265,12 +361,22 @@ fn option(
         message: messages::shipping_reason_text(reason, &params, lang),
         params,
     };
+    if let Some((reason, params)) = unmet_before_pricing(method, carrier, cart)? {
+        return Ok(Err(refuse(reason, params)));
+    }
+    let parcels = cart.parcels;
+    let mut billable_g = Decimal::ZERO;
     let tz = rules.time_zone;
     let mut quotes = Vec::with_capacity(parcels.len());
     let mut window: Option<delivery::Window> = None;
     for parcel in parcels {
-        match rate::price_parcel(parcel, method, carrier.divisor, zone.remote, rules.currency).map_err(overflow)? {
-            Priced::Parcel(q) => quotes.push(q),
+        match rate::price_parcel(parcel, method, carrier, zone.remote, rules.currency, rules.rounding.mode)
+            .map_err(overflow)?
+        {
+            Priced::Parcel(q, w) => {
+                billable_g = billable_g.checked_add(w.billable_g).ok_or(Overflow).map_err(overflow)?;
+                quotes.push(q)
+            }
             Priced::Refused(reason, params) => return Ok(Err(refuse(reason, params))),
         }
         let Some(warehouse) = s.warehouses.get(parcel.warehouse) else { continue };
@@ -292,6 +398,9 @@ fn option(
     let Some(mut w) = window else {
         return Err(Error::request(ErrorCode::Internal, "", "a parcel has no warehouse"));
     };
+    if let Some((reason, params)) = unmet_weight(method, carrier, billable_g).map_err(overflow)? {
+        return Ok(Err(refuse(reason, params)));
+    }
     if !w.ships_today {
         w.order_within_minutes = None;
     }
@@ -303,7 +412,27 @@ fn option(
             None => return Ok(Err(refuse(ShippingReason::NoSlotAvailable, ShippingReasonParams::default()))),
         }
     }
-    let price = Money::checked_sum(rules.currency, quotes.iter().map(|q| q.price)).map_err(money_err)?;
+    let order_fees: Vec<RateStep> = method
+        .surcharges
+        .iter()
+        .filter_map(|s| match s {
+            Surcharge::Handling { amount, per: FeePer::Order } => Some(RateStep {
+                code: RateStepCode::HandlingFee,
+                count: None,
+                unit_price: None,
+                up_to_g: None,
+                up_to: None,
+                from: None,
+                template: None,
+                percent: None,
+                amount: Money::new(amount.value(), rules.currency),
+            }),
+            _ => None,
+        })
+        .collect();
+    let price =
+        Money::checked_sum(rules.currency, quotes.iter().map(|q| q.price).chain(order_fees.iter().map(|f| f.amount)))
+            .map_err(money_err)?;
     let chargeable =
         quotes.iter().try_fold(0_u64, |a, q| a.checked_add(q.chargeable_weight_g)).ok_or(Overflow).map_err(overflow)?;
     let date = |d: chrono::NaiveDate| d.to_string();
@@ -318,6 +447,7 @@ fn option(
         total: price,
         chargeable_weight_g: chargeable,
         parcels: quotes,
+        order_fees,
         delivery: DeliveryEstimate {
             dispatch_date: date(w.dispatch),
             ships_today: w.ships_today,
@@ -348,16 +478,13 @@ fn best_discount(
     s: &CompiledShipping,
     zone: &CompiledZone,
     o: &ShippingOption,
-    subtotal: Money,
+    cart: &Cart<'_>,
     tier: Option<&str>,
     applied: &[AppliedPromotion],
 ) -> Result<(Money, Option<String>), MoneyError> {
     let mut best = (Money::zero(rules.currency), None);
     for r in &s.free_shipping {
-        let met = match r.min_subtotal {
-            Some(min) => subtotal.checked_cmp(min)? != Ordering::Less,
-            None => true,
-        };
+        let met = thresholds(r, cart)?.met;
         if met && covers(r, zone, &o.method_id, tier) {
             let d = rate::share(o.price, r.fraction, rules.rounding.mode)?;
             if d.checked_cmp(best.0)? == Ordering::Greater {
@@ -397,21 +524,29 @@ fn hints(
     s: &CompiledShipping,
     zone: &CompiledZone,
     o: &ShippingOption,
-    subtotal: Money,
+    cart: &Cart<'_>,
     tier: Option<&str>,
     lang: Lang,
 ) -> Result<Vec<Hint>, MoneyError> {
     let mut out = Vec::new();
     for r in &s.free_shipping {
-        let Some(min) = r.min_subtotal else { continue };
-        if subtotal.checked_cmp(min)? != Ordering::Less || !covers(r, zone, &o.method_id, tier) {
+        let t = thresholds(r, cart)?;
+        if t.met || (r.min_subtotal.is_none() && r.min_pieces.is_none()) || !covers(r, zone, &o.method_id, tier) {
             continue;
         }
-        let shortfall = min.checked_sub(subtotal)?;
-        if let Some(within) = r.hint_within {
-            if shortfall.checked_cmp(within)? == Ordering::Greater {
-                continue;
+        // An amount shortfall past `hint_within` is not hinted; with `all`
+        // that leaves nothing to reach, with `any` the pieces may remain.
+        let mut amount = t.amount_short;
+        if let (Some(short), Some(within)) = (amount, r.hint_within) {
+            if short.checked_cmp(within)? == Ordering::Greater {
+                if r.combine == ThresholdCombine::All {
+                    continue;
+                }
+                amount = None;
             }
+        }
+        if amount.is_none() && t.pieces_short.is_none() {
+            continue;
         }
         let gain = rate::share(o.price, r.fraction, rules.rounding.mode)?;
         if gain.checked_cmp(o.discount)? != Ordering::Greater {
@@ -421,21 +556,59 @@ fn hints(
         let mut h = Hint {
             code: HintCode::FreeShipping,
             promotion_id: r.id.clone(),
-            amount_needed: Some(shortfall),
-            quantity_needed: None,
+            amount_needed: amount,
+            quantity_needed: t.pieces_short.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
             discount: Some(gain),
             percent: (!full).then_some(r.percent_off),
             message: String::new(),
         };
-        h.message = messages::hint_text(&h, lang);
+        h.message = match (h.amount_needed, h.quantity_needed) {
+            (Some(a), Some(q)) => {
+                messages::free_shipping_both_text(a, q, r.combine == ThresholdCombine::Any, h.percent, lang)
+            }
+            _ => messages::hint_text(&h, lang),
+        };
         out.push(h);
     }
     crate::sort::sort_by(&mut out, |a, b| {
-        (a.amount_needed.map(|m| m.amount()), &a.promotion_id)
-            .cmp(&(b.amount_needed.map(|m| m.amount()), &b.promotion_id))
+        (a.amount_needed.map(|m| m.amount()), a.quantity_needed, &a.promotion_id).cmp(&(
+            b.amount_needed.map(|m| m.amount()),
+            b.quantity_needed,
+            &b.promotion_id,
+        ))
     });
     out.truncate(MAX_SHIPPING_HINTS);
     Ok(out)
+}
+
+/// Where a cart stands against a free-shipping rule's thresholds.
+struct Thresholds {
+    met: bool,
+    /// How much more to spend, when `min_subtotal` is not reached.
+    amount_short: Option<Money>,
+    /// How many more units, when `min_pieces` is not reached.
+    pieces_short: Option<u64>,
+}
+
+/// Checks `min_subtotal` and `min_pieces` (each met by `>=`), combined as the rule says.
+fn thresholds(r: &CompiledFreeShipping, cart: &Cart<'_>) -> Result<Thresholds, MoneyError> {
+    let amount_short = match r.min_subtotal {
+        Some(min) if cart.subtotal.checked_cmp(min)? == Ordering::Less => Some(min.checked_sub(cart.subtotal)?),
+        _ => None,
+    };
+    let pieces_short = r.min_pieces.filter(|n| cart.pieces < *n).map(|n| n - cart.pieces);
+    let amount_met = r.min_subtotal.map(|_| amount_short.is_none());
+    let pieces_met = r.min_pieces.map(|_| pieces_short.is_none());
+    let met = match (amount_met, pieces_met) {
+        (None, None) => true,
+        (Some(a), None) => a,
+        (None, Some(p)) => p,
+        (Some(a), Some(p)) => match r.combine {
+            ThresholdCombine::All => a && p,
+            ThresholdCombine::Any => a || p,
+        },
+    };
+    Ok(Thresholds { met, amount_short, pieces_short })
 }
 
 /// Checks a line's shipping fields.
@@ -448,6 +621,34 @@ pub(crate) fn validate_line(
 ) {
     if let Some(class) = &line.shipping_class {
         p.id(class, limits.max_id_bytes, &at.field("shipping_class"));
+    }
+    if line.weight.is_some() && line.weight_g.is_some() {
+        p.add(ErrorCode::ConflictingFields, at, "give `weight_g` or `weight`, not both");
+    }
+    if let Some(w) = line.weight {
+        if let Some(why) = measure_problem(w.value.value(), false) {
+            p.add(ErrorCode::OutOfRange, &at.field("weight").field("value"), why);
+        }
+    }
+    if line.package.is_some() && line.dimensions.is_some() {
+        p.add(ErrorCode::ConflictingFields, at, "give `dimensions` or `package`, not both");
+    }
+    if let Some(pk) = line.package {
+        let pp = at.field("package");
+        for (field, v) in [("length", pk.length), ("width", pk.width), ("height", pk.height)] {
+            if let Some(why) = measure_problem(v.value(), false) {
+                p.add(ErrorCode::OutOfRange, &pp.field(field), why);
+            }
+        }
+    }
+    if let Some(t) = &line.shipping_template {
+        let tp = at.field("shipping_template");
+        p.id(t, limits.max_id_bytes, &tp);
+        if let Some(s) = &rules.shipping {
+            if !s.templates.contains(t) {
+                p.add(ErrorCode::UnknownReference, &tp, format!("no method prices a shipping template `{t}`"));
+            }
+        }
     }
     if let Some(origin) = &line.origin {
         p.id(origin, limits.max_id_bytes, &at.field("origin"));
