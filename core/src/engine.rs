@@ -146,7 +146,8 @@ impl Engine {
     /// work of a request without timing it.
     ///
     /// ```
-    /// # let engine = commerce_rules::Engine::from_json(r#"{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai"}"#).unwrap();
+    /// # let engine = commerce_rules::Engine::from_json(r#"{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai",
+    /// #     "tax":{"prices_include_tax":true,"default_class":"std","classes":[{"id":"std","rate_percent":"13"}]}}"#).unwrap();
     /// let (answer, work) = engine.quote_work(r#"{"now":"2026-11-11T20:00:00+08:00","lines":[]}"#).unwrap();
     /// assert!(answer.contains("grand_total") && work == 0);
     /// ```
