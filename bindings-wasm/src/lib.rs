@@ -40,24 +40,9 @@ const TS_TYPES: &'static str = r#"
 import type {
   RuleSet, QuoteRequest, QuoteAnswer, BestCouponsAnswer, ShippingAnswer, TierStatusRequest, TierStatusAnswer,
   PointsBalanceRequest, PointsBalanceAnswer, ReturnRefundRequest, ReturnRefundAnswer, PriceProtectionRequest,
-  PriceProtectionAnswer, ErrorReport, Problem, ErrorCode, Questions,
+  PriceProtectionAnswer, ErrorReport, Problem, ErrorCode, Questions, Limits,
 } from "../types.js";
 export type * from "../types.js";
-
-/** Input limits an engine enforces (see `docs/limits.md`); every field is optional. */
-export interface Limits {
-  max_rules_bytes?: number;
-  max_request_bytes?: number;
-  max_json_depth?: number;
-  max_lines?: number;
-  max_quantity?: number;
-  max_price_lists?: number;
-  max_price_entries?: number;
-  max_tax_classes?: number;
-  max_labels?: number;
-  max_id_bytes?: number;
-  max_problems?: number;
-}
 
 /**
  * What every method of `Engine` throws: an `Error` whose `name` is

@@ -46,6 +46,10 @@ export async function inBrowser(): Promise<Money> {
 export function misuse(engine: Engine): void {
   new Engine(rules);
   new Engine("{}", { max_lines: 10 });
+  // Every limit is typed (generated from the Limits schema), not only the first few.
+  new Engine(rules, { max_lots: 10, max_search_work: 1000, max_applied_promotions: 5 });
+  // @ts-expect-error limits are numbers
+  new Engine(rules, { max_lots: "10" });
   // @ts-expect-error money is a decimal string, not a number
   const badPrice: QuoteRequest = { now: request.now, lines: [{ id: "1", sku: "X", quantity: 1, unit_price: 1.5 }] };
   // @ts-expect-error quantities are numbers

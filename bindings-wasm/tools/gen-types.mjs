@@ -47,7 +47,11 @@ function define(name, schema, from) {
   if (!(name in defs) || schema.title) defs[name] = schema;
 }
 for (const file of files) {
-  const { $defs = {}, $schema: _ignored, title, ...root } = named(JSON.parse(readFileSync(join(schemaDir, file), "utf8")));
+  // `$id` goes too: in the merged document it would change the base that
+  // each `#/$defs/...` reference is resolved against.
+  const { $defs = {}, $schema: _ignored, $id: _id, title, ...root } = named(
+    JSON.parse(readFileSync(join(schemaDir, file), "utf8")),
+  );
   if (!title) throw new Error(`${file} has no title`);
   for (const [name, schema] of Object.entries($defs)) define(name, schema, file);
   define(title, { title, ...root }, file);

@@ -98,23 +98,13 @@ impl Engine {
     }
 
     /// Loads, validates and compiles a rule set with the given limits.
+    ///
+    /// A rule set that does not have the format's shape is refused with
+    /// every shape problem found (missing and unknown fields, values of the
+    /// wrong type or form, each at its own path); one that has it, with
+    /// every problem [`Engine::from_rules`] finds.
     pub fn from_json_with_limits(rules_json: &str, limits: Limits) -> Result<Engine, Error> {
-        let invalid = |p: Problem| Error::InvalidRules { problems: vec![p] };
-        // Look at the version first, so that a rule set written for another
-        // version is reported as such rather than as unknown fields.
-        let probe: VersionProbe =
-            json::parse(rules_json, limits.max_rules_bytes, limits.max_json_depth).map_err(invalid)?;
-        if let Some(v) = probe.schema_version {
-            if v.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
-                return Err(invalid(Problem::new(
-                    ErrorCode::UnsupportedSchemaVersion,
-                    "schema_version",
-                    format!("this engine reads schema_version {SCHEMA_VERSION}, not {v}"),
-                )));
-            }
-        }
-        let rules: RuleSet = json::parse(rules_json, limits.max_rules_bytes, limits.max_json_depth).map_err(invalid)?;
-        Engine::from_rules(&rules, limits)
+        Engine::from_rules(&parse_rules_json(rules_json, &limits)?, limits)
     }
 
     /// Validates and compiles a rule set already in memory.
@@ -156,7 +146,8 @@ impl Engine {
     /// work of a request without timing it.
     ///
     /// ```
-    /// # let engine = commerce_rules::Engine::from_json(r#"{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai","tax":{"prices_include_tax":true,"default_class":"std","classes":[{"id":"std","rate_percent":"13"}]}}"#).unwrap();
+    /// # let engine = commerce_rules::Engine::from_json(r#"{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai",
+    /// #     "tax":{"prices_include_tax":true,"default_class":"std","classes":[{"id":"std","rate_percent":"13"}]}}"#).unwrap();
     /// let (answer, work) = engine.quote_work(r#"{"now":"2026-11-11T20:00:00+08:00","lines":[]}"#).unwrap();
     /// assert!(answer.contains("grand_total") && work == 0);
     /// ```
@@ -319,7 +310,62 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
     serde_json::to_string(value).map_err(|e| Error::request(ErrorCode::Internal, "", e.to_string()))
 }
 
-/// Every problem of a rule set (empty when it is valid), up to `limits.max_problems`.
+/// Reads a rule set's JSON text, without validating what it says: the
+/// text's size and depth against `limits`, and its shape. The top-level
+/// `"$schema"` member editors read is accepted (a string) and ignored.
+///
+/// On a shape problem the error lists every one found, up to
+/// `limits.max_problems`: each missing required field (at the path of the
+/// object that lacks it), each unknown field and each value of the wrong
+/// type or form (at the path of the field itself), with a message in plain
+/// words. A rule set written for another `schema_version` is refused as
+/// such, and only as such.
+///
+/// ```
+/// use commerce_rules::{parse_rules_json, Limits};
+/// let err = parse_rules_json(r#"{"$schema": "rule_set.schema.json", "schema_version": 1}"#, &Limits::default())
+///     .unwrap_err();
+/// let problems: Vec<_> = err.problems().iter().map(|p| (p.code.as_str(), p.message.as_str())).collect();
+/// assert_eq!(problems, [
+///     ("missing_field", "missing field `currency` (an ISO 4217 currency code the engine knows, such as \"CNY\", \"USD\" or \"EUR\")"),
+///     ("missing_field", "missing field `time_zone` (a string)"),
+///     ("missing_field", "missing field `tax` (an object)"),
+/// ]);
+/// ```
+pub fn parse_rules_json(rules_json: &str, limits: &Limits) -> Result<RuleSet, Error> {
+    let invalid = |p: Problem| Error::InvalidRules { problems: vec![p] };
+    let text = json::prepare(rules_json, limits.max_rules_bytes, limits.max_json_depth).map_err(invalid)?;
+    let unsupported = |v: &dyn std::fmt::Display| {
+        invalid(Problem::new(
+            ErrorCode::UnsupportedSchemaVersion,
+            "schema_version",
+            format!("this engine reads schema_version {SCHEMA_VERSION}, not {v}"),
+        ))
+    };
+    let first = match json::parse_prepared::<RuleSet>(&text) {
+        Ok(rules) if rules.schema_version == SCHEMA_VERSION => return Ok(rules),
+        Ok(rules) => return Err(unsupported(&rules.schema_version)),
+        Err(first) => first,
+    };
+    // Only now, for a text that does not parse: look at the version first,
+    // so that a rule set written for another version is reported as such
+    // rather than as unknown fields; then at every shape problem.
+    let probe: VersionProbe = json::parse_prepared(&text).map_err(invalid)?;
+    if let Some(v) = probe.schema_version {
+        if v.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
+            return Err(unsupported(&v));
+        }
+    }
+    if first.code == ErrorCode::InvalidJson {
+        return Err(invalid(first));
+    }
+    let problems = json::shape::problems(&text, json::shape::RULE_SET, first, limits.max_problems);
+    Err(Error::InvalidRules { problems })
+}
+
+/// Every problem of a rule set (empty when it is valid), up to `limits.max_problems`:
+/// every shape problem when it does not have the format's shape (see
+/// [`parse_rules_json`]), else every problem of what it says.
 ///
 /// ```
 /// use commerce_rules::{validate_rules_json, Limits};

@@ -11,14 +11,25 @@
 //! rather than the member. Tracking the path while parsing instantiated
 //! every `Deserialize` impl a second time: about 500 KB of WebAssembly.
 
+use std::borrow::Cow;
+
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
 use crate::{ErrorCode, Problem};
 
+pub(crate) mod shape;
+
 /// Parses `text` into `T`, refusing texts over `max_bytes` or nesting deeper
-/// than `max_depth`, and naming the JSON path of the first fault.
+/// than `max_depth`, and naming the JSON path of the first fault. A
+/// top-level `"$schema"` string is accepted and ignored.
 pub(crate) fn parse<T: DeserializeOwned>(text: &str, max_bytes: usize, max_depth: usize) -> Result<T, Problem> {
+    parse_prepared(&prepare(text, max_bytes, max_depth)?)
+}
+
+/// Refuses texts over `max_bytes` or nesting deeper than `max_depth`, and
+/// blanks the top-level `"$schema"` member (see [`without_schema`]).
+pub(crate) fn prepare(text: &str, max_bytes: usize, max_depth: usize) -> Result<Cow<'_, str>, Problem> {
     if text.len() > max_bytes {
         return Err(Problem::new(
             ErrorCode::JsonTooLarge,
@@ -27,14 +38,174 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str, max_bytes: usize, max_depth
         ));
     }
     check_depth(text, max_depth)?;
+    without_schema(text)
+}
+
+/// Parses a text [`prepare`]d, naming the JSON path of the first fault.
+pub(crate) fn parse_prepared<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
     serde_json::from_str::<T>(text).map_err(|e| {
         let reparse = |probe: &str| serde_json::from_str::<T>(probe).err();
         classify(&e, path_at(text, &e, &reparse))
     })
 }
 
+/// The name of the member an editor reads to find a document's JSON Schema.
+pub(crate) const SCHEMA_MEMBER: &str = "$schema";
+
+/// `text` with its top-level `"$schema"` member (and one comma beside it)
+/// overwritten by spaces, so that the formats, which refuse unknown fields,
+/// accept it, and every other byte keeps its line and column. The value
+/// must be a string. Borrows when there is no such member; a text that is
+/// not an object, or not valid JSON, is left for serde_json to judge.
+fn without_schema(text: &str) -> Result<Cow<'_, str>, Problem> {
+    if !text.contains("\"$schema\"") {
+        return Ok(Cow::Borrowed(text));
+    }
+    let Some((member, repeated)) = find_schema_member(text.as_bytes()) else { return Ok(Cow::Borrowed(text)) };
+    if repeated {
+        return Err(Problem::new(ErrorCode::InvalidValue, SCHEMA_MEMBER, "duplicate field `$schema`"));
+    }
+    let value = text.get(member.value.0..member.value.1).unwrap_or_default();
+    if !value.starts_with('"') {
+        let found = serde_json::from_str::<serde_json::Value>(value).map(|v| shape::found(&v)).unwrap_or_default();
+        return Err(Problem::new(
+            ErrorCode::InvalidValue,
+            SCHEMA_MEMBER,
+            format!("expected a string (the address of the document's JSON Schema), found {found}"),
+        ));
+    }
+    // The range starts and ends at ASCII bytes, so blanking it byte by byte
+    // keeps the text UTF-8 (and its length, lines and columns).
+    let (from, to) = member.blank;
+    let bytes: Vec<u8> = text
+        .bytes()
+        .enumerate()
+        .map(|(i, c)| if (from..to).contains(&i) && !matches!(c, b'\n' | b'\r') { b' ' } else { c })
+        .collect();
+    Ok(String::from_utf8(bytes).map_or(Cow::Borrowed(text), Cow::Owned))
+}
+
+/// Where a top-level member is: its value, and what to blank to remove it.
+struct Member {
+    value: (usize, usize),
+    blank: (usize, usize),
+}
+
+/// The top-level `"$schema"` member of a JSON object text, found by a scan
+/// of its top level (nested values are skipped over), and whether there is
+/// another. `None` when there is none, or when the text is not a
+/// well-formed object as far as the scan goes.
+fn find_schema_member(b: &[u8]) -> Option<(Member, bool)> {
+    let mut found = None;
+    // A text cut short or broken after the member still has it blanked,
+    // so that serde_json reports the real fault.
+    let repeated = scan_top_level(b, &mut found).unwrap_or(false);
+    found.map(|m| (m, repeated))
+}
+
+/// Scans the top level of an object for `"$schema"` members: the first
+/// goes in `found`; `Some(true)` when there is a second one.
+fn scan_top_level(b: &[u8], found: &mut Option<Member>) -> Option<bool> {
+    let ws = |mut i: usize| {
+        while b.get(i).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = ws(0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    // The comma before the current member, if any.
+    let mut comma_before: Option<usize> = None;
+    loop {
+        i = ws(i);
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let key_start = i;
+        let key_end = string_end(b, i)?;
+        let key = std::str::from_utf8(b.get(key_start..key_end)?).ok()?;
+        i = ws(key_end);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        let value_start = ws(i + 1);
+        let value_end = value_end(b, value_start)?;
+        i = ws(value_end);
+        let next = b.get(i).copied();
+        if serde_json::from_str::<String>(key).ok().as_deref() == Some(SCHEMA_MEMBER) {
+            if found.is_some() {
+                return Some(true);
+            }
+            let blank = match (next, comma_before) {
+                (Some(b','), _) => (key_start, i + 1),
+                (_, Some(comma)) => (comma, value_end),
+                _ => (key_start, value_end),
+            };
+            *found = Some(Member { value: (value_start, value_end), blank });
+        }
+        match next {
+            Some(b',') => {
+                comma_before = Some(i);
+                i += 1;
+            }
+            Some(b'}') => return Some(false),
+            _ => return None,
+        }
+    }
+}
+
+/// Past the closing quote of the string whose opening quote is at `i`.
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    loop {
+        match b.get(i)? {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// Past the end of the JSON value starting at `i`.
+fn value_end(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => string_end(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0_usize;
+            let mut j = i;
+            loop {
+                match b.get(j)? {
+                    b'"' => {
+                        j = string_end(b, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let mut j = i;
+            while b.get(j).is_some_and(|c| !matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')) {
+                j += 1;
+            }
+            (j > i).then_some(j)
+        }
+    }
+}
+
 fn classify(e: &serde_json::Error, path: String) -> Problem {
-    let message = e.to_string();
+    let message = shape::plain(&e.to_string());
     let code = match e.classify() {
         Category::Data if message.starts_with("unknown field") => ErrorCode::UnknownField,
         Category::Data if message.starts_with("missing field") => ErrorCode::MissingField,

@@ -56,7 +56,7 @@ mod sort;
 pub mod testkit;
 pub mod time;
 
-pub use engine::{validate_rules_json, Engine, Question};
+pub use engine::{parse_rules_json, validate_rules_json, Engine, Question};
 pub use error::{escape_control, Error, ErrorCode, ErrorReport, Problem};
 pub use limits::Limits;
 pub use money::{Currency, Money};

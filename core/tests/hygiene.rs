@@ -16,14 +16,16 @@ fn committed_schemas_are_current() {
     let dir = repo_root().join("schemas");
     let update = std::env::var_os("UPDATE_SCHEMAS").is_some();
     let mut stale = Vec::new();
-    for (name, text) in commerce_rules::schema::all() {
-        let path = dir.join(name);
+    // The schemas, and the compact copy the core embeds (core/src/json/).
+    let schemas = commerce_rules::schema::all().into_iter().map(|(name, text)| (dir.join(name), text));
+    let embedded = commerce_rules::schema::embedded().into_iter().map(|(path, text)| (repo_root().join(path), text));
+    for (path, text) in schemas.chain(embedded) {
         if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             if update {
-                fs::create_dir_all(&dir).unwrap();
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
                 fs::write(&path, text).unwrap();
             } else {
-                stale.push(name);
+                stale.push(path.display().to_string());
             }
         }
     }
@@ -66,4 +68,52 @@ fn the_core_has_no_floating_point() {
             }
         }
     }
+}
+
+/// `docs/limits.md` lists every field of `Limits` with its default, and
+/// each field's doc comment (the schema's description) names the same
+/// default, so neither can go stale.
+#[test]
+fn the_limits_doc_lists_every_limit_with_its_default() {
+    let defaults = serde_json::to_value(commerce_rules::Limits::default()).unwrap();
+    let defaults = defaults.as_object().unwrap();
+    let doc = fs::read_to_string(repo_root().join("docs/limits.md")).unwrap();
+    let mut documented = std::collections::BTreeMap::new();
+    for line in doc.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let name = cells[0].split('`').nth(1).unwrap();
+        if !defaults.contains_key(name) {
+            assert!(cells[0].contains("(request field)"), "docs/limits.md: `{name}` is not a field of Limits");
+            continue;
+        }
+        assert!(documented.insert(name, cells[1]).is_none(), "docs/limits.md lists `{name}` twice");
+    }
+    for (name, value) in defaults {
+        let value = value.as_u64().unwrap();
+        let cell = documented.get(name.as_str()).unwrap_or_else(|| panic!("docs/limits.md lacks `{name}`"));
+        assert_eq!(documented_number(cell), Some(value), "docs/limits.md: default of `{name}` is `{cell}`");
+    }
+    // The doc comments say "(default N...)" too: the schema carries them.
+    let schema = commerce_rules::schema::all().into_iter().find(|(n, _)| *n == "limits.schema.json").unwrap().1;
+    let schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
+    for (name, value) in defaults {
+        let property = &schema["properties"][name];
+        assert_eq!(&property["default"], value, "limits.schema.json: default of `{name}`");
+        let description = property["description"].as_str().unwrap_or_default();
+        let said = description.split("(default ").nth(1).and_then(|rest| rest.split([')', ';']).next());
+        let said = said.unwrap_or_else(|| panic!("the doc comment of Limits::{name} does not say its default"));
+        assert_eq!(documented_number(said), value.as_u64(), "the doc comment of Limits::{name} says {said}");
+    }
+}
+
+/// A number as the docs write it: `100,000`, `4 MiB`, `512 KiB`.
+fn documented_number(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (number, unit) = match text.split_once(' ') {
+        Some((n, "MiB")) => (n, 1024 * 1024),
+        Some((n, "KiB")) => (n, 1024),
+        Some(_) => return None,
+        None => (text, 1),
+    };
+    number.replace(',', "").parse::<u64>().ok().map(|n| n * unit)
 }

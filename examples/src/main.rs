@@ -325,8 +325,7 @@ fn check(path: &str, cases: u32, seed: u64) -> Result<String, Failure> {
     use commerce_rules::testkit::run_check;
     let text = read(path)?;
     let engine = Engine::from_json(&text).map_err(|e| describe(path, &e))?;
-    let rules: commerce_rules::rules::RuleSet =
-        serde_json::from_str(&text).map_err(|e| format!("error: {path}: {e}"))?;
+    let rules = commerce_rules::parse_rules_json(&text, engine.limits()).map_err(|e| describe(path, &e))?;
     let report = run_check(&engine, &rules, cases, seed);
     if report.passed() {
         return Ok(report.render(path));

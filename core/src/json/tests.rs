@@ -70,7 +70,11 @@ enum Outcome {
 
 fn compare<T: DeserializeOwned>(text: &str) -> Outcome {
     let ours = parse::<T>(text, usize::MAX, 1000).err();
-    let theirs = tracked::<T>(text).err();
+    // (Both read the text without its top-level `$schema`.)
+    let theirs = match without_schema(text) {
+        Ok(prepared) => tracked::<T>(&prepared).err(),
+        Err(p) => Some(p),
+    };
     let show = |p: &Option<Problem>| p.as_ref().map(|p| format!("{} at `{}`: {}", p.code.as_str(), p.path, p.message));
     if show(&ours) == show(&theirs) {
         return if theirs.is_none() { Outcome::Valid } else { Outcome::Same };
@@ -301,4 +305,78 @@ fn paths_match_serde_path_to_error_on_broken_rule_sets() {
 #[test]
 fn paths_match_serde_path_to_error_on_broken_requests() {
     compare_documents(false);
+}
+
+/// The shape walker and the typed parse judge every broken rule set alike:
+/// the walker finds nothing in what parses (no false problem), and finds a
+/// problem about the same value (or one inside or around it) as serde_json's
+/// first fault in what does not.
+#[test]
+fn the_shape_walker_agrees_with_the_typed_parse() {
+    let schema: Value = serde_json::from_str(shape::RULE_SET).unwrap();
+    let (rules, _) = documents();
+    let (mut checked, mut failing) = (0, 0);
+    let mut disagreements = Vec::new();
+    for doc in &rules {
+        for text in variants(doc) {
+            let Ok(text) = without_schema(&text) else { continue };
+            let Ok(value) = serde_json::from_str::<Value>(&text) else { continue };
+            let typed = parse_prepared::<crate::rules::RuleSet>(&text);
+            let walked = shape::check(&schema, &value, 100);
+            checked += 1;
+            match typed {
+                Ok(_) if walked.is_empty() => {}
+                Ok(_) => disagreements.push(format!("false problems {walked:?} in {text}")),
+                // A `Value` keeps the last of two members of the same name.
+                Err(p) if p.message.starts_with("duplicate field") => {}
+                Err(p) => {
+                    failing += 1;
+                    let near = |w: &Problem| w.path == p.path || shape_related(&w.path, &p.path);
+                    if !walked.iter().any(near) {
+                        disagreements.push(format!("missed {p:?} (walker: {walked:?}) in {text}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(disagreements.is_empty(), "{} disagreements:\n{}", disagreements.len(), disagreements.join("\n"));
+    assert!(checked > 5_000 && failing > 3_000, "{checked} checked, {failing} failing");
+}
+
+fn shape_related(a: &str, b: &str) -> bool {
+    let inside = |inner: &str, outer: &str| {
+        outer.is_empty() || inner.strip_prefix(outer).is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']))
+    };
+    inside(a, b) || inside(b, a)
+}
+
+#[test]
+fn a_top_level_schema_member_is_accepted_as_a_string_only() {
+    let ok = |text: &str| parse::<Doc>(text, 1000, 5).map(|d| d.items.len());
+    assert_eq!(ok(r#"{"$schema": "doc.schema.json", "items": [{"qty": 1}]}"#), Ok(1));
+    assert_eq!(ok(r#"{"items": [], "$schema": "doc.schema.json"}"#), Ok(0));
+    assert_eq!(
+        ok("{\n  \"$schema\": \"https://example.com/s.json\"\n}").unwrap_err().message,
+        "missing field `items` at line 3 column 1"
+    );
+    assert_eq!(ok(r#"{"$schema":"x"}"#).unwrap_err().code, ErrorCode::MissingField);
+    // Other bytes keep their place: errors name the same line and column.
+    let p = ok("{\"$schema\": \"é\",\n \"items\": [{\"qty\": -1}]}").unwrap_err();
+    assert_eq!(
+        (p.path.as_str(), p.message.as_str()),
+        ("items[0].qty", "expected a whole number from 0 to 4294967295, found the number -1 at line 2 column 21")
+    );
+    let p = ok(r#"{"$schema": 1, "items": []}"#).unwrap_err();
+    assert_eq!((p.code, p.path.as_str()), (ErrorCode::InvalidValue, "$schema"));
+    let p = ok(r#"{"$schema": "a", "items": [], "$schema": "b"}"#).unwrap_err();
+    assert_eq!(
+        (p.code, p.path.as_str(), p.message.as_str()),
+        (ErrorCode::InvalidValue, "$schema", "duplicate field `$schema`")
+    );
+    // Only at the top level.
+    let p = ok(r#"{"items": [{"$schema": "x", "qty": 1}]}"#).unwrap_err();
+    assert_eq!((p.code, p.path.as_str()), (ErrorCode::UnknownField, "items[0].$schema"));
+    // A text that is not an object is left to serde_json.
+    assert_eq!(ok(r#"["$schema"]"#).unwrap_err().code, ErrorCode::InvalidValue);
+    assert_eq!(ok(r#"{"$schema": "x" "#).unwrap_err().code, ErrorCode::InvalidJson);
 }

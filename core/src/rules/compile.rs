@@ -12,7 +12,8 @@ use super::compile_membership::{
 use super::compile_promotions::{compile_promotions, PromotionIndex};
 use super::compile_shipping::{compile_shipping, CompiledShipping};
 use super::{
-    JsonPath, PriceEntry, PriceList, PriceListKind, PriceSelection, Problems, RuleSet, TaxCalculation, SCHEMA_VERSION,
+    Benefit, JsonPath, PriceEntry, PriceList, PriceListKind, PriceSelection, Problems, RuleSet, TaxCalculation,
+    SCHEMA_VERSION,
 };
 use crate::money::{Amount, Currency, Percent, Rounding, RoundingMode};
 use crate::time::MerchantTimeZone;
@@ -155,6 +156,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
         Some(tz) => compile_promotions(&rules.promotions, rules.currency, tz, limits, &mut p),
         None => Default::default(),
     };
+    check_bonus_points(rules, &mut p);
     let shipping = rules.shipping.as_ref().map(|s| compile_shipping(s, &rules.tax, rules.currency, limits, &mut p));
     let membership = rules.membership.as_ref().map(|m| compile_membership(m, rules.currency, limits, &mut p));
     if let Some(m) = &membership {
@@ -183,6 +185,26 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
             returns: rules.returns.clone(),
         }),
         _ => Err(p.into_vec()),
+    }
+}
+
+/// A `bonus_points` promotion multiplies the points a quote earns: in a
+/// rule set that earns none (no `points.earning`) it would do nothing.
+fn check_bonus_points(rules: &RuleSet, p: &mut Problems) {
+    let (message, missing) = match &rules.points {
+        None => ("a `bonus_points` promotion multiplies the points a quote earns, and this rule set has no `points` section: add one with `earning`", true),
+        Some(points) => ("a `bonus_points` promotion multiplies the points a quote earns, and this rule set's `points` section has no `earning`", points.earning.is_none()),
+    };
+    if !missing {
+        return;
+    }
+    let root = JsonPath::root();
+    let promotions = root.field("promotions");
+    for (i, promotion) in rules.promotions.iter().enumerate() {
+        if matches!(promotion.benefit, Benefit::BonusPoints { .. }) {
+            let at = promotions.index(i);
+            p.add(ErrorCode::MissingField, &at.field("benefit"), message);
+        }
     }
 }
 
