@@ -5,6 +5,7 @@
 //!   (50 lines, 200 promotions, 10 wallet coupons, 5 shipping zones, points);
 //! - `pricing.rules.json`, `pricing.quote.json`: the pricing-only sample
 //!   store ([`CN_RULES`]) and [`cn_cart`]`(50)`;
+//! - `w1.rules.json`, `w1.quote.json`: the shared workload W1 ([`w1`]);
 //! - `*.answer.json`: the native `Engine::quote_json` of each, to compare
 //!   another build's answer with byte for byte.
 //!
@@ -13,13 +14,17 @@
 //! ```
 
 use commerce_rules::Engine;
-use commerce_rules_benches::{cn_cart, full_cart, full_rules, CN_RULES};
+use commerce_rules_benches::{cn_cart, full_cart, full_rules, w1, CN_RULES};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| ".".to_string()));
     std::fs::create_dir_all(&dir)?;
-    for (name, rules, request) in [("full", full_rules(), full_cart()), ("pricing", CN_RULES.to_string(), cn_cart(50))]
-    {
+    let fixtures = [
+        ("full", full_rules(), full_cart()),
+        ("pricing", CN_RULES.to_string(), cn_cart(50)),
+        ("w1", w1().0.to_string(), w1().1.to_string()),
+    ];
+    for (name, rules, request) in fixtures {
         let answer = Engine::from_json(&rules)?.quote_json(&request)?;
         std::fs::write(dir.join(format!("{name}.rules.json")), &rules)?;
         std::fs::write(dir.join(format!("{name}.quote.json")), &request)?;

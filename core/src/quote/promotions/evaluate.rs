@@ -175,24 +175,24 @@ pub(crate) fn evaluate(
     // covers: combinations that leave them as they were reuse it.
     // (Nothing, when it reads no amounts.)
     let get_lines = promo.get_filter.as_ref().map(|_| ctx.eligible(index, true));
-    // A unit-selective benefit also depends on the units earlier ones used.
+    // (A unit-selective benefit also depends on the units earlier ones
+    // used: it is reused only within one run state.)
     let selective = unit_selective(&promo.benefit);
     let key = || {
         let read = if promo.reads_amounts { eligible.len() } else { 0 };
-        let lines = || {
-            eligible.iter().take(read).chain(get_lines.iter().filter(|_| promo.reads_amounts).flat_map(|g| g.iter()))
-        };
-        let used = lines().filter(|_| selective).flat_map(|&l| {
-            let t = taken.get(l).copied().unwrap_or_default();
-            [Minor::from(t.units), t.amount, t.original]
-        });
-        lines().map(|&l| amounts.get(l).copied().unwrap_or(0)).chain(used)
+        eligible
+            .iter()
+            .take(read)
+            .chain(get_lines.iter().filter(|_| promo.reads_amounts).flat_map(|g| g.iter()))
+            .map(|&l| amounts.get(l).copied().unwrap_or(0))
     };
     if let Some(outcome) = ctx.remembered(index, generation) {
         return Ok(outcome);
     }
-    if let Some(outcome) = ctx.remembered_by_amounts(index, generation, key()) {
-        return Ok(outcome);
+    if !selective {
+        if let Some(outcome) = ctx.remembered_by_amounts(index, generation, key()) {
+            return Ok(outcome);
+        }
     }
     let e = Eval { ctx, index, promo, amounts, taken, eligible: Rc::clone(&eligible) };
     let outcome = shared(match e.conditions(&promo.conditions)? {

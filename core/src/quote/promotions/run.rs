@@ -61,6 +61,10 @@ pub(crate) struct Run {
     generation: u64,
     /// Units per line used by unit-selective promotions (empty until one applies).
     taken: Vec<Taken>,
+    /// The exclusive groups of the applied promotions.
+    groups_applied: Handled,
+    /// Whether an applied promotion limits what it combines with.
+    restrictive_applied: bool,
 }
 
 /// What one allocation (a promotion's part on one line) is counted as in
@@ -173,6 +177,8 @@ fn execute(
                 detail,
                 generation: 0,
                 taken: Vec::new(),
+                groups_applied: Handled::default(),
+                restrictive_applied: false,
             },
             None,
             Handled::default(),
@@ -390,7 +396,12 @@ impl Run {
         let Some(promo) = ctx.promotion(c.index) else {
             return Ok(Err(Rc::new((Refusal::new(ReasonCode::Unknown), None))));
         };
-        for a in &self.applied {
+        // Only a promotion that limits what it combines with, or that meets
+        // one applied already, or whose group has a member applied, looks
+        // through what applied.
+        let in_applied_group = promo.group.is_some_and(|g| self.groups_applied.contains(g as usize));
+        let check = promo.combines_with.is_some() || self.restrictive_applied || in_applied_group;
+        for a in self.applied.iter().filter(|_| check) {
             let Some(other) = ctx.promotion(a.candidate.index) else { continue };
             if !promo.combines(other) {
                 let mut r = Refusal::new(ReasonCode::NotCombinable);
@@ -429,6 +440,12 @@ impl Run {
         }
         self.saving = add(self.saving, effect.amount)?;
         self.generation = ctx.fresh_generation();
+        if let Some(p) = ctx.promotion(candidate.index) {
+            if let Some(g) = p.group {
+                self.groups_applied.insert(g as usize);
+            }
+            self.restrictive_applied |= p.combines_with.is_some();
+        }
         self.applied.push(Applied { candidate, effect, parts });
         Ok(())
     }
