@@ -3,7 +3,8 @@
 //! `ONLY=quote N=20 valgrind --tool=callgrind ...` counts the instructions of
 //! one part, independent of the machine's load (`scripts/bench-instructions`).
 //! `FIXTURE=full` takes the floors bench's full cart (shipping and points
-//! too) instead of the promotions bench's.
+//! too) instead of the promotions bench's, `FIXTURE=w1` the shared workload,
+//! `FIXTURE=sweep:LINES:PROMOTIONS` a promotions-bench cart of that size.
 
 use std::time::Instant;
 
@@ -14,6 +15,12 @@ fn main() {
     let (rules, request) = match std::env::var("FIXTURE").as_deref() {
         Ok("full") => (full_rules(), full_cart()),
         Ok("w1") => (w1().0.to_string(), w1().1.to_string()),
+        // FIXTURE=sweep:LINES:PROMOTIONS: promo_cart(LINES, 10, PROMOTIONS) against promo_rules(PROMOTIONS).
+        Ok(s) if s.starts_with("sweep:") => {
+            let mut n = s.split(':').skip(1).map(|v| v.parse::<usize>().unwrap());
+            let (lines, promotions) = (n.next().unwrap(), n.next().unwrap());
+            (promo_rules(promotions), promo_cart(lines, 10, promotions))
+        }
         _ => (promo_rules(200), promo_cart(50, 10, 200)),
     };
     let engine = Engine::from_json(&rules).unwrap();
