@@ -1,7 +1,9 @@
 //! # commerce-rules
 //!
-//! Exact, deterministic commerce rules: catalog pricing and tax today, with
-//! promotions, points, shipping and returns to follow in the same pipeline.
+//! Exact, deterministic commerce rules: catalog pricing and tax,
+//! promotions and coupons (with the best combination), membership and
+//! points, shipping quotes with delivery dates, and return refunds and price
+//! protection, in one pipeline of fixed stages ([`Stage::ORDER`]).
 //!
 //! A merchant writes a [`rules::RuleSet`] (JSON). The host compiles it once
 //! into an immutable [`Engine`] and asks it questions, each a request with an
