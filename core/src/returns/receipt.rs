@@ -145,6 +145,20 @@ pub(crate) struct Line {
     pub(crate) earned: u64,
 }
 
+/// `m` when it is in whole minor units of its currency; `too_precise` at
+/// `path` otherwise.
+pub(crate) fn whole_minor_units(m: Money, path: &JsonPath<'_>) -> Result<Money, Error> {
+    if !m.is_rounded() {
+        let cur = m.currency();
+        return Err(Error::request(
+            ErrorCode::TooPrecise,
+            path.to_string(),
+            format!("{cur} amounts have at most {} decimal places", cur.minor_units()),
+        ));
+    }
+    Ok(m)
+}
+
 /// The checked receipt.
 #[derive(Debug)]
 pub(crate) struct Checked {
@@ -195,14 +209,7 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
         if m.is_negative() {
             return Err(Error::request(ErrorCode::OutOfRange, path.to_string(), "must be >= 0"));
         }
-        if !m.is_rounded() {
-            return Err(Error::request(
-                ErrorCode::TooPrecise,
-                path.to_string(),
-                format!("{cur} amounts have at most {} decimal places", cur.minor_units()),
-            ));
-        }
-        Ok(m)
+        whole_minor_units(m, path)
     };
     let ov = |path: &JsonPath<'_>| {
         let p = path.to_string();

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::receipt::{settled, Checked};
+use super::receipt::{settled, whole_minor_units, Checked};
 use super::refund::ReturnRecord;
 use crate::money::{Amount, Money};
 use crate::rules::JsonPath;
@@ -41,16 +41,7 @@ fn non_negative(checked: &Checked, a: Amount, path: &JsonPath<'_>) -> Result<Mon
 
 /// An amount in whole minor units of the receipt's currency.
 fn signed(checked: &Checked, a: Amount, path: &JsonPath<'_>) -> Result<Money, Error> {
-    let cur = checked.grand_total.currency();
-    let m = Money::new(a.value(), cur);
-    if !m.is_rounded() {
-        return Err(Error::request(
-            ErrorCode::TooPrecise,
-            path.to_string(),
-            format!("{cur} amounts have at most {} decimal places", cur.minor_units()),
-        ));
-    }
-    Ok(m)
+    whole_minor_units(Money::new(a.value(), checked.grand_total.currency()), path)
 }
 
 /// The discount each promotion gave on the receipt: the sum of its adjustments on the lines.

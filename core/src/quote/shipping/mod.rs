@@ -416,17 +416,9 @@ fn option(
         .surcharges
         .iter()
         .filter_map(|s| match s {
-            Surcharge::Handling { amount, per: FeePer::Order } => Some(RateStep {
-                code: RateStepCode::HandlingFee,
-                count: None,
-                unit_price: None,
-                up_to_g: None,
-                up_to: None,
-                from: None,
-                template: None,
-                percent: None,
-                amount: Money::new(amount.value(), rules.currency),
-            }),
+            Surcharge::Handling { amount, per: FeePer::Order } => {
+                Some(rate::step(RateStepCode::HandlingFee, Money::new(amount.value(), rules.currency)))
+            }
             _ => None,
         })
         .collect();

@@ -231,7 +231,8 @@ fn money(a: Amount, currency: Currency) -> Money {
     Money::new(a.value(), currency)
 }
 
-fn step(code: RateStepCode, amount: Money) -> RateStep {
+/// A rate step of `amount` with no count, unit price or bracket.
+pub(super) fn step(code: RateStepCode, amount: Money) -> RateStep {
     RateStep {
         code,
         count: None,
