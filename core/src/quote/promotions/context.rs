@@ -37,9 +37,8 @@ pub(crate) struct Context<'a> {
     /// Lines each item filter covers, computed once per quote; indexed by
     /// filter (promotions with identical filters share one).
     eligible: RefCell<Vec<Option<Lines>>>,
-    /// The last outcome of each promotion and the amounts of its lines
-    /// then; indexed by promotion.
-    memo: RefCell<Vec<Remembered>>,
+    /// The last outcome of each promotion and the amounts of its lines then.
+    memo: RefCell<Memo>,
     /// Most promotions applied in one run.
     pub(crate) max_applied: usize,
     /// Work done so far: one unit per promotion evaluated plus one per
@@ -49,11 +48,23 @@ pub(crate) struct Context<'a> {
     generations: Cell<u64>,
     /// What points will pay of the items, for comparing combinations.
     pub(crate) points: Option<crate::quote::points::PointsOnItems>,
+    /// No discount on any line, shared by every effect without parts.
+    pub(crate) no_parts: Rc<[(usize, Minor)]>,
 }
 
 /// A promotion's last outcome: the state it was computed in (a run's
-/// generation), the amounts of its lines then, and the outcome.
-type Remembered = Option<(u64, Vec<Minor>, Outcome)>;
+/// generation), where the amounts of its lines then are in [`Memo::keys`]
+/// (start, length), and the outcome.
+type Remembered = Option<(u64, usize, usize, Outcome)>;
+
+/// The last outcome of each promotion (indexed by promotion), with the
+/// amounts they were computed on, kept end to end in one buffer: a
+/// promotion reads the same lines all quote long, so its slot is written
+/// over in place.
+struct Memo {
+    entries: Vec<Remembered>,
+    keys: Vec<Minor>,
+}
 
 impl<'a> Context<'a> {
     pub(crate) fn new(
@@ -95,11 +106,12 @@ impl<'a> Context<'a> {
             touching,
             on_sale: lines.iter().map(|l| l.price_source.kind == PriceSourceKind::Sale).collect(),
             eligible: RefCell::new(vec![None; rules.promotions.filters]),
-            memo: RefCell::new(vec![None; rules.promotions.promotions.len()]),
+            memo: RefCell::new(Memo { entries: vec![None; rules.promotions.promotions.len()], keys: Vec::new() }),
             max_applied,
             work: Cell::new(0),
             generations: Cell::new(0),
             points: crate::quote::points::PointsOnItems::of(rules, req),
+            no_parts: Rc::from(Vec::new()),
         }
     }
 
@@ -116,7 +128,7 @@ impl<'a> Context<'a> {
     /// The outcome promotion `index` had in the run state `generation`.
     pub(crate) fn remembered(&self, index: usize, generation: u64) -> Option<Outcome> {
         let memo = self.memo.borrow();
-        let (g, _, outcome) = memo.get(index)?.as_ref()?;
+        let (g, _, _, outcome) = memo.entries.get(index)?.as_ref()?;
         (*g == generation).then(|| outcome.clone())
     }
 
@@ -137,8 +149,10 @@ impl<'a> Context<'a> {
         mut key: impl Iterator<Item = Minor>,
     ) -> Option<Outcome> {
         let mut memo = self.memo.borrow_mut();
-        let (g, k, outcome) = memo.get_mut(index)?.as_mut()?;
-        let same = k.iter().all(|a| key.next() == Some(*a)) && key.next().is_none();
+        let Memo { entries, keys } = &mut *memo;
+        let (g, start, len, outcome) = entries.get_mut(index)?.as_mut()?;
+        let stored = keys.get(*start..start.saturating_add(*len))?;
+        let same = stored.iter().all(|a| key.next() == Some(*a)) && key.next().is_none();
         if same {
             *g = generation;
         }
@@ -146,19 +160,26 @@ impl<'a> Context<'a> {
     }
 
     /// Remembers the outcome of promotion `index` in state `generation`,
-    /// for lines costing what `key` yields (reusing the previous key's buffer).
+    /// for lines costing what `key` yields (over the previous key when it
+    /// has the same length).
     pub(crate) fn remember(&self, index: usize, generation: u64, key: impl Iterator<Item = Minor>, outcome: &Outcome) {
         let mut memo = self.memo.borrow_mut();
-        let Some(slot) = memo.get_mut(index) else { return };
-        match slot {
-            Some((g, k, o)) => {
-                *g = generation;
-                k.clear();
-                k.extend(key);
-                *o = outcome.clone();
+        let Memo { entries, keys } = &mut *memo;
+        let Some(slot) = entries.get_mut(index) else { return };
+        let end = keys.len();
+        keys.extend(key);
+        let len = keys.len().saturating_sub(end);
+        let start = match slot {
+            Some((_, start, old, _)) if *old == len => {
+                // Same length: write over the old key and drop the copy.
+                let start = *start;
+                keys.copy_within(end.., start);
+                keys.truncate(end);
+                start
             }
-            None => *slot = Some((generation, key.collect(), outcome.clone())),
-        }
+            _ => end,
+        };
+        *slot = Some((generation, start, len, outcome.clone()));
     }
 
     pub(crate) fn line_count(&self) -> usize {

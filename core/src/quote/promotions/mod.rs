@@ -102,8 +102,8 @@ pub(crate) fn apply(
             name: promo.name.clone(),
             stage: promo.stage,
             via: a.candidate.via,
-            code: a.candidate.code.clone(),
-            wallet_coupon_id: a.candidate.wallet_id.clone(),
+            code: chosen.coupons.code(&a.candidate).cloned(),
+            wallet_coupon_id: chosen.coupons.wallet_id(&a.candidate).cloned(),
             benefit: benefit_name(&promo.benefit).to_string(),
             amount: total,
             gift_line_id,
@@ -112,8 +112,8 @@ pub(crate) fn apply(
         });
         usages.push(Usage {
             promotion_id: promo.id.clone(),
-            code: a.candidate.code.clone(),
-            wallet_coupon_id: a.candidate.wallet_id.clone(),
+            code: chosen.coupons.code(&a.candidate).cloned(),
+            wallet_coupon_id: chosen.coupons.wallet_id(&a.candidate).cloned(),
             amount: total,
         });
     }

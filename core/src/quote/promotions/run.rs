@@ -12,13 +12,18 @@ use crate::money::MoneyError;
 use crate::quote::{ReasonCode, ReasonParams, Stage, Via};
 
 /// A promotion to try, and how the customer came by it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+///
+/// Plain data, copied freely: the code or wallet coupon it came by is a
+/// rank in the quote's [`Coupons`](super::select::Coupons) table, which
+/// orders candidates of one promotion by code, then wallet coupon id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Candidate {
     /// Index into the rule set's promotions (run order).
     pub(crate) index: usize,
     pub(crate) via: Via,
-    pub(crate) code: Option<String>,
-    pub(crate) wallet_id: Option<String>,
+    /// Rank of its code or wallet coupon in the quote's table; 0 for an
+    /// automatic promotion.
+    pub(crate) coupon: u32,
 }
 
 /// A promotion that applied in a run.
@@ -85,7 +90,8 @@ pub const MAX_ALLOCATION_BYTES: usize = 512 * 1024;
 pub(crate) struct Snapshot {
     position: usize,
     run: Run,
-    stopped: Option<(Stage, String)>,
+    /// The stage stopped by a `stop_after` promotion (by index), if any.
+    stopped: Option<(Stage, usize)>,
     /// Promotions already decided ahead of their position (exclusive groups).
     handled: Handled,
 }
@@ -165,7 +171,28 @@ fn execute(
     let detail = ctx.req.explain && start.is_none() && record.is_none();
     let records = |i: usize| record.is_some_and(|r| r.contains(&i));
     let (mut state, mut stopped, mut handled, first) = match start {
-        Some(s) => (Run { detail, ..s.run.clone() }, s.stopped.clone(), s.handled.clone(), s.position),
+        Some(s) => {
+            // Room for what the rest of the plan may add, in one allocation.
+            let mut applied = Vec::with_capacity(
+                s.run.applied.len().saturating_add(plan.len().saturating_sub(s.position)).min(ctx.max_applied),
+            );
+            applied.extend(s.run.applied.iter().cloned());
+            let r = &s.run;
+            let run = Run {
+                amounts: r.amounts.clone(),
+                applied,
+                refused: r.refused.clone(),
+                saving: r.saving,
+                payable: r.payable,
+                allocation_bytes: r.allocation_bytes,
+                detail,
+                generation: r.generation,
+                taken: r.taken.clone(),
+                groups_applied: r.groups_applied.clone(),
+                restrictive_applied: r.restrictive_applied,
+            };
+            (run, s.stopped, s.handled.clone(), s.position)
+        }
         None => (
             Run {
                 amounts: ctx.original.clone(),
@@ -188,12 +215,7 @@ fn execute(
     let mut snapshots = Vec::new();
     for i in first..plan.len() {
         if records(i) {
-            snapshots.push(Snapshot {
-                position: i,
-                run: state.clone(),
-                stopped: stopped.clone(),
-                handled: handled.clone(),
-            });
+            snapshots.push(Snapshot { position: i, run: state.clone(), stopped, handled: handled.clone() });
         }
         let Some(candidate) = plan.get(i) else { continue };
         if handled.contains(candidate.index) {
@@ -202,9 +224,8 @@ fn execute(
         let Some(promo) = ctx.promotion(candidate.index) else { continue };
         if let Some((stage, by)) = &stopped {
             if *stage == promo.stage {
-                state.refuse(candidate, ReasonCode::StoppedByEarlierPromotion, |p| {
-                    p.conflicting_promotion = Some(by.clone())
-                });
+                let by = ctx.promotion(*by).map(|p| p.id.clone());
+                state.refuse(candidate, ReasonCode::StoppedByEarlierPromotion, |p| p.conflicting_promotion = by);
                 continue;
             }
         }
@@ -247,7 +268,7 @@ fn execute(
                 },
                 Err(why) => {
                     if state.keeps(c, &why) {
-                        state.refused.push(Refused { candidate: c.clone(), why });
+                        state.refused.push(Refused { candidate: *c, why });
                     }
                     if exit == Exit::OnCouponRefused && c.via != Via::Automatic {
                         return Ok((state, snapshots));
@@ -262,23 +283,19 @@ fn execute(
             handled.insert(m);
         }
         if let Some((c, effect)) = best {
-            let parts: Rc<[(usize, Minor)]> = effect.parts(ctx, c.index, &state.amounts)?.into();
+            let parts = effect.parts(ctx, c.index, &state.amounts)?;
+            let parts: Rc<[(usize, Minor)]> = if parts.is_empty() { Rc::clone(&ctx.no_parts) } else { parts.into() };
             let id_len = ctx.promotion(c.index).map_or(0, |p| p.id.len());
             let bytes = parts.len().saturating_mul(ALLOCATION_BYTES.saturating_add(id_len));
             if let Some(p) = ctx.promotion(c.index).filter(|p| p.stop_after) {
-                stopped = Some((p.stage, p.id.clone()));
+                stopped = Some((p.stage, c.index));
             }
             state.allocation_bytes = state.allocation_bytes.saturating_add(bytes);
-            state.apply(ctx, c.clone(), effect, parts)?;
+            state.apply(ctx, *c, effect, parts)?;
         }
     }
     if record.is_some_and(|r| r.iter().any(|&p| p >= plan.len())) {
-        snapshots.push(Snapshot {
-            position: plan.len(),
-            run: state.clone(),
-            stopped: stopped.clone(),
-            handled: handled.clone(),
-        });
+        snapshots.push(Snapshot { position: plan.len(), run: state.clone(), stopped, handled: handled.clone() });
     }
     state.payable = payable(ctx, &state.amounts)?;
     Ok((state, snapshots))
@@ -355,11 +372,17 @@ impl Run {
     /// discounts every line it covers (its items and its get-set).
     fn allocations_fit(&self, ctx: &Context<'_>, index: usize) -> bool {
         let Some(promo) = ctx.promotion(index) else { return false };
+        // At most every line twice (its items and its get-set): no need to look.
+        let each = ALLOCATION_BYTES.saturating_add(promo.id.len());
+        let most = ctx.line_count().saturating_mul(2).saturating_mul(each);
+        if self.allocation_bytes.saturating_add(most) <= MAX_ALLOCATION_BYTES {
+            return true;
+        }
         let mut lines = ctx.eligible(index, false).len();
         if promo.get_filter.is_some() {
             lines = lines.saturating_add(ctx.eligible(index, true).len());
         }
-        let bytes = lines.saturating_mul(ALLOCATION_BYTES.saturating_add(promo.id.len()));
+        let bytes = lines.saturating_mul(each);
         self.allocation_bytes.saturating_add(bytes) <= MAX_ALLOCATION_BYTES
     }
 
@@ -376,7 +399,7 @@ impl Run {
         }
         let mut refusal = Refusal::new(code);
         params(&mut refusal.params);
-        self.refused.push(Refused { candidate: candidate.clone(), why: Rc::new((refusal, None)) });
+        self.refused.push(Refused { candidate: *candidate, why: Rc::new((refusal, None)) });
     }
 
     fn lose_group(&mut self, ctx: &Context<'_>, c: &Candidate, winner: &Candidate) {

@@ -32,6 +32,34 @@ pub(crate) struct Rejected {
     pub(crate) next: Option<super::evaluate::Next>,
 }
 
+/// The codes and wallet coupons of one quote's candidates, by rank
+/// ([`Candidate::coupon`]); rank 0 is an automatic promotion's (neither).
+#[derive(Debug, Default)]
+pub(crate) struct Coupons(Vec<(Option<String>, Option<String>)>);
+
+impl Coupons {
+    /// The code a candidate was entered with.
+    pub(crate) fn code(&self, c: &Candidate) -> Option<&String> {
+        self.0.get(c.coupon as usize).and_then(|p| p.0.as_ref())
+    }
+
+    /// The wallet coupon a candidate comes from.
+    pub(crate) fn wallet_id(&self, c: &Candidate) -> Option<&String> {
+        self.0.get(c.coupon as usize).and_then(|p| p.1.as_ref())
+    }
+
+    /// A rejection of candidate `c`.
+    fn rejection(&self, c: &Candidate, refusal: Refusal) -> Rejected {
+        Rejected {
+            promotion_index: Some(c.index),
+            code: self.code(c).cloned(),
+            wallet_id: self.wallet_id(c).cloned(),
+            refusal,
+            next: None,
+        }
+    }
+}
+
 /// The chosen combination and everything that was left out.
 pub(crate) struct Selected {
     pub(crate) run: Run,
@@ -45,6 +73,8 @@ pub(crate) struct Selected {
     pub(crate) strategy: SelectionStrategy,
     pub(crate) considered: u32,
     pub(crate) evaluated: u32,
+    /// The codes and wallet coupons of the candidates.
+    pub(crate) coupons: Coupons,
 }
 
 impl Context<'_> {
@@ -136,18 +166,18 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
         .automatic_candidates()
         .into_iter()
         .filter(|&i| ctx.promotion(i).is_some_and(|p| ctx.static_refusal(p).is_none()))
-        .map(|index| Candidate { index, via: Via::Automatic, code: None, wallet_id: None })
+        .map(|index| Candidate { index, via: Via::Automatic, coupon: 0 })
         .collect();
-    let coupons = resolve_coupons(ctx, &mut rejected);
+    let (coupons, table) = resolve_coupons(ctx, &mut rejected);
 
     // Every combination runs the automatic promotions up to the first place
     // where a coupon could change anything; that prefix runs once.
-    let base_plan = plan(ctx, &autos, &[]);
-    let positions: Vec<usize> = coupons.iter().map(|c| divergence(ctx, &base_plan, std::slice::from_ref(c))).collect();
-    let (baseline, snapshots) = run_recording(ctx, &base_plan, &positions)?;
+    let base_plan: &[Candidate] = &autos;
+    let reach: Vec<Reach> = coupons.iter().map(|c| Reach::of(ctx, base_plan, *c)).collect();
+    let positions: Vec<usize> = reach.iter().map(|r| r.divergence).collect();
+    let (baseline, snapshots) = run_recording(ctx, base_plan, &positions)?;
     let baseline_saving = baseline.saving;
-    let divergences: Vec<(Candidate, usize)> = coupons.iter().cloned().zip(positions.iter().copied()).collect();
-    let resume = Resume { ctx, autos: &autos, base_plan: &base_plan, snapshots: &snapshots, divergences: &divergences };
+    let resume = Resume { ctx, base_plan, snapshots: &snapshots, reach: &reach };
     let mut evaluated = 1_u32;
     let out_of_budget = || ctx.work() > budget;
     let mut strategy = SelectionStrategy::Exhaustive;
@@ -160,16 +190,16 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
     for c in coupons {
         if out_of_budget() {
             strategy = SelectionStrategy::Budget;
-            rejected.push(rejection(&c, Refusal::new(ReasonCode::SearchBudgetExhausted)));
+            rejected.push(table.rejection(&c, Refusal::new(ReasonCode::SearchBudgetExhausted)));
             continue;
         }
         let alone = resume.run(std::slice::from_ref(&c), Exit::OnCouponRefused)?;
         evaluated = evaluated.saturating_add(1);
         match alone.refused.iter().find(|r| r.candidate == c) {
-            Some(r) => rejected.push(Rejected { next: r.why.1.clone(), ..rejection(&c, r.why.0.clone()) }),
+            Some(r) => rejected.push(Rejected { next: r.why.1.clone(), ..table.rejection(&c, r.why.0.clone()) }),
             None => {
                 if better(std::slice::from_ref(&c), &alone, &best.0, &best.1) == Ordering::Greater {
-                    best = (vec![c.clone()], alone);
+                    best = (vec![c], alone);
                 }
                 viable.push(c);
             }
@@ -211,7 +241,7 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
     let (best, best_run) = best;
     // With the explanation, the chosen combination runs once more from the
     // start, recording every refusal; otherwise its run is the answer's.
-    let final_run = if ctx.req.explain { run_detailed(ctx, &plan(ctx, &autos, &best))? } else { best_run };
+    let final_run = if ctx.req.explain { run_detailed(ctx, &resume.plan(&best))? } else { best_run };
 
     // Coupons left out: in conflict with a chosen one, or simply not the best.
     for c in &viable {
@@ -230,7 +260,7 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
             None if strategy == SelectionStrategy::Budget => Refusal::new(ReasonCode::SearchBudgetExhausted),
             None => Refusal::new(ReasonCode::NotBest),
         };
-        rejected.push(rejection(c, refusal));
+        rejected.push(table.rejection(c, refusal));
     }
     if ctx.req.explain {
         // Automatic promotions displaced by a chosen coupon.
@@ -238,7 +268,7 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
             if let Some(b) = best.iter().find(|b| !compatible(ctx, a, b)) {
                 let mut r = Refusal::new(ReasonCode::NotCombinable);
                 r.params.conflicting_promotion = ctx.promotion(b.index).map(|p| p.id.clone());
-                rejected.push(rejection(a, r));
+                rejected.push(table.rejection(a, r));
             }
         }
     }
@@ -253,7 +283,7 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
         let listed =
             r.candidate.via != Via::Automatic || (ctx.req.explain && r.why.0.code != ReasonCode::NoEligibleItems);
         if listed {
-            rejected.push(Rejected { next: None, ..rejection(&r.candidate, r.why.0.clone()) });
+            rejected.push(Rejected { next: None, ..table.rejection(&r.candidate, r.why.0.clone()) });
         }
     }
     crate::sort::sort_by(&mut rejected, |a, b| {
@@ -265,24 +295,26 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
             b.promotion_index,
         ))
     });
-    Ok(Selected { run: final_run, baseline_saving, rejected, thresholds, optimal, strategy, considered, evaluated })
+    Ok(Selected {
+        run: final_run,
+        baseline_saving,
+        rejected,
+        thresholds,
+        optimal,
+        strategy,
+        considered,
+        evaluated,
+        coupons: table,
+    })
 }
 
-fn rejection(c: &Candidate, refusal: Refusal) -> Rejected {
-    Rejected {
-        promotion_index: Some(c.index),
-        code: c.code.clone(),
-        wallet_id: c.wallet_id.clone(),
-        refusal,
-        next: None,
-    }
-}
-
-/// Entered codes (sorted, deduplicated) and wallet coupons, as candidates;
-/// every one that cannot be used is rejected with its reason.
-fn resolve_coupons(ctx: &Context<'_>, rejected: &mut Vec<Rejected>) -> Vec<Candidate> {
+/// Entered codes (sorted, deduplicated) and wallet coupons, as candidates,
+/// with the table of their codes and wallet coupons; every one that cannot
+/// be used is rejected with its reason.
+fn resolve_coupons(ctx: &Context<'_>, rejected: &mut Vec<Rejected>) -> (Vec<Candidate>, Coupons) {
     let idx = &ctx.rules.promotions;
-    let mut out = Vec::new();
+    // (promotion, via, code, wallet coupon id), ranked once all are known.
+    let mut out: Vec<(usize, Via, Option<String>, Option<String>)> = Vec::new();
     let mut codes: Vec<(String, String)> =
         ctx.req.codes.iter().map(|c| (normalize_code(c), c.trim().to_string())).collect();
     crate::sort::sort(&mut codes);
@@ -323,7 +355,7 @@ fn resolve_coupons(ctx: &Context<'_>, rejected: &mut Vec<Rejected>) -> Vec<Candi
         let refusal = wallet_refusal.or_else(|| ctx.promotion(index).and_then(|p| ctx.static_refusal(p)));
         match refusal {
             Some(r) => reject(rejected, Some(index), wallet_id, r),
-            None => out.push(Candidate { index, via: Via::Code, code: Some(entered.clone()), wallet_id }),
+            None => out.push((index, Via::Code, Some(entered.clone()), wallet_id)),
         }
     }
     let wallet: Vec<&WalletCoupon> = match &ctx.req.wallet_selection {
@@ -375,10 +407,22 @@ fn resolve_coupons(ctx: &Context<'_>, rejected: &mut Vec<Rejected>) -> Vec<Candi
                 refusal: r,
                 next: None,
             }),
-            None => out.push(Candidate { index, via: Via::Wallet, code: None, wallet_id: Some(w.id.clone()) }),
+            None => out.push((index, Via::Wallet, None, Some(w.id.clone()))),
         }
     }
-    out
+    // Ranks follow (code, wallet coupon id), so candidates order as those do.
+    let mut table: Vec<(Option<String>, Option<String>)> = vec![(None, None)];
+    table.extend(out.iter().map(|(_, _, code, wallet)| (code.clone(), wallet.clone())));
+    crate::sort::sort(&mut table);
+    table.dedup();
+    let candidates = out
+        .into_iter()
+        .map(|(index, via, code, wallet)| {
+            let rank = table.binary_search_by(|p| (&p.0, &p.1).cmp(&(&code, &wallet))).unwrap_or(0);
+            Candidate { index, via, coupon: u32::try_from(rank).unwrap_or(u32::MAX) }
+        })
+        .collect();
+    (candidates, Coupons(table))
 }
 
 /// Two candidates may apply together: different promotions that combine
@@ -388,29 +432,77 @@ fn compatible(ctx: &Context<'_>, a: &Candidate, b: &Candidate) -> bool {
     a.index != b.index && !(pa.group.is_some() && pa.group == pb.group) && pa.combines(pb)
 }
 
+/// What one coupon changes in the plan of the automatic promotions alone.
+#[derive(Clone)]
+struct Reach {
+    coupon: Candidate,
+    /// The first position of the base plan it could change ([`divergence`]).
+    divergence: usize,
+    /// Positions of the base plan's automatic promotions it does not combine
+    /// with (they leave the plan when it is chosen), ascending.
+    displaced: Vec<usize>,
+}
+
+impl Reach {
+    fn of(ctx: &Context<'_>, base_plan: &[Candidate], coupon: Candidate) -> Self {
+        let displaced: Vec<usize> =
+            base_plan.iter().enumerate().filter(|(_, a)| !compatible(ctx, a, &coupon)).map(|(i, _)| i).collect();
+        let divergence = divergence(ctx, base_plan, &coupon, &displaced);
+        Reach { coupon, divergence, displaced }
+    }
+}
+
 /// Runs combinations from the baseline's snapshot at the first position
 /// each one changes.
 struct Resume<'r, 'a> {
     ctx: &'r Context<'a>,
-    autos: &'r [Candidate],
+    /// The automatic promotions alone, in run order.
     base_plan: &'r [Candidate],
     snapshots: &'r [Snapshot],
-    /// Each coupon's [`divergence`] alone; a combination's is the least of
-    /// its coupons'.
-    divergences: &'r [(Candidate, usize)],
+    /// What each usable coupon changes; a combination's divergence is the
+    /// least of its coupons'.
+    reach: &'r [Reach],
 }
 
 impl Resume<'_, '_> {
+    fn reach(&self, c: &Candidate) -> std::borrow::Cow<'_, Reach> {
+        match self.reach.iter().find(|r| r.coupon == *c) {
+            Some(r) => std::borrow::Cow::Borrowed(r),
+            None => std::borrow::Cow::Owned(Reach::of(self.ctx, self.base_plan, *c)),
+        }
+    }
+
+    /// The automatic promotions that combine with every one of `coupons`,
+    /// plus the coupons, in run order.
+    fn plan(&self, coupons: &[Candidate]) -> Vec<Candidate> {
+        let mut displaced: Vec<usize> = Vec::new();
+        for c in coupons {
+            displaced.extend_from_slice(&self.reach(c).displaced);
+        }
+        crate::sort::sort(&mut displaced);
+        displaced.dedup();
+        let mut sorted: Vec<Candidate> = coupons.to_vec();
+        crate::sort::sort(&mut sorted);
+        let mut plan = Vec::with_capacity(self.base_plan.len().saturating_add(coupons.len()));
+        let mut next = sorted.into_iter().peekable();
+        let mut skip = displaced.into_iter().peekable();
+        for (i, a) in self.base_plan.iter().enumerate() {
+            if skip.next_if_eq(&i).is_some() {
+                continue;
+            }
+            while let Some(c) = next.next_if(|c| c < a) {
+                plan.push(c);
+            }
+            plan.push(*a);
+        }
+        plan.extend(next);
+        debug_assert!(plan.is_sorted());
+        plan
+    }
+
     fn run(&self, coupons: &[Candidate], exit: Exit) -> Result<Run, MoneyError> {
-        let from = coupons
-            .iter()
-            .map(|c| match self.divergences.iter().find(|(d, _)| d == c) {
-                Some((_, at)) => *at,
-                None => divergence(self.ctx, self.base_plan, std::slice::from_ref(c)),
-            })
-            .min()
-            .unwrap_or(self.base_plan.len());
-        let plan = plan(self.ctx, self.autos, coupons);
+        let from = coupons.iter().map(|c| self.reach(c).divergence).min().unwrap_or(self.base_plan.len());
+        let plan = self.plan(coupons);
         // The latest snapshot at or before the first change (snapshots ascend).
         match self.snapshots.iter().rev().find(|s| s.position() <= from) {
             Some(snapshot) => run_from(self.ctx, &plan, snapshot, exit),
@@ -420,29 +512,24 @@ impl Resume<'_, '_> {
 }
 
 /// The first position of `base_plan` (the automatic promotions alone) that
-/// some combination of `coupons` could change: where a coupon would be
-/// inserted, where an automatic promotion it displaces stands, or where an
-/// exclusive group either of them belongs to starts.
-fn divergence(ctx: &Context<'_>, base_plan: &[Candidate], coupons: &[Candidate]) -> usize {
-    let mut first = base_plan.len();
+/// `coupon` could change: where it would be inserted, where an automatic
+/// promotion it displaces (at `displaced`) stands, or where an exclusive
+/// group either of them belongs to starts.
+fn divergence(ctx: &Context<'_>, base_plan: &[Candidate], coupon: &Candidate, displaced: &[usize]) -> usize {
+    let mut first = base_plan.partition_point(|x| x < coupon);
     let mut groups: Vec<(crate::quote::Stage, u32)> = Vec::new();
     let note_group = |p: &CompiledPromotion, groups: &mut Vec<(crate::quote::Stage, u32)>| {
         if let Some(g) = p.group {
             groups.push((p.stage, g));
         }
     };
-    for c in coupons {
-        first = first.min(base_plan.partition_point(|x| x < c));
-        if let Some(p) = ctx.promotion(c.index) {
+    if let Some(p) = ctx.promotion(coupon.index) {
+        note_group(p, &mut groups);
+    }
+    for &i in displaced {
+        first = first.min(i);
+        if let Some(p) = base_plan.get(i).and_then(|a| ctx.promotion(a.index)) {
             note_group(p, &mut groups);
-        }
-        for (i, a) in base_plan.iter().enumerate() {
-            if !compatible(ctx, a, c) {
-                first = first.min(i);
-                if let Some(p) = ctx.promotion(a.index) {
-                    note_group(p, &mut groups);
-                }
-            }
         }
     }
     for (i, a) in base_plan.iter().enumerate().take(first) {
@@ -454,26 +541,6 @@ fn divergence(ctx: &Context<'_>, base_plan: &[Candidate], coupons: &[Candidate])
         }
     }
     first
-}
-
-/// The automatic promotions that combine with every chosen coupon, plus the
-/// coupons, in run order.
-///
-/// `autos` are in run order already; the few coupons are merged in.
-fn plan(ctx: &Context<'_>, autos: &[Candidate], coupons: &[Candidate]) -> Vec<Candidate> {
-    let mut sorted: Vec<&Candidate> = coupons.iter().collect();
-    crate::sort::sort(&mut sorted);
-    let mut plan = Vec::with_capacity(autos.len().saturating_add(coupons.len()));
-    let mut next = sorted.into_iter().peekable();
-    for a in autos.iter().filter(|a| coupons.iter().all(|c| compatible(ctx, a, c))) {
-        while let Some(c) = next.next_if(|c| *c < a) {
-            plan.push(c.clone());
-        }
-        plan.push(a.clone());
-    }
-    plan.extend(next.cloned());
-    debug_assert!(plan.is_sorted());
-    plan
 }
 
 /// Every subset of pairwise-compatible coupons (the empty one included), or
@@ -493,7 +560,7 @@ fn compatible_subsets(ctx: &Context<'_>, coupons: &[Candidate]) -> Option<Vec<Ve
         for i in from..coupons.len() {
             let Some(c) = coupons.get(i) else { continue };
             if current.iter().all(|x| compatible(ctx, x, c)) {
-                current.push(c.clone());
+                current.push(*c);
                 let ok = extend(ctx, coupons, i.saturating_add(1), current, out);
                 current.pop();
                 if !ok {
@@ -535,12 +602,12 @@ fn greedy(
                 });
             }
             let mut trial = chosen.clone();
-            trial.push(c.clone());
+            trial.push(*c);
             let r = resume.run(&trial, Exit::Never)?;
             runs = runs.saturating_add(1);
             let gain = saving(&r) > best.as_ref().map_or(saving(&current), |b| saving(&b.1));
             if gain {
-                best = Some((c.clone(), r));
+                best = Some((*c, r));
             }
         }
         match best {
