@@ -3,7 +3,9 @@
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::rules::{self, CompiledRules, RuleSet, SCHEMA_VERSION};
+use std::borrow::Cow;
+
+use crate::rules::{self, CompiledMarket, CompiledRules, RuleSet, SCHEMA_VERSION};
 use crate::{json, quote, Error, ErrorCode, Limits, Problem, QuoteAnswer, QuoteRequest, ShippingAnswer};
 
 /// A rule set compiled once and used for many requests.
@@ -27,6 +29,11 @@ use crate::{json, quote, Error, ErrorCode, Limits, Problem, QuoteAnswer, QuoteRe
 #[derive(Debug)]
 pub struct Engine {
     rules: CompiledRules,
+    /// Each market's rules, in rule-set order (`docs/markets.md`).
+    markets: Vec<CompiledMarket>,
+    /// The rule set, kept when it has markets: a refund whose receipt
+    /// records another rate derives the market's rules again at that rate.
+    source: Option<Box<RuleSet>>,
     limits: Limits,
 }
 
@@ -86,6 +93,22 @@ impl Question {
     }
 }
 
+/// The rules a refund is computed with: compiled with the engine, or
+/// derived for one request at the rate a receipt records.
+enum ReceiptRules<'a> {
+    Stated(&'a CompiledRules),
+    Recorded(Box<CompiledRules>),
+}
+
+impl ReceiptRules<'_> {
+    fn get(&self) -> &CompiledRules {
+        match self {
+            ReceiptRules::Stated(r) => r,
+            ReceiptRules::Recorded(r) => r,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct VersionProbe {
     schema_version: Option<serde_json::Value>,
@@ -110,7 +133,58 @@ impl Engine {
     /// Validates and compiles a rule set already in memory.
     pub fn from_rules(rules: &RuleSet, limits: Limits) -> Result<Engine, Error> {
         let compiled = rules::compile(rules, &limits).map_err(|problems| Error::InvalidRules { problems })?;
-        Ok(Engine { rules: compiled, limits })
+        let markets = rules::compile_markets(rules, &limits).map_err(|problems| Error::InvalidRules { problems })?;
+        let source = (!rules.markets.is_empty()).then(|| Box::new(rules.clone()));
+        Ok(Engine { rules: compiled, markets, source, limits })
+    }
+
+    /// The rules a quote request is answered with, the request in their
+    /// currency, and the market when one applies.
+    fn route<'r>(
+        &self,
+        request: &'r QuoteRequest,
+    ) -> Result<(&CompiledRules, Cow<'r, QuoteRequest>, Option<&CompiledMarket>), Error> {
+        match quote::market::select(&self.markets, request)? {
+            Some(m) => Ok((&m.rules, quote::market::localize(request, m)?, Some(m))),
+            None => Ok((&self.rules, Cow::Borrowed(request), None)),
+        }
+    }
+
+    /// The rules a receipt's refund is computed with: its market's, at the
+    /// rate the receipt records (never the rule set's current rate), or
+    /// the rule set's own.
+    fn receipt_rules(&self, receipt: &crate::returns::Receipt) -> Result<ReceiptRules<'_>, Error> {
+        let Some(recorded) = &receipt.market else { return Ok(ReceiptRules::Stated(&self.rules)) };
+        let at = "receipt.market.id";
+        let Some((i, m)) = self.markets.iter().enumerate().find(|(_, m)| m.id == recorded.id) else {
+            let message = format!("the receipt is of market `{}`, which the rule set does not define", recorded.id);
+            return Err(Error::request(ErrorCode::UnknownReference, at, message));
+        };
+        if recorded.base_currency != self.rules.currency || recorded.currency != m.price_rule.currency {
+            return Err(Error::request(
+                ErrorCode::CurrencyMismatch,
+                "receipt.market.currency",
+                format!(
+                    "the receipt converts {} into {}; market `{}` converts {} into {}",
+                    recorded.base_currency, recorded.currency, m.id, self.rules.currency, m.price_rule.currency
+                ),
+            ));
+        }
+        let rate = recorded.rate.value();
+        if rate == m.price_rule.rate {
+            return Ok(ReceiptRules::Stated(&m.rules));
+        }
+        if rate <= rust_decimal::Decimal::ZERO || rate > rust_decimal::Decimal::from(rules::MAX_MARKET_RATE) {
+            let message = format!("must be over 0 and at most {}", rules::MAX_MARKET_RATE);
+            return Err(Error::request(ErrorCode::OutOfRange, "receipt.market.rate", message));
+        }
+        let source = self.source.as_deref().ok_or_else(|| Error::request(ErrorCode::Internal, at, "no rule set"))?;
+        let spec = source.markets.get(i).ok_or_else(|| Error::request(ErrorCode::Internal, at, "no market"))?;
+        let compiled = rules::compile_market(source, i, spec, rate, &self.limits).map_err(|problems| {
+            let first = problems.into_iter().next().unwrap_or_else(|| Problem::new(ErrorCode::Internal, "", ""));
+            Error::request(first.code, "receipt.market.rate", first.message)
+        })?;
+        Ok(ReceiptRules::Recorded(Box::new(compiled.rules)))
     }
 
     /// The limits this engine enforces.
@@ -130,7 +204,10 @@ impl Engine {
 
     /// Prices a cart.
     pub fn quote(&self, request: &QuoteRequest) -> Result<QuoteAnswer, Error> {
-        quote::quote(&self.rules, &self.limits, request)
+        let (rules, request, market) = self.route(request)?;
+        let mut answer = quote::quote(rules, &self.limits, &request)?;
+        answer.market = market.map(quote::market::record);
+        Ok(answer)
     }
 
     /// Prices a cart given as JSON and answers compact JSON. The same text
@@ -153,14 +230,17 @@ impl Engine {
     /// ```
     pub fn quote_work(&self, request_json: &str) -> Result<(String, u64), Error> {
         let request: QuoteRequest = self.parse_request(request_json)?;
-        let (answer, _, work) = quote::quote_with_coupon_saving(&self.rules, &self.limits, &request)?;
+        let (rules, request, market) = self.route(&request)?;
+        let (mut answer, _, work) = quote::quote_with_coupon_saving(rules, &self.limits, &request)?;
+        answer.market = market.map(quote::market::record);
         Ok((to_json(&answer)?, work))
     }
 
     /// The combination of entered codes and wallet coupons that saves most
     /// on a cart, and why each other coupon is left out.
     pub fn best_coupons(&self, request: &QuoteRequest) -> Result<crate::BestCouponsAnswer, Error> {
-        quote::best_coupons(&self.rules, &self.limits, request)
+        let (rules, request, _) = self.route(request)?;
+        quote::best_coupons(rules, &self.limits, &request)
     }
 
     /// Shipping options for a cart and destination (a quote request): every
@@ -168,7 +248,8 @@ impl Engine {
     /// cheapest first, the unavailable ones with their reasons, or why
     /// nothing ships there.
     pub fn shipping_options(&self, request: &QuoteRequest) -> Result<ShippingAnswer, Error> {
-        quote::shipping_options(&self.rules, &self.limits, request)
+        let (rules, request, _) = self.route(request)?;
+        quote::shipping_options(rules, &self.limits, &request)
     }
 
     /// A customer's membership tier from their qualifying history: the tier
@@ -250,7 +331,7 @@ impl Engine {
         &self,
         request: &crate::returns::ReturnRefundRequest,
     ) -> Result<crate::returns::ReturnRefundAnswer, Error> {
-        crate::returns::return_refund(&self.rules, &self.limits, request)
+        crate::returns::return_refund(self.receipt_rules(&request.receipt)?.get(), &self.limits, request)
     }
 
     /// Price protection (价保): per receipt line, the drop of today's price
@@ -260,7 +341,7 @@ impl Engine {
         &self,
         request: &crate::returns::PriceProtectionRequest,
     ) -> Result<crate::returns::PriceProtectionAnswer, Error> {
-        crate::returns::price_protection(&self.rules, &self.limits, request)
+        crate::returns::price_protection(self.receipt_rules(&request.receipt)?.get(), &self.limits, request)
     }
 
     /// Answers `question` for a JSON request, in compact JSON. The same text

@@ -74,6 +74,9 @@ pub struct Limits {
     /// (default 500,000): past it the best combination found so far is
     /// answered with `selection.optimal: false`.
     pub max_search_work: u64,
+    /// Most markets in a rule set (default 20); each compiles its own copy
+    /// of the rule set in its currency.
+    pub max_markets: usize,
 }
 
 impl Default for Limits {
@@ -106,6 +109,7 @@ impl Default for Limits {
             max_campaign_extensions: 100,
             max_applied_promotions: 50,
             max_search_work: 500_000,
+            max_markets: 20,
         }
     }
 }

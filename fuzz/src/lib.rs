@@ -115,6 +115,7 @@ impl Cart {
                 valid_from: None,
                 valid_until: None,
                 currency: None,
+                market: None,
                 redeemed,
             })
             .collect();

@@ -82,6 +82,84 @@ pub(crate) fn check(schema: &Value, value: &Value, max: usize) -> Vec<Problem> {
     walker.out
 }
 
+/// Calls `f` with the path and the value of every member of `value` whose
+/// schema is `$defs/<name>` in `schema` (a JSON Schema as schemars writes
+/// them, `value` valid against it): markets convert every `Amount` of a
+/// rule set this way, so that a money field added later is converted too.
+/// A tagged union's variant is told by its tag; any other union takes the
+/// first alternative `value` is valid against.
+pub(crate) fn each_of_type(schema: &Value, value: &mut Value, name: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+    let walker = Walker { defs: schema.get("$defs").and_then(Value::as_object), max: 1, out: Vec::new() };
+    visit(&walker, schema, value, name, "", f);
+}
+
+fn visit<'s>(
+    walker: &Walker<'s>,
+    schema: &'s Value,
+    value: &mut Value,
+    name: &str,
+    path: &str,
+    f: &mut dyn FnMut(&str, &mut Value),
+) {
+    let mut schema = schema;
+    for _ in 0..32 {
+        let Some(target) = schema.get("$ref").and_then(Value::as_str) else { break };
+        let Some(n) = target.strip_prefix("#/$defs/") else { return };
+        if n == name {
+            return f(path, value);
+        }
+        let Some(s) = walker.defs.and_then(|d| d.get(n)) else { return };
+        schema = s;
+    }
+    if let Some(alternatives) = alternatives(schema) {
+        if value.is_null() {
+            return;
+        }
+        let non_null: Vec<&Value> = alternatives.iter().filter(|a| !is_null(walker.resolve(a).0)).collect();
+        let resolved: Vec<&Value> = non_null.iter().map(|a| walker.resolve(a).0).collect();
+        let chosen = match (tag_of(&resolved), &*value) {
+            (Some(tag), Value::Object(map)) => {
+                let kind = map.get(tag).cloned();
+                non_null
+                    .iter()
+                    .zip(&resolved)
+                    .find(|(_, r)| {
+                        r.get("properties").and_then(|p| p.get(tag)).and_then(|t| t.get("const")) == kind.as_ref()
+                    })
+                    .map(|(a, _)| *a)
+            }
+            _ => non_null.iter().copied().find(|a| {
+                let mut probe = Walker { defs: walker.defs, max: 1, out: Vec::new() };
+                probe.walk(value, a, path);
+                probe.out.is_empty()
+            }),
+        };
+        if let Some(a) = chosen {
+            visit(walker, a, value, name, path, f);
+        }
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            let extra = schema.get("additionalProperties").filter(|s| s.is_object());
+            for (key, v) in map.iter_mut() {
+                if let Some(s) = properties.and_then(|p| p.get(key)).or(extra) {
+                    visit(walker, s, v, name, &member(path, key), f);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for (i, v) in items.iter_mut().enumerate() {
+                    visit(walker, item, v, name, &format!("{path}[{i}]"), f);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 struct Walker<'s> {
     defs: Option<&'s Map<String, Value>>,
     max: usize,

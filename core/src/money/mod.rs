@@ -3,6 +3,7 @@
 mod allocation;
 mod amount;
 mod currency;
+mod exchange;
 #[allow(clippy::module_inception)]
 mod money;
 mod rounding;
@@ -11,5 +12,6 @@ pub(crate) use allocation::split_units;
 pub use allocation::{allocate_even, allocate_proportional, AllocationError};
 pub use amount::{parse_decimal, Amount, DecimalParseError, DecimalString, Percent, DECIMAL_PATTERN};
 pub use currency::{Currency, UnknownCurrency};
+pub use exchange::{convert, PriceDirection, PriceGrid};
 pub use money::{Money, MoneyError};
 pub use rounding::{Rounding, RoundingLevel, RoundingMode};

@@ -55,6 +55,10 @@ pub struct QuoteAnswer {
     pub rules_id: Option<String>,
     /// The settlement currency of every amount.
     pub currency: Currency,
+    /// The market the quote is answered in, with the rate used; absent: the
+    /// rule set's own currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub market: Option<super::market::MarketAnswer>,
     /// Whether line prices include tax.
     pub prices_include_tax: bool,
     /// The lines, sorted by id.

@@ -8,6 +8,7 @@
 mod answer;
 mod best;
 pub(crate) mod catalog;
+pub(crate) mod market;
 pub(crate) mod points;
 mod promotions;
 mod request;
@@ -25,6 +26,7 @@ pub use answer::{
 };
 pub(crate) use best::best_coupons;
 pub use best::{BestCouponsAnswer, RecommendedCoupon};
+pub use market::MarketAnswer;
 pub use points::{LinePoints, PointsAnswer, PointsClamp, ShippingPoints};
 pub use promotions::MAX_EXACT_COMBINATIONS;
 pub use request::{
@@ -98,6 +100,7 @@ pub(crate) fn quote_with_coupon_saving(
     let answer = QuoteAnswer {
         rules_id: rules.id.clone(),
         currency: rules.currency,
+        market: None,
         prices_include_tax: rules.tax.prices_include_tax,
         lines,
         tax_summary,

@@ -22,9 +22,15 @@ use crate::Timestamp;
 pub struct QuoteRequest {
     /// The moment the quote is for; the engine reads no clock.
     pub now: Timestamp,
-    /// The currency the host expects; when given it must be the rule set's.
+    /// The currency the host expects; when given it must be the one the
+    /// quote is answered in (the market's, else the rule set's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
+    /// The market to answer in (a market id of the rule set); default the
+    /// market whose countries include the destination's, else none (the
+    /// rule set's currency). See `docs/markets.md`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<String>,
     /// Who is buying.
     #[serde(default)]
     pub customer: Customer,
@@ -276,7 +282,8 @@ pub struct CartLine {
     pub sku: String,
     /// Units, at least 1.
     pub quantity: u32,
-    /// The list unit price, in the rule set's currency and minor units.
+    /// The list unit price, in the rule set's currency and minor units (in a
+    /// market too: the market's price is worked out from it).
     pub unit_price: Amount,
     /// The tax class; the rule set's default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -84,12 +84,8 @@ fn sum(
 /// display currency's minor units.
 pub(crate) fn display(totals: &Totals, to: &DisplayCurrency, mode: RoundingMode) -> Result<DisplayTotals, Error> {
     let convert = |m: Money| -> Result<Money, Error> {
-        let amount = m
-            .amount()
-            .checked_mul(to.rate.value())
-            .ok_or(MoneyError::Overflow)
-            .map_err(|e| money_error(e, "display_currency.rate"))?;
-        Ok(Money::new(amount, to.currency).round(mode))
+        crate::money::convert(m.amount(), to.rate.value(), to.currency, mode)
+            .map_err(|e| money_error(e, "display_currency.rate"))
     };
     Ok(DisplayTotals {
         currency: to.currency,

@@ -16,6 +16,10 @@ use crate::{Error, ErrorCode, Limits};
 pub struct Receipt {
     /// The settlement currency.
     pub currency: Currency,
+    /// The market the order was answered in, and the rate used: refunds are
+    /// in its currency, at that rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<crate::quote::MarketAnswer>,
     /// The priced lines.
     pub lines: Vec<ReceiptLine>,
     /// The order totals.

@@ -166,6 +166,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
     if let Some(r) = &rules.returns {
         super::check_returns(r, rules.currency, time_zone, limits, &mut p);
     }
+    super::market::check_markets(rules, limits, &mut p);
 
     match (time_zone, p.is_empty()) {
         (Some(time_zone), true) => Ok(CompiledRules {

@@ -8,6 +8,7 @@ mod compile_membership;
 mod compile_promotions;
 mod compile_shipping;
 mod geo;
+mod market;
 mod membership;
 mod path;
 mod postcode;
@@ -33,6 +34,8 @@ pub(crate) use compile_shipping::{
     CompiledShipping, CompiledWarehouse, CompiledZone, CM_PER_IN, G_PER_KG, G_PER_LB, G_PER_OZ,
 };
 pub(crate) use geo::{is_country, postcode_problem};
+pub(crate) use market::{compile_market, compile_markets, CompiledMarket};
+pub use market::{Market, MarketPrice, PriceRounding, MAX_MARKET_RATE};
 pub use membership::{
     CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, Membership, PointsConfig, Qualification,
     QualificationMetric, Redemption, ReturnedPointsExpiry, SpentEarnedPoints, TierBenefits, TierDef,
@@ -108,4 +111,8 @@ pub struct RuleSet {
     /// Returns and refunds: windows, exemptions, clawback, gifts, shipping, fees and price protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<ReturnsConfig>,
+    /// Markets: countries answered in their own currency at a stated rate
+    /// (see `docs/markets.md`); empty: every quote is in `currency`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markets: Vec<Market>,
 }

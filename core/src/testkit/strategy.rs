@@ -398,6 +398,7 @@ pub fn quote_request(v: &Vocabulary) -> BoxedStrategy<QuoteRequest> {
             points.prop_map(move |points| QuoteRequest {
                 now,
                 currency: None,
+                market: None,
                 customer: customer.clone(),
                 lines: lines.clone(),
                 display_currency: None,

@@ -1,0 +1,375 @@
+//! Markets: countries answered in their own currency, at a rate the rule
+//! set states, with the market's price rule. See `docs/markets.md`.
+//!
+//! Each market's rules are *derived* from the base rule set (every money
+//! amount converted at the market's rate, price-list prices by the price
+//! rule) and compiled like any rule set, so the quote pipeline runs
+//! unchanged in the market's currency.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{CompiledRules, JsonPath, Problems, RuleSet};
+use crate::money::{Amount, Currency, DecimalString, MoneyError, PriceDirection, PriceGrid};
+use crate::{ErrorCode, Limits, Problem};
+
+/// The largest rate a market may state (units of its currency per unit of the base currency).
+pub const MAX_MARKET_RATE: u32 = 1_000_000;
+
+/// A market: a set of countries answered in one currency.
+///
+/// ```
+/// use commerce_rules::rules::Market;
+/// let m: Market = serde_json::from_str(r#"{
+///     "id": "us", "countries": ["US"], "currency": "USD", "locale": "en-US",
+///     "rate": "0.1380", "price_adjustment_percent": "5",
+///     "price_rounding": {"step": "1", "ending": "0.99", "direction": "up"}
+/// }"#).unwrap();
+/// assert_eq!(m.currency.code(), "USD");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Market {
+    /// Unique id, named by requests (`market`) and answers.
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// ISO 3166-1 alpha-2 countries (`DE`, `FR`); a destination in one of
+    /// them picks this market. No country is in two markets.
+    pub countries: Vec<String>,
+    /// The currency the market is answered in.
+    pub currency: Currency,
+    /// The market's locale (BCP 47, `de-DE`), echoed in answers for the host's formatting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Units of the market's currency per 1 unit of the rule set's currency
+    /// (`"0.1380"` USD per CNY); required unless the market is in the rule
+    /// set's currency. Over 0, at most 1,000,000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<DecimalString>,
+    /// Added to converted prices, in percent (`"5"`: 5 % more; `"-10"`: 10 %
+    /// less), over -100 and at most 1,000; default 0. Prices only: not
+    /// discounts, thresholds or shipping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_adjustment_percent: Option<DecimalString>,
+    /// How converted prices are rounded; default to the nearest minor unit.
+    #[serde(default)]
+    pub price_rounding: PriceRounding,
+    /// Fixed unit prices in the market's currency (a price list for the
+    /// market); a SKU listed here is not converted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prices: Vec<MarketPrice>,
+}
+
+/// A market's price rounding: converted prices go to the nearest (or next,
+/// or previous) price of the form `k × step + ending`.
+///
+/// `{"step": "1", "ending": "0.99", "direction": "up"}` rounds up to .99;
+/// `{"step": "1"}` gives whole units (JPY, KRW); `{"step": "0.05"}` is
+/// Swiss cash rounding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriceRounding {
+    /// The distance between allowed prices; default the currency's minor unit.
+    /// Over 0, in whole minor units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<DecimalString>,
+    /// What every allowed price ends with (`"0.99"`), at least 0 and under
+    /// `step`, in whole minor units; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending: Option<DecimalString>,
+    /// `nearest` (default; halfway goes up), `up` or `down`.
+    #[serde(default)]
+    pub direction: PriceDirection,
+}
+
+/// A fixed unit price of a SKU in a market's currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarketPrice {
+    /// The SKU.
+    pub sku: String,
+    /// Its unit price in the market's currency, replacing the converted list price.
+    pub unit_price: Amount,
+}
+
+/// A market ready to answer: its price rule and its own compiled rules.
+#[derive(Debug)]
+pub(crate) struct CompiledMarket {
+    pub(crate) id: String,
+    pub(crate) countries: Vec<String>,
+    pub(crate) locale: Option<String>,
+    pub(crate) base_currency: Currency,
+    pub(crate) price_rule: PriceRule,
+    /// Fixed unit prices by SKU.
+    pub(crate) prices: HashMap<String, Decimal>,
+    /// The base rule set in the market's currency.
+    pub(crate) rules: CompiledRules,
+}
+
+/// How a base price becomes a market price: `grid(base × rate × factor)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PriceRule {
+    pub(crate) currency: Currency,
+    /// Units of the market's currency per unit of the base currency.
+    pub(crate) rate: Decimal,
+    /// The adjustment in percent, as stated.
+    pub(crate) adjustment_percent: Decimal,
+    pub(crate) grid: PriceGrid,
+}
+
+impl PriceRule {
+    /// A base unit price in the market's currency.
+    pub(crate) fn price(&self, base: Decimal) -> Result<Decimal, MoneyError> {
+        let factor = Decimal::ONE_HUNDRED
+            .checked_add(self.adjustment_percent)
+            .and_then(|f| f.checked_div(Decimal::ONE_HUNDRED))
+            .ok_or(MoneyError::Overflow)?;
+        let raw = base.checked_mul(self.rate).and_then(|x| x.checked_mul(factor)).ok_or(MoneyError::Overflow)?;
+        self.grid.apply(raw)
+    }
+
+    /// Any other amount (a discount, a threshold, a fee) in the market's
+    /// currency: converted at the rate, rounded half-up to minor units.
+    pub(crate) fn amount(&self, base: Decimal) -> Result<Decimal, MoneyError> {
+        crate::money::convert(base, self.rate, self.currency, crate::money::RoundingMode::HalfUp).map(|m| m.amount())
+    }
+}
+
+/// Checks the `markets` section; every problem goes to `p`.
+pub(crate) fn check_markets(rules: &RuleSet, limits: &Limits, p: &mut Problems) {
+    let root = JsonPath::root();
+    let markets_at = root.field("markets");
+    p.count(rules.markets.len(), limits.max_markets, &markets_at);
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+    for (i, m) in rules.markets.iter().enumerate() {
+        let at = markets_at.index(i);
+        p.id(&m.id, limits.max_id_bytes, &at.field("id"));
+        if let Some(first) = ids.insert(m.id.as_str(), i) {
+            p.add(ErrorCode::DuplicateId, &at.field("id"), format!("market id `{}` is also markets[{first}]'s", m.id));
+        }
+        let countries_at = at.field("countries");
+        p.check(m.countries.is_empty(), ErrorCode::MissingField, &countries_at, "name at least one country");
+        p.count(m.countries.len(), limits.max_labels.max(300), &countries_at);
+        for (j, c) in m.countries.iter().enumerate() {
+            let c_at = countries_at.index(j);
+            if !super::is_country(c) {
+                p.add(
+                    ErrorCode::InvalidValue,
+                    &c_at,
+                    format!("`{c}` is not an ISO 3166-1 alpha-2 country code (upper case, such as `DE`)"),
+                );
+            } else if let Some(other) = owner.insert(c.as_str(), m.id.as_str()) {
+                let message = if other == m.id {
+                    format!("`{c}` is listed twice in market `{other}`")
+                } else {
+                    format!("markets overlap: `{c}` is in market `{other}` and in market `{}`", m.id)
+                };
+                p.add(ErrorCode::ConflictingFields, &c_at, message);
+            }
+        }
+        if let Some(locale) = &m.locale {
+            let ok = !locale.is_empty()
+                && locale.len() <= 35
+                && locale.split('-').all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+            p.check(!ok, ErrorCode::InvalidValue, &at.field("locale"), "must be a BCP 47 tag such as `de-DE`");
+        }
+        let rate_at = at.field("rate");
+        match m.rate.map(DecimalString::value) {
+            None if m.currency != rules.currency => p.add(
+                ErrorCode::MissingField,
+                &rate_at,
+                format!(
+                    "market `{}` is in {} and the rule set in {}: give `rate`, the {} for 1 {}",
+                    m.id, m.currency, rules.currency, m.currency, rules.currency
+                ),
+            ),
+            None => {}
+            Some(r) if r <= Decimal::ZERO || r > Decimal::from(MAX_MARKET_RATE) => {
+                p.add(ErrorCode::OutOfRange, &rate_at, format!("must be over 0 and at most {MAX_MARKET_RATE}"))
+            }
+            Some(r) if m.currency == rules.currency && r != Decimal::ONE => p.add(
+                ErrorCode::OutOfRange,
+                &rate_at,
+                format!("market `{}` is in the rule set's currency {}: its rate is 1", m.id, m.currency),
+            ),
+            Some(_) => {}
+        }
+        if let Some(adj) = m.price_adjustment_percent.map(DecimalString::value) {
+            p.check(
+                adj <= Decimal::from(-100) || adj > Decimal::from(1000),
+                ErrorCode::OutOfRange,
+                &at.field("price_adjustment_percent"),
+                "must be over -100 and at most 1000",
+            );
+        }
+        check_rounding(&m.price_rounding, m.currency, &at.field("price_rounding"), p);
+        let prices_at = at.field("prices");
+        p.count(m.prices.len(), limits.max_price_entries, &prices_at);
+        let mut skus: HashMap<&str, usize> = HashMap::new();
+        for (j, price) in m.prices.iter().enumerate() {
+            let e_at = prices_at.index(j);
+            p.id(&price.sku, limits.max_id_bytes, &e_at.field("sku"));
+            if let Some(first) = skus.insert(price.sku.as_str(), j) {
+                p.add(
+                    ErrorCode::DuplicateId,
+                    &e_at.field("sku"),
+                    format!("SKU `{}` is also prices[{first}]'s", price.sku),
+                );
+            }
+            super::amount_valid(price.unit_price, m.currency, &e_at.field("unit_price"), p);
+        }
+    }
+}
+
+fn check_rounding(r: &PriceRounding, currency: Currency, at: &JsonPath<'_>, p: &mut Problems) {
+    let minor = currency.minor_units();
+    let whole_minor = |d: Decimal| d.normalize().scale() <= minor;
+    let step = r.step.map(DecimalString::value);
+    if let Some(s) = step {
+        if s <= Decimal::ZERO {
+            p.add(ErrorCode::OutOfRange, &at.field("step"), "must be over 0");
+        } else if !whole_minor(s) {
+            p.add(
+                ErrorCode::TooPrecise,
+                &at.field("step"),
+                format!("{currency} amounts have at most {minor} decimal places"),
+            );
+        }
+    }
+    if let Some(e) = r.ending.map(DecimalString::value) {
+        let step = step.unwrap_or(Decimal::new(1, minor));
+        if e < Decimal::ZERO || e >= step {
+            p.add(
+                ErrorCode::OutOfRange,
+                &at.field("ending"),
+                format!("must be at least 0 and under the step ({step})"),
+            );
+        } else if !whole_minor(e) {
+            p.add(
+                ErrorCode::TooPrecise,
+                &at.field("ending"),
+                format!("{currency} amounts have at most {minor} decimal places"),
+            );
+        }
+    }
+}
+
+/// The price rule of a (checked) market, at `rate` (the market's own, or a receipt's).
+pub(crate) fn price_rule(m: &Market, rate: Decimal) -> PriceRule {
+    let minor = PriceGrid::minor_units(m.currency);
+    PriceRule {
+        currency: m.currency,
+        rate,
+        adjustment_percent: m.price_adjustment_percent.map_or(Decimal::ZERO, DecimalString::value),
+        grid: PriceGrid {
+            step: m.price_rounding.step.map_or(minor.step, DecimalString::value),
+            ending: m.price_rounding.ending.map_or(Decimal::ZERO, DecimalString::value),
+            direction: m.price_rounding.direction,
+        },
+    }
+}
+
+/// The market's rate as stated (1 for a market in the base currency).
+fn stated_rate(m: &Market) -> Decimal {
+    m.rate.map_or(Decimal::ONE, DecimalString::value)
+}
+
+/// Compiles every market of a rule set already checked by `compile`.
+pub(crate) fn compile_markets(rules: &RuleSet, limits: &Limits) -> Result<Vec<CompiledMarket>, Vec<Problem>> {
+    let mut out = Vec::with_capacity(rules.markets.len());
+    for (i, m) in rules.markets.iter().enumerate() {
+        out.push(compile_market(rules, i, m, stated_rate(m), limits)?);
+    }
+    Ok(out)
+}
+
+/// Compiles market `i` of `rules` at `rate`.
+pub(crate) fn compile_market(
+    rules: &RuleSet,
+    i: usize,
+    m: &Market,
+    rate: Decimal,
+    limits: &Limits,
+) -> Result<CompiledMarket, Vec<Problem>> {
+    let rule = price_rule(m, rate);
+    let at = format!("markets[{i}]");
+    let derived = derive(rules, &rule).map_err(|(path, e)| {
+        vec![Problem::new(
+            ErrorCode::ArithmeticOverflow,
+            format!("{at}.rate"),
+            format!("converting `{path}` into {} at this rate: {e}", m.currency),
+        )]
+    })?;
+    let compiled = super::compile(&derived, limits).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|p| {
+                Problem::new(p.code, format!("{at}.rate"), format!("in {}, `{}`: {}", m.currency, p.path, p.message))
+            })
+            .collect::<Vec<_>>()
+    })?;
+    Ok(CompiledMarket {
+        id: m.id.clone(),
+        countries: m.countries.clone(),
+        locale: m.locale.clone(),
+        base_currency: rules.currency,
+        price_rule: rule,
+        prices: m.prices.iter().map(|p| (p.sku.clone(), p.unit_price.value())).collect(),
+        rules: compiled,
+    })
+}
+
+/// The base rule set in the market's currency: every `Amount` converted
+/// (price lists by the price rule, anything else at the rate), points
+/// earned per unit of the market's currency, and no redemption when the
+/// currency differs (points are worth a whole number of points per unit of
+/// the base currency only). On failure, the path of the amount and why.
+fn derive(rules: &RuleSet, rule: &PriceRule) -> Result<RuleSet, (String, String)> {
+    let internal = |e: String| (String::new(), e);
+    let mut base = rules.clone();
+    base.markets.clear();
+    let text = serde_json::to_string(&base).map_err(|e| internal(e.to_string()))?;
+    let mut value: Value = serde_json::from_str(&text).map_err(|e| internal(e.to_string()))?;
+    let schema: Value = serde_json::from_str(crate::json::shape::RULE_SET).map_err(|e| internal(e.to_string()))?;
+    let mut failure = None;
+    crate::json::shape::each_of_type(&schema, &mut value, "Amount", &mut |path, v| {
+        if failure.is_some() {
+            return;
+        }
+        let Some(d) = v.as_str().and_then(|s| crate::money::parse_decimal(s).ok()) else { return };
+        let converted = if path.starts_with("price_lists[") { rule.price(d) } else { rule.amount(d) };
+        match converted {
+            Ok(c) => *v = Value::String(c.to_string()),
+            Err(e) => failure = Some((path.to_string(), e.to_string())),
+        }
+    });
+    if let Some(f) = failure {
+        return Err(f);
+    }
+    if let Value::Object(map) = &mut value {
+        map.insert("currency".to_string(), Value::String(rule.currency.code().to_string()));
+    }
+    let text = value.to_string();
+    let mut derived: RuleSet = crate::json::parse_prepared(&text).map_err(|p| (p.path, p.message))?;
+    if rule.currency != rules.currency {
+        if let Some(points) = &mut derived.points {
+            if let Some(earning) = &mut points.earning {
+                let per_unit = earning
+                    .rate
+                    .value()
+                    .checked_div(rule.rate)
+                    .ok_or(("points.earning.rate".to_string(), "out of range".to_string()))?;
+                earning.rate = DecimalString(per_unit.round_dp(12).normalize());
+            }
+            points.redemption = None;
+        }
+    }
+    Ok(derived)
+}
