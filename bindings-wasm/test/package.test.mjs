@@ -23,3 +23,17 @@ test("the npm tarball carries both licenses and the README", () => {
   assert.equal(manifest.license, "MIT OR Apache-2.0");
   assert.ok(!("repository" in manifest), "no repository until the project has a public home");
 });
+
+test("every file that package.json exports, main, module or types names is in the tarball", () => {
+  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: pkgDir, encoding: "utf8" });
+  const files = new Set(JSON.parse(out)[0].files.map((f) => f.path));
+  const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+  const named = [];
+  const walk = (v) => (typeof v === "string" ? named.push(v) : Object.values(v).forEach(walk));
+  walk(manifest.exports);
+  named.push(manifest.main, manifest.module, manifest.types);
+  for (const path of named) {
+    const file = path.replace(/^\.\//, "");
+    assert.ok(files.has(file), `${path} is named by package.json but not in the tarball`);
+  }
+});

@@ -34,6 +34,17 @@ function h(tag, attrs = {}, ...children) {
 /** Chinese label with its English gloss. */
 const bi = (zh, en) => [zh, " ", h("small", {}, en)];
 
+/**
+ * Shopper-facing text in the language of the engine's messages (the
+ * language switch): the page composes it from the answer's codes and
+ * parameters, naming offers by their names, never by rule ids.
+ */
+const say = (zh, en) => (state.locale === "en" ? en : zh);
+/** A label's colon: full-width in Chinese, ": " in English. */
+const colon = () => say("：", ": ");
+/** An offer's name quoted as each language quotes it. */
+const quoted = (name) => say(`「${name}」`, `"${name}"`);
+
 const formatters = new Map();
 /** Money (a decimal string) formatted exactly: Intl formats strings without going through floats. */
 function money(amount, currency, locale = state.locale) {
@@ -241,7 +252,7 @@ const cartPanel = {
         { class: "col-total" },
         h("div", { class: "line-total", "data-testid": "line-total", "data-amount": priced.total }, money(priced.total, cur)),
         ...priced.adjustments.map((a) =>
-          h("div", { class: "adjustment" }, `−${money(a.amount, cur)} `, h("small", {}, promotionName(answer, a.rule_id))),
+          h("div", { class: "adjustment" }, h("span", { class: "amount" }, `−${money(a.amount, cur)}`), h("small", {}, promotionName(answer, a.rule_id))),
         ),
         h("div", { class: "muted tax", title: taxClass?.name ?? priced.tax.class },
           `${priced.tax.included ? "含税" : "另加税"} ${priced.tax.rate_percent}% `,
@@ -290,6 +301,60 @@ function promotionName(answer, id) {
   return applied?.name ?? state.rules.promotions?.find((p) => p.id === id)?.name ?? id;
 }
 
+/** A free-shipping rule by name. */
+const freeShippingName = (id) => state.rules.shipping?.free_shipping?.find((f) => f.id === id)?.name ?? id;
+
+/**
+ * Why a code or coupon was not used, for the shopper: reasons that point at
+ * another offer name it; the others are the engine's message (already in the
+ * request's language). The reason code itself is for the developer panel.
+ */
+function rejectionText(r, answer) {
+  const other = (id) => quoted(promotionName(answer, id));
+  switch (r.reason) {
+    case "not_combinable":
+      return say(`不能与${other(r.params.conflicting_promotion)}同时使用`, `cannot be combined with ${other(r.params.conflicting_promotion)}`);
+    case "exclusive_group_lost":
+      return say(`与${other(r.params.winner)}不能同享，已为您选择更优惠的${other(r.params.winner)}`, `${other(r.params.winner)} saves you more and cannot be combined with it`);
+    case "stopped_by_earlier_promotion":
+      return say(`${other(r.params.conflicting_promotion)}已生效，不再叠加其他优惠`, `${other(r.params.conflicting_promotion)} applies and does not combine with other offers`);
+    default:
+      return r.message;
+  }
+}
+
+/** What the shopper sees of a rejected entry: the code as typed, or the wallet coupon's name. */
+function rejectedLabel(r, answer) {
+  if (r.code) return r.code;
+  return r.promotion_id ? promotionName(answer, r.promotion_id) : say("优惠券", "coupon");
+}
+
+/** A hint (凑单) naming the offer it unlocks, with money formatted as money. */
+function hintText(hint, answer) {
+  const cur = answer.currency;
+  const shipping = hint.code === "free_shipping";
+  const name = quoted(shipping ? freeShippingName(hint.promotion_id) : promotionName(answer, hint.promotion_id));
+  const amount = hint.amount_needed ? money(hint.amount_needed, cur) : null;
+  const q = hint.quantity_needed;
+  // Short of both an amount and a number of items: the engine's text says
+  // whether one is enough; the page adds the offer's name.
+  if (amount && q) return `${hint.message}${say(`（${name}）`, ` (${name})`)}`;
+  const more = amount
+    ? say(`再买 ${amount}`, `Add ${amount} more`)
+    : say(`再买 ${q ?? 1} 件`, `Add ${q ?? 1} more item${(q ?? 1) === 1 ? "" : "s"}`);
+  if (shipping) {
+    return hint.percent
+      ? say(`${more}，运费可享 ${hint.percent}% 优惠（${name}）`, `${more} for ${hint.percent}% off shipping (${name})`)
+      : say(`${more}，即可包邮（${name}）`, `${more} for free shipping (${name})`);
+  }
+  const gain = hint.discount
+    ? say(`，可减 ${money(hint.discount, cur)}`, `: ${money(hint.discount, cur)} off`)
+    : hint.percent
+      ? say(`，可享 ${hint.percent}% 优惠`, `: ${hint.percent}% off`)
+      : "";
+  return say(`${more}，即可享${name}${gain}`, `${more} to get ${name}${gain}`);
+}
+
 const couponPanel = {
   init() {
     $("#coupon-form").addEventListener("submit", (e) => {
@@ -331,12 +396,15 @@ const couponPanel = {
         .map((r) =>
           h(
             "li",
-            { "data-testid": "rejected-code", "data-reason": r.reason },
-            h("strong", {}, r.code ?? r.wallet_coupon_id),
-            "：",
-            r.message,
-            " ",
-            h("code", {}, r.reason),
+            {
+              "data-testid": "rejected-code",
+              "data-reason": r.reason,
+              "data-code": r.code,
+              "data-wallet-coupon-id": r.wallet_coupon_id,
+            },
+            h("strong", {}, rejectedLabel(r, answer)),
+            colon(),
+            rejectionText(r, answer),
           ),
         ),
     );
@@ -350,7 +418,11 @@ const couponPanel = {
     const choices = [
       ["best", "自动选择最优惠", "Best combination"],
       ["none", "不使用", "Don't use"],
-      ...state.wallet.map((c) => [c.id, c.id, c.promotion_id]),
+      ...state.wallet.map((c) => [
+        c.id,
+        promotionName(answer, c.promotion_id),
+        c.valid_until ? `valid until ${day(c.valid_until, "en")}` : "Coupon",
+      ]),
     ];
     wallet.replaceChildren(
       h("div", { class: "label" }, ...bi("我的券包", "Wallet")),
@@ -377,7 +449,9 @@ const hintsPanel = {
     box.hidden = hints.length === 0;
     box.replaceChildren(
       h("h2", {}, ...bi("凑单提示", "Add a little more")),
-      ...hints.map((hint) => h("p", { "data-testid": "hint" }, hint.message)),
+      ...hints.map((hint) =>
+        h("p", { "data-testid": "hint", "data-code": hint.code, "data-promotion-id": hint.promotion_id }, hintText(hint, answer)),
+      ),
     );
   },
 };
@@ -411,11 +485,16 @@ const summaryPanel = {
     grand.textContent = money(t.grand_total, cur);
     grand.dataset.amount = t.grand_total;
     const display = $("#display-total");
-    display.textContent = answer.display
-      ? `≈ ${money(answer.display.grand_total, answer.display.currency)}（参考价 estimate at ${answer.display.rate}）`
-      : "";
+    display.replaceChildren(
+      ...(answer.display
+        ? [
+            `≈ ${money(answer.display.grand_total, answer.display.currency)} `,
+            ...bi(`参考价，汇率 ${answer.display.rate}`, `estimate at ${answer.display.rate}`),
+          ]
+        : []),
+    );
     display.dataset.amount = answer.display?.grand_total ?? "";
-    $("#savings").textContent = isZero(t.savings) ? "" : `已为您节省 You save ${money(t.savings, cur)}`;
+    $("#savings").replaceChildren(...(isZero(t.savings) ? [] : [`已为您节省 ${money(t.savings, cur)} `, h("small", {}, `You save ${money(t.savings, cur, "en")}`)]));
   },
 };
 
@@ -431,8 +510,40 @@ function subtract(a, b) {
 const negate = (s) => (isZero(s) ? null : s.startsWith("-") ? s.slice(1) : `-${s}`);
 const formatSigned = (amount, cur) => (amount.startsWith("-") ? `−${money(amount.slice(1), cur)}` : money(amount, cur));
 
-// The explanation trail is asked for (`explain: true`) only while the shopper
-// has the panel open: the default answer is the lean one a cart page needs.
+/**
+ * The developer panel: the stable codes behind the texts the shopper reads
+ * (rejections, hints, unavailable shipping methods, point reductions,
+ * errors), which the shopper-facing panels do not show.
+ */
+const devPanel = {
+  render(answer) {
+    const s = answer.shipping;
+    const rows = [
+      ...(answer.rejected ?? []).map((r) => [
+        "rejected",
+        r.code ?? r.wallet_coupon_id ?? r.promotion_id ?? "",
+        r.reason,
+        JSON.stringify({ promotion_id: r.promotion_id, ...r.params }),
+      ]),
+      ...(answer.hints ?? []).map((x) => ["hint", x.promotion_id, x.code, x.message]),
+      ...(s?.unavailable ?? []).map((u) => ["shipping", u.method_id, u.reason, u.message]),
+      ...(s?.no_shipping ? [["shipping", "", s.no_shipping.reason, s.no_shipping.message]] : []),
+      ...(answer.points?.clamps ?? []).map((c) => ["points", "", c.reason, c.message]),
+    ];
+    this.show(rows);
+  },
+  show(rows) {
+    $("#dev-codes").replaceChildren(
+      ...rows.map(([what, subject, code, detail]) =>
+        h("tr", { "data-testid": "dev-code", "data-code": code },
+          h("td", {}, what), h("td", {}, subject), h("td", {}, h("code", {}, code)), h("td", { class: "muted" }, detail)),
+      ),
+    );
+  },
+};
+
+// The explanation trail is asked for (`explain: true`) only while the
+// developer panel is open: the default answer is the lean one a cart page needs.
 const explanationPanel = {
   contribute(request) {
     if ($("#explanation")?.closest("details")?.open) request.explain = true;
@@ -551,7 +662,7 @@ const shippingPanel = {
     $("#shipping-options").replaceChildren(
       h("legend", { class: "label" }, ...bi("配送方式", "Shipping method")),
       ...(s?.no_shipping
-        ? [h("p", { class: "muted", "data-testid": "no-shipping", "data-reason": s.no_shipping.reason }, s.no_shipping.message, " ", h("code", {}, s.no_shipping.reason))]
+        ? [h("p", { class: "muted", "data-testid": "no-shipping", "data-reason": s.no_shipping.reason }, s.no_shipping.message)]
         : []),
       ...(s?.options ?? []).map((o) => this.option(o, answer, cur, o.method_id === cheapest)),
       ...(s?.unavailable ?? []).map((u) =>
@@ -561,7 +672,7 @@ const shippingPanel = {
           h("input", { type: "radio", name: "shipping-method", value: u.method_id, disabled: true }),
           h("span", { class: "ship-name" },
             h("strong", {}, u.name ?? u.method_id), " ", h("small", {}, SERVICE_EN[u.service] ?? u.service),
-            h("div", { class: "muted" }, "不可用 ", h("small", {}, "Unavailable"), "：", u.message, " ", h("code", {}, u.reason)),
+            h("div", { class: "muted" }, ...bi("不可用", "Unavailable"), colon(), u.message),
           ),
         ),
       ),
@@ -678,7 +789,7 @@ const pointsPanel = {
           "本单使用 ", h("strong", {}, count(p.redeemed)), " 积分，抵扣 ", h("strong", { class: "minus" }, `−${money(p.value, cur)}`),
           " ", h("small", {}, `Redeeming ${count(p.redeemed, "en")} points: −${money(p.value, cur, "en")}`),
         ),
-        ...p.clamps.map((c) => h("div", { class: "muted small", "data-testid": "points-clamp", "data-reason": c.reason }, c.message, " ", h("code", {}, c.reason))),
+        ...p.clamps.map((c) => h("div", { class: "muted small", "data-testid": "points-clamp", "data-reason": c.reason }, c.message)),
         h("div", { class: "muted small" }, `使用后剩余 ${count(p.balance_after)} 积分 `, h("small", {}, `Left after this order: ${count(p.balance_after, "en")}`)),
       );
     } else if (redemption && p.balance_before > 0) {
@@ -703,7 +814,7 @@ const pointsPanel = {
 
 // The shipping panel contributes last: it checks the shopper's method
 // against the otherwise complete request.
-const panels = [customerPanel, cartPanel, couponPanel, pointsPanel, shippingPanel, hintsPanel, summaryPanel, explanationPanel];
+const panels = [customerPanel, cartPanel, couponPanel, pointsPanel, shippingPanel, hintsPanel, summaryPanel, explanationPanel, devPanel];
 
 // ------------------------------------------------------------ recompute
 
@@ -717,17 +828,24 @@ function showError(error) {
   const box = $("#error");
   if (!error) {
     box.hidden = true;
+    box.dataset.code = "";
+    box.dataset.path = "";
     return;
   }
   const zh = Engine.errorText(error.code, "zh-Hans") ?? "出错了";
+  const en = Engine.errorText(error.code, "en") ?? "something went wrong";
+  // Where, for the shopper: the line whose field is at fault.
+  const at = /^lines\[(\d+)\]\.(\w+)/.exec(error.path ?? "");
+  const line = at ? state.lines[Number(at[1])] : null;
+  const product = line ? productOf(line.sku) : null;
   box.hidden = false;
+  box.dataset.code = error.code;
+  box.dataset.path = error.path ?? "";
   box.replaceChildren(
-    h("strong", {}, `${zh} `, h("small", {}, Engine.errorText(error.code, "en") ?? "error")),
-    " ",
-    h("code", {}, error.code),
-    error.path ? h("span", {}, " @ ", h("code", {}, error.path)) : "",
-    h("div", { class: "muted" }, error.message),
+    h("strong", {}, product ? `${product.zh}${at[2] === "quantity" ? "的数量" : ""}：${zh}` : zh, " "),
+    h("small", {}, product ? `${product.en}${at[2] === "quantity" ? ", quantity" : ""}: ${en}` : en),
   );
+  devPanel.show([["error", error.path ?? "", error.code, error.message]]);
 }
 
 /** Applies a change to the state and recomputes the whole cart. */

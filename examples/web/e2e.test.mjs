@@ -106,8 +106,8 @@ async function assertShowsNative(request) {
   assert.deepEqual(shown.request, request, "the page asked the engine about another cart");
   assert.equal(shown.total, expected.totals.grand_total, "displayed total differs from the native engine's");
   const formatted = await page.evaluate(
-    ([amount, currency]) => new Intl.NumberFormat("zh-CN", { style: "currency", currency }).format(amount),
-    [expected.totals.grand_total, expected.currency],
+    ([amount, currency, tag]) => new Intl.NumberFormat(tag, { style: "currency", currency }).format(amount),
+    [expected.totals.grand_total, expected.currency, request.locale === "en" ? "en-US" : "zh-CN"],
   );
   assert.equal(shown.totalText, formatted, "the total is shown formatted with Intl.NumberFormat");
   assert.equal(shown.display, expected.display?.grand_total ?? "");
@@ -206,7 +206,7 @@ test("an entered coupon code is answered as the native engine answers it", async
   request.codes = [...(sample.codes ?? []), "double11"];
   const expected = await assertShowsNative(request);
   const shown = await page.locator("[data-testid=rejected-code]").evaluateAll((els) =>
-    els.map((e) => [e.querySelector("strong").textContent, e.dataset.reason]),
+    els.map((e) => [e.dataset.code ?? e.dataset.walletCouponId, e.dataset.reason]),
   );
   const native = expected.rejected
     .filter((r) => r.code || r.wallet_coupon_id)
@@ -224,9 +224,14 @@ test("removing a line recomputes; the engine's errors show with their path", asy
   await assertShowsNative(request);
 
   await act(() => row("2").locator("[data-testid=qty-input]").fill("0"));
-  const error = await page.locator("#error").textContent();
-  assert.match(error, /out_of_range/);
-  assert.match(error, /lines\[1\]\.quantity/);
+  // The shopper reads which line and what is wrong; the code and the path
+  // are the developer panel's.
+  const error = page.locator("#error");
+  assert.equal(await error.getAttribute("data-code"), "out_of_range");
+  assert.equal(await error.getAttribute("data-path"), "lines[1].quantity");
+  assert.match(await error.textContent(), /天然矿泉水的数量：数值超出范围.*Natural mineral water, quantity: value out of range/);
+  assert.doesNotMatch(await error.textContent(), /out_of_range|lines\[/);
+  assert.match(await page.locator("#dev-codes").textContent(), /out_of_range/);
   await act(() => row("2").locator("[data-testid=qty-input]").fill("24"));
   request.lines.find((l) => l.id === "2").quantity = 24;
   assert.equal(await page.locator("#error").isHidden(), true);
@@ -319,6 +324,109 @@ test("restoring a line that the chosen method cannot carry falls back with the e
 
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, "cart.png"), fullPage: true });
+});
+
+/** The texts a shopper reads: the page without its developer panel. */
+const shopperText = () =>
+  page.evaluate(() => {
+    const copy = document.body.cloneNode(true);
+    copy.querySelector("#dev-panel").remove();
+    document.body.append(copy);
+    copy.hidden = false;
+    const text = copy.innerText;
+    copy.remove();
+    return text;
+  });
+
+/** Switches the language of the engine's messages. */
+const setLocale = (locale) => act(() => page.locator(`[data-locale="${locale}"]`).click());
+
+test("shoppers read names and plain words; codes and rule ids are in the developer panel", async () => {
+  const rules = JSON.parse(readFileSync(rulesFile, "utf8"));
+  const name = (id) => rules.promotions.find((p) => p.id === id)?.name ?? rules.shipping?.free_shipping?.find((f) => f.id === id)?.name;
+  for (const locale of ["zh-Hans", "en"]) {
+    await setLocale(locale);
+    request.locale = locale;
+    const expected = await assertShowsNative(request);
+    const text = await shopperText();
+    const dev = await page.locator("#dev-codes").textContent();
+    // No stable code and no rule id on the shopper's side of the page.
+    const codes = [
+      ...expected.rejected.map((r) => r.reason),
+      ...(expected.hints ?? []).map((h) => h.code),
+      ...expected.shipping.unavailable.map((u) => u.reason),
+      ...expected.points.clamps.map((c) => c.reason),
+    ].filter((c) => c.includes("_"));
+    assert.ok(codes.length > 0, "the cart has rejections or unavailable methods");
+    for (const code of codes) {
+      assert.ok(!text.includes(code), `${locale}: the shopper sees the code ${code}`);
+      assert.ok(dev.includes(code), `${locale}: the developer panel lacks ${code}`);
+    }
+    const ids = [...rules.promotions.map((p) => p.id), ...(expected.rejected.map((r) => r.wallet_coupon_id).filter(Boolean))];
+    for (const id of ids.filter((id) => /-/.test(id))) {
+      assert.ok(!text.includes(id), `${locale}: the shopper sees the id ${id}`);
+    }
+    // A coupon that cannot be combined names the offer it conflicts with.
+    const conflicts = expected.rejected.filter((r) => r.reason === "not_combinable");
+    assert.ok(conflicts.length > 0, "the sample has a coupon that cannot be combined");
+    const rejectedTexts = await page.locator("[data-testid=rejected-code]").allTextContents();
+    for (const r of conflicts) {
+      const shown = rejectedTexts.find((t) => t.startsWith(r.code ?? name(r.promotion_id)));
+      assert.ok(shown?.includes(name(r.params.conflicting_promotion)), `${locale}: ${shown} names ${r.params.conflicting_promotion}`);
+    }
+    // Hints name the offer they unlock.
+    const hints = await page.locator("[data-testid=hint]").evaluateAll((els) => els.map((e) => [e.dataset.promotionId, e.textContent]));
+    assert.equal(hints.length, (expected.hints ?? []).length);
+    for (const [id, hint] of hints) assert.ok(hint.includes(name(id)), `${locale}: the hint "${hint}" names ${name(id)}`);
+    // Punctuation of the language: no full-width colon after an English message.
+    const messages = [...rejectedTexts, ...(await page.locator("[data-testid=shipping-unavailable]").allTextContents())];
+    for (const m of messages) {
+      if (locale === "en") assert.ok(!m.includes("："), `English with a full-width colon: ${m}`);
+      else assert.ok(!/[\u4e00-\u9fff]: /.test(m), `Chinese with an ASCII colon: ${m}`);
+    }
+  }
+  await setLocale("zh-Hans");
+  request.locale = "zh-Hans";
+});
+
+test("on a phone (390 px) nothing is wider than the screen and every subtotal is in view", async () => {
+  const phone = await browser.newPage({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+  });
+  phone.on("pageerror", (e) => pageErrors.push(`phone pageerror: ${e.message}`));
+  await phone.goto(`${server.url}/examples/web/`);
+  await phone.waitForSelector("body[data-state=ready]", { timeout: 20_000 });
+  await phone.locator("[data-testid=coupon-input]").fill("double11");
+  await phone.locator("[data-testid=coupon-apply]").click();
+  await phone.locator("#dev-panel summary").click();
+  mkdirSync(artifacts, { recursive: true });
+  for (const locale of ["zh-Hans", "en"]) {
+    await phone.locator(`[data-locale="${locale}"]`).click();
+    await phone.waitForFunction((l) => window.cart?.request?.locale === l, locale);
+    const layout = await phone.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const wider = [...document.querySelectorAll("body *")]
+        .filter((e) => e.getClientRects().length && e.getBoundingClientRect().right > width + 0.5)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ""}.${e.className}`);
+      const totals = [...document.querySelectorAll("[data-testid=line-total]")].map((e) => {
+        const r = e.getBoundingClientRect();
+        return [e.closest("[data-line-id]").dataset.lineId, r.left >= 0 && r.right <= width && r.width > 0];
+      });
+      return { width, scrollWidth: document.documentElement.scrollWidth, wider, totals };
+    });
+    assert.equal(layout.width, 390);
+    assert.equal(layout.scrollWidth, 390, `${locale}: the page scrolls sideways; too wide: ${layout.wider.join(", ")}`);
+    assert.deepEqual(layout.wider, [], `${locale}: elements wider than the screen`);
+    assert.ok(layout.totals.length >= 4, "the lines' subtotals are shown");
+    for (const [id, inView] of layout.totals) assert.ok(inView, `${locale}: line ${id}'s subtotal is cut off`);
+    await phone.screenshot({ path: join(artifacts, `cart-phone-${locale}.png`), fullPage: true });
+  }
+  await phone.close();
 });
 
 test("no script error on the page", () => {
