@@ -34,8 +34,9 @@ pub(crate) use compile_shipping::{
 };
 pub(crate) use geo::{is_country, postcode_problem};
 pub use membership::{
-    CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, Membership, PointsConfig, Qualification,
-    QualificationMetric, Redemption, ReturnedPointsExpiry, SpentEarnedPoints, TierBenefits, TierDef,
+    CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, LastDay, Membership, OverLimit, Period,
+    PointsConfig, Qualification, QualificationMetric, Redemption, ReturnedPointsExpiry, SpentEarnedPoints,
+    TierBenefits, TierDef, TierRate,
 };
 pub use path::JsonPath;
 pub(crate) use postcode::Postcode;
