@@ -351,7 +351,10 @@ impl PointsOnItems {
     }
 
     /// The value points pay of items whose lines cost `amounts` (minor
-    /// units), in minor units, as stage 4 will redeem them.
+    /// units), in minor units, as stage 4 will redeem them. With
+    /// `over_limit: "refuse"`, nothing when a limit reduces the request on
+    /// the items (shipping, unknown here, may still lift the share limit
+    /// when points can pay it: the search then counts no points).
     pub(crate) fn value(&self, amounts: &[i128], currency: crate::Currency) -> Result<i128, Error> {
         let r = &self.redemption;
         let unit = i128::from(r.unit_minor.max(1));
@@ -463,8 +466,13 @@ fn on_shipping(
     let value_minor =
         units.checked_mul(r.unit_minor).and_then(|v| i64::try_from(v).ok()).ok_or_else(|| overflow("points"))?;
     let skip = state.debt.saturating_add(state.items_points);
-    let more = consume(available(&state.lots, now), skip, extra, tz);
-    state.consumed.extend(more);
+    // The first lot shipping takes may be the one the items finished with.
+    for c in consume(available(&state.lots, now), skip, extra, tz) {
+        match state.consumed.last_mut() {
+            Some(last) if last.lot_id == c.lot_id => last.points = last.points.saturating_add(c.points),
+            _ => state.consumed.push(c),
+        }
+    }
     state.shipping =
         Some(ShippingPoints { points: extra, value: Money::from_minor(value_minor, shipping_payable.currency()) });
     Ok(())
@@ -603,11 +611,16 @@ mod tests {
     use super::*;
 
     fn compiled(can_pay_shipping: bool) -> CompiledRules {
+        compiled_over(can_pay_shipping, "clamp")
+    }
+
+    fn compiled_over(can_pay_shipping: bool, over_limit: &str) -> CompiledRules {
         let rules: crate::rules::RuleSet = serde_json::from_str(&format!(
             r#"{{"schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
                 "tax": {{"prices_include_tax": true, "default_class": "std", "classes": [{{"id": "std", "rate_percent": "13"}}]}},
                 "points": {{"redemption": {{"points_per_unit": 100, "min_points": 500, "step": 100,
-                            "max_share_percent": "50", "can_pay_shipping": {can_pay_shipping}}}}}}}"#
+                            "max_share_percent": "50", "can_pay_shipping": {can_pay_shipping},
+                            "over_limit": "{over_limit}"}}}}}}"#
         ))
         .unwrap();
         crate::rules::compile(&rules, &crate::Limits::default()).unwrap()
@@ -656,5 +669,32 @@ mod tests {
         settle(&mut state, &mut lines, &mut trail, Money::zero(rules.currency), req.now.utc(), rules.time_zone)
             .unwrap();
         assert!(state.shipping.is_none());
+    }
+
+    #[test]
+    fn refuse_decides_on_the_whole_order_items_and_shipping() {
+        // 50 % of 100.00 + 30.00 is 65.00: 6500 points fit once shipping
+        // is known (5000 on the items, 1500 on shipping); 6600 do not.
+        for (asked, refused) in [(6500, false), (6600, true)] {
+            let rules = compiled_over(true, "refuse");
+            let req = request(asked);
+            let mut trail = crate::quote::answer::Trail::new(true, 0);
+            let mut lines = crate::quote::catalog::price_lines(&rules, &req, &[0], &mut trail).unwrap();
+            let mut state = redeem(&rules, &req, &mut lines, &mut trail).unwrap();
+            let ship = Money::parse("30.00", rules.currency).unwrap();
+            settle(&mut state, &mut lines, &mut trail, ship, req.now.utc(), rules.time_zone).unwrap();
+            assert_eq!(state.refused, refused, "{asked}");
+            let points = if refused { 0 } else { asked };
+            assert_eq!(state.points(), points);
+            assert_eq!(state.consumed.iter().map(|c| c.points).sum::<u64>(), points);
+            let on_lines: u64 = lines.iter().filter_map(|l| l.points.as_ref()).map(|p| p.redeemed).sum();
+            assert_eq!(on_lines, if refused { 0 } else { 5000 });
+            let steps = trail.into_steps();
+            assert_eq!(steps.iter().any(|s| s.code == StepCode::PointsRedeemed), !refused, "{asked}");
+            if refused {
+                let reasons: Vec<_> = state.clamps.iter().map(|c| (c.reason, c.limit)).collect();
+                assert_eq!(reasons, [(PointsReason::ExceedsOrderShare, 6500)]);
+            }
+        }
     }
 }
