@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{Money, Percent};
 use crate::reasons::{
-    Hint, HintCode, NoShippingReason, PointsReason, ReasonCode, ReasonParams, ShippingReason, ShippingReasonParams,
+    EarningReason, Hint, HintCode, NoShippingReason, PointsReason, ReasonCode, ReasonParams, ShippingReason,
+    ShippingReasonParams,
 };
 use crate::rules::QualificationMetric;
 use crate::time::LocalDate;
@@ -398,6 +399,26 @@ pub fn points_reason_text(code: PointsReason, limit: u64, lang: Lang) -> String 
         PointsReason::NotAMultipleOfStep => format!("points are used in multiples of {limit}"),
         PointsReason::BelowMinimum if zh => format!("单次至少使用 {limit} 积分"),
         PointsReason::BelowMinimum => format!("at least {limit} points must be used at once"),
+    }
+}
+
+/// The default text of an earning refusal; `min_paid` is the minimum, for `below_min_paid`.
+///
+/// ```
+/// use commerce_rules::messages::{earning_reason_text, Lang};
+/// use commerce_rules::EarningReason;
+/// assert_eq!(earning_reason_text(EarningReason::BelowMinPaid, "50.00", Lang::En),
+///            "orders earn points from 50.00 paid");
+/// assert_eq!(earning_reason_text(EarningReason::BelowEarningTier, "", Lang::ZhHans), "当前会员等级不累积积分");
+/// ```
+pub fn earning_reason_text(code: EarningReason, min_paid: &str, lang: Lang) -> String {
+    let zh = lang == Lang::ZhHans;
+    match code {
+        EarningReason::BelowEarningTier => {
+            pick(zh, "your membership tier does not earn points", "当前会员等级不累积积分")
+        }
+        EarningReason::BelowMinPaid if zh => format!("实付满 {min_paid} 才累积积分"),
+        EarningReason::BelowMinPaid => format!("orders earn points from {min_paid} paid"),
     }
 }
 

@@ -263,3 +263,14 @@ pub enum PointsReason {
     /// Under the minimum; nothing is redeemed. `limit` is the minimum.
     BelowMinimum,
 }
+
+/// Why an order earns no points although the rule set earns. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EarningReason {
+    /// The customer's tier (or no tier) is below the first tier of `tier_rates`.
+    BelowEarningTier,
+    /// The order pays less for its items than `min_paid`.
+    BelowMinPaid,
+}

@@ -227,6 +227,9 @@ proptest! {
             let c = engine.points_clawback(&c).unwrap();
             prop_assert_eq!(c.lines.iter().map(|l| l.earned_reversed).sum::<u64>(), c.earned_reversed);
             prop_assert_eq!(c.returned_lots.iter().map(|l| l.points).sum::<u64>(), c.redeemed_returned);
+            // Per line, points given back and expired ones are told apart and sum to the order's.
+            prop_assert_eq!(c.lines.iter().map(|l| l.redeemed_returned).sum::<u64>(), c.redeemed_returned);
+            prop_assert_eq!(c.lines.iter().map(|l| l.redeemed_expired).sum::<u64>(), c.redeemed_expired);
             prop_assert_eq!(c.taken_from_balance + c.shortfall, c.earned_reversed);
             earned += c.earned_reversed;
             redeemed += c.redeemed_returned;
@@ -241,5 +244,100 @@ proptest! {
             *consumed.entry(c.lot_id.clone()).or_default() += c.points;
         }
         prop_assert_eq!(per_lot, consumed, "each lot gets back exactly what it gave");
+    }
+}
+
+/// The properties' rule set with another redemption (the same promotions,
+/// earning and tiers).
+fn engine_redeeming(redemption: Value) -> Engine {
+    let mut rules: Value = serde_json::from_str(&engine_rules_json()).unwrap();
+    rules["points"]["redemption"] = redemption;
+    Engine::from_json(&rules.to_string()).unwrap()
+}
+
+fn engine_rules_json() -> String {
+    // The rule set of `engine(true, 100, "50")`, as JSON.
+    serde_json::to_string(&json!({
+        "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+        "tax": {"prices_include_tax": true, "default_class": "std",
+                "classes": [{"id": "std", "rate_percent": "13"}, {"id": "zero", "rate_percent": "0"}]},
+        "membership": {"qualification": {"metric": "paid_spend", "window_months": 12}, "validity_months": 12,
+            "tiers": [{"id": "member", "rank": 1, "threshold": "0"},
+                      {"id": "gold", "rank": 2, "threshold": "1000.00", "benefits": {"points_multiplier": "1.5"}}]},
+        "promotions": [
+            {"id": "tea-10", "benefit": {"type": "percent_off", "percent": "10"}, "items": {"categories": ["tea"]}},
+            {"id": "mj", "benefit": {"type": "spend_tiers", "tiers": [{"min_spend": "199.00", "discount": "20.00"}]}}
+        ],
+        "points": {"earning": {"rate": "1"}}
+    }))
+    .unwrap()
+}
+
+/// (clamp, refuse) engines with the same limits; and engines where points
+/// are worth more than one unit: 1 point = 15.00, 2 points = 15.00.
+fn redemption_engines() -> &'static [Engine; 4] {
+    use std::sync::OnceLock;
+    static ENGINES: OnceLock<[Engine; 4]> = OnceLock::new();
+    ENGINES.get_or_init(|| {
+        let limits = json!({"points_per_unit": 100, "min_points": MIN_POINTS, "step": 100,
+                            "max_points": MAX_POINTS, "max_share_percent": "50"});
+        let mut refuse = limits.clone();
+        refuse["over_limit"] = json!("refuse");
+        [
+            engine_redeeming(limits),
+            engine_redeeming(refuse),
+            engine_redeeming(json!({"points_per_unit": 1, "unit_amount": "15.00", "max_share_percent": "80"})),
+            engine_redeeming(json!({"points_per_unit": 2, "unit_amount": "15.00", "min_points": 2})),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// `over_limit: refuse` redeems what `clamp` would when no limit
+    /// reduces the request (the same answer, byte for byte), and nothing
+    /// otherwise, listing the same limits.
+    #[test]
+    fn refuse_redeems_all_or_nothing((_, req) in request()) {
+        let [clamp, refuse, ..] = redemption_engines();
+        let req: QuoteRequest = serde_json::from_value(req).unwrap();
+        let c = clamp.quote(&req).unwrap();
+        let r = refuse.quote(&req).unwrap();
+        let (cp, rp) = (c.points.as_ref().unwrap(), r.points.as_ref().unwrap());
+        if cp.clamps.is_empty() {
+            prop_assert_eq!(serde_json::to_string(&c).unwrap(), serde_json::to_string(&r).unwrap());
+            prop_assert_eq!(rp.redeemed, rp.requested);
+        } else {
+            prop_assert!(rp.refused);
+            prop_assert_eq!(rp.redeemed, 0);
+            prop_assert!(rp.lots_consumed.is_empty());
+            prop_assert_eq!(&rp.clamps, &cp.clamps);
+            prop_assert!(r.lines.iter().all(|l| l.points.as_ref().unwrap().redeemed == 0));
+            prop_assert_eq!(r.totals.grand_total, c.totals.grand_total.checked_add(cp.value).unwrap());
+        }
+    }
+
+    /// Points worth 15.00 or 7.50 (one or two to the 15.00): every line's value is
+    /// exactly its points at that rate, the lines sum to the order, and no
+    /// line pays more in points than it costs.
+    #[test]
+    fn points_worth_more_than_a_unit_are_valued_exactly((_, req) in request()) {
+        for (engine, per) in redemption_engines()[2..].iter().zip([1_i128, 2]) {
+            let req: QuoteRequest = serde_json::from_value(req.clone()).unwrap();
+            let a = engine.quote(&req).unwrap();
+            let p = a.points.as_ref().unwrap();
+            prop_assert_eq!(minor(p.value) * per, i128::from(p.redeemed) * 1500);
+            let mut sum = 0;
+            for l in &a.lines {
+                let lp = l.points.as_ref().unwrap();
+                prop_assert_eq!(minor(lp.redeemed_value) * per, i128::from(lp.redeemed) * 1500);
+                prop_assert!(lp.redeemed_value.amount() <= l.net.amount());
+                sum += minor(lp.redeemed_value);
+            }
+            prop_assert_eq!(sum, minor(p.value));
+            prop_assert_eq!(a.totals.points_value, p.value);
+            prop_assert!(!a.totals.grand_total.is_negative());
+        }
     }
 }

@@ -7,6 +7,7 @@
 //! last return settles the remainder and a full return settles exactly the
 //! line's points.
 
+use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -103,9 +104,14 @@ pub struct ClawbackLineAnswer {
     pub line_id: String,
     /// Earned points reversed.
     pub earned_reversed: u64,
-    /// Redeemed points settled on the line: given back, or expired when
-    /// their lot has (the order-level `redeemed_expired` says how many).
+    /// Redeemed points given back on the line (into lots still valid at `now`).
     pub redeemed_returned: u64,
+    /// Redeemed points settled on the line that would go back into a lot
+    /// already expired: expired, not given back. The order's
+    /// `redeemed_expired` is split over the lines in proportion to the
+    /// points each settles (largest remainder, line-id order).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub redeemed_expired: u64,
 }
 
 /// Points given back, to credit as a lot.
@@ -162,7 +168,12 @@ pub(crate) fn clawback(
         redeemed = redeemed.checked_add(r).ok_or_else(overflow)?;
         redeemed_total = redeemed_total.checked_add(l.redeemed).ok_or_else(overflow)?;
         redeemed_before = redeemed_before.checked_add(before).ok_or_else(overflow)?;
-        out.push(ClawbackLineAnswer { line_id: l.line_id.clone(), earned_reversed: e, redeemed_returned: r });
+        out.push(ClawbackLineAnswer {
+            line_id: l.line_id.clone(),
+            earned_reversed: e,
+            redeemed_returned: r,
+            redeemed_expired: 0,
+        });
     }
 
     let returned_lots = match policy.returned_points_expiry {
@@ -184,6 +195,15 @@ pub(crate) fn clawback(
         returned_lots.into_iter().partition(|l| l.expires_at.is_some_and(|e| e.utc() <= now));
     let redeemed_expired = expired_lots.iter().try_fold(0_u64, |a, l| a.checked_add(l.points)).ok_or_else(overflow)?;
     let redeemed_live = redeemed.checked_sub(redeemed_expired).ok_or_else(overflow)?;
+    if redeemed_expired > 0 {
+        let weights: Vec<Decimal> = out.iter().map(|l| Decimal::from(l.redeemed_returned)).collect();
+        let parts = super::split::split(redeemed_expired, &weights).ok_or_else(overflow)?;
+        for (line, x) in out.iter_mut().zip(parts) {
+            // The split is in proportion to the points settled, so no part exceeds them.
+            line.redeemed_returned = line.redeemed_returned.checked_sub(x).ok_or_else(overflow)?;
+            line.redeemed_expired = x;
+        }
+    }
 
     // Reversal comes out of the balance, the points given back (and still valid) included.
     let balance = u64::try_from(req.balance.max(0)).unwrap_or(0).checked_add(redeemed_live).ok_or_else(overflow)?;
@@ -331,6 +351,7 @@ mod tests {
         // At its expiry instant (exclusive), the 400 from `old` are expired.
         let c = clawback(&rules, &Limits::default(), &request("2026-12-01T00:00:00+08:00", 2, 0, 0)).unwrap();
         assert_eq!((c.redeemed_returned, c.redeemed_expired), (200, 400));
+        assert_eq!((c.lines[0].redeemed_returned, c.lines[0].redeemed_expired), (200, 400));
         assert_eq!(c.returned_lots.iter().map(|l| l.from_lot_id.as_deref()).collect::<Vec<_>>(), [Some("new")]);
         assert_eq!(c.expired_lots.len(), 1);
         assert_eq!((c.expired_lots[0].from_lot_id.as_deref(), c.expired_lots[0].points), (Some("old"), 400));

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 
-use crate::rules::ExpiryPolicy;
+use crate::rules::{ExpiryPolicy, LastDay, Period};
 use crate::time::MerchantTimeZone;
 use crate::Timestamp;
 
@@ -24,17 +24,31 @@ pub(crate) fn local_timestamp(t: DateTime<Utc>, tz: MerchantTimeZone) -> Timesta
 
 /// When a lot earned at `earned` expires under `policy` (exclusive); `None`: never.
 ///
-/// `Some(Err(()))` is never returned: a date out of chrono's range means
-/// never, which only a date thousands of years away can cause.
+/// A date out of chrono's range also means never, which only a date
+/// thousands of years away can cause (the periods are bounded at load).
 pub(crate) fn expiry_of(policy: ExpiryPolicy, earned: DateTime<Utc>, tz: MerchantTimeZone) -> Option<DateTime<Utc>> {
     let day = tz.local_date(earned);
-    let last_day_after = match policy {
+    let (last, last_day) = match policy {
         ExpiryPolicy::Never => return None,
-        ExpiryPolicy::MonthsAfterEarning { months } => return tz.start_of_day(add_months(day, u64::from(months))?),
-        ExpiryPolicy::EndOfYearAfterEarning => NaiveDate::from_ymd_opt(day.year().checked_add(2)?, 1, 1)?,
-        ExpiryPolicy::FixedDate { date } => add_days(date.0, 1)?,
+        ExpiryPolicy::DaysAfterEarning { days, last_day } => (add_days(day, u64::from(days))?, last_day),
+        ExpiryPolicy::MonthsAfterEarning { months, last_day } => (add_months(day, u64::from(months))?, last_day),
+        ExpiryPolicy::EndOfPeriod { period, plus, last_day } => (end_of_period(day, period, plus)?, last_day),
+        ExpiryPolicy::EndOfYearAfterEarning => (end_of_period(day, Period::Year, 1)?, LastDay::UsableThrough),
+        ExpiryPolicy::FixedDate { date } => (date.0, LastDay::UsableThrough),
     };
-    tz.start_of_day(last_day_after)
+    match last_day {
+        LastDay::ExpiresAtStart => tz.start_of_day(last),
+        LastDay::UsableThrough => tz.start_of_day(add_days(last, 1)?),
+    }
+}
+
+/// The last day of the `period` that holds `day`, `plus` periods later.
+fn end_of_period(day: NaiveDate, period: Period, plus: u32) -> Option<NaiveDate> {
+    let months = period.months();
+    let month0 = day.month0().checked_div(months)?.checked_mul(months)?;
+    let first = NaiveDate::from_ymd_opt(day.year(), month0.checked_add(1)?, 1)?;
+    let after = add_months(first, u64::from(months.checked_mul(plus.checked_add(1)?)?))?;
+    after.pred_opt()
 }
 
 /// The start of the local day `days` days after `now`'s local day, plus one:
@@ -57,7 +71,9 @@ mod tests {
         let tz: MerchantTimeZone = "Asia/Shanghai".parse().unwrap();
         // 23:30 on 31 January in Shanghai is 15:30 UTC.
         let earned = at("2026-01-31T15:30:00Z");
-        let m = expiry_of(ExpiryPolicy::MonthsAfterEarning { months: 1 }, earned, tz).unwrap();
+        let m =
+            expiry_of(ExpiryPolicy::MonthsAfterEarning { months: 1, last_day: LastDay::ExpiresAtStart }, earned, tz)
+                .unwrap();
         assert_eq!(local_timestamp(m, tz).to_string(), "2026-02-28T00:00:00+08:00");
         let y = expiry_of(ExpiryPolicy::EndOfYearAfterEarning, earned, tz).unwrap();
         assert_eq!(local_timestamp(y, tz).to_string(), "2028-01-01T00:00:00+08:00");
@@ -67,5 +83,29 @@ mod tests {
         assert_eq!(expiry_of(ExpiryPolicy::Never, earned, tz), None);
         let p = end_of_day_after(earned, 7, tz).unwrap();
         assert_eq!(local_timestamp(p, tz).to_string(), "2026-02-08T00:00:00+08:00");
+    }
+
+    #[test]
+    fn last_day_and_periods() {
+        let tz: MerchantTimeZone = "Asia/Shanghai".parse().unwrap();
+        // 10:00 on 14 August 2026 in Shanghai.
+        let earned = at("2026-08-14T02:00:00Z");
+        let show = |policy| local_timestamp(expiry_of(policy, earned, tz).unwrap(), tz).to_string();
+        let through = LastDay::UsableThrough;
+        let start = LastDay::ExpiresAtStart;
+        assert_eq!(show(ExpiryPolicy::DaysAfterEarning { days: 0, last_day: through }), "2026-08-15T00:00:00+08:00");
+        assert_eq!(show(ExpiryPolicy::DaysAfterEarning { days: 30, last_day: start }), "2026-09-13T00:00:00+08:00");
+        assert_eq!(show(ExpiryPolicy::DaysAfterEarning { days: 30, last_day: through }), "2026-09-14T00:00:00+08:00");
+        assert_eq!(
+            show(ExpiryPolicy::MonthsAfterEarning { months: 6, last_day: through }),
+            "2027-02-15T00:00:00+08:00"
+        );
+        let period = |period, plus, last_day| ExpiryPolicy::EndOfPeriod { period, plus, last_day };
+        assert_eq!(show(period(Period::Month, 0, through)), "2026-09-01T00:00:00+08:00");
+        assert_eq!(show(period(Period::Month, 0, start)), "2026-08-31T00:00:00+08:00");
+        assert_eq!(show(period(Period::Quarter, 0, through)), "2026-10-01T00:00:00+08:00");
+        assert_eq!(show(period(Period::Quarter, 2, through)), "2027-04-01T00:00:00+08:00");
+        assert_eq!(show(period(Period::Year, 1, through)), show(ExpiryPolicy::EndOfYearAfterEarning));
+        assert_eq!(show(period(Period::Year, 0, start)), "2026-12-31T00:00:00+08:00");
     }
 }

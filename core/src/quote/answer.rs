@@ -419,6 +419,11 @@ impl Trail {
         }
     }
 
+    /// Forgets the steps of this kind (a stage undone).
+    pub(crate) fn remove(&mut self, code: StepCode) {
+        self.steps.retain(|s| s.code != code);
+    }
+
     /// The steps recorded.
     pub(crate) fn into_steps(self) -> Vec<Step> {
         self.steps

@@ -18,7 +18,8 @@ mod totals;
 mod validate;
 
 pub use crate::reasons::{
-    Hint, HintCode, NoShippingReason, PointsReason, ReasonCode, ReasonParams, ShippingReason, ShippingReasonParams,
+    EarningReason, Hint, HintCode, NoShippingReason, PointsReason, ReasonCode, ReasonParams, ShippingReason,
+    ShippingReasonParams,
 };
 pub use answer::{
     Adjustment, AppliedPromotion, DisplayTotals, FreeShippingGrant, LineAnswer, LineTax, PriceSource, PriceSourceKind,
@@ -27,7 +28,7 @@ pub use answer::{
 pub(crate) use best::best_coupons;
 pub use best::{BestCouponsAnswer, RecommendedCoupon};
 pub use market::MarketAnswer;
-pub use points::{LinePoints, PointsAnswer, PointsClamp, ShippingPoints};
+pub use points::{LinePoints, NotEarned, PointsAnswer, PointsClamp, ShippingPoints};
 pub use promotions::MAX_EXACT_COMBINATIONS;
 pub use request::{
     CartLine, Customer, Destination, Dimensions, DisplayCurrency, LengthUnit, Package, PointsRequest, QuoteRequest,
@@ -81,10 +82,11 @@ pub(crate) fn quote_with_coupon_saving(
     }
     let max_hints = usize::try_from(req.max_hints).unwrap_or(usize::MAX);
     promotions::order_hints(&mut promos.hints, max_hints, req.locale);
-    // After the shipping stages: points may pay what shipping costs.
+    // After the shipping stages: points may pay what shipping costs; a
+    // request over a limit the rule set refuses is undone.
     let shipping_payable =
         order_amounts.shipping.checked_sub(order_amounts.shipping_discounts).map_err(|e| money_error(e, "points"))?;
-    points::redeem_on_shipping(&mut redemption, shipping_payable, req.now.utc(), rules.time_zone)?;
+    points::settle(&mut redemption, &mut lines, &mut trail, shipping_payable, req.now.utc(), rules.time_zone)?;
     order_amounts.points_value = redemption.value().map_err(|e| money_error(e, "points"))?;
     // 7. Tax (the shipping tax was computed with stage 6's net shipping).
     tax::apply(rules, &mut lines, &order, &mut trail)?;

@@ -11,10 +11,16 @@
 //! line-id order. Points are a means of payment: they do not change a
 //! line's net or its tax; the totals subtract their value.
 //!
-//! **Points on shipping.** When the rule set allows it, what is left of a
-//! request after the items (within the balance and the cap) pays shipping,
-//! after the shipping stages: [`redeem_on_shipping`]. Shipping is not priced
-//! yet in this pipeline, so today it always finds nothing to pay.
+//! **Points on shipping.** When the rule set allows it (`can_pay_shipping`),
+//! what is left of a request after the items (within the balance and the
+//! cap) pays shipping, after the shipping stages: [`settle`]. The share
+//! limit is then that of items plus shipping, and the reductions listed are
+//! those of the whole order, so that no clamp names a limit under the points
+//! redeemed.
+//!
+//! **Over a limit.** With `over_limit: "refuse"` a request that any limit
+//! would reduce redeems nothing: [`settle`] undoes the redemption and the
+//! answer lists the limits the request broke, with `refused: true`.
 //!
 //! **Earning.** Each line's base is what is paid for it: its total less the
 //! points paying it, without tax unless the rule set counts tax. The base
@@ -29,7 +35,7 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::reasons::PointsReason;
+use crate::reasons::{EarningReason, PointsReason};
 
 use super::answer::{LineAnswer, Step, StepCode, Trail};
 use super::{QuoteRequest, Stage};
@@ -40,7 +46,7 @@ use crate::points::dates::{end_of_day_after, expiry_of, local_timestamp};
 use crate::points::lots::{available, consume, resolve, total, Resolved};
 use crate::points::split::split;
 use crate::points::LotConsumption;
-use crate::rules::{CompiledRedemption, CompiledRules, ExpiryPolicy};
+use crate::rules::{CompiledRedemption, CompiledRules, ExpiryPolicy, OverLimit};
 use crate::{Error, ErrorCode, Timestamp};
 
 /// Points in a quote: what is redeemed, why a request was reduced, which
@@ -53,8 +59,13 @@ pub struct PointsAnswer {
     pub redeemed: u64,
     /// Their value (the totals' `points_value`).
     pub value: Money,
-    /// Why fewer points than requested are redeemed, in the order the limits apply.
+    /// Why fewer points than requested are redeemed, in the order the limits
+    /// apply (with `refused`: the limits the request broke).
     pub clamps: Vec<PointsClamp>,
+    /// The request broke a limit and the rule set refuses such requests
+    /// (`over_limit: "refuse"`): nothing is redeemed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub refused: bool,
     /// The lots that pay, soonest-expiring first, for the host to debit.
     pub lots_consumed: Vec<LotConsumption>,
     /// Points paying shipping (part of `redeemed`), when the rule set allows it.
@@ -68,6 +79,12 @@ pub struct PointsAnswer {
     pub earned: u64,
     /// Points before the per-order cap.
     pub earned_uncapped: u64,
+    /// The earning rate of this customer, when the rule set earns by tier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earning_rate: Option<DecimalString>,
+    /// Why the order earns nothing although the rule set earns points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_earned: Option<NotEarned>,
     /// Earned points are pending until then (the end of the return window):
     /// the host credits them at that time, as a lot earned then.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,6 +92,18 @@ pub struct PointsAnswer {
     /// When that lot expires under the rule set's policy; absent: never.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub earned_expires_at: Option<Timestamp>,
+}
+
+/// Why an order earns no points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct NotEarned {
+    /// The stable reason code.
+    pub reason: EarningReason,
+    /// The minimum paid (`below_min_paid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_paid: Option<Money>,
+    /// A default message in the request's locale.
+    pub message: String,
 }
 
 /// Points paying shipping.
@@ -121,7 +150,11 @@ pub(crate) struct Redemption<'a> {
     balance_before: i64,
     /// The request after the balance and the order cap: what may still pay shipping.
     within_caps: u64,
+    /// The reductions by the balance and the order cap.
+    cap_reasons: Vec<(PointsReason, u64)>,
     clamps: Vec<PointsClamp>,
+    refused: bool,
+    lang: Lang,
     items_points: u64,
     items_value: Money,
     /// Line capacity, in redemption units, over the item lines.
@@ -187,7 +220,10 @@ pub(crate) fn redeem<'a>(
         debt,
         balance_before,
         within_caps: 0,
+        cap_reasons: Vec::new(),
         clamps: Vec::new(),
+        refused: false,
+        lang,
         items_points: 0,
         items_value: zero,
         items_units_cap: 0,
@@ -208,6 +244,7 @@ pub(crate) fn redeem<'a>(
     let mut reasons = Vec::new();
     let amount = within_caps(&r, requested, balance, &mut reasons);
     state.within_caps = amount;
+    state.cap_reasons.clone_from(&reasons);
     let amount = on_items(&r, amount, items_base, state.items_units_cap, &mut reasons)?;
     state.clamps.extend(reasons.into_iter().map(|(reason, limit)| clamp(reason, limit, lang)));
 
@@ -294,6 +331,8 @@ pub(crate) struct PointsOnItems {
     redemption: CompiledRedemption,
     /// The points asked for, within the balance and the per-order cap.
     within_caps: u64,
+    /// The balance or the cap already reduced a request the rule set refuses when reduced.
+    refused: bool,
 }
 
 impl PointsOnItems {
@@ -305,12 +344,17 @@ impl PointsOnItems {
         let lots = resolve(&p.lots, policy, rules.time_zone);
         let in_lots = total(available(&lots, req.now.utc()))?;
         let balance = in_lots.saturating_sub(p.debt);
-        let within_caps = within_caps(&redemption, p.redeem, balance, &mut Vec::new());
-        Some(PointsOnItems { redemption, within_caps })
+        let mut reasons = Vec::new();
+        let within_caps = within_caps(&redemption, p.redeem, balance, &mut reasons);
+        let refused = redemption.over_limit == OverLimit::Refuse && !reasons.is_empty();
+        Some(PointsOnItems { redemption, within_caps, refused })
     }
 
     /// The value points pay of items whose lines cost `amounts` (minor
-    /// units), in minor units, as stage 4 will redeem them.
+    /// units), in minor units, as stage 4 will redeem them. With
+    /// `over_limit: "refuse"`, nothing when a limit reduces the request on
+    /// the items (shipping, unknown here, may still lift the share limit
+    /// when points can pay it: the search then counts no points).
     pub(crate) fn value(&self, amounts: &[i128], currency: crate::Currency) -> Result<i128, Error> {
         let r = &self.redemption;
         let unit = i128::from(r.unit_minor.max(1));
@@ -320,7 +364,11 @@ impl PointsOnItems {
             .fold(0_u64, u64::saturating_add);
         let base = amounts.iter().try_fold(0_i128, |acc, a| acc.checked_add(*a)).ok_or_else(|| overflow("points"))?;
         let base = Money::from_minor(i64::try_from(base).map_err(|_| overflow("points"))?, currency);
-        let points = on_items(r, self.within_caps, base, units_cap, &mut Vec::new())?;
+        let mut reasons = Vec::new();
+        let points = on_items(r, self.within_caps, base, units_cap, &mut reasons)?;
+        if r.over_limit == OverLimit::Refuse && (self.refused || !reasons.is_empty()) {
+            return Ok(0);
+        }
         let units = points.checked_div(r.unit_points).unwrap_or(0);
         Ok(i128::from(units).saturating_mul(i128::from(r.unit_minor)))
     }
@@ -348,37 +396,83 @@ fn share_cap(r: &CompiledRedemption, base: Money, units_cap: u64) -> Result<u64,
 /// After the shipping stages: when the rule set lets points pay shipping,
 /// what is left of the request (within the balance and the order cap, and
 /// the share of items plus shipping) pays `shipping_payable` (shipping less
-/// shipping discounts), in whole steps, consuming the next lots.
+/// shipping discounts), in whole steps, consuming the next lots; the
+/// reductions listed become the whole order's. Then, when the rule set
+/// refuses requests over a limit and a limit reduced this one, the
+/// redemption is undone: nothing is redeemed.
 ///
 /// The points already redeemed on the items stay as they are. The minimum
-/// applies to the order's points in all. With no shipping to pay (as today,
-/// until the shipping stages land) nothing changes.
-pub(crate) fn redeem_on_shipping(
+/// applies to the order's points in all.
+pub(crate) fn settle(
     state: &mut Redemption<'_>,
+    lines: &mut [LineAnswer],
+    trail: &mut Trail,
     shipping_payable: Money,
     now: chrono::DateTime<chrono::Utc>,
     tz: crate::MerchantTimeZone,
 ) -> Result<(), Error> {
     let Some(r) = state.config else { return Ok(()) };
+    on_shipping(state, &r, shipping_payable, now, tz)?;
+    if r.over_limit == OverLimit::Refuse && !state.clamps.is_empty() {
+        let zero = Money::zero(state.items_value.currency());
+        for line in lines.iter_mut() {
+            if let Some(lp) = line.points.as_mut() {
+                lp.redeemed = 0;
+                lp.redeemed_value = zero;
+            }
+        }
+        trail.remove(StepCode::PointsRedeemed);
+        state.items_points = 0;
+        state.items_value = zero;
+        state.shipping = None;
+        state.consumed.clear();
+        state.refused = true;
+    }
+    Ok(())
+}
+
+fn on_shipping(
+    state: &mut Redemption<'_>,
+    r: &CompiledRedemption,
+    shipping_payable: Money,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: crate::MerchantTimeZone,
+) -> Result<(), Error> {
     if !r.can_pay_shipping || !shipping_payable.amount().is_sign_positive() || shipping_payable.is_zero() {
         return Ok(());
     }
     let ship_units = minor(shipping_payable).checked_div(r.unit_minor).unwrap_or(0);
     let base = state.items_base.checked_add(shipping_payable).map_err(|e| money_error(e, "points"))?;
-    let total_cap = share_cap(&r, base, state.items_units_cap.saturating_add(ship_units))?;
+    let total_cap = share_cap(r, base, state.items_units_cap.saturating_add(ship_units))?;
     let ship_cap = ship_units.checked_mul(r.unit_points).ok_or_else(|| overflow("points"))?;
-    let wanted = state.within_caps.saturating_sub(state.items_points);
-    let extra = wanted.min(total_cap.saturating_sub(state.items_points)).min(ship_cap);
-    let extra = extra.checked_div(r.step).unwrap_or(0).saturating_mul(r.step);
-    if extra == 0 || state.items_points.saturating_add(extra) < r.min_points {
+    // The most the order takes: the items' points and what shipping can add.
+    let order_cap = state.items_points.saturating_add(total_cap.saturating_sub(state.items_points).min(ship_cap));
+    let amount = state.within_caps.min(order_cap);
+    let stepped = amount.checked_div(r.step).unwrap_or(0).saturating_mul(r.step);
+    let extra = stepped.saturating_sub(state.items_points);
+    if extra == 0 || stepped < r.min_points {
         return Ok(());
     }
+    // The reductions of the whole order, items and shipping together.
+    let mut reasons = state.cap_reasons.clone();
+    if state.within_caps > order_cap {
+        reasons.push((PointsReason::ExceedsOrderShare, order_cap));
+    }
+    if stepped != amount {
+        reasons.push((PointsReason::NotAMultipleOfStep, r.step));
+    }
+    state.clamps = reasons.into_iter().map(|(reason, limit)| clamp(reason, limit, state.lang)).collect();
     let units = extra.checked_div(r.unit_points).unwrap_or(0);
     let value_minor =
         units.checked_mul(r.unit_minor).and_then(|v| i64::try_from(v).ok()).ok_or_else(|| overflow("points"))?;
     let skip = state.debt.saturating_add(state.items_points);
-    let more = consume(available(&state.lots, now), skip, extra, tz);
-    state.consumed.extend(more);
+    // The first lot shipping takes may be the one the items finished with.
+    for c in consume(available(&state.lots, now), skip, extra, tz) {
+        match state.consumed.last_mut() {
+            Some(last) if last.lot_id == c.lot_id => last.points = last.points.saturating_add(c.points),
+            _ => state.consumed.push(c),
+        }
+    }
     state.shipping =
         Some(ShippingPoints { points: extra, value: Money::from_minor(value_minor, shipping_payable.currency()) });
     Ok(())
@@ -405,6 +499,10 @@ pub(crate) fn earn(
     let earning = rules.points.as_ref().and_then(|p| p.earning.as_ref());
     let tier = rules.membership.as_ref().zip(req.customer.tier.as_deref()).and_then(|(m, t)| m.tier(t));
     let tier_multiplier = tier.map_or(Decimal::ONE, |t| t.multiplier);
+    // The customer's rate: by tier when the rule set says so; none below the first tier.
+    let rate = earning.and_then(|e| e.rate_for(tier.map(|t| t.rank)));
+    let earning_rate = earning.filter(|e| !e.tier_rates.is_empty()).and(rate).map(|r| DecimalString(r.normalize()));
+    let mut paid_for_items = Money::zero(currency);
 
     let mut raw = Vec::with_capacity(lines.len());
     for (k, line) in lines.iter_mut().enumerate() {
@@ -431,16 +529,37 @@ pub(crate) fn earn(
                     |m, (_, b)| m.checked_mul(*b).ok_or_else(|| overflow("points")),
                 )?
             };
+        paid_for_items = paid_for_items.checked_add(base).map_err(err)?;
         lp.earn_base = base;
         lp.multiplier = DecimalString(multiplier.normalize());
         let exact = base
             .amount()
-            .checked_mul(e.rate)
+            .checked_mul(rate.unwrap_or(Decimal::ZERO))
             .and_then(|v| v.checked_mul(multiplier))
             .ok_or_else(|| overflow("points"))?;
         raw.push(exact);
     }
 
+    // No points below the first earning tier, nor under the minimum paid.
+    let not_earned = match earning {
+        Some(_) if rate.is_none() => Some(NotEarned {
+            reason: EarningReason::BelowEarningTier,
+            min_paid: None,
+            message: messages::earning_reason_text(EarningReason::BelowEarningTier, "", req.locale),
+        }),
+        Some(e) => match e.min_paid.map(|m| Money::new(m, currency)) {
+            Some(min) if paid_for_items.checked_cmp(min).map_err(err)?.is_lt() => Some(NotEarned {
+                reason: EarningReason::BelowMinPaid,
+                min_paid: Some(min),
+                message: messages::earning_reason_text(EarningReason::BelowMinPaid, &min.to_string(), req.locale),
+            }),
+            _ => None,
+        },
+        None => None,
+    };
+    if not_earned.is_some() {
+        raw.iter_mut().for_each(|r| *r = Decimal::ZERO);
+    }
     let (earned_uncapped, earned, pending_until, earned_expires_at) = match earning {
         Some(e) => {
             let sum = raw.iter().try_fold(Decimal::ZERO, |a, r| a.checked_add(*r)).ok_or_else(|| overflow("points"))?;
@@ -473,12 +592,15 @@ pub(crate) fn earn(
         redeemed,
         value,
         clamps: state.clamps,
+        refused: state.refused,
         lots_consumed: state.consumed,
         shipping: state.shipping,
         balance_before: state.balance_before,
         balance_after,
         earned,
         earned_uncapped,
+        earning_rate,
+        not_earned,
         pending_until,
         earned_expires_at,
     }))
@@ -489,11 +611,16 @@ mod tests {
     use super::*;
 
     fn compiled(can_pay_shipping: bool) -> CompiledRules {
+        compiled_over(can_pay_shipping, "clamp")
+    }
+
+    fn compiled_over(can_pay_shipping: bool, over_limit: &str) -> CompiledRules {
         let rules: crate::rules::RuleSet = serde_json::from_str(&format!(
             r#"{{"schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
                 "tax": {{"prices_include_tax": true, "default_class": "std", "classes": [{{"id": "std", "rate_percent": "13"}}]}},
                 "points": {{"redemption": {{"points_per_unit": 100, "min_points": 500, "step": 100,
-                            "max_share_percent": "50", "can_pay_shipping": {can_pay_shipping}}}}}}}"#
+                            "max_share_percent": "50", "can_pay_shipping": {can_pay_shipping},
+                            "over_limit": "{over_limit}"}}}}}}"#
         ))
         .unwrap();
         crate::rules::compile(&rules, &crate::Limits::default()).unwrap()
@@ -522,7 +649,7 @@ mod tests {
             assert_eq!(state.within_caps, 9000);
             // Shipping of 30.00: half of 130.00 is 65.00, so 15.00 more on shipping.
             let ship = Money::parse("30.00", rules.currency).unwrap();
-            redeem_on_shipping(&mut state, ship, req.now.utc(), rules.time_zone).unwrap();
+            settle(&mut state, &mut lines, &mut trail, ship, req.now.utc(), rules.time_zone).unwrap();
             let got = state.shipping.as_ref().map(|s| (s.points, s.value.to_string()));
             assert_eq!(got, want.map(|(p, v)| (p, v.to_string())));
             let used: u64 = state.consumed.iter().map(|c| c.points).sum();
@@ -539,7 +666,35 @@ mod tests {
         let mut trail = crate::quote::answer::Trail::new(true, 0);
         let mut lines = crate::quote::catalog::price_lines(&rules, &req, &[0], &mut trail).unwrap();
         let mut state = redeem(&rules, &req, &mut lines, &mut trail).unwrap();
-        redeem_on_shipping(&mut state, Money::zero(rules.currency), req.now.utc(), rules.time_zone).unwrap();
+        settle(&mut state, &mut lines, &mut trail, Money::zero(rules.currency), req.now.utc(), rules.time_zone)
+            .unwrap();
         assert!(state.shipping.is_none());
+    }
+
+    #[test]
+    fn refuse_decides_on_the_whole_order_items_and_shipping() {
+        // 50 % of 100.00 + 30.00 is 65.00: 6500 points fit once shipping
+        // is known (5000 on the items, 1500 on shipping); 6600 do not.
+        for (asked, refused) in [(6500, false), (6600, true)] {
+            let rules = compiled_over(true, "refuse");
+            let req = request(asked);
+            let mut trail = crate::quote::answer::Trail::new(true, 0);
+            let mut lines = crate::quote::catalog::price_lines(&rules, &req, &[0], &mut trail).unwrap();
+            let mut state = redeem(&rules, &req, &mut lines, &mut trail).unwrap();
+            let ship = Money::parse("30.00", rules.currency).unwrap();
+            settle(&mut state, &mut lines, &mut trail, ship, req.now.utc(), rules.time_zone).unwrap();
+            assert_eq!(state.refused, refused, "{asked}");
+            let points = if refused { 0 } else { asked };
+            assert_eq!(state.points(), points);
+            assert_eq!(state.consumed.iter().map(|c| c.points).sum::<u64>(), points);
+            let on_lines: u64 = lines.iter().filter_map(|l| l.points.as_ref()).map(|p| p.redeemed).sum();
+            assert_eq!(on_lines, if refused { 0 } else { 5000 });
+            let steps = trail.into_steps();
+            assert_eq!(steps.iter().any(|s| s.code == StepCode::PointsRedeemed), !refused, "{asked}");
+            if refused {
+                let reasons: Vec<_> = state.clamps.iter().map(|c| (c.reason, c.limit)).collect();
+                assert_eq!(reasons, [(PointsReason::ExceedsOrderShare, 6500)]);
+            }
+        }
     }
 }

@@ -162,7 +162,8 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
     if let Some(m) = &membership {
         check_tier_references(rules, m, &mut p);
     }
-    let points = rules.points.as_ref().map(|pc| compile_points(pc, rules.currency, limits, &mut p));
+    let points =
+        rules.points.as_ref().map(|pc| compile_points(pc, membership.as_ref(), rules.currency, limits, &mut p));
     if let Some(r) = &rules.returns {
         super::check_returns(r, rules.currency, time_zone, limits, &mut p);
     }

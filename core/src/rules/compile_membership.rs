@@ -3,11 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::membership::{
-    ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, Membership, PointsConfig, QualificationMetric, Redemption,
-    TierBenefits,
+    ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, LastDay, Membership, OverLimit, Period, PointsConfig,
+    QualificationMetric, Redemption, TierBenefits,
 };
 use super::promotion::Condition;
 use super::{JsonPath, Problems, RuleSet};
@@ -24,6 +25,8 @@ const MAX_MULTIPLIER: u32 = 100;
 const MAX_RATE: u32 = 1_000_000;
 /// Largest `points_per_unit`.
 const MAX_POINTS_PER_UNIT: u64 = 1_000_000_000;
+/// Largest `unit_amount`, in minor units (10 million units of a two-decimal currency).
+const MAX_UNIT_MINOR: u64 = 1_000_000_000;
 
 /// Membership tiers ready to answer with.
 #[derive(Debug, Clone)]
@@ -67,7 +70,12 @@ pub(crate) struct CompiledPoints {
 /// Earning, with sets for lookups.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledEarning {
-    pub(crate) rate: Decimal,
+    /// The rate of customers `tier_rates` does not cover; `None`: nothing.
+    pub(crate) rate: Option<Decimal>,
+    /// (tier rank, rate), ascending by rank.
+    pub(crate) tier_rates: Vec<(u32, Decimal)>,
+    /// The least an order must pay for its items to earn.
+    pub(crate) min_paid: Option<Decimal>,
     pub(crate) rounding: RoundingMode,
     pub(crate) include_tax: bool,
     pub(crate) categories: HashMap<String, Decimal>,
@@ -87,6 +95,8 @@ pub(crate) struct CompiledRedemption {
     /// The largest share as a fraction (0.5 for 50 %).
     pub(crate) max_share: Decimal,
     pub(crate) can_pay_shipping: bool,
+    /// Clamp or refuse a request over a limit.
+    pub(crate) over_limit: OverLimit,
     /// The fewest points worth a whole number of minor units.
     pub(crate) unit_points: u64,
     /// The minor units `unit_points` are worth.
@@ -94,12 +104,13 @@ pub(crate) struct CompiledRedemption {
 }
 
 /// The smallest number of points worth a whole number of minor units, and
-/// that number of minor units: 100 points = 1.00 CNY gives (1, 1); 100
-/// points = 1 JPY gives (100, 1); 3 points = 1.00 gives (3, 100).
-pub(crate) fn conversion_unit(points_per_unit: u64, currency: Currency) -> (u64, u64) {
-    let minor_per_unit = 10_u64.checked_pow(currency.minor_units()).unwrap_or(1);
-    let g = gcd(points_per_unit, minor_per_unit).max(1);
-    (points_per_unit.checked_div(g).unwrap_or(1), minor_per_unit.checked_div(g).unwrap_or(1))
+/// that number of minor units, when `points_per_unit` points are worth
+/// `unit_minor` minor units: 100 points = 1.00 CNY (100 minor) gives (1, 1);
+/// 100 points = 1 JPY gives (100, 1); 3 points = 1.00 gives (3, 100);
+/// 1 point = 15.00 gives (1, 1500); 2 points = 15.00 gives (2, 1500).
+pub(crate) fn conversion_unit(points_per_unit: u64, unit_minor: u64) -> (u64, u64) {
+    let g = gcd(points_per_unit, unit_minor).max(1);
+    (points_per_unit.checked_div(g).unwrap_or(1), unit_minor.checked_div(g).unwrap_or(1))
 }
 
 fn gcd(mut a: u64, mut b: u64) -> u64 {
@@ -238,6 +249,51 @@ fn months_ok(months: u32, at: &JsonPath<'_>, p: &mut Problems) {
     }
 }
 
+/// Most days an expiry period may span (about 100 years, like `MAX_MONTHS`).
+const MAX_EXPIRY_DAYS: u32 = 36_600;
+
+/// Checks an expiry policy: its periods in range, and no zero period that
+/// would expire points at the start of the day they are earned.
+fn expiry_ok(policy: ExpiryPolicy, at: &JsonPath<'_>, p: &mut Problems) {
+    let zero_at_start = |n: u32, last_day: LastDay| n == 0 && last_day == LastDay::ExpiresAtStart;
+    let (field, n, max, unit, last_day) = match policy {
+        ExpiryPolicy::DaysAfterEarning { days, last_day } => ("days", days, MAX_EXPIRY_DAYS, "days", last_day),
+        ExpiryPolicy::MonthsAfterEarning { months, last_day } => ("months", months, MAX_MONTHS, "months", last_day),
+        ExpiryPolicy::EndOfPeriod { period, plus, last_day } => {
+            let max = MAX_MONTHS.checked_div(period.months()).unwrap_or(0);
+            let unit = match period {
+                Period::Month => "months",
+                Period::Quarter => "quarters",
+                Period::Year => "years",
+            };
+            if plus > max {
+                p.add(ErrorCode::OutOfRange, &at.field("plus"), format!("must be at most {max} {unit}"));
+            } else if zero_at_start(plus, last_day) {
+                p.add(
+                    ErrorCode::OutOfRange,
+                    &at.field("plus"),
+                    "must be at least 1 with last_day `expires_at_start`: points earned on the period's last \
+                     day would expire before they are earned; use `usable_through` for the end of the period",
+                );
+            }
+            return;
+        }
+        ExpiryPolicy::Never | ExpiryPolicy::EndOfYearAfterEarning | ExpiryPolicy::FixedDate { .. } => return,
+    };
+    if n > max {
+        p.add(ErrorCode::OutOfRange, &at.field(field), format!("must be at most {max} {unit}"));
+    } else if zero_at_start(n, last_day) {
+        p.add(
+            ErrorCode::OutOfRange,
+            &at.field(field),
+            format!(
+                "must be at least 1 with last_day `expires_at_start` (points would expire at the start of the day \
+                 they are earned); for the end of the day earned write 0 {unit} with last_day `usable_through`"
+            ),
+        );
+    }
+}
+
 fn days_ok(days: u32, at: &JsonPath<'_>, p: &mut Problems) {
     if days > MAX_DAYS {
         p.add(ErrorCode::OutOfRange, at, format!("must be at most {MAX_DAYS} days"));
@@ -247,29 +303,98 @@ fn days_ok(days: u32, at: &JsonPath<'_>, p: &mut Problems) {
 /// Validates and compiles `points`.
 pub(crate) fn compile_points(
     points: &PointsConfig,
+    membership: Option<&CompiledMembership>,
     currency: Currency,
     limits: &Limits,
     p: &mut Problems,
 ) -> CompiledPoints {
     let root = JsonPath::root();
     let at = root.field("points");
-    let earning = points.earning.as_ref().map(|e| compile_earning(e, limits, &at.field("earning"), p));
+    let earning =
+        points.earning.as_ref().map(|e| compile_earning(e, membership, currency, limits, &at.field("earning"), p));
     let redemption = points.redemption.as_ref().map(|r| compile_redemption(r, currency, &at.field("redemption"), p));
-    match points.expiry {
-        ExpiryPolicy::MonthsAfterEarning { months } => months_ok(months, &at.field("expiry").field("months"), p),
-        ExpiryPolicy::Never | ExpiryPolicy::EndOfYearAfterEarning | ExpiryPolicy::FixedDate { .. } => {}
-    }
+    expiry_ok(points.expiry, &at.field("expiry"), p);
     CompiledPoints { earning, redemption, expiry: points.expiry, clawback: points.clawback }
 }
 
-fn compile_earning(e: &Earning, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) -> CompiledEarning {
-    let rate = e.rate.value();
+impl CompiledEarning {
+    /// The rate for a customer of this tier rank (`None`: no tier).
+    pub(crate) fn rate_for(&self, rank: Option<u32>) -> Option<Decimal> {
+        if self.tier_rates.is_empty() {
+            return self.rate;
+        }
+        let by_tier = rank.and_then(|r| self.tier_rates.iter().rev().find(|(t, _)| *t <= r));
+        by_tier.map(|(_, rate)| *rate).or(self.rate)
+    }
+}
+
+fn rate_ok(rate: Decimal, at: &JsonPath<'_>, p: &mut Problems) {
     p.check(
         rate <= Decimal::ZERO || rate > Decimal::from(MAX_RATE),
         ErrorCode::OutOfRange,
-        &at.field("rate"),
+        at,
         "must be over 0 and at most 1000000",
     );
+}
+
+fn compile_earning(
+    e: &Earning,
+    membership: Option<&CompiledMembership>,
+    currency: Currency,
+    limits: &Limits,
+    at: &JsonPath<'_>,
+    p: &mut Problems,
+) -> CompiledEarning {
+    let rate = e.rate.map(DecimalString::value);
+    if let Some(r) = rate {
+        rate_ok(r, &at.field("rate"), p);
+    } else if e.tier_rates.is_empty() {
+        p.add(
+            ErrorCode::MissingField,
+            &at.field("rate"),
+            "is required: give the points per 1.00 paid, or `tier_rates` for rates by membership tier",
+        );
+    }
+    let tiers_path = at.field("tier_rates");
+    p.count(e.tier_rates.len(), limits.max_tiers, &tiers_path);
+    let mut tier_rates: Vec<(u32, Decimal)> = Vec::with_capacity(e.tier_rates.len());
+    for (i, t) in e.tier_rates.iter().enumerate() {
+        let tp = tiers_path.index(i);
+        rate_ok(t.rate.value(), &tp.field("rate"), p);
+        let Some(m) = membership else {
+            p.add(
+                ErrorCode::UnknownReference,
+                &tp.field("tier"),
+                format!("tier `{}` needs a `membership` section that defines it", t.tier),
+            );
+            continue;
+        };
+        match m.tier(&t.tier) {
+            None => p.add(
+                ErrorCode::UnknownReference,
+                &tp.field("tier"),
+                format!("no membership tier `{}` is defined", t.tier),
+            ),
+            Some(def) if tier_rates.iter().any(|(r, _)| *r == def.rank) => {
+                p.add(ErrorCode::DuplicateId, &tp.field("tier"), format!("tier `{}` has two rates", t.tier))
+            }
+            Some(def) => tier_rates.push((def.rank, t.rate.value())),
+        }
+    }
+    crate::sort::sort_by_key(&mut tier_rates, |(rank, _)| *rank);
+    let min_paid = e.min_paid.map(|m| m.value());
+    if let Some(m) = min_paid {
+        let mp = at.field("min_paid");
+        if m.is_sign_negative() && !m.is_zero() {
+            p.add(ErrorCode::OutOfRange, &mp, "must be >= 0");
+        } else if m.normalize().scale() > currency.minor_units() {
+            p.add(
+                ErrorCode::TooPrecise,
+                &mp,
+                format!("{currency} amounts have at most {} decimal places", currency.minor_units()),
+            );
+        }
+    }
     let cats_path = at.field("categories");
     p.count(e.categories.len(), limits.max_filter_entries, &cats_path);
     let mut categories = HashMap::with_capacity(e.categories.len());
@@ -301,6 +426,8 @@ fn compile_earning(e: &Earning, limits: &Limits, at: &JsonPath<'_>, p: &mut Prob
     days_ok(e.pending_days, &at.field("pending_days"), p);
     CompiledEarning {
         rate,
+        tier_rates,
+        min_paid,
         rounding: e.rounding,
         include_tax: e.include_tax,
         categories,
@@ -314,7 +441,11 @@ fn compile_earning(e: &Earning, limits: &Limits, at: &JsonPath<'_>, p: &mut Prob
 fn compile_redemption(r: &Redemption, currency: Currency, at: &JsonPath<'_>, p: &mut Problems) -> CompiledRedemption {
     let ppu_ok = (1..=MAX_POINTS_PER_UNIT).contains(&r.points_per_unit);
     p.check(!ppu_ok, ErrorCode::OutOfRange, &at.field("points_per_unit"), "must be between 1 and 1000000000");
-    let (unit_points, unit_minor) = if ppu_ok { conversion_unit(r.points_per_unit, currency) } else { (1, 1) };
+    let value_minor = unit_amount_minor(r, currency, &at.field("unit_amount"), p);
+    let (unit_points, unit_minor) = match value_minor {
+        Some(v) if ppu_ok => conversion_unit(r.points_per_unit, v),
+        _ => (1, 1),
+    };
     let step = r.step.unwrap_or(unit_points);
     if step < 1 {
         p.add(ErrorCode::OutOfRange, &at.field("step"), "must be >= 1");
@@ -363,9 +494,40 @@ fn compile_redemption(r: &Redemption, currency: Currency, at: &JsonPath<'_>, p: 
         max_points: r.max_points,
         max_share,
         can_pay_shipping: r.can_pay_shipping,
+        over_limit: r.over_limit,
         unit_points,
         unit_minor,
     }
+}
+
+/// What `points_per_unit` points are worth, in minor units: `unit_amount`,
+/// or one unit of the currency. `None` (with a problem) when it is not a
+/// positive amount in whole minor units, or is too large.
+fn unit_amount_minor(r: &Redemption, currency: Currency, at: &JsonPath<'_>, p: &mut Problems) -> Option<u64> {
+    let minor_per_unit = 10_u64.checked_pow(currency.minor_units())?;
+    let Some(amount) = r.unit_amount else { return Some(minor_per_unit) };
+    let v = amount.value();
+    if v <= Decimal::ZERO {
+        p.add(ErrorCode::OutOfRange, at, "must be over 0: the amount the points are worth");
+        return None;
+    }
+    if v.normalize().scale() > currency.minor_units() {
+        p.add(
+            ErrorCode::TooPrecise,
+            at,
+            format!("{currency} amounts have at most {} decimal places", currency.minor_units()),
+        );
+        return None;
+    }
+    let minor = v.checked_mul(Decimal::from(minor_per_unit)).and_then(|m| m.to_u64()).filter(|m| *m <= MAX_UNIT_MINOR);
+    if minor.is_none() {
+        p.add(
+            ErrorCode::OutOfRange,
+            at,
+            format!("must be at most {MAX_UNIT_MINOR} minor units of {currency}: the amount the points are worth"),
+        );
+    }
+    minor
 }
 
 /// When a membership section exists, every `customer_tiers` entry of price
@@ -417,10 +579,15 @@ mod tests {
 
     #[test]
     fn conversion_units_follow_minor_units() {
-        assert_eq!(conversion_unit(100, Currency::CNY), (1, 1));
-        assert_eq!(conversion_unit(100, Currency::JPY), (100, 1));
-        assert_eq!(conversion_unit(3, Currency::CNY), (3, 100));
-        assert_eq!(conversion_unit(1, Currency::CNY), (1, 100));
-        assert_eq!(conversion_unit(250, Currency::KWD), (1, 4));
+        // One unit of the currency: CNY 100 minor, JPY 1, KWD 1000.
+        assert_eq!(conversion_unit(100, 100), (1, 1));
+        assert_eq!(conversion_unit(100, 1), (100, 1));
+        assert_eq!(conversion_unit(3, 100), (3, 100));
+        assert_eq!(conversion_unit(1, 100), (1, 100));
+        assert_eq!(conversion_unit(250, 1000), (1, 4));
+        // 1 point = 15.00; 2 points = 15.00; 0.5 points per yuan (1 point = 2.00).
+        assert_eq!(conversion_unit(1, 1500), (1, 1500));
+        assert_eq!(conversion_unit(2, 1500), (1, 750));
+        assert_eq!(conversion_unit(1, 200), (1, 200));
     }
 }

@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::money::{DecimalString, Percent, RoundingMode};
+use crate::money::{Amount, DecimalString, Percent, RoundingMode};
 use crate::time::LocalDate;
 
 /// Membership tiers: how customers qualify, how long a tier lasts, how it
@@ -151,7 +151,19 @@ pub struct PointsConfig {
 #[serde(deny_unknown_fields)]
 pub struct Earning {
     /// Points per 1.00 (one unit of the currency) paid for items; over 0.
-    pub rate: DecimalString,
+    /// With `tier_rates`, the rate of customers the list does not cover
+    /// (no tier, or a tier ranked below the first listed); absent there:
+    /// they earn nothing. Required without `tier_rates`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<DecimalString>,
+    /// Rates by membership tier: a customer earns at the rate of the
+    /// highest-ranked tier listed at or below their own tier's rank.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tier_rates: Vec<TierRate>,
+    /// The least the order must pay for its items (the sum of the lines'
+    /// earning bases, excluded lines included) to earn any points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_paid: Option<Amount>,
     /// How the order's points are rounded to whole points; default `down`.
     #[serde(default = "down")]
     pub rounding: RoundingMode,
@@ -180,6 +192,17 @@ fn down() -> RoundingMode {
     RoundingMode::Down
 }
 
+/// The earning rate of one membership tier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierRate {
+    /// The tier id (one of `membership.tiers`).
+    pub tier: String,
+    /// Points per 1.00 paid for items, for this tier and those above it up
+    /// to the next tier listed; over 0.
+    pub rate: DecimalString,
+}
+
 /// A points multiplier for one category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -191,11 +214,29 @@ pub struct CategoryMultiplier {
 }
 
 /// How points pay for an order.
+///
+/// `points_per_unit` points are worth `unit_amount` (default one unit of the
+/// currency): 100 points = 1.00 (JD beans) is `{"points_per_unit": 100}`;
+/// 1 point = 15.00 is `{"points_per_unit": 1, "unit_amount": "15.00"}`; half
+/// a point per yuan (1 point = 2.00) is `{"points_per_unit": 1, "unit_amount": "2.00"}`.
+///
+/// ```
+/// use commerce_rules::rules::Redemption;
+/// let r: Redemption = serde_json::from_str(r#"{"points_per_unit": 1, "unit_amount": "15.00",
+///     "over_limit": "refuse"}"#).unwrap();
+/// assert_eq!(r.unit_amount.unwrap().to_string(), "15.00");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Redemption {
-    /// Points worth 1.00 (one unit of the currency): 100 means 100 points = 1.00 (JD beans). At least 1.
+    /// Points worth `unit_amount` (by default 1.00, one unit of the
+    /// currency): 100 means 100 points = 1.00 (JD beans). At least 1.
     pub points_per_unit: u64,
+    /// The amount `points_per_unit` points are worth, in whole minor units
+    /// of the currency and over 0; default one unit of the currency ("1").
+    /// `"15.00"` with `points_per_unit` 1 makes one point worth 15.00.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<Amount>,
     /// The fewest points one order may redeem; default 0.
     #[serde(default)]
     pub min_points: u64,
@@ -213,27 +254,121 @@ pub struct Redemption {
     /// Whether points may also pay shipping (applied after the shipping stages).
     #[serde(default)]
     pub can_pay_shipping: bool,
+    /// What happens when the points asked for are more than a limit allows
+    /// (the balance, the cap, the share, the step, the minimum): `clamp`
+    /// (the default) redeems what the limits allow; `refuse` redeems nothing.
+    #[serde(default, skip_serializing_if = "OverLimit::is_clamp")]
+    pub over_limit: OverLimit,
+}
+
+/// What a redemption does with a request over a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OverLimit {
+    /// Redeem as many points as the limits allow, listing each reduction (the default).
+    #[default]
+    Clamp,
+    /// Redeem nothing, listing the limits the request broke.
+    Refuse,
+}
+
+impl OverLimit {
+    fn is_clamp(&self) -> bool {
+        *self == OverLimit::Clamp
+    }
 }
 
 /// When a lot of earned points expires.
+///
+/// ```
+/// use commerce_rules::rules::{ExpiryPolicy, LastDay, Period};
+/// let p: ExpiryPolicy = serde_json::from_str(
+///     r#"{"policy": "end_of_period", "period": "quarter", "plus": 1, "last_day": "usable_through"}"#).unwrap();
+/// assert_eq!(p, ExpiryPolicy::EndOfPeriod { period: Period::Quarter, plus: 1, last_day: LastDay::UsableThrough });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ExpiryPolicy {
     /// Never (the default).
     #[default]
     Never,
-    /// At the start of the local day `months` months after the day earned.
-    MonthsAfterEarning {
-        /// Months, at least 1.
-        months: u32,
+    /// On the local day `days` days after the day earned: at its start, or
+    /// at its end, as `last_day` says. `0` with `usable_through` is the end
+    /// of the day earned.
+    DaysAfterEarning {
+        /// Days, 0 to 36600 (at least 1 with `expires_at_start`).
+        days: u32,
+        /// Whether the points are still usable on that day.
+        last_day: LastDay,
     },
-    /// At the end of the calendar year after the year earned (earned in 2026: expires at the end of 2027-12-31).
+    /// On the local day `months` months after the day earned (the 31st
+    /// becomes the month's last day): at its start by default, or at its end.
+    MonthsAfterEarning {
+        /// Months, 0 to 1200 (at least 1 with `expires_at_start`).
+        months: u32,
+        /// Whether the points are still usable on that day; default
+        /// `expires_at_start` (they expire as the day begins).
+        #[serde(default)]
+        last_day: LastDay,
+    },
+    /// On the last local day of the month, quarter or year the points were
+    /// earned in, `plus` periods later: at its end (`usable_through`) or at
+    /// its start.
+    EndOfPeriod {
+        /// The calendar period.
+        period: Period,
+        /// Periods after the one earned in: 0 is the end of that period,
+        /// 1 the end of the next. At most 1200 months' worth (at least 1
+        /// with `expires_at_start`).
+        #[serde(default)]
+        plus: u32,
+        /// Whether the points are still usable on the period's last day.
+        last_day: LastDay,
+    },
+    /// At the end of the calendar year after the year earned (earned in
+    /// 2026: expires at the end of 2027-12-31). The same as `end_of_period`
+    /// with `year`, `plus` 1 and `usable_through`.
     EndOfYearAfterEarning,
     /// At the end of this local date, for every lot.
     FixedDate {
         /// The last local day the points can be used.
         date: LocalDate,
     },
+}
+
+/// Whether points can still be used on the last day of their validity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LastDay {
+    /// They expire at the start of that day (the last day they can be used
+    /// is the day before). The default of `months_after_earning`.
+    #[default]
+    ExpiresAtStart,
+    /// They can be used through that day and expire at its end.
+    UsableThrough,
+}
+
+/// A calendar period of an expiry policy, in the merchant's local dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    /// A calendar month.
+    Month,
+    /// A calendar quarter (January to March, April to June, ...).
+    Quarter,
+    /// A calendar year.
+    Year,
+}
+
+impl Period {
+    /// The months in one period.
+    pub const fn months(self) -> u32 {
+        match self {
+            Period::Month => 1,
+            Period::Quarter => 3,
+            Period::Year => 12,
+        }
+    }
 }
 
 /// What happens to points when lines are returned.

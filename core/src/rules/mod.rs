@@ -37,8 +37,9 @@ pub(crate) use geo::{is_country, postcode_problem};
 pub(crate) use market::{compile_market, compile_markets, CompiledMarket};
 pub use market::{Market, MarketPrice, PriceRounding, MAX_MARKET_RATE};
 pub use membership::{
-    CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, Membership, PointsConfig, Qualification,
-    QualificationMetric, Redemption, ReturnedPointsExpiry, SpentEarnedPoints, TierBenefits, TierDef,
+    CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, LastDay, Membership, OverLimit, Period,
+    PointsConfig, Qualification, QualificationMetric, Redemption, ReturnedPointsExpiry, SpentEarnedPoints,
+    TierBenefits, TierDef, TierRate,
 };
 pub use path::JsonPath;
 pub(crate) use postcode::Postcode;
