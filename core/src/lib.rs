@@ -65,9 +65,9 @@ pub use money::{Currency, Money};
 pub use quote::{
     Adjustment, AppliedPromotion, BestCouponsAnswer, BillableWeight, CartLine, Customer, DeliveryEstimate,
     DeliverySlot, Destination, Dimensions, DisplayCurrency, DisplayTotals, FreeShippingGrant, Hint, HintCode,
-    LineAnswer, LinePoints, LineTax, NoShipping, NoShippingReason, ParcelQuote, PointsAnswer, PointsClamp,
-    PointsReason, PointsRequest, PriceSource, PriceSourceKind, QuoteAnswer, QuoteRequest, RateStep, RateStepCode,
-    ReasonCode, ReasonParams, RecommendedCoupon, Rejection, Selection, SelectionStrategy, ShippingAnswer,
+    LineAnswer, LinePoints, LineShipping, LineTax, NoShipping, NoShippingReason, ParcelQuote, PointsAnswer,
+    PointsClamp, PointsReason, PointsRequest, PriceSource, PriceSourceKind, QuoteAnswer, QuoteRequest, RateStep,
+    RateStepCode, ReasonCode, ReasonParams, RecommendedCoupon, Rejection, Selection, SelectionStrategy, ShippingAnswer,
     ShippingOption, ShippingPoints, ShippingReason, ShippingReasonParams, Stage, Step, StepCode, TaxSummary, Totals,
     UnavailableMethod, Usage, UsageCounter, Via, WalletCoupon, WalletSelection, DEFAULT_MAX_HINTS,
     MAX_EXACT_COMBINATIONS, MAX_HINTS,
