@@ -65,11 +65,11 @@ pub use money::{Currency, Money};
 pub use quote::{
     Adjustment, AppliedPromotion, BestCouponsAnswer, BillableWeight, CartLine, Customer, DeliveryEstimate,
     DeliverySlot, Destination, Dimensions, DisplayCurrency, DisplayTotals, EarningReason, FreeShippingGrant, Hint,
-    HintCode, LineAnswer, LinePoints, LineTax, NoShipping, NoShippingReason, NotEarned, ParcelQuote, PointsAnswer,
-    PointsClamp, PointsReason, PointsRequest, PriceSource, PriceSourceKind, QuoteAnswer, QuoteRequest, RateStep,
-    RateStepCode, ReasonCode, ReasonParams, RecommendedCoupon, Rejection, Selection, SelectionStrategy, ShippingAnswer,
-    ShippingOption, ShippingPoints, ShippingReason, ShippingReasonParams, Stage, Step, StepCode, TaxSummary, Totals,
-    UnavailableMethod, Usage, UsageCounter, Via, WalletCoupon, WalletSelection, DEFAULT_MAX_HINTS,
+    HintCode, LineAnswer, LinePoints, LineShipping, LineTax, NoShipping, NoShippingReason, NotEarned, ParcelQuote,
+    PointsAnswer, PointsClamp, PointsReason, PointsRequest, PriceSource, PriceSourceKind, QuoteAnswer, QuoteRequest,
+    RateStep, RateStepCode, ReasonCode, ReasonParams, RecommendedCoupon, Rejection, Selection, SelectionStrategy,
+    ShippingAnswer, ShippingOption, ShippingPoints, ShippingReason, ShippingReasonParams, Stage, Step, StepCode,
+    TaxSummary, Totals, UnavailableMethod, Usage, UsageCounter, Via, WalletCoupon, WalletSelection, DEFAULT_MAX_HINTS,
     MAX_EXACT_COMBINATIONS, MAX_HINTS,
 };
 pub use quote::{LengthUnit, Package, Weight, WeightUnit};

@@ -427,3 +427,110 @@ fn a_receipt_as_large_as_an_answer_fits_in_a_returns_request() {
     let e = engine.answer_json(commerce_rules::Question::Quote, &req).unwrap_err();
     assert_eq!(e.code(), commerce_rules::ErrorCode::JsonTooLarge);
 }
+
+/// A shop shipping free over 99.00 (half price over 59.00), allocating
+/// shipping by `by`, whose returns deduct a lost shipping discount by `policy`.
+fn shipping_engine(policy: &str, by: &str, fees: bool) -> Engine {
+    let mut returns = json!({"windows": {"no_reason_days": 7, "quality_days": 15}, "lost_shipping_discount": policy});
+    if fees {
+        returns["return_shipping_fee"] = json!("6.00");
+        returns["restocking_fee_percent"] = json!("10");
+    }
+    Engine::from_json(
+        &json!({
+            "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+            "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+            "promotions": [{"id": "mj", "benefit": {"type": "spend_tiers", "tiers": [{"min_spend": "199.00", "discount": "20.00"}]}}],
+            "shipping": {"allocate_by": by, "carriers": [{"id": "yto"}], "zones": [{"id": "cn", "match": {"countries": ["CN"]},
+                "methods": [{"id": "std", "carrier": "yto", "service": "standard",
+                    "rate": {"type": "first_additional", "first_weight_g": 1000, "first_price": "10.00",
+                             "additional_step_g": 500, "additional_price": "2.00"},
+                    "surcharges": [{"type": "handling", "amount": "1.00", "per": "order"}],
+                    "transit_days": {"min": 2, "max": 4}}]}],
+                "free_shipping": [{"id": "baoyou-99", "min_subtotal": "99.00"},
+                                  {"id": "half-59", "min_subtotal": "59.00", "percent_off": "50"}]},
+            "returns": returns
+        })
+        .to_string(),
+    )
+    .unwrap()
+}
+
+fn shipping_engines() -> &'static [Engine] {
+    use std::sync::OnceLock;
+    static ENGINES: OnceLock<Vec<Engine>> = OnceLock::new();
+    ENGINES.get_or_init(|| {
+        let mut out = Vec::new();
+        for policy in ["deduct", "deduct_kept_share"] {
+            for by in ["amount", "weight", "pieces"] {
+                for fees in [false, true] {
+                    out.push(shipping_engine(policy, by, fees));
+                }
+            }
+        }
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Invariant 6 with a lost shipping discount deducted (`deduct` or
+    /// `deduct_kept_share`, any allocation basis, with or without fees):
+    /// over any sequence of partial returns no refund is negative, the
+    /// refunds never exceed what was paid, a deduction never exceeds the
+    /// shipping discount of the receipt, and returning everything refunds
+    /// exactly what was paid less the fees (the deduction is given back).
+    #[test]
+    fn a_lost_shipping_discount_never_makes_refunds_exceed_what_was_paid(
+        engine in 0_usize..12,
+        lines in prop::collection::vec((1_u32..=3, 1_i64..=12_000, 0_u32..2_000), 1..=5),
+        assignment in prop::collection::vec(0_usize..4, 30),
+        quality in prop::collection::vec(any::<bool>(), 4),
+    ) {
+        let engine = &shipping_engines()[engine];
+        let cart_lines: Vec<Value> = lines.iter().enumerate().map(|(i, (q, cents, g))| json!({
+            "id": format!("L{i}"), "sku": format!("S{i}"), "quantity": q,
+            "unit_price": Money::from_minor(*cents, Currency::CNY).to_string(), "weight_g": g
+        })).collect();
+        let receipt: Value = serde_json::from_str(&engine.quote_json(&json!({"now": NOW, "lines": cart_lines,
+            "destination": {"country": "CN", "region": "Zhejiang", "postcode": "310000"}}).to_string()).unwrap()).unwrap();
+        let paid = money(&receipt["totals"]["grand_total"]);
+        let waived = money(&receipt["totals"]["shipping_discounts"]);
+        let mut returns: BTreeMap<usize, BTreeMap<String, u32>> = BTreeMap::new();
+        let mut k = 0;
+        for l in receipt["lines"].as_array().unwrap() {
+            for _ in 0..l["quantity"].as_u64().unwrap() {
+                let r = assignment.get(k % assignment.len()).copied().unwrap_or(0);
+                k += 1;
+                *returns.entry(r).or_default().entry(l["id"].as_str().unwrap().to_string()).or_default() += 1;
+            }
+        }
+        let zero = Money::zero(Currency::CNY);
+        let (mut earlier, mut refunded, mut fees_total, mut deducted) = (Vec::<Value>::new(), zero, zero, zero);
+        for (step, items) in returns.values().enumerate() {
+            let items: Vec<Value> = items.iter().map(|(id, q)| json!({"line_id": id, "quantity": q})).collect();
+            let req = json!({
+                "now": "2026-11-25T10:00:00+08:00", "receipt": receipt,
+                "delivered_at": "2026-11-22T10:00:00+08:00", "earlier_returns": earlier, "items": items,
+                "reason": if quality[step % quality.len()] { "quality" } else { "no_reason" }
+            });
+            let text = engine.answer_json(commerce_rules::Question::ReturnRefund, &req.to_string()).unwrap();
+            let answer: Value = serde_json::from_str(&text).unwrap();
+            let r = &answer["refund"];
+            let total = money(&r["total"]);
+            prop_assert!(!total.is_negative(), "negative refund {total}");
+            refunded = refunded.checked_add(total).unwrap();
+            prop_assert!(refunded.checked_cmp(paid).unwrap().is_le(), "refunded {refunded} > paid {paid}");
+            deducted = deducted.checked_add(money(&r["shipping_clawback"])).unwrap();
+            prop_assert!(!deducted.is_negative() && deducted.checked_cmp(waived).unwrap().is_le(),
+                "deducted {deducted} of {waived} waived");
+            for key in ["gift_deduction", "return_shipping", "restocking_fee", "points_deduction"] {
+                fees_total = fees_total.checked_add(money(&r[key])).unwrap();
+            }
+            earlier.push(answer["record"].clone());
+        }
+        prop_assert_eq!(deducted, zero, "a full return gives the deduction back");
+        prop_assert_eq!(refunded.checked_add(fees_total).unwrap(), paid);
+    }
+}

@@ -387,3 +387,82 @@ proptest! {
         }
     }
 }
+
+/// The CN and template rule sets, each allocating shipping by amount (as
+/// written), by weight and by pieces.
+fn allocation_engines() -> &'static [Engine] {
+    use std::sync::OnceLock;
+    static ENGINES: OnceLock<Vec<Engine>> = OnceLock::new();
+    ENGINES.get_or_init(|| {
+        let mut out = Vec::new();
+        for rules in [CN_RULES, TEMPLATE_RULES] {
+            for by in ["amount", "weight", "pieces"] {
+                let mut r: Value = serde_json::from_str(rules).unwrap();
+                r["shipping"]["allocate_by"] = json!(by);
+                out.push(Engine::from_json(&r.to_string()).unwrap());
+            }
+        }
+        out
+    })
+}
+
+/// Checks that the lines' shipping shares sum exactly to the totals, that no
+/// share is negative and that no line's discount exceeds its shipping.
+fn shares_sum_exactly(answer: &QuoteAnswer) -> Result<(), TestCaseError> {
+    let cur = answer.currency;
+    let shares: Vec<_> = answer.lines.iter().filter_map(|l| l.shipping.as_ref()).collect();
+    let amount = Money::checked_sum(cur, shares.iter().map(|s| s.amount)).unwrap();
+    let discount = Money::checked_sum(cur, shares.iter().map(|s| s.discount)).unwrap();
+    prop_assert_eq!(amount, answer.totals.shipping);
+    prop_assert_eq!(discount, answer.totals.shipping_discounts);
+    for s in &shares {
+        prop_assert!(!s.amount.is_negative() && !s.discount.is_negative());
+        prop_assert!(s.discount.amount() <= s.amount.amount(), "discount {} over shipping {}", s.discount, s.amount);
+        prop_assert_eq!(s.discount_rule.is_some(), !s.discount.is_zero());
+    }
+    for l in answer.lines.iter().filter(|l| l.gift_of.is_some()) {
+        prop_assert!(l.shipping.is_none(), "gift line {} bears shipping", l.id);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Shipping on the lines: for any cart, destination, method and
+    /// allocation basis, the lines' shares sum exactly to the shipping
+    /// charged and to the shipping discount taken (PRODUCT.md invariant 2).
+    #[test]
+    fn allocated_shipping_sums_exactly_to_the_shipping_charged(
+        by in 0_usize..3,
+        lines in prop::collection::vec(line(), 1..8),
+        template_lines in prop::collection::vec(template_line(), 1..8),
+        dest in 0_usize..3,
+        secs in FROM..UNTIL,
+        codes in prop::bool::ANY,
+        tier in prop::bool::ANY,
+        method in 0_usize..3,
+    ) {
+        let engines = allocation_engines();
+        let mut cn = request(0, &lines, dest, secs);
+        if codes {
+            cn["codes"] = json!(["FREESHIP"]);
+        }
+        if tier {
+            cn["customer"] = json!({"tier": "gold"});
+        }
+        let templates = template_request(&template_lines, dest);
+        for (engine, req) in [(&engines[by], cn), (&engines[3 + by], templates)] {
+            let answer: QuoteAnswer = engine.quote(&serde_json::from_value(req.clone()).unwrap()).unwrap();
+            shares_sum_exactly(&answer)?;
+            // Every other method the zone offers, chosen explicitly.
+            let others: Vec<String> = answer.shipping.iter().flat_map(|s| s.options.iter().map(|o| o.method_id.clone())).collect();
+            if let Some(m) = others.get(method % others.len().max(1)) {
+                let mut chosen = req.clone();
+                chosen["shipping_method"] = json!(m);
+                let answer: QuoteAnswer = engine.quote(&serde_json::from_value(chosen).unwrap()).unwrap();
+                shares_sum_exactly(&answer)?;
+            }
+        }
+    }
+}

@@ -249,6 +249,10 @@ pub struct LineAnswer {
     /// points or the request sends them (for refunds and clawback).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub points: Option<super::points::LinePoints>,
+    /// The line's share of the shipping charged and of its discount, when it
+    /// bears some (see `shipping.allocate_by`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<super::shipping::LineShipping>,
 }
 
 /// Where a line's unit price comes from.

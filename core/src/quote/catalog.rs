@@ -71,6 +71,7 @@ pub(crate) fn price_lines(
             gift_of: None,
             gift_value: None,
             points: None,
+            shipping: None,
         });
     }
     Ok(out)

@@ -13,6 +13,7 @@ pub(crate) mod points;
 mod promotions;
 mod request;
 mod shipping;
+pub(crate) use shipping::{free_shipping_rule_holds, kept_rule_discount, KeptCart};
 pub(crate) mod tax;
 mod totals;
 mod validate;
@@ -35,8 +36,8 @@ pub use request::{
     UsageCounter, WalletCoupon, WalletSelection, Weight, WeightUnit, DEFAULT_MAX_HINTS, MAX_HINTS,
 };
 pub use shipping::{
-    BillableWeight, DeliveryEstimate, DeliverySlot, NoShipping, ParcelQuote, RateStep, RateStepCode, ShippingAnswer,
-    ShippingOption, UnavailableMethod,
+    BillableWeight, DeliveryEstimate, DeliverySlot, LineShipping, NoShipping, ParcelQuote, RateStep, RateStepCode,
+    ShippingAnswer, ShippingOption, UnavailableMethod,
 };
 
 use std::collections::BTreeMap;
@@ -73,7 +74,10 @@ pub(crate) fn quote_with_coupon_saving(
     let mut redemption = points::redeem(rules, req, &mut lines, &mut trail)?;
     // 5-6. Shipping options for the destination, then shipping discounts.
     let mut order_amounts = totals::OrderAmounts::zero(rules.currency);
-    let ship = shipping::apply(rules, limits, req, &lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
+    let mut ship = shipping::apply(rules, limits, req, &lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
+    for line in &mut lines {
+        line.shipping = ship.lines.remove(&line.id);
+    }
     order_amounts.shipping = ship.shipping;
     order_amounts.shipping_discounts = ship.discount;
     order_amounts.shipping_tax = ship.tax;

@@ -30,6 +30,50 @@ pub struct Receipt {
     /// The order's points, when it redeemed or earned any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<ReceiptOrderPoints>,
+    /// The shipping section: the zone, the chosen method, its price and discount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<ReceiptShipping>,
+}
+
+/// The receipt's shipping section, read for the discount a return may break.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptShipping {
+    /// The zone matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_id: Option<String>,
+    /// Whether the zone is remote.
+    #[serde(default)]
+    pub remote: bool,
+    /// The options; the one `chosen` was priced into the totals.
+    #[serde(default)]
+    pub options: Vec<ReceiptShippingOption>,
+}
+
+/// A shipping option of the receipt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptShippingOption {
+    /// The method id.
+    pub method_id: String,
+    /// The price before shipping discounts.
+    pub price: Amount,
+    /// The shipping discount.
+    pub discount: Amount,
+    /// The rule behind the discount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_rule: Option<String>,
+    /// Whether it was priced into the totals.
+    #[serde(default)]
+    pub chosen: bool,
+}
+
+/// A receipt line's share of the shipping.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptLineShipping {
+    /// Its share of the shipping charged.
+    pub amount: Amount,
+    /// Its share of the shipping discount.
+    #[serde(default)]
+    pub discount: Amount,
 }
 
 /// The receipt's points section: the lots the redemption consumed, so that
@@ -74,6 +118,9 @@ pub struct ReceiptLine {
     /// Points redeemed on and earned by the line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<ReceiptPoints>,
+    /// The line's share of the shipping and of its discount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<ReceiptLineShipping>,
 }
 
 /// A discount on a receipt line.
@@ -147,6 +194,24 @@ pub(crate) struct Line {
     /// The value of the points redeemed on the line.
     pub(crate) redeemed_value: Money,
     pub(crate) earned: u64,
+    /// `subtotal - discount_total`.
+    pub(crate) net: Money,
+    /// The line's share of the shipping discount (the receipt's, or spread
+    /// by `net` for a receipt whose lines carry none).
+    pub(crate) shipping_discount: Money,
+}
+
+/// The shipping discount of the receipt's chosen option.
+#[derive(Debug, Clone)]
+pub(crate) struct ShippingDiscount {
+    /// The rule that gave it (`free_shipping:ID`, `tier:ID`, `promotion:ID`).
+    pub(crate) rule: String,
+    pub(crate) amount: Money,
+    /// The option's price before the discount.
+    pub(crate) price: Money,
+    pub(crate) method_id: String,
+    pub(crate) zone_id: String,
+    pub(crate) remote: bool,
 }
 
 /// `m` when it is in whole minor units of its currency; `too_precise` at
@@ -174,6 +239,8 @@ pub(crate) struct Checked {
     pub(crate) promotions: Vec<String>,
     /// What the customer paid.
     pub(crate) grand_total: Money,
+    /// The chosen option's shipping discount, when it had one.
+    pub(crate) shipping_discount: Option<ShippingDiscount>,
 }
 
 /// The most lines a receipt (and a returns request's `items`, `fulfilled`
@@ -293,6 +360,11 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
             redeemed,
             redeemed_value,
             earned,
+            net,
+            shipping_discount: match &l.shipping {
+                Some(sh) => money(sh.discount, &lp.field("shipping").field("discount"))?,
+                None => zero,
+            },
         };
         if lines.insert(l.id.clone(), line).is_some() {
             return Err(Error::request(
@@ -336,7 +408,80 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
         money(p.amount, &promos_at.index(i).field("amount"))?;
         promotions.push(p.id.clone());
     }
-    Ok(Checked { lines, shipping_paid, promotions, grand_total })
+    let shipping_discount = check_shipping(r, &mut lines, &at, cur, &money)?;
+    Ok(Checked { lines, shipping_paid, promotions, grand_total, shipping_discount })
+}
+
+/// Reads the chosen option's discount and checks the lines' shares of it:
+/// with shares, they must sum to the option's discount, each at most the
+/// line's shipping; without (a receipt from before shipping on the lines),
+/// the discount is spread over the lines by `net`.
+fn check_shipping(
+    r: &Receipt,
+    lines: &mut BTreeMap<String, Line>,
+    at: &JsonPath<'_>,
+    cur: Currency,
+    money: &dyn Fn(Amount, &JsonPath<'_>) -> Result<Money, Error>,
+) -> Result<Option<ShippingDiscount>, Error> {
+    let sp = at.field("shipping");
+    let Some(s) = &r.shipping else { return Ok(None) };
+    let opts = sp.field("options");
+    let Some((k, o)) = s.options.iter().enumerate().find(|(_, o)| o.chosen) else { return Ok(None) };
+    let op = opts.index(k);
+    let price = money(o.price, &op.field("price"))?;
+    let discount = money(o.discount, &op.field("discount"))?;
+    if discount.amount() > price.amount() {
+        return Err(inconsistent(&op.field("discount"), format!("is {discount}, more than the price {price}")));
+    }
+    let zero = Money::zero(cur);
+    let ov = |e| crate::error::money_error(e, "receipt.shipping");
+    let lines_at = at.field("lines");
+    let (mut amounts, mut discounts, mut any) = (zero, zero, false);
+    for (i, l) in r.lines.iter().enumerate() {
+        let Some(sh) = &l.shipping else { continue };
+        let lp = lines_at.index(i);
+        let shp = lp.field("shipping");
+        let a = money(sh.amount, &shp.field("amount"))?;
+        let d = money(sh.discount, &shp.field("discount"))?;
+        if d.amount() > a.amount() {
+            return Err(inconsistent(&shp.field("discount"), format!("is {d}, more than the line's shipping {a}")));
+        }
+        amounts = amounts.checked_add(a).map_err(ov)?;
+        discounts = discounts.checked_add(d).map_err(ov)?;
+        any = true;
+    }
+    if any && amounts != price {
+        return Err(inconsistent(
+            &op.field("price"),
+            format!("is {price} but the lines' shipping adds up to {amounts}"),
+        ));
+    }
+    if any && discounts != discount {
+        return Err(inconsistent(
+            &op.field("discount"),
+            format!("is {discount} but the lines' shipping discounts add up to {discounts}"),
+        ));
+    }
+    let Some(rule) = o.discount_rule.clone().filter(|_| !discount.is_zero()) else { return Ok(None) };
+    if !any {
+        let paying: Vec<&mut Line> = lines.values_mut().filter(|l| l.gift_of.is_none()).collect();
+        let weights: Vec<rust_decimal::Decimal> = paying.iter().map(|l| l.net.amount()).collect();
+        if !paying.is_empty() {
+            let parts = crate::money::allocate_proportional(discount, &weights)
+                .map_err(|_| inconsistent(&op.field("discount"), "cannot be spread over the lines".into()))?;
+            for (l, d) in paying.into_iter().zip(parts) {
+                l.shipping_discount = d;
+            }
+        }
+    }
+    Ok(Some(ShippingDiscount {
+        rule,
+        amount: discount,
+        price,
+        method_id: o.method_id.clone(),
+        zone_id: s.zone_id.clone().unwrap_or_default(),
+        remote: s.remote,
+    }))
 }
 
 /// The part of `whole` settled after `returned` of `quantity` units:

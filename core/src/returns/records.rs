@@ -22,6 +22,8 @@ pub(crate) struct Earlier {
     pub(crate) gifts_deducted: BTreeMap<String, u32>,
     /// The original shipping refunded.
     pub(crate) shipping: Money,
+    /// The net shipping discount deducted (between zero and the receipt's discount).
+    pub(crate) shipping_clawback: Money,
     /// What the earlier returns refunded in all (their `total`s).
     pub(crate) refunded: Money,
 }
@@ -95,8 +97,11 @@ pub(crate) fn check_earlier(
         clawback: BTreeMap::new(),
         gifts_deducted: BTreeMap::new(),
         shipping: zero,
+        shipping_clawback: zero,
         refunded: zero,
     };
+    let shipping_discount = checked.shipping_discount.as_ref().map_or(zero, |d| d.amount);
+    let mut shipping_clawback_at: Option<String> = None;
     // Per line: the amounts recorded and the path of the last one, to check
     // them against what the units refund once every record is read.
     let mut amounts: BTreeMap<&str, (Money, String)> = BTreeMap::new();
@@ -240,11 +245,28 @@ pub(crate) fn check_earlier(
             ));
         }
 
+        let scp = rp.field("shipping_clawback");
+        let shipping_clawback = signed(checked, r.shipping_clawback, &scp)?;
+        if Money::new(shipping_clawback.amount().abs(), cur).checked_cmp(shipping_discount).map_err(ov(&scp))?.is_gt() {
+            return Err(inconsistent(
+                &scp,
+                format!("deducts {shipping_clawback} of shipping discount; the receipt's is {shipping_discount}"),
+            ));
+        }
+        out.shipping_clawback = out.shipping_clawback.checked_add(shipping_clawback).map_err(ov(&scp))?;
+        if !shipping_clawback.is_zero() {
+            shipping_clawback_at = Some(scp.to_string());
+        }
+
         let tp = rp.field("total");
         let total = non_negative(checked, r.total, &tp)?;
         // Fees and deductions only lower a refund: its total is at most its
-        // lines and shipping less its net clawback.
-        let most = items.checked_add(shipping).and_then(|m| m.checked_sub(net_clawback)).map_err(ov(&tp))?;
+        // lines and shipping less its net clawbacks.
+        let most = items
+            .checked_add(shipping)
+            .and_then(|m| m.checked_sub(net_clawback))
+            .and_then(|m| m.checked_sub(shipping_clawback))
+            .map_err(ov(&tp))?;
         if total.checked_cmp(most).map_err(ov(&tp))?.is_gt() {
             return Err(inconsistent(
                 &tp,
@@ -280,6 +302,17 @@ pub(crate) fn check_earlier(
                 ),
             ));
         }
+    }
+    let net = out.shipping_clawback;
+    if net.is_negative() || net.checked_cmp(shipping_discount).map_err(ov(&at))?.is_gt() {
+        let path = shipping_clawback_at.unwrap_or_else(|| at.to_string());
+        return Err(Error::request(
+            ErrorCode::InconsistentRecord,
+            path,
+            format!(
+                "the earlier returns deduct {net} of shipping discount in all, outside 0 to its {shipping_discount}"
+            ),
+        ));
     }
     for (id, net) in &out.clawback {
         let alloc = allocation.get(id.as_str()).copied().unwrap_or(zero);
@@ -327,6 +360,8 @@ mod tests {
             redeemed: 0,
             redeemed_value: cny("0"),
             earned: 0,
+            net: cny(paid),
+            shipping_discount: cny("0"),
         };
         let lines = [
             line("A", 1, "200.00", Some("22.86"), "177.14", false),
@@ -338,6 +373,7 @@ mod tests {
             shipping_paid: cny("10.00"),
             grand_total: cny("320.00"),
             promotions: vec!["mj".into()],
+            shipping_discount: None,
         }
     }
 
@@ -352,6 +388,7 @@ mod tests {
                 .unwrap_or_default(),
             gifts_deducted: Vec::new(),
             original_shipping: amount("0"),
+            shipping_clawback: amount("0"),
             total: amount(total),
         }
     }

@@ -7,13 +7,13 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::receipt::{self, settled, Checked, Line, Receipt};
+use super::receipt::{self, settled, Checked, Line, Receipt, ShippingDiscount};
 use super::records::check_earlier;
 use super::{reason_text, ReturnReasonCode, ReturnReasonParams};
 use crate::messages::Lang;
 use crate::money::{Amount, Currency, Money, MoneyError};
 use crate::points::{ClawbackLine, PointsClawback, PointsClawbackRequest};
-use crate::rules::{Basis, Benefit, CompiledRules, GiftPolicy, JsonPath, ReturnsConfig};
+use crate::rules::{Basis, Benefit, CompiledRules, GiftPolicy, JsonPath, LostShippingDiscount, ReturnsConfig};
 use crate::time::LocalDate;
 use crate::{Error, ErrorCode, Limits, Timestamp};
 
@@ -120,6 +120,10 @@ pub struct ReturnRecord {
     /// The original shipping refunded.
     #[serde(default)]
     pub original_shipping: Amount,
+    /// The shipping discount deducted because the kept items no longer earn
+    /// it (negative: an earlier deduction given back); absent when zero.
+    #[serde(default, skip_serializing_if = "is_zero_amount")]
+    pub shipping_clawback: Amount,
     /// The refund in all.
     #[serde(default)]
     pub total: Amount,
@@ -221,6 +225,9 @@ pub struct RefundBreakdown {
     pub gift_deduction: Money,
     /// The original shipping refunded.
     pub original_shipping: Money,
+    /// A shipping discount the kept items no longer earn, deducted
+    /// (`returns.lost_shipping_discount`; negative: an earlier deduction given back).
+    pub shipping_clawback: Money,
     /// Return shipping the customer pays.
     pub return_shipping: Money,
     /// The restocking fee.
@@ -263,6 +270,9 @@ pub enum RefundPartCode {
     GiftDeduction,
     /// The original shipping.
     OriginalShipping,
+    /// A shipping discount (包邮) the kept items no longer earn; the rule
+    /// names it (`free_shipping:ID`, `promotion:ID`).
+    ShippingClawback,
     /// Return shipping paid by the customer.
     ReturnShipping,
     /// The restocking fee.
@@ -290,6 +300,10 @@ pub struct GiftToReturn {
     pub promotion_id: String,
     /// Units.
     pub quantity: u32,
+}
+
+fn is_zero_amount(a: &Amount) -> bool {
+    a.value().is_zero()
 }
 
 fn amount_of(m: Money) -> Amount {
@@ -394,6 +408,7 @@ pub(crate) fn return_refund(
         free_return_shipping: false,
         restocking_fee_percent: None,
         original_shipping: Default::default(),
+        lost_shipping_discount: Default::default(),
         price_protection: None,
     };
     let cfg = rules.returns.as_ref().unwrap_or(&default_cfg);
@@ -609,6 +624,42 @@ pub(crate) fn return_refund(
         }
     }
 
+    // A shipping discount the kept items no longer earn.
+    let mut shipping_clawback = zero;
+    let policy = cfg.lost_shipping_discount;
+    if let (true, Some(sd), false) = (returning, &checked.shipping_discount, policy == LostShippingDiscount::Waive) {
+        let path = "receipt.shipping";
+        let prior = earlier.shipping_clawback;
+        let target = if all_returned {
+            // Nothing kept: the deduction goes back with the original shipping.
+            if cfg.original_shipping.on_full_return {
+                zero
+            } else {
+                prior
+            }
+        } else if !strict {
+            // A quality return does not deduct the shipping the seller waived.
+            prior
+        } else {
+            lost_shipping_target(rules, policy, &checked, sd, &after_units, req.customer_tier.as_deref())?
+        };
+        let mut c = target.checked_sub(prior).map_err(oops(path))?;
+        if c.amount() > Decimal::ZERO {
+            c = c.min(running).map_err(oops(path))?;
+        }
+        if !c.is_zero() {
+            running = running.checked_sub(c).map_err(oops(path))?;
+            shipping_clawback = c;
+            parts.push(RefundPart {
+                code: RefundPartCode::ShippingClawback,
+                rule: sd.rule.clone(),
+                line_id: None,
+                amount: zero.checked_sub(c).map_err(oops(path))?,
+            });
+            record.shipping_clawback = amount_of(c);
+        }
+    }
+
     // Gifts with purchase.
     let mut gift_deduction = zero;
     let mut gifts_to_return = Vec::new();
@@ -770,6 +821,7 @@ pub(crate) fn return_refund(
             discount_clawback: clawback_total,
             gift_deduction,
             original_shipping,
+            shipping_clawback,
             return_shipping,
             restocking_fee,
             points_deduction,
@@ -823,6 +875,84 @@ fn clawback_target(
     let still = still.min(kept_discount).map_err(oops(path))?;
     let c = kept_discount.checked_sub(still).map_err(oops(path))?;
     Ok(if c.is_negative() { zero } else { c })
+}
+
+/// The shipping discount to have deducted once `after` units of each line
+/// are returned: the receipt's discount less what the kept items still earn
+/// on the same option (the rule that gave it when it still holds; else the
+/// best free-shipping rule, tier benefit or free-shipping promotion that
+/// does); with `deduct_kept_share`, only the kept lines' share of that loss
+/// (`floor(loss × kept share / discount)` in minor units).
+fn lost_shipping_target(
+    rules: &CompiledRules,
+    policy: LostShippingDiscount,
+    checked: &Checked,
+    sd: &ShippingDiscount,
+    after: &dyn Fn(&str) -> u32,
+    tier: Option<&str>,
+) -> Result<Money, Error> {
+    let cur = rules.currency;
+    let zero = Money::zero(cur);
+    let path = "receipt.shipping";
+    let (mut subtotal, mut pieces, mut kept_share) = (zero, 0_u64, zero);
+    for l in checked.lines.values() {
+        let r = after(&l.id);
+        let kept = |whole: Money| -> Result<Money, Error> {
+            whole.checked_sub(settled(whole, l.quantity, r).ok_or_else(|| overflow(path))?).map_err(oops(path))
+        };
+        subtotal = subtotal.checked_add(kept(l.net)?).map_err(oops(path))?;
+        kept_share = kept_share.checked_add(kept(l.shipping_discount)?).map_err(oops(path))?;
+        if l.gift_of.is_none() {
+            pieces = pieces.saturating_add(u64::from(l.quantity.saturating_sub(r)));
+        }
+    }
+    let k = crate::quote::KeptCart {
+        zone_id: &sd.zone_id,
+        remote: sd.remote,
+        method_id: &sd.method_id,
+        price: sd.price,
+        subtotal,
+        pieces,
+        tier,
+    };
+    // The rule that gave the discount: does it still hold? A rule, tier or
+    // promotion the rule set no longer has is taken to hold.
+    let holds = if let Some(id) = sd.rule.strip_prefix("free_shipping:") {
+        crate::quote::free_shipping_rule_holds(rules, id, &k).unwrap_or(true)
+    } else if let Some(id) = sd.rule.strip_prefix("promotion:") {
+        !rules.promotions.by_id.contains_key(id) || gift_still_earned(rules, checked, id, after)?
+    } else {
+        true
+    };
+    if holds {
+        return Ok(zero);
+    }
+    let mut still = crate::quote::kept_rule_discount(rules, &k).map_err(oops(path))?;
+    for id in &checked.promotions {
+        let Some(promo) = rules.promotions.by_id.get(id).and_then(|i| rules.promotions.promotions.get(*i)) else {
+            continue;
+        };
+        let Benefit::FreeShipping { methods, exclude_remote } = &promo.benefit else { continue };
+        let covered = (methods.is_empty() || methods.contains(&sd.method_id)) && !(*exclude_remote && sd.remote);
+        if covered && gift_still_earned(rules, checked, id, after)? {
+            still = sd.price;
+        }
+    }
+    let lost = sd.amount.checked_sub(still).map_err(oops(path))?;
+    if lost.amount() <= Decimal::ZERO {
+        return Ok(zero);
+    }
+    Ok(match policy {
+        LostShippingDiscount::DeductKeptShare => {
+            let (l, k, d) = (lost.to_minor(), kept_share.to_minor(), sd.amount.to_minor());
+            let v = match (l, k, d) {
+                (Some(l), Some(k), Some(d)) if d > 0 => l.checked_mul(k).and_then(|x| x.checked_div(d)),
+                _ => None,
+            };
+            Money::from_minor(v.and_then(|v| i64::try_from(v).ok()).ok_or_else(|| overflow(path))?, cur)
+        }
+        _ => lost,
+    })
 }
 
 /// What a threshold promotion still gives on `kept` (its basis amount):

@@ -10,7 +10,7 @@ use super::geo::is_country;
 use super::postcode::{Postcode, PostcodePattern, PostcodeRange, RangeProblem};
 use super::shipping::{
     Calendar, Carrier, CarrierUnits, CombineTemplates, FreeShippingRule, MethodConditions, PostcodeMatch, RateModel,
-    ServiceLevel, ShippingConfig, ShippingMethod, Surcharge, ThresholdCombine, Warehouse, Zone,
+    ServiceLevel, ShippingAllocation, ShippingConfig, ShippingMethod, Surcharge, ThresholdCombine, Warehouse, Zone,
 };
 use super::{JsonPath, Problems, TaxConfig, Weekday};
 use crate::money::{Amount, Currency, DecimalString, Money, Percent, RoundingMode};
@@ -30,6 +30,8 @@ pub(crate) struct CompiledShipping {
     pub(crate) zones: Vec<CompiledZone>,
     pub(crate) free_shipping: Vec<CompiledFreeShipping>,
     pub(crate) tax_class: Option<String>,
+    /// What the shipping charged is spread over the lines by.
+    pub(crate) allocate_by: ShippingAllocation,
     /// Every template id some method prices (`template_rates`).
     pub(crate) templates: HashSet<String>,
 }
@@ -448,6 +450,7 @@ pub(crate) fn compile_shipping(
         zones,
         free_shipping,
         tax_class: s.tax_class.clone(),
+        allocate_by: s.allocate_by,
     }
 }
 

@@ -361,12 +361,19 @@ fn derive(rules: &RuleSet, rule: &PriceRule) -> Result<RuleSet, (String, String)
     if rule.currency != rules.currency {
         if let Some(points) = &mut derived.points {
             if let Some(earning) = &mut points.earning {
-                let per_unit = earning
-                    .rate
-                    .value()
-                    .checked_div(rule.rate)
-                    .ok_or(("points.earning.rate".to_string(), "out of range".to_string()))?;
-                earning.rate = DecimalString(per_unit.round_dp(12).normalize());
+                // Points per unit of the market's currency: the base rate over the exchange rate.
+                let convert = |r: &DecimalString, path: String| {
+                    r.value()
+                        .checked_div(rule.rate)
+                        .map(|per_unit| DecimalString(per_unit.round_dp(12).normalize()))
+                        .ok_or((path, "out of range".to_string()))
+                };
+                if let Some(rate) = &earning.rate {
+                    earning.rate = Some(convert(rate, "points.earning.rate".to_string())?);
+                }
+                for (i, t) in earning.tier_rates.iter_mut().enumerate() {
+                    t.rate = convert(&t.rate, format!("points.earning.tier_rates[{i}].rate"))?;
+                }
             }
             points.redemption = None;
         }

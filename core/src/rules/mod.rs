@@ -51,12 +51,13 @@ pub use promotion::{
 };
 pub(crate) use returns::check_returns;
 pub use returns::{
-    CampaignExtension, GiftPolicy, OriginalShippingRefund, PriceProtection, ReturnWindows, ReturnsConfig,
+    CampaignExtension, GiftPolicy, LostShippingDiscount, OriginalShippingRefund, PriceProtection, ReturnWindows,
+    ReturnsConfig,
 };
 pub use shipping::{
     Calendar, Carrier, CarrierUnits, CombineTemplates, FeePer, FreeShippingRule, MaxDimensions, MethodConditions,
-    PostcodeMatch, RateModel, ServiceLevel, ShippingConfig, ShippingMethod, Surcharge, TemplateRate, ThresholdCombine,
-    TimeSlot, TransitDays, ValueBracket, Warehouse, WeightBracket, Zone, ZoneMatch,
+    PostcodeMatch, RateModel, ServiceLevel, ShippingAllocation, ShippingConfig, ShippingMethod, Surcharge,
+    TemplateRate, ThresholdCombine, TimeSlot, TransitDays, ValueBracket, Warehouse, WeightBracket, Zone, ZoneMatch,
 };
 pub use tax::{TaxCalculation, TaxClass, TaxConfig};
 

@@ -59,6 +59,12 @@ pub struct ReturnsConfig {
     /// When the original shipping is refunded.
     #[serde(default)]
     pub original_shipping: OriginalShippingRefund,
+    /// What happens to a shipping discount (包邮, a free-shipping threshold,
+    /// a free-shipping promotion) the kept items no longer earn after a
+    /// return: `waive` (default: nothing is deducted), `deduct` (the
+    /// discount lost) or `deduct_kept_share` (the kept lines' share of it).
+    #[serde(default, skip_serializing_if = "is_waive")]
+    pub lost_shipping_discount: LostShippingDiscount,
     /// Price protection (价保); absent: no price protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_protection: Option<PriceProtection>,
@@ -106,6 +112,28 @@ pub enum GiftPolicy {
     DeductValue,
     /// The gift must come back with the item; the answer lists it in `gifts_to_return` and deducts nothing.
     ReturnWithItem,
+}
+
+/// What a return deducts when the kept items no longer earn the order's
+/// shipping discount. China's 网络购买商品七日无理由退货暂行办法, Art. 18: when a
+/// return leaves the order short of a free-shipping condition, the seller
+/// *may* deduct the shipping from the refund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LostShippingDiscount {
+    /// Nothing is deducted: the merchant bears the shipping it waived.
+    #[default]
+    Waive,
+    /// The shipping discount the kept items no longer earn is deducted: the
+    /// receipt's discount less what the kept items would still get.
+    Deduct,
+    /// Only the kept lines' share of that loss (by the receipt's per-line
+    /// shipping discount) is deducted.
+    DeductKeptShare,
+}
+
+fn is_waive(p: &LostShippingDiscount) -> bool {
+    *p == LostShippingDiscount::Waive
 }
 
 /// When the original shipping is refunded.

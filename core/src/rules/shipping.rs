@@ -43,6 +43,29 @@ pub struct ShippingConfig {
     /// The tax class of shipping charges; absent: shipping is not taxed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_class: Option<String>,
+    /// How the shipping charged and its discount are spread over the lines
+    /// (each line's `shipping` in the answer, used by returns): `amount`
+    /// (default), `weight` or `pieces`. See `docs/shipping.md`.
+    #[serde(default, skip_serializing_if = "is_by_amount")]
+    pub allocate_by: ShippingAllocation,
+}
+
+/// What the shipping charged is spread over the lines by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShippingAllocation {
+    /// The lines' amounts after item and order discounts (`net`): every line
+    /// has one, and a refund then follows what the goods cost.
+    #[default]
+    Amount,
+    /// The lines' actual weight (unit weight × quantity).
+    Weight,
+    /// The lines' units.
+    Pieces,
+}
+
+fn is_by_amount(a: &ShippingAllocation) -> bool {
+    *a == ShippingAllocation::Amount
 }
 
 /// A business calendar: closed weekdays and public holidays.

@@ -199,6 +199,12 @@ fn static_checks(s: &mut Sink<'_>, request: &QuoteRequest, a: &QuoteAnswer) {
         ("discounts", t.discounts, sum(a, a.lines.iter().map(|l| &l.discount_total))),
         ("list_subtotal", t.list_subtotal, sum(a, a.lines.iter().map(|l| &l.list_subtotal))),
         ("tax", t.tax, sum(a, a.tax_summary.iter().map(|c| &c.tax))),
+        ("shipping", t.shipping, sum(a, a.lines.iter().filter_map(|l| l.shipping.as_ref()).map(|s| &s.amount))),
+        (
+            "shipping_discounts",
+            t.shipping_discounts,
+            sum(a, a.lines.iter().filter_map(|l| l.shipping.as_ref()).map(|s| &s.discount)),
+        ),
     ];
     for (name, whole, parts) in line_sums {
         if let Some(parts) = s.money(parts, name) {

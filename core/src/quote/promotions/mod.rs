@@ -238,6 +238,7 @@ fn gift_line(
         gift_of: Some(promotion_id.to_string()),
         gift_value: Some(value),
         points: None,
+        shipping: None,
     }
 }
 

@@ -266,3 +266,22 @@ pub struct UnavailableMethod {
     /// A default message in the request's locale.
     pub message: String,
 }
+
+/// A line's share of the chosen method's shipping (`shipping.allocate_by`:
+/// by amount, weight or pieces). Over the lines, `amount` sums exactly to
+/// `totals.shipping` and `discount` to `totals.shipping_discounts`. Absent
+/// on lines that bear no shipping (gift lines, a quote without a chosen
+/// method, a free price).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct LineShipping {
+    /// The line's share of the shipping charged: its parcel's price spread
+    /// over the parcel's lines, plus its share of the order fees.
+    pub amount: Money,
+    /// The line's share of the shipping discount, in proportion to `amount`
+    /// (never more than it).
+    pub discount: Money,
+    /// The rule behind `discount` (`free_shipping:ID`, `tier:ID`,
+    /// `promotion:ID`); absent when there is no discount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_rule: Option<String>,
+}

@@ -4,14 +4,16 @@
 
 mod answer;
 mod delivery;
+mod lines;
 mod rate;
 
 pub use answer::{
-    BillableWeight, DeliveryEstimate, DeliverySlot, NoShipping, ParcelQuote, RateStep, RateStepCode, ShippingAnswer,
-    ShippingOption, UnavailableMethod,
+    BillableWeight, DeliveryEstimate, DeliverySlot, LineShipping, NoShipping, ParcelQuote, RateStep, RateStepCode,
+    ShippingAnswer, ShippingOption, UnavailableMethod,
 };
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
@@ -41,6 +43,8 @@ pub(crate) struct ShippingOutcome {
     pub(crate) tax: Money,
     /// The shipping tax's class, rate, taxable amount and tax, for the tax summary.
     pub(crate) tax_entry: Option<(String, Percent, Money, Money)>,
+    /// Each line's share of the chosen option's price and discount, by line id.
+    pub(crate) lines: BTreeMap<String, LineShipping>,
 }
 
 fn overflow(_: Overflow) -> Error {
@@ -67,9 +71,17 @@ pub(crate) fn apply(
     trail: &mut Trail,
 ) -> Result<ShippingOutcome, Error> {
     let zero = Money::zero(rules.currency);
-    let mut outcome = ShippingOutcome { answer: None, shipping: zero, discount: zero, tax: zero, tax_entry: None };
+    let mut outcome = ShippingOutcome {
+        answer: None,
+        shipping: zero,
+        discount: zero,
+        tax: zero,
+        tax_entry: None,
+        lines: BTreeMap::new(),
+    };
     let Some(s) = &rules.shipping else { return Ok(outcome) };
-    let answer = options(rules, s, limits, req, lines, applied)?;
+    let (answer, line_shares) = options(rules, s, limits, req, lines, applied)?;
+    outcome.lines = line_shares;
     let chosen = answer.options.iter().find(|o| o.chosen);
     if let Some(o) = chosen {
         outcome.shipping = o.price;
@@ -155,13 +167,14 @@ fn options(
     req: &QuoteRequest,
     lines: &[LineAnswer],
     applied: &[AppliedPromotion],
-) -> Result<ShippingAnswer, Error> {
+) -> Result<(ShippingAnswer, BTreeMap<String, LineShipping>), Error> {
+    let none = BTreeMap::new;
     let lang = req.locale;
     let Some(destination) = &req.destination else {
-        return Ok(empty(rules, Some(NoShippingReason::DestinationMissing), lang));
+        return Ok((empty(rules, Some(NoShippingReason::DestinationMissing), lang), none()));
     };
     let Some(zone) = match_zone(s, destination) else {
-        return Ok(empty(rules, Some(NoShippingReason::NoZoneMatches), lang));
+        return Ok((empty(rules, Some(NoShippingReason::NoZoneMatches), lang), none()));
     };
     let mut answer = ShippingAnswer {
         zone_id: Some(zone.id.clone()),
@@ -175,7 +188,7 @@ fn options(
             reason: NoShippingReason::ZoneBlackout,
             message: messages::no_shipping_text(NoShippingReason::ZoneBlackout, lang),
         });
-        return Ok(answer);
+        return Ok((answer, none()));
     }
     let parcels = rate::parcels(s, rules.currency, &req.lines, lines).map_err(overflow)?;
     if parcels.is_empty() {
@@ -183,7 +196,7 @@ fn options(
             reason: NoShippingReason::EmptyCart,
             message: messages::no_shipping_text(NoShippingReason::EmptyCart, lang),
         });
-        return Ok(answer);
+        return Ok((answer, none()));
     }
     let subtotal = Money::checked_sum(rules.currency, lines.iter().map(|l| l.net)).map_err(money_err)?;
     let pieces = parcels.iter().try_fold(0_u64, |a, p| a.checked_add(p.units)).ok_or(Overflow).map_err(overflow)?;
@@ -239,10 +252,14 @@ fn options(
         o.chosen = true;
         answer.chosen_method = Some(o.method_id.clone());
     }
+    let mut line_shares = none();
     if let Some(o) = answer.options.iter().find(|o| o.chosen) {
         answer.hints = hints(rules, s, zone, o, &cart, tier, lang).map_err(money_err)?;
+        line_shares = lines::allocate(s.allocate_by, &parcels, o).map_err(|_| {
+            Error::request(ErrorCode::ArithmeticOverflow, "lines", "shipping cannot be spread over the lines")
+        })?;
     }
-    Ok(answer)
+    Ok((answer, line_shares))
 }
 
 /// What the shipping stages know of the cart.
@@ -457,9 +474,14 @@ fn option(
 /// Whether a free-shipping rule covers a method of a zone for a customer tier
 /// (its spend threshold aside).
 fn covers(r: &CompiledFreeShipping, zone: &CompiledZone, method_id: &str, tier: Option<&str>) -> bool {
-    (r.zones.is_empty() || r.zones.contains(&zone.id))
+    covers_in(r, &zone.id, zone.remote, method_id, tier)
+}
+
+/// [`covers`] with the zone given by id and remoteness.
+fn covers_in(r: &CompiledFreeShipping, zone_id: &str, remote: bool, method_id: &str, tier: Option<&str>) -> bool {
+    (r.zones.is_empty() || r.zones.iter().any(|z| z == zone_id))
         && (r.methods.is_empty() || r.methods.iter().any(|m| m == method_id))
-        && !(r.exclude_remote && zone.remote)
+        && !(r.exclude_remote && remote)
         && (r.customer_tiers.is_empty() || tier.is_some_and(|t| r.customer_tiers.iter().any(|x| x == t)))
 }
 
@@ -476,7 +498,7 @@ fn best_discount(
 ) -> Result<(Money, Option<String>), MoneyError> {
     let mut best = (Money::zero(rules.currency), None);
     for r in &s.free_shipping {
-        let met = thresholds(r, cart)?.met;
+        let met = thresholds(r, cart.subtotal, cart.pieces)?.met;
         if met && covers(r, zone, &o.method_id, tier) {
             let d = rate::share(o.price, r.fraction, rules.rounding.mode)?;
             if d.checked_cmp(best.0)? == Ordering::Greater {
@@ -522,7 +544,7 @@ fn hints(
 ) -> Result<Vec<Hint>, MoneyError> {
     let mut out = Vec::new();
     for r in &s.free_shipping {
-        let t = thresholds(r, cart)?;
+        let t = thresholds(r, cart.subtotal, cart.pieces)?;
         if t.met || (r.min_subtotal.is_none() && r.min_pieces.is_none()) || !covers(r, zone, &o.method_id, tier) {
             continue;
         }
@@ -582,13 +604,14 @@ struct Thresholds {
     pieces_short: Option<u64>,
 }
 
-/// Checks `min_subtotal` and `min_pieces` (each met by `>=`), combined as the rule says.
-fn thresholds(r: &CompiledFreeShipping, cart: &Cart<'_>) -> Result<Thresholds, MoneyError> {
+/// Checks `min_subtotal` and `min_pieces` (each met by `>=`) against a
+/// cart's `subtotal` and `pieces`, combined as the rule says.
+fn thresholds(r: &CompiledFreeShipping, subtotal: Money, pieces: u64) -> Result<Thresholds, MoneyError> {
     let amount_short = match r.min_subtotal {
-        Some(min) if cart.subtotal.checked_cmp(min)? == Ordering::Less => Some(min.checked_sub(cart.subtotal)?),
+        Some(min) if subtotal.checked_cmp(min)? == Ordering::Less => Some(min.checked_sub(subtotal)?),
         _ => None,
     };
-    let pieces_short = r.min_pieces.filter(|n| cart.pieces < *n).map(|n| n - cart.pieces);
+    let pieces_short = r.min_pieces.filter(|n| pieces < *n).map(|n| n - pieces);
     let amount_met = r.min_subtotal.map(|_| amount_short.is_none());
     let pieces_met = r.min_pieces.map(|_| pieces_short.is_none());
     let met = match (amount_met, pieces_met) {
@@ -601,6 +624,48 @@ fn thresholds(r: &CompiledFreeShipping, cart: &Cart<'_>) -> Result<Thresholds, M
         },
     };
     Ok(Thresholds { met, amount_short, pieces_short })
+}
+
+/// What a return's kept items still earn of a shipping option (for a lost
+/// shipping discount): the option's method, zone and price as the receipt
+/// has them, and the kept items' subtotal and pieces.
+pub(crate) struct KeptCart<'a> {
+    pub(crate) zone_id: &'a str,
+    pub(crate) remote: bool,
+    pub(crate) method_id: &'a str,
+    pub(crate) price: Money,
+    pub(crate) subtotal: Money,
+    pub(crate) pieces: u64,
+    pub(crate) tier: Option<&'a str>,
+}
+
+/// Whether free-shipping rule `id` still holds on the kept cart (its
+/// thresholds); `None` when the rule set has no such rule.
+pub(crate) fn free_shipping_rule_holds(rules: &CompiledRules, id: &str, k: &KeptCart<'_>) -> Option<bool> {
+    let r = rules.shipping.as_ref()?.free_shipping.iter().find(|r| r.id == id)?;
+    thresholds(r, k.subtotal, k.pieces).ok().map(|t| t.met)
+}
+
+/// The largest discount the free-shipping rules and the tier benefit give
+/// the kept cart on the receipt's option (promotions aside).
+pub(crate) fn kept_rule_discount(rules: &CompiledRules, k: &KeptCart<'_>) -> Result<Money, MoneyError> {
+    let mut best = Money::zero(rules.currency);
+    if let Some(s) = &rules.shipping {
+        for r in &s.free_shipping {
+            if covers_in(r, k.zone_id, k.remote, k.method_id, k.tier) && thresholds(r, k.subtotal, k.pieces)?.met {
+                best = best.max(rate::share(k.price, r.fraction, rules.rounding.mode)?)?;
+            }
+        }
+    }
+    let benefits = k.tier.and_then(|t| rules.membership.as_ref()?.tier(t)).map(|t| &t.benefits);
+    if let Some(b) = benefits {
+        let fraction =
+            if b.free_shipping { Some(Decimal::ONE) } else { b.shipping_discount_percent.and_then(|p| p.fraction()) };
+        if let Some(f) = fraction {
+            best = best.max(rate::share(k.price, f, rules.rounding.mode)?)?;
+        }
+    }
+    Ok(best)
 }
 
 /// Checks a line's shipping fields.

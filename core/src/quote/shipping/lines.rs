@@ -1,0 +1,198 @@
+//! Shipping on the lines: the chosen option's price and discount spread
+//! over the lines exactly, by `shipping.allocate_by`.
+//!
+//! Each parcel's price goes to the parcel's lines; fees charged once per
+//! order go to every line; the discount goes to the lines in proportion to
+//! the shipping each bears, so no line's discount exceeds its shipping.
+//! Every split is the largest remainder method of
+//! [`allocate_proportional`](crate::money::allocate_proportional), in line-id
+//! order, and sums exactly to its whole.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::answer::{LineShipping, ShippingOption};
+use super::rate::{Item, Parcel};
+use crate::money::{allocate_proportional, Money};
+use crate::rules::ShippingAllocation;
+
+/// Why shipping could not be spread over the lines (figures out of range,
+/// or the option does not match its parcels).
+#[derive(Debug)]
+pub(crate) struct AllocationFailed;
+
+/// An item's weight in the split: its amount, its weight (to the milligram) or its units.
+fn basis(by: ShippingAllocation, it: &Item) -> Result<Decimal, AllocationFailed> {
+    Ok(match by {
+        ShippingAllocation::Amount => it.value.amount(),
+        ShippingAllocation::Weight => {
+            it.unit_g.checked_mul(Decimal::from(it.qty)).ok_or(AllocationFailed)?.round_dp(3).normalize()
+        }
+        ShippingAllocation::Pieces => Decimal::from(it.qty),
+    })
+}
+
+/// Splits `total` over `items` by `by`; by pieces when every item's basis is zero.
+fn spread(total: Money, items: &[&Item], by: ShippingAllocation) -> Result<Vec<Money>, AllocationFailed> {
+    let mut weights = items.iter().map(|it| basis(by, it)).collect::<Result<Vec<_>, _>>()?;
+    if weights.iter().all(Decimal::is_zero) {
+        weights = items.iter().map(|it| Decimal::from(it.qty)).collect();
+    }
+    allocate_proportional(total, &weights).map_err(|_| AllocationFailed)
+}
+
+/// Each line's share of option `o`'s price and discount, by line id. Lines
+/// bearing neither are left out.
+pub(crate) fn allocate(
+    by: ShippingAllocation,
+    parcels: &[Parcel],
+    o: &ShippingOption,
+) -> Result<BTreeMap<String, LineShipping>, AllocationFailed> {
+    let cur = o.price.currency();
+    if parcels.len() != o.parcels.len() {
+        return Err(AllocationFailed);
+    }
+    let mut amounts: BTreeMap<&str, Money> = BTreeMap::new();
+    for (parcel, quote) in parcels.iter().zip(&o.parcels) {
+        let items: Vec<&Item> = parcel.items.iter().collect();
+        if items.is_empty() {
+            continue;
+        }
+        for (it, m) in items.iter().zip(spread(quote.price, &items, by)?) {
+            let e = amounts.entry(it.line_id.as_str()).or_insert(Money::zero(cur));
+            *e = e.checked_add(m).map_err(|_| AllocationFailed)?;
+        }
+    }
+    let fees = Money::checked_sum(cur, o.order_fees.iter().map(|f| f.amount)).map_err(|_| AllocationFailed)?;
+    if !fees.is_zero() {
+        let mut all: Vec<&Item> = parcels.iter().flat_map(|p| &p.items).collect();
+        crate::sort::sort_by(&mut all, |a, b| a.line_id.cmp(&b.line_id));
+        if !all.is_empty() {
+            for (it, m) in all.iter().zip(spread(fees, &all, by)?) {
+                let e = amounts.entry(it.line_id.as_str()).or_insert(Money::zero(cur));
+                *e = e.checked_add(m).map_err(|_| AllocationFailed)?;
+            }
+        }
+    }
+    let discounts = if o.discount.is_zero() || amounts.is_empty() {
+        vec![Money::zero(cur); amounts.len()]
+    } else {
+        let weights: Vec<Decimal> = amounts.values().map(|m| m.amount()).collect();
+        allocate_proportional(o.discount, &weights).map_err(|_| AllocationFailed)?
+    };
+    Ok(amounts
+        .into_iter()
+        .zip(discounts)
+        .filter(|((_, amount), discount)| !amount.is_zero() || !discount.is_zero())
+        .map(|((id, amount), discount)| {
+            let rule = (!discount.is_zero()).then(|| o.discount_rule.clone()).flatten();
+            (id.to_string(), LineShipping { amount, discount, discount_rule: rule })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+    use crate::quote::shipping::answer::{DeliveryEstimate, ParcelQuote};
+    use crate::rules::ServiceLevel;
+    use std::collections::BTreeMap as Map;
+
+    fn cny(s: &str) -> Money {
+        Money::parse(s, Currency::CNY).unwrap()
+    }
+
+    fn item(id: &str, qty: u64, unit_g: u64, value: &str) -> Item {
+        Item {
+            line_id: id.into(),
+            template: None,
+            qty,
+            unit_g: Decimal::from(unit_g),
+            sides_cm: None,
+            value: cny(value),
+        }
+    }
+
+    fn parcel(items: Vec<Item>) -> Parcel {
+        Parcel {
+            warehouse: 0,
+            origin: "w".into(),
+            line_ids: items.iter().map(|i| i.line_id.clone()).collect(),
+            units: items.iter().map(|i| i.qty).sum(),
+            items,
+            longest_side_cm: Decimal::ZERO,
+            classes: Map::new(),
+            value: cny("0"),
+        }
+    }
+
+    fn option(prices: &[&str], discount: &str) -> ShippingOption {
+        let quote = |p: &&str| ParcelQuote {
+            origin: "w".into(),
+            line_ids: vec![],
+            units: 0,
+            actual_weight_g: 0,
+            volumetric_weight_g: 0,
+            chargeable_weight_g: 0,
+            billable: None,
+            value: cny("0"),
+            price: cny(p),
+            steps: vec![],
+        };
+        let price = Money::checked_sum(Currency::CNY, prices.iter().map(|p| cny(p))).unwrap();
+        ShippingOption {
+            method_id: "m".into(),
+            name: None,
+            carrier: "c".into(),
+            service: ServiceLevel::Standard,
+            price,
+            discount: cny(discount),
+            discount_rule: Some("free_shipping:f".into()),
+            total: price.checked_sub(cny(discount)).unwrap(),
+            chargeable_weight_g: 0,
+            parcels: prices.iter().map(quote).collect(),
+            order_fees: vec![],
+            delivery: DeliveryEstimate {
+                dispatch_date: String::new(),
+                ships_today: false,
+                earliest: String::new(),
+                latest: String::new(),
+                order_within_minutes: None,
+                message: None,
+            },
+            slots: vec![],
+            fastest: false,
+            chosen: true,
+        }
+    }
+
+    fn shares(by: ShippingAllocation, parcels: &[Parcel], o: &ShippingOption) -> Vec<(String, String, String)> {
+        allocate(by, parcels, o)
+            .unwrap()
+            .into_iter()
+            .map(|(id, s)| (id, s.amount.to_string(), s.discount.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn weightless_lines_are_split_by_pieces_and_free_lines_bear_nothing_by_amount() {
+        let p = [parcel(vec![item("a", 1, 0, "20.00"), item("b", 3, 0, "0.00")])];
+        let o = option(&["10.00"], "0.00");
+        let s = shares(ShippingAllocation::Weight, &p, &o);
+        assert_eq!(s, [("a".into(), "2.50".into(), "0.00".into()), ("b".into(), "7.50".into(), "0.00".into())]);
+        // By amount, the free line b bears none of it and is left out.
+        let s = shares(ShippingAllocation::Amount, &p, &o);
+        assert_eq!(s, [("a".into(), "10.00".into(), "0.00".into())]);
+    }
+
+    #[test]
+    fn each_parcel_stays_with_its_lines_and_the_discount_follows_the_shipping() {
+        let p = [parcel(vec![item("a", 1, 100, "1.00")]), parcel(vec![item("b", 1, 100, "1.00")])];
+        let o = option(&["3.00", "1.00"], "2.00");
+        let s = shares(ShippingAllocation::Pieces, &p, &o);
+        assert_eq!(s, [("a".into(), "3.00".into(), "1.50".into()), ("b".into(), "1.00".into(), "0.50".into())]);
+        assert!(allocate(ShippingAllocation::Pieces, &p[..1], &o).is_err(), "parcels and quotes must match");
+    }
+}
