@@ -39,8 +39,11 @@ fn rounding() -> impl Strategy<Value = Value> {
     ]
 }
 
+/// Rates from 0.0100 to 4.9999. (Below 0.0025, the rule set's smallest
+/// discount, 20.00 CNY, converts to 0.00 and the market is refused at load,
+/// as it should be: this property is not about that.)
 fn rate() -> impl Strategy<Value = String> {
-    (1_u32..5_000).prop_map(|r| format!("{}.{:04}", r / 10_000, r % 10_000))
+    (100_u32..50_000).prop_map(|r| format!("{}.{:04}", r / 10_000, r % 10_000))
 }
 
 fn cart() -> impl Strategy<Value = Vec<Value>> {
