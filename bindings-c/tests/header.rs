@@ -61,9 +61,8 @@ fn generate_cdef() -> String {
          * SPDX-License-Identifier: MIT OR Apache-2.0\n */"
             .to_string(),
     );
-    config.autogen_warning = Some(
-        "/* Generated from bindings-c/src by bindings-c/tests/header.rs. Do not edit by hand. */".to_string(),
-    );
+    config.autogen_warning =
+        Some("/* Generated from bindings-c/src by bindings-c/tests/header.rs. Do not edit by hand. */".to_string());
     let bindings = cbindgen::Builder::new()
         .with_config(config)
         .with_src(dir.join("src/lib.rs"))
