@@ -1,5 +1,6 @@
 /*
- * quote.c: quote a cart through the commerce-rules C API and print its totals.
+ * quote.c: quote a cart through the commerce-rules C API and print its totals,
+ * every term of the grand total, so that the lines printed add up.
  *
  *   quote [RULES.json REQUEST.json]
  *
@@ -94,18 +95,38 @@ static int string_field(const char *text, size_t len, const char *key, char *out
     return -1;
 }
 
-/* Prints the totals of a quote answer. Returns 0 on success. */
+/*
+ * Prints the totals of a quote answer as the sum they are (PRODUCT.md):
+ *
+ *   grand total = item subtotal - discounts + shipping - shipping discounts
+ *                 + tax (when added on top) - points value
+ *
+ * one term a line, its sign first, so that the lines printed add up to the
+ * grand total on screen. Tax included in the prices is shown but is not a
+ * term; the list subtotal and the savings follow, for information.
+ * Returns 0 on success.
+ */
 static int print_totals(const char *answer, size_t answer_len) {
-    static const char *const labels[][2] = {
-        {"list_subtotal", "list subtotal"}, {"item_subtotal", "item subtotal"},
-        {"discounts", "discounts"},         {"shipping", "shipping"},
-        {"tax", "tax"},                     {"grand_total", "grand total"},
-        {"savings", "savings"},
+    /* sign ('+', '-', '=', or ' ' for a line that is not a term), field, label */
+    static const struct {
+        char sign;
+        const char *field, *label;
+    } rows[] = {
+        {' ', "item_subtotal", "item subtotal"},
+        {'-', "discounts", "discounts"},
+        {'+', "shipping", "shipping"},
+        {'-', "shipping_discounts", "shipping discounts"},
+        {'+', "tax", "tax"},
+        {'-', "points_value", "points value"},
+        {'=', "grand_total", "grand total"},
+        {' ', "list_subtotal", "list subtotal"},
+        {' ', "savings", "savings"},
     };
     const char *totals = strstr(answer, "\"totals\":{");
     const char *end;
     char currency[16], value[64];
     size_t i, len;
+    int tax_included;
     if (totals == NULL || (end = strchr(totals, '}')) == NULL) {
         fprintf(stderr, "the answer has no totals\n");
         return -1;
@@ -115,15 +136,18 @@ static int print_totals(const char *answer, size_t answer_len) {
         fprintf(stderr, "the answer has no currency\n");
         return -1;
     }
-    for (i = 0; i < sizeof labels / sizeof labels[0]; i++) {
-        if (string_field(totals, len, labels[i][0], value, sizeof value) != 0) {
-            fprintf(stderr, "the totals have no %s\n", labels[i][0]);
+    tax_included = strstr(totals, "\"tax_included\":true") != NULL;
+    printf("totals in %s (grand total = item subtotal - discounts + shipping - shipping discounts"
+           " + tax if added - points value):\n",
+           currency);
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int is_tax = strcmp(rows[i].field, "tax") == 0;
+        if (string_field(totals, len, rows[i].field, value, sizeof value) != 0) {
+            fprintf(stderr, "the totals have no %s\n", rows[i].field);
             return -1;
         }
-        printf("%-14s %12s %s%s\n", labels[i][1], value, currency,
-               strcmp(labels[i][0], "tax") == 0 && strstr(totals, "\"tax_included\":true") != NULL
-                   ? " (included)"
-                   : "");
+        printf("%c %-20s %12s %s%s\n", is_tax && tax_included ? ' ' : rows[i].sign, rows[i].label, value,
+               currency, is_tax && tax_included ? " (included in the prices, not added)" : "");
     }
     return 0;
 }
