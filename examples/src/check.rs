@@ -152,8 +152,9 @@ fn replay(args: &CheckArgs, checked: &Checked<'_>, mut out: String) -> Result<St
     let mut failed = false;
     for path in &args.replay {
         let text = read(path)?;
-        let request: QuoteRequest = serde_json::from_str(&text)
-            .map_err(|e| format!("error: {path}: not a quote request: {}", commerce_rules::escape_control(&e.to_string())))?;
+        let request: QuoteRequest = serde_json::from_str(&text).map_err(|e| {
+            format!("error: {path}: not a quote request: {}", commerce_rules::escape_control(&e.to_string()))
+        })?;
         let violations = check_request(checked, &request);
         out.push_str(&format!("replay {path} against {}: ", args.rules));
         if violations.is_empty() {
@@ -221,12 +222,19 @@ fn write_out(dir: &str, rules_path: &str, rules_text: &str, report: &CheckReport
         write(&request, &(minimal_json(&f.request) + "\n"))?;
         let request = shell(&request.display().to_string());
         let codes: Vec<&str> = f.codes.iter().map(|c| c.as_str()).collect();
-        text.push_str(&format!("\n[{k}/{n}] {}: {} case(s), first case {}\n", codes.join(" + "), f.cases, f.first_case));
+        text.push_str(&format!(
+            "\n[{k}/{n}] {}: {} case(s), first case {}\n",
+            codes.join(" + "),
+            f.cases,
+            f.first_case
+        ));
         for v in &f.violations {
             text.push_str(&format!("  breaks {} (invariant {}): {}\n", v.code, v.code.invariant(), v.message));
         }
         text.push_str(&format!("  check it again:  commerce-rules check --rules {rules} --replay {request}\n"));
-        text.push_str(&format!("  see the answer:  commerce-rules quote --rules {rules} --request {request} --pretty\n"));
+        text.push_str(&format!(
+            "  see the answer:  commerce-rules quote --rules {rules} --request {request} --pretty\n"
+        ));
         let mut written: Vec<(String, String)> = Vec::new();
         for v in &f.violations {
             let Some(c) = &v.compared else { continue };

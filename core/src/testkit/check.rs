@@ -160,12 +160,7 @@ impl Sink<'_> {
     fn compare(&mut self, ok: bool, code: ViolationCode, compared: impl FnOnce() -> (Comparison, String)) {
         if !ok {
             let (comparison, message) = compared();
-            self.out.push(Violation {
-                code,
-                message,
-                request: self.request.to_string(),
-                compared: Some(comparison),
-            });
+            self.out.push(Violation { code, message, request: self.request.to_string(), compared: Some(comparison) });
         }
     }
 
@@ -360,7 +355,11 @@ fn static_checks(s: &mut Sink<'_>, request: &QuoteRequest, a: &QuoteAnswer) {
 /// 5: with best selection proven optimal, another coupon of each wallet
 /// promotion already in the request never raises the grand total. 8: a
 /// heavier first line never makes a method cheaper.
-pub fn check_invariants<E: Quoter + ?Sized>(engine: &E, request: &QuoteRequest, answer: &QuoteAnswer) -> Vec<Violation> {
+pub fn check_invariants<E: Quoter + ?Sized>(
+    engine: &E,
+    request: &QuoteRequest,
+    answer: &QuoteAnswer,
+) -> Vec<Violation> {
     use ViolationCode::*;
     let json = serde_json::to_string(request).unwrap_or_default();
     let mut s = Sink { request: &json, out: Vec::new() };
@@ -474,9 +473,9 @@ pub fn check_invariants<E: Quoter + ?Sized>(engine: &E, request: &QuoteRequest, 
                         }
                     }
                 }
-                Err(e) => s.compare(false, EngineError, || {
-                    (comparison(), format!("the heavier request is refused: {e}"))
-                }),
+                Err(e) => {
+                    s.compare(false, EngineError, || (comparison(), format!("the heavier request is refused: {e}")))
+                }
             }
         }
     }
@@ -523,9 +522,7 @@ pub(crate) fn difference(a: &str, a_name: &str, b: &str, b_name: &str) -> String
                 }
                 None
             }
-            (Value::Array(x), Value::Array(y)) => {
-                Some((format!("{} items", x.len()), format!("{} items", y.len())))
-            }
+            (Value::Array(x), Value::Array(y)) => Some((format!("{} items", x.len()), format!("{} items", y.len()))),
             _ if a == b => None,
             (Value::String(x), Value::String(y)) => Some((x.clone(), y.clone())),
             _ => Some((a.to_string(), b.to_string())),

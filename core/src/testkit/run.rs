@@ -268,7 +268,8 @@ where
             coverage.borrow_mut().record(&answer);
         }
     };
-    let mut report = run_cases(&strategy, max_cases, seed, |request| check_request(engine, request), observe, keep_going);
+    let mut report =
+        run_cases(&strategy, max_cases, seed, |request| check_request(engine, request), observe, keep_going);
     report.coverage = Some(coverage.into_inner());
     report
 }
@@ -309,7 +310,14 @@ where
     run_cases(strategy, max_cases, seed, property, |_| {}, keep_going)
 }
 
-fn run_cases<S, F, O, K>(strategy: &S, cases: u32, seed: u64, property: F, mut observe: O, mut keep_going: K) -> CheckReport
+fn run_cases<S, F, O, K>(
+    strategy: &S,
+    cases: u32,
+    seed: u64,
+    property: F,
+    mut observe: O,
+    mut keep_going: K,
+) -> CheckReport
 where
     S: Strategy<Value = QuoteRequest>,
     F: Fn(&QuoteRequest) -> Vec<Violation>,
