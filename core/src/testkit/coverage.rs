@@ -138,15 +138,17 @@ impl Coverage {
         if let Some(ship) = &answer.shipping {
             let zone = ship.zone_id.clone().unwrap_or_default();
             for o in &ship.options {
-                let c = self.method(&zone, &o.method_id);
-                bump(&mut c.offered);
-                if o.chosen {
-                    bump(&mut c.chosen);
+                if let Some(c) = self.method(&zone, &o.method_id) {
+                    bump(&mut c.offered);
+                    if o.chosen {
+                        bump(&mut c.chosen);
+                    }
                 }
             }
             for u in &ship.unavailable {
-                let c = self.method(&zone, &u.method_id);
-                bump(c.unavailable.entry(code_name(&u.reason)).or_default());
+                if let Some(c) = self.method(&zone, &u.method_id) {
+                    bump(c.unavailable.entry(code_name(&u.reason)).or_default());
+                }
             }
         }
     }
@@ -155,19 +157,18 @@ impl Coverage {
         self.promotions.iter_mut().find(|p| p.id == id)
     }
 
-    fn method(&mut self, zone: &str, id: &str) -> &mut MethodCoverage {
-        let at = match self.shipping_methods.iter().position(|m| m.zone_id == zone && m.method_id == id) {
-            Some(at) => at,
+    fn method(&mut self, zone: &str, id: &str) -> Option<&mut MethodCoverage> {
+        match self.shipping_methods.iter().position(|m| m.zone_id == zone && m.method_id == id) {
+            Some(at) => self.shipping_methods.get_mut(at),
             None => {
                 self.shipping_methods.push(MethodCoverage {
                     zone_id: zone.to_string(),
                     method_id: id.to_string(),
                     ..Default::default()
                 });
-                self.shipping_methods.len().saturating_sub(1)
+                self.shipping_methods.last_mut()
             }
-        };
-        &mut self.shipping_methods[at]
+        }
     }
 
     /// The rules no case exercised: promotions never applied, shipping

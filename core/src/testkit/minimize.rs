@@ -93,6 +93,15 @@ fn round_instants(t: Timestamp) -> Vec<Timestamp> {
     out
 }
 
+/// An edit of line `i` of a request.
+fn on_line(i: usize, f: impl Fn(&mut crate::CartLine)) -> impl Fn(&mut QuoteRequest) {
+    move |c| {
+        if let Some(l) = c.lines.get_mut(i) {
+            f(l);
+        }
+    }
+}
+
 /// Every simpler request one edit away from `r`, coarsest edits first.
 fn edits(r: &QuoteRequest) -> Vec<QuoteRequest> {
     let mut out = Vec::new();
@@ -103,6 +112,7 @@ fn edits(r: &QuoteRequest) -> Vec<QuoteRequest> {
             out.push(c);
         }
     };
+
     // Whole parts.
     try_edit(&|c| c.points = None);
     try_edit(&|c| c.destination = None);
@@ -132,41 +142,45 @@ fn edits(r: &QuoteRequest) -> Vec<QuoteRequest> {
         });
     }
     for i in 0..r.wallet.len() {
-        try_edit(&|c| c.wallet[i].redeemed = false);
+        try_edit(&|c| {
+            if let Some(w) = c.wallet.get_mut(i) {
+                w.redeemed = false;
+            }
+        });
     }
     // Each line's optional fields.
     for (i, line) in r.lines.iter().enumerate() {
-        try_edit(&|c| c.lines[i].tax_class = None);
-        try_edit(&|c| c.lines[i].brand = None);
-        try_edit(&|c| c.lines[i].non_discountable = false);
-        try_edit(&|c| c.lines[i].weight_g = None);
-        try_edit(&|c| c.lines[i].dimensions = None);
-        try_edit(&|c| c.lines[i].shipping_class = None);
-        try_edit(&|c| c.lines[i].origin = None);
+        try_edit(&on_line(i, |l| l.tax_class = None));
+        try_edit(&on_line(i, |l| l.brand = None));
+        try_edit(&on_line(i, |l| l.non_discountable = false));
+        try_edit(&on_line(i, |l| l.weight_g = None));
+        try_edit(&on_line(i, |l| l.dimensions = None));
+        try_edit(&on_line(i, |l| l.shipping_class = None));
+        try_edit(&on_line(i, |l| l.origin = None));
         for k in 0..line.categories.len() {
-            try_edit(&|c| {
-                c.lines[i].categories.remove(k);
-            });
+            try_edit(&on_line(i, |l| {
+                l.categories.remove(k);
+            }));
         }
         for k in 0..line.tags.len() {
-            try_edit(&|c| {
-                c.lines[i].tags.remove(k);
-            });
+            try_edit(&on_line(i, |l| {
+                l.tags.remove(k);
+            }));
         }
     }
     // Figures, toward round and small.
     for (i, line) in r.lines.iter().enumerate() {
         for q in round_integers(u64::from(line.quantity), 1) {
             let q = u32::try_from(q).unwrap_or(1);
-            try_edit(&|c| c.lines[i].quantity = q);
+            try_edit(&on_line(i, |l| l.quantity = q));
         }
         for price in round_decimals(line.unit_price.0) {
-            try_edit(&|c| c.lines[i].unit_price = crate::money::Amount(price));
+            try_edit(&on_line(i, |l| l.unit_price = crate::money::Amount(price)));
         }
         if let Some(w) = line.weight_g {
             for g in round_integers(u64::from(w), 0) {
                 let g = u32::try_from(g).unwrap_or(0);
-                try_edit(&|c| c.lines[i].weight_g = Some(g));
+                try_edit(&on_line(i, |l| l.weight_g = Some(g)));
             }
         }
     }
@@ -196,8 +210,8 @@ fn edits(r: &QuoteRequest) -> Vec<QuoteRequest> {
             for n in round_integers(u64::try_from(lot.amount).unwrap_or(0), 0) {
                 let n = i64::try_from(n).unwrap_or(0);
                 try_edit(&|c| {
-                    if let Some(p) = c.points.as_mut() {
-                        p.lots[i].amount = n;
+                    if let Some(lot) = c.points.as_mut().and_then(|p| p.lots.get_mut(i)) {
+                        lot.amount = n;
                     }
                 });
             }
