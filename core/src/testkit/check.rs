@@ -486,6 +486,12 @@ pub fn check_invariants<E: Quoter + ?Sized>(
 /// `totals.grand_total is 90.00 given, 90.01 reversed`.
 pub(crate) fn difference(a: &str, a_name: &str, b: &str, b_name: &str) -> String {
     use serde_json::Value;
+    fn show(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
     fn walk(a: &Value, b: &Value, path: &mut String) -> Option<(String, String)> {
         match (a, b) {
             (Value::Object(x), Value::Object(y)) => {
@@ -497,7 +503,7 @@ pub(crate) fn difference(a: &str, a_name: &str, b: &str, b_name: &str) -> String
                     path.push_str(k);
                     let found = match y.get(k) {
                         Some(vb) => walk(va, vb, path),
-                        None => Some((va.to_string(), "absent".to_string())),
+                        None => Some((show(va), "absent".to_string())),
                     };
                     if found.is_some() {
                         return found;
@@ -509,7 +515,7 @@ pub(crate) fn difference(a: &str, a_name: &str, b: &str, b_name: &str) -> String
                     path.push('.');
                 }
                 path.push_str(extra);
-                Some(("absent".to_string(), y.get(extra).map(Value::to_string).unwrap_or_default()))
+                Some(("absent".to_string(), y.get(extra).map(show).unwrap_or_default()))
             }
             (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
                 for (i, (va, vb)) in x.iter().zip(y).enumerate() {
@@ -524,8 +530,7 @@ pub(crate) fn difference(a: &str, a_name: &str, b: &str, b_name: &str) -> String
             }
             (Value::Array(x), Value::Array(y)) => Some((format!("{} items", x.len()), format!("{} items", y.len()))),
             _ if a == b => None,
-            (Value::String(x), Value::String(y)) => Some((x.clone(), y.clone())),
-            _ => Some((a.to_string(), b.to_string())),
+            _ => Some((show(a), show(b))),
         }
     }
     let (Ok(va), Ok(vb)) = (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)) else {
@@ -587,6 +592,52 @@ mod tests {
         assert!(v[0].message.contains("the identity gives"), "{}", v[0]);
         let replay: QuoteRequest = serde_json::from_str(&v[0].request).unwrap();
         assert_eq!(replay, request);
+    }
+
+    /// The sample engine, whose answer changes when the lines come in
+    /// descending id order.
+    struct Flipped(Engine);
+
+    impl Quoter for Flipped {
+        fn quote(&self, request: &QuoteRequest) -> Result<QuoteAnswer, Error> {
+            let mut answer = self.0.quote(request)?;
+            if let (Some(first), Some(last)) = (request.lines.first(), request.lines.last()) {
+                if first.id > last.id {
+                    if let Some(line) = answer.lines.first_mut() {
+                        line.price_source.rule_id = Some("flipped".into());
+                    }
+                }
+            }
+            Ok(answer)
+        }
+        fn shipping_options(&self, request: &QuoteRequest) -> Result<ShippingAnswer, Error> {
+            self.0.shipping_options(request)
+        }
+    }
+
+    #[test]
+    fn an_order_dependent_answer_names_the_figure_and_the_compared_request() {
+        let (engine, request, _) = sample();
+        assert!(request.lines.len() >= 2 && request.lines[0].id < request.lines[request.lines.len() - 1].id);
+        let flipped = Flipped(engine);
+        let v = check_request(&flipped, &request);
+        assert_eq!(codes(&v), ["order_dependent"], "{v:?}");
+        let tail = v[0].message.split("changes the answer: ").nth(1).unwrap_or_default();
+        assert!(
+            tail.starts_with("lines[0].price_source.rule_id is ") && tail.ends_with(" given, flipped reversed"),
+            "{}",
+            v[0]
+        );
+        let compared = v[0].compared.as_ref().unwrap();
+        assert_eq!(compared.question, "quote");
+        let mut reversed = request.clone();
+        reversed.lines.reverse();
+        reversed.codes.reverse();
+        reversed.wallet.reverse();
+        if let Some(p) = &mut reversed.points {
+            p.lots.reverse();
+        }
+        assert_eq!(serde_json::from_str::<QuoteRequest>(&compared.request).unwrap(), reversed);
     }
 
     #[test]

@@ -422,4 +422,46 @@ mod tests {
         assert!(report.passed());
         assert_eq!(ours.into_inner(), by_proptest.into_inner());
     }
+
+    /// `keep_going` stops the run; the cases run are the seed's first, so
+    /// the same count gives the same coverage.
+    #[test]
+    fn keep_going_stops_at_the_first_cases_of_the_seed() {
+        let engine = crate::Engine::from_json(RULES).unwrap();
+        let rules: RuleSet = serde_json::from_str(RULES).unwrap();
+        let stopped = run_check_until(&engine, &rules, 100, 5, |n| n < 7);
+        assert_eq!(stopped.cases_run, 7);
+        assert!(stopped.stopped_early && stopped.passed());
+        let counted = run_check(&engine, &rules, 7, 5);
+        assert!(!counted.stopped_early);
+        assert_eq!(stopped.coverage, counted.coverage);
+        let coverage = counted.coverage.unwrap();
+        assert_eq!(coverage.cases, 7);
+        assert_eq!(coverage.promotions.len(), rules.promotions.len());
+        assert!(coverage.promotions.iter().any(|p| p.applied > 0), "{}", coverage.render());
+        assert!(coverage.render().contains("coverage over 7 answers:"));
+    }
+
+    /// The post-pass keeps only what the failure needs: here a line of 4
+    /// units or more, of any price.
+    #[test]
+    fn the_post_pass_drops_what_the_failure_does_not_need() {
+        let rules: RuleSet = serde_json::from_str(RULES).unwrap();
+        let strategy = quote_request(&Vocabulary::from_rules(&rules));
+        let report = run_check_with(&strategy, 30, 2, |r| {
+            if r.lines.iter().any(|l| l.quantity >= 4) {
+                vec![Violation::new(ViolationCode::GrandTotalIdentity, "4 units", "")]
+            } else {
+                Vec::new()
+            }
+        });
+        let f = report.failures.first().expect("a case with 4 units or more");
+        let r = &f.request;
+        assert_eq!(r.lines.len(), 1, "{r:?}");
+        let line = &r.lines[0];
+        assert_eq!((line.quantity, line.unit_price.0), (4, rust_decimal::Decimal::ZERO), "{r:?}");
+        assert!(line.categories.is_empty() && line.tags.is_empty() && line.weight_g.is_none(), "{r:?}");
+        assert!(r.codes.is_empty() && r.wallet.is_empty() && r.points.is_none() && r.destination.is_none(), "{r:?}");
+        assert_eq!(r.now.utc().timestamp() % 86_400, 0, "{r:?}");
+    }
 }
