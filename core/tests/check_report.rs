@@ -168,7 +168,7 @@ fn a_report_shows_at_most_max_reported_failures_and_names_the_rest() {
     let strategy = quote_request(&Vocabulary::from_rules(&rules()));
     let report: CheckReport = run_check_with(&strategy, 200, 3, |r| {
         let code = ALL[r.lines.len() % ALL.len()];
-        vec![Violation { code, message: format!("{} lines", r.lines.len()), request: String::new() }]
+        vec![Violation::new(code, format!("{} lines", r.lines.len()), "")]
     });
     assert_eq!(report.failing_cases, 200);
     assert_eq!(report.failures.len(), MAX_REPORTED);

@@ -8,7 +8,8 @@
 //!                | return-refund | price-protection --rules R.json --request Q.json [--pretty]
 //! commerce-rules answer QUESTION --rules R.json --request Q.json [--pretty]
 //! commerce-rules validate --rules R.json
-//! commerce-rules check --rules R.json [--cases N] [--seed S]
+//! commerce-rules check --rules R.json [--cases N | --time SECONDS] [--seed S] [--out DIR] [--coverage-json FILE]
+//! commerce-rules check --rules R.json --replay FILE...
 //! commerce-rules --version | help [COMMAND]
 //! ```
 //! Each question reads the same JSON request and prints the same JSON answer
@@ -20,6 +21,7 @@
 //! to replay. Text meant for a person (receipts, reports, errors) has its
 //! control characters escaped (`commerce_rules::escape_control`).
 
+mod check;
 mod json_text;
 
 use std::io::Read;
@@ -41,6 +43,11 @@ answer to the engine's names (`best_coupons`...); `help COMMAND` tells more.
 `check` property-tests a rule set (default 256 cases, seed 0): it runs every
 case, prints each distinct violation (at most 10) once with its codes,
 messages and a shrunk request to replay with `quote`; exit status 1 if any.
+It then prints how often each promotion applied or was refused and each
+shipping method was chosen, naming the rules no case exercised. `--time`
+spends a time budget instead of a case count, `--out DIR` writes each
+failing request (and the request it was compared with) as files with the
+commands that replay them, `--replay FILE` checks saved requests again.
 
 Exit status: 0 on success, 2 on invalid input or usage (the error on
 standard error), 1 when `check` finds a broken invariant.";
@@ -133,21 +140,46 @@ enum Command {
     /// Generated carts fitted to the rule set, every invariant checked, each
     /// distinct violation (at most 10) reported once with its codes, messages
     /// and a shrunk request to replay with `quote`; exit status 1 if any.
+    /// Then the coverage: how often each promotion applied or was refused
+    /// (by reason), each shipping method was chosen, and the rules no case
+    /// exercised.
     #[command(verbatim_doc_comment)]
-    Check {
-        /// The rule set (JSON; `-` for standard input)
-        #[arg(long, value_name = "FILE")]
-        rules: String,
-        /// How many generated requests to check
-        #[arg(long, value_name = "N", default_value_t = 256)]
-        cases: u32,
-        /// The seed the requests are drawn from: the same seed, the same cases
-        #[arg(long, value_name = "S", default_value_t = 0)]
-        seed: u64,
-    },
+    Check(CheckArgs),
     /// A question the engine answers that has no command of its own yet.
     #[command(external_subcommand)]
     Other(Vec<String>),
+}
+
+/// The options of `check`.
+#[derive(Args)]
+struct CheckArgs {
+    /// The rule set (JSON; `-` for standard input)
+    #[arg(long, value_name = "FILE")]
+    rules: String,
+    /// How many generated requests to check
+    #[arg(long, value_name = "N", default_value_t = 256, conflicts_with = "time")]
+    cases: u32,
+    /// Check generated requests for this long instead of a number of cases
+    /// (shrinking the failures found may take a little longer); the report
+    /// says how many cases ran, which `--cases N` runs again
+    #[arg(long, value_name = "SECONDS")]
+    time: Option<f64>,
+    /// The seed the requests are drawn from: the same seed, the same cases
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    seed: u64,
+    /// Write each failing request, and the request an invariant compared it
+    /// with, as JSON files in DIR (created if missing; earlier `failure-*`
+    /// files there are removed), with the commands replaying them in
+    /// DIR/REPLAY.txt
+    #[arg(long, value_name = "DIR")]
+    out: Option<String>,
+    /// Write the per-rule coverage as JSON to FILE
+    #[arg(long, value_name = "FILE")]
+    coverage_json: Option<String>,
+    /// Check these saved requests (a file `--out` wrote) instead of generated
+    /// ones: their violations, exit status 1 if any
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["time", "out", "coverage_json"])]
+    replay: Vec<String>,
 }
 
 /// What every question reads, and how it prints the answer.
@@ -280,7 +312,7 @@ fn run(command: Option<Command>) -> Result<Output, Failure> {
             load(&rules)?;
             Ok(Output::Text(format!("{rules}: valid\n")))
         }
-        Command::Check { rules, cases, seed } => check(&rules, cases, seed).map(Output::Text),
+        Command::Check(args) => check::run(&args).map(Output::Text),
         Command::Other(args) => other(&args),
     }
 }
@@ -316,26 +348,6 @@ fn ask(question: Question, io: &QuestionArgs, explain: bool) -> Result<Output, F
     }
     let answer = engine.answer_json(question, &request).map_err(|e| describe("request", &e))?;
     Ok(Output::Json(if io.pretty { json_text::pretty(&answer)? } else { answer + "\n" }))
-}
-
-/// Runs generated requests against a rule set and reports each distinct
-/// violation (set of broken invariant codes) once, with its request shrunk,
-/// at most `MAX_REPORTED` of them.
-fn check(path: &str, cases: u32, seed: u64) -> Result<String, Failure> {
-    use commerce_rules::testkit::run_check;
-    let text = read(path)?;
-    let engine = Engine::from_json(&text).map_err(|e| describe(path, &e))?;
-    let rules = commerce_rules::parse_rules_json(&text, engine.limits()).map_err(|e| describe(path, &e))?;
-    let report = run_check(&engine, &rules, cases, seed);
-    if report.passed() {
-        return Ok(report.render(path));
-    }
-    if report.failures.is_empty() {
-        // Stopped before any failure: nothing to replay, an input problem.
-        let why = report.aborted.unwrap_or_default();
-        return Err(format!("error: {path}: the run stopped after {} cases: {why}", report.cases_run).into());
-    }
-    Err(Failure::Violations(report.render(path)))
 }
 
 fn read(path: &str) -> Result<String, String> {

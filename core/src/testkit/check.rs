@@ -3,7 +3,37 @@
 use std::fmt;
 
 use crate::money::{Money, MoneyError};
-use crate::{Engine, QuoteAnswer, QuoteRequest, Stage, WalletCoupon, WalletSelection};
+use crate::{Engine, Error, QuoteAnswer, QuoteRequest, ShippingAnswer, Stage, WalletCoupon, WalletSelection};
+
+/// What the invariant checker asks: the questions it puts to the engine
+/// again (a repeat, a reordered request, one more coupon, a heavier parcel).
+/// [`Engine`] is one; a wrapper of your own (an engine with a fault planted
+/// on purpose, to test a QA set-up) can be another.
+pub trait Quoter {
+    /// Quotes a request (`Engine::quote`).
+    fn quote(&self, request: &QuoteRequest) -> Result<QuoteAnswer, Error>;
+    /// Quotes a request given as JSON, answering JSON (`Engine::quote_json`).
+    /// By default: the typed request quoted and the answer serialized.
+    fn quote_json(&self, request: &str) -> Result<String, Error> {
+        let request: QuoteRequest = serde_json::from_str(request)
+            .map_err(|e| Error::request(crate::ErrorCode::InvalidJson, "", e.to_string()))?;
+        self.quote(&request).map(|a| serde_json::to_string(&a).unwrap_or_default())
+    }
+    /// The shipping options of a request (`Engine::shipping_options`).
+    fn shipping_options(&self, request: &QuoteRequest) -> Result<ShippingAnswer, Error>;
+}
+
+impl Quoter for Engine {
+    fn quote(&self, request: &QuoteRequest) -> Result<QuoteAnswer, Error> {
+        Engine::quote(self, request)
+    }
+    fn quote_json(&self, request: &str) -> Result<String, Error> {
+        Engine::quote_json(self, request)
+    }
+    fn shipping_options(&self, request: &QuoteRequest) -> Result<ShippingAnswer, Error> {
+        Engine::shipping_options(self, request)
+    }
+}
 
 /// What a violation breaks. Stable codes (`negative_amount`…), each tied to
 /// an invariant of PRODUCT.md.
@@ -86,6 +116,29 @@ pub struct Violation {
     pub message: String,
     /// The request, as compact JSON, ready to replay.
     pub request: String,
+    /// For an invariant comparing two answers (reordering, one more coupon,
+    /// a heavier parcel): the other request, and the question it was asked.
+    pub compared: Option<Comparison>,
+}
+
+impl Violation {
+    /// A violation of a single request (nothing compared).
+    pub fn new(code: ViolationCode, message: impl Into<String>, request: impl Into<String>) -> Violation {
+        Violation { code, message: message.into(), request: request.into(), compared: None }
+    }
+}
+
+/// The second request of an invariant that compares two answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// The question the compared request was asked: `quote` or
+    /// `shipping_options` (the engine's names, as `commerce-rules answer` takes them).
+    pub question: &'static str,
+    /// How it differs from the checked request (`the lines, codes, wallet
+    /// coupons and point lots reversed`).
+    pub change: String,
+    /// The compared request, as compact JSON.
+    pub request: String,
 }
 
 impl fmt::Display for Violation {
@@ -101,7 +154,14 @@ struct Sink<'a> {
 
 impl Sink<'_> {
     fn add(&mut self, code: ViolationCode, message: String) {
-        self.out.push(Violation { code, message, request: self.request.to_string() });
+        self.out.push(Violation::new(code, message, self.request));
+    }
+
+    fn compare(&mut self, ok: bool, code: ViolationCode, compared: impl FnOnce() -> (Comparison, String)) {
+        if !ok {
+            let (comparison, message) = compared();
+            self.out.push(Violation { code, message, request: self.request.to_string(), compared: Some(comparison) });
+        }
     }
 
     fn check(&mut self, ok: bool, code: ViolationCode, message: impl FnOnce() -> String) {
@@ -301,7 +361,11 @@ fn static_checks(s: &mut Sink<'_>, request: &QuoteRequest, a: &QuoteAnswer) {
 /// 5: with best selection proven optimal, another coupon of each wallet
 /// promotion already in the request never raises the grand total. 8: a
 /// heavier first line never makes a method cheaper.
-pub fn check_invariants(engine: &Engine, request: &QuoteRequest, answer: &QuoteAnswer) -> Vec<Violation> {
+pub fn check_invariants<E: Quoter + ?Sized>(
+    engine: &E,
+    request: &QuoteRequest,
+    answer: &QuoteAnswer,
+) -> Vec<Violation> {
     use ViolationCode::*;
     let json = serde_json::to_string(request).unwrap_or_default();
     let mut s = Sink { request: &json, out: Vec::new() };
@@ -311,8 +375,15 @@ pub fn check_invariants(engine: &Engine, request: &QuoteRequest, answer: &QuoteA
     let given = serde_json::to_string(answer).unwrap_or_default();
     match (engine.quote_json(&json), engine.quote_json(&json)) {
         (Ok(first), Ok(second)) => {
-            s.check(first == second, NotRepeatable, || "two runs of the same request differ".to_string());
-            s.check(first == given, NotRepeatable, || "the answer checked is not the engine's answer".to_string());
+            s.check(first == second, NotRepeatable, || {
+                format!("two runs of the same request differ: {}", difference(&first, "first", &second, "second"))
+            });
+            s.check(first == given, NotRepeatable, || {
+                format!(
+                    "the answer checked is not the engine's answer: {}",
+                    difference(&given, "checked", &first, "engine's")
+                )
+            });
         }
         (Err(e), _) | (_, Err(e)) => s.add(EngineError, format!("the request is refused: {e}")),
     }
@@ -323,11 +394,20 @@ pub fn check_invariants(engine: &Engine, request: &QuoteRequest, answer: &QuoteA
     if let Some(p) = &mut reversed.points {
         p.lots.reverse();
     }
+    let reversal = || Comparison {
+        question: "quote",
+        change: "the lines, codes, wallet coupons and point lots reversed".to_string(),
+        request: serde_json::to_string(&reversed).unwrap_or_default(),
+    };
     match engine.quote(&reversed).map(|a| serde_json::to_string(&a).unwrap_or_default()) {
-        Ok(text) => s.check(text == given, OrderDependent, || {
-            "reversing lines, codes, wallet coupons and point lots changes the answer".to_string()
+        Ok(text) => s.compare(text == given, OrderDependent, || {
+            let message = format!(
+                "reversing lines, codes, wallet coupons and point lots changes the answer: {}",
+                difference(&given, "given", &text, "reversed")
+            );
+            (reversal(), message)
         }),
-        Err(e) => s.add(OrderDependent, format!("the reordered request is refused: {e}")),
+        Err(e) => s.compare(false, OrderDependent, || (reversal(), format!("the reordered request is refused: {e}"))),
     }
 
     // 5. Another coupon in the wallet never raises the total.
@@ -337,8 +417,9 @@ pub fn check_invariants(engine: &Engine, request: &QuoteRequest, answer: &QuoteA
         promotions.dedup();
         for (i, promotion) in promotions.into_iter().enumerate() {
             let mut more = request.clone();
+            let id = format!("testkit-extra-{i}");
             more.wallet.push(WalletCoupon {
-                id: format!("testkit-extra-{i}"),
+                id: id.clone(),
                 promotion_id: promotion.to_string(),
                 code: None,
                 valid_from: None,
@@ -346,19 +427,27 @@ pub fn check_invariants(engine: &Engine, request: &QuoteRequest, answer: &QuoteA
                 currency: None,
                 redeemed: false,
             });
+            let comparison = || Comparison {
+                question: "quote",
+                change: format!("one more {promotion} coupon in the wallet ({id})"),
+                request: serde_json::to_string(&more).unwrap_or_default(),
+            };
             match engine.quote(&more) {
-                Ok(after) if after.selection.optimal => s.check(
+                Ok(after) if after.selection.optimal => s.compare(
                     after.totals.grand_total.amount() <= answer.totals.grand_total.amount(),
                     CouponRaisedTotal,
                     || {
-                        format!(
+                        let message = format!(
                             "another {promotion} coupon raises the grand total from {} to {}",
                             answer.totals.grand_total, after.totals.grand_total
-                        )
+                        );
+                        (comparison(), message)
                     },
                 ),
                 Ok(_) => {}
-                Err(e) => s.add(EngineError, format!("with another {promotion} coupon the request is refused: {e}")),
+                Err(e) => s.compare(false, EngineError, || {
+                    (comparison(), format!("with another {promotion} coupon the request is refused: {e}"))
+                }),
             }
         }
     }
@@ -371,37 +460,107 @@ pub fn check_invariants(engine: &Engine, request: &QuoteRequest, answer: &QuoteA
                 line.weight_g = Some(first.weight_g.unwrap_or(0).saturating_add(1_000));
             }
             heavier.shipping_method = None;
+            let comparison = || Comparison {
+                question: "shipping_options",
+                change: format!("1 kg more on line {}", first.id),
+                request: serde_json::to_string(&heavier).unwrap_or_default(),
+            };
             match engine.shipping_options(&heavier) {
                 Ok(after) => {
                     for o in &ship.options {
                         if let Some(h) = after.options.iter().find(|h| h.method_id == o.method_id) {
-                            s.check(h.price.amount() >= o.price.amount(), ShippingPriceDecreased, || {
-                                format!(
+                            s.compare(h.price.amount() >= o.price.amount(), ShippingPriceDecreased, || {
+                                let message = format!(
                                     "method {}: 1 kg more on line {} lowers the price from {} to {}",
                                     o.method_id, first.id, o.price, h.price
-                                )
+                                );
+                                (comparison(), message)
                             });
                         }
                     }
                 }
-                Err(e) => s.add(EngineError, format!("the heavier request is refused: {e}")),
+                Err(e) => {
+                    s.compare(false, EngineError, || (comparison(), format!("the heavier request is refused: {e}")))
+                }
             }
         }
     }
     s.out
 }
 
+/// The first figure where two answers (JSON) differ, by its path:
+/// `totals.grand_total is 90.00 given, 90.01 reversed`.
+pub(crate) fn difference(a: &str, a_name: &str, b: &str, b_name: &str) -> String {
+    use serde_json::Value;
+    fn show(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+    fn walk(a: &Value, b: &Value, path: &mut String) -> Option<(String, String)> {
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                for (k, va) in x {
+                    let mark = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                    let found = match y.get(k) {
+                        Some(vb) => walk(va, vb, path),
+                        None => Some((show(va), "absent".to_string())),
+                    };
+                    if found.is_some() {
+                        return found;
+                    }
+                    path.truncate(mark);
+                }
+                let extra = y.keys().find(|k| !x.contains_key(*k))?;
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(extra);
+                Some(("absent".to_string(), y.get(extra).map(show).unwrap_or_default()))
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                for (i, (va, vb)) in x.iter().zip(y).enumerate() {
+                    let mark = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    if let Some(found) = walk(va, vb, path) {
+                        return Some(found);
+                    }
+                    path.truncate(mark);
+                }
+                None
+            }
+            (Value::Array(x), Value::Array(y)) => Some((format!("{} items", x.len()), format!("{} items", y.len()))),
+            _ if a == b => None,
+            _ => Some((show(a), show(b))),
+        }
+    }
+    let (Ok(va), Ok(vb)) = (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)) else {
+        return "the answers differ".to_string();
+    };
+    let mut path = String::new();
+    match walk(&va, &vb, &mut path) {
+        Some((x, y)) if path.is_empty() => format!("{x} {a_name}, {y} {b_name}"),
+        Some((x, y)) => format!("{path} is {x} {a_name}, {y} {b_name}"),
+        None => "the answers differ".to_string(),
+    }
+}
+
 /// Quotes `request` and checks every invariant: an engine error is itself
 /// a violation ([`ViolationCode::EngineError`]), since the strategies only
 /// generate valid requests.
-pub fn check_request(engine: &Engine, request: &QuoteRequest) -> Vec<Violation> {
+pub fn check_request<E: Quoter + ?Sized>(engine: &E, request: &QuoteRequest) -> Vec<Violation> {
     match engine.quote(request) {
         Ok(answer) => check_invariants(engine, request, &answer),
-        Err(e) => vec![Violation {
-            code: ViolationCode::EngineError,
-            message: format!("the request is refused: {e}"),
-            request: serde_json::to_string(request).unwrap_or_default(),
-        }],
+        Err(e) => vec![Violation::new(
+            ViolationCode::EngineError,
+            format!("the request is refused: {e}"),
+            serde_json::to_string(request).unwrap_or_default(),
+        )],
     }
 }
 
@@ -439,6 +598,52 @@ mod tests {
         assert!(v[0].message.contains("the identity gives"), "{}", v[0]);
         let replay: QuoteRequest = serde_json::from_str(&v[0].request).unwrap();
         assert_eq!(replay, request);
+    }
+
+    /// The sample engine, whose answer changes when the lines come in
+    /// descending id order.
+    struct Flipped(Engine);
+
+    impl Quoter for Flipped {
+        fn quote(&self, request: &QuoteRequest) -> Result<QuoteAnswer, Error> {
+            let mut answer = self.0.quote(request)?;
+            if let (Some(first), Some(last)) = (request.lines.first(), request.lines.last()) {
+                if first.id > last.id {
+                    if let Some(line) = answer.lines.first_mut() {
+                        line.price_source.rule_id = Some("flipped".into());
+                    }
+                }
+            }
+            Ok(answer)
+        }
+        fn shipping_options(&self, request: &QuoteRequest) -> Result<ShippingAnswer, Error> {
+            self.0.shipping_options(request)
+        }
+    }
+
+    #[test]
+    fn an_order_dependent_answer_names_the_figure_and_the_compared_request() {
+        let (engine, request, _) = sample();
+        assert!(request.lines.len() >= 2 && request.lines[0].id < request.lines[request.lines.len() - 1].id);
+        let flipped = Flipped(engine);
+        let v = check_request(&flipped, &request);
+        assert_eq!(codes(&v), ["order_dependent"], "{v:?}");
+        let tail = v[0].message.split("changes the answer: ").nth(1).unwrap_or_default();
+        assert!(
+            tail.starts_with("lines[0].price_source.rule_id is ") && tail.ends_with(" given, flipped reversed"),
+            "{}",
+            v[0]
+        );
+        let compared = v[0].compared.as_ref().unwrap();
+        assert_eq!(compared.question, "quote");
+        let mut reversed = request.clone();
+        reversed.lines.reverse();
+        reversed.codes.reverse();
+        reversed.wallet.reverse();
+        if let Some(p) = &mut reversed.points {
+            p.lots.reverse();
+        }
+        assert_eq!(serde_json::from_str::<QuoteRequest>(&compared.request).unwrap(), reversed);
     }
 
     #[test]

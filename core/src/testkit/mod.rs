@@ -13,12 +13,17 @@
 //!   [`points_request`] generate the parts, for your own compositions.
 //! * [`check_invariants`] returns every invariant a quote breaks, each a
 //!   [`Violation`] with a stable [`ViolationCode`], a message and the
-//!   request as JSON, ready to replay with `commerce-rules quote`.
+//!   request as JSON, ready to replay with `commerce-rules quote`, and for
+//!   invariants comparing two answers the other request ([`Comparison`]).
+//!   It asks the engine through [`Quoter`], which [`Engine`](crate::Engine) implements.
 //! * [`run_check`] runs generated cases with a fixed seed, keeps going
 //!   after a failure, and reports each distinct failure (set of violation
 //!   codes) once, with its own shrunk request: what `commerce-rules check`
-//!   prints ([`CheckReport::render`]). [`run_check_with`] does the same for
-//!   your own strategy and property.
+//!   prints ([`CheckReport::render`]), with each rule's [`Coverage`].
+//!   [`run_check_until`] stops when the caller says (a time budget).
+//!   [`run_check_with`] does the same for your own strategy and property.
+//! * [`minimal_json`] writes a request without the fields that only repeat
+//!   a default: what `commerce-rules check --out` writes.
 //!
 //! ```
 //! use commerce_rules::rules::RuleSet;
@@ -44,11 +49,17 @@
 //! ```
 
 mod check;
+mod coverage;
+mod minimize;
 mod run;
 mod strategy;
 
-pub use check::{check_answer, check_invariants, check_request, Violation, ViolationCode};
-pub use run::{run_check, run_check_with, CheckFailure, CheckReport, MAX_REPORTED};
+pub use check::{check_answer, check_invariants, check_request, Comparison, Quoter, Violation, ViolationCode};
+pub use coverage::{Coverage, MethodCoverage, PromotionCoverage, ReturnReasonCoverage};
+pub use minimize::minimal_json;
+pub use run::{
+    run_check, run_check_until, run_check_with, run_check_with_until, CheckFailure, CheckReport, MAX_REPORTED,
+};
 pub use strategy::{cart_lines, codes, customer, destination, now, points_request, quote_request, wallet, Vocabulary};
 
 /// The QA guide, `docs/testing.md`: its examples run as doc tests.

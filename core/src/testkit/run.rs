@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
-use super::{check_request, quote_request, Violation, ViolationCode, Vocabulary};
+use super::minimize::{minimal_json, minimize};
+use super::{check_request, quote_request, Coverage, Quoter, Violation, ViolationCode, Vocabulary};
 use crate::rules::RuleSet;
-use crate::{Engine, QuoteRequest};
+use crate::QuoteRequest;
 
 /// A run shrinks and reports at most this many distinct violations; the
 /// ones found past it are only named (see [`CheckReport::unreported`]).
@@ -26,7 +27,9 @@ pub struct CheckFailure {
     /// The codes broken, sorted and without repeats. Two failing cases are
     /// the same failure when they break exactly the same codes.
     pub codes: Vec<ViolationCode>,
-    /// The shrunk request: it still breaks exactly `codes`.
+    /// The shrunk request: it still breaks exactly `codes`. Shrunk by
+    /// proptest, then by a post-pass that drops every part the failure does
+    /// not need and brings figures to round, small values.
     pub request: Box<QuoteRequest>,
     /// Every violation of the shrunk request.
     pub violations: Vec<Violation>,
@@ -39,7 +42,7 @@ pub struct CheckFailure {
 /// The result of [`run_check`] and [`run_check_with`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckReport {
-    /// Cases asked for.
+    /// Cases asked for (the most the run would check).
     pub cases: u32,
     /// The seed used.
     pub seed: u64,
@@ -55,6 +58,15 @@ pub struct CheckReport {
     /// Why the run stopped before `cases` cases (a strategy that rejected
     /// too many values), if it did.
     pub aborted: Option<String>,
+    /// True when the caller's `keep_going` stopped the run (a time budget
+    /// spent) before `cases` cases: not a failure.
+    pub stopped_early: bool,
+    /// How the caller budgeted the run (`a time budget of 5 s`), for the
+    /// report's heading; `None`: `cases` cases.
+    pub budget: Option<String>,
+    /// Per-rule coverage of the generated cases, when the run counted it
+    /// ([`run_check`] and [`run_check_until`] do).
+    pub coverage: Option<Coverage>,
 }
 
 impl CheckReport {
@@ -78,12 +90,23 @@ impl CheckReport {
     /// [2/2] …
     /// ```
     pub fn render(&self, rules: &str) -> String {
-        let mut out = format!("check {rules}: {} cases, seed {}\n", self.cases, self.seed);
+        let mut out = match &self.budget {
+            None => format!("check {rules}: {} cases, seed {}\n", self.cases, self.seed),
+            Some(budget) => format!(
+                "check {rules}: {budget}, seed {}: {} case{} run (`--cases {} --seed {}` runs the same ones)\n",
+                self.seed,
+                self.cases_run,
+                plural(usize::try_from(self.cases_run).unwrap_or(usize::MAX)),
+                self.cases_run,
+                self.seed
+            ),
+        };
         if self.failures.is_empty() && self.unreported.is_empty() {
             match &self.aborted {
                 None => out.push_str("ok: no invariant broken\n"),
                 Some(why) => out.push_str(&self.stopped(why)),
             }
+            self.render_coverage(&mut out);
             return out;
         }
         let distinct = self.failures.len().saturating_add(self.unreported.len());
@@ -111,13 +134,23 @@ impl CheckReport {
             for v in &f.violations {
                 out.push_str(&format!("violation {} (invariant {}): {}\n", v.code, v.code.invariant(), v.message));
             }
-            let json = serde_json::to_string_pretty(&f.request)
-                .ok()
-                .or_else(|| f.violations.first().map(|v| v.request.clone()))
-                .unwrap_or_default();
             out.push_str(&format!(
-                "request (replay: save it and run `commerce-rules quote --rules {rules} --request FILE`):\n{json}\n"
+                "request (replay: save it and run `commerce-rules quote --rules {rules} --request FILE`):\n{}\n",
+                minimal_json(&f.request)
             ));
+            for v in &f.violations {
+                if let Some(c) = &v.compared {
+                    let json = serde_json::from_str::<QuoteRequest>(&c.request)
+                        .map(|r| minimal_json(&r))
+                        .unwrap_or_else(|_| c.request.clone());
+                    out.push_str(&format!(
+                        "compared request for {} ({}; ask it `commerce-rules {} --rules {rules} --request FILE`):\n{json}\n",
+                        v.code,
+                        c.change,
+                        c.question.replace('_', "-")
+                    ));
+                }
+            }
         }
         if !self.unreported.is_empty() {
             let names: Vec<String> = self.unreported.iter().map(|codes| join_codes(codes)).collect();
@@ -132,7 +165,15 @@ impl CheckReport {
             out.push('\n');
             out.push_str(&self.stopped(why));
         }
+        self.render_coverage(&mut out);
         out
+    }
+
+    fn render_coverage(&self, out: &mut String) {
+        if let Some(c) = &self.coverage {
+            out.push('\n');
+            out.push_str(&c.render());
+        }
     }
 
     fn stopped(&self, why: &str) -> String {
@@ -173,23 +214,21 @@ fn runner(cases: u32, seed: u64) -> TestRunner {
 
 /// Shrinks a failing case to the smallest request that still breaks
 /// exactly `codes`, the way proptest shrinks: simplify while it fails,
-/// complicate when it passes. Returns the last failing request reached
-/// and its violations.
-fn shrink<T, F>(tree: &mut T, codes: &[ViolationCode], violations: Vec<Violation>, property: &F) -> Shrunk
+/// complicate when it passes. Returns the last failing request reached.
+fn shrink<T, F>(tree: &mut T, codes: &[ViolationCode], property: &F) -> QuoteRequest
 where
     T: ValueTree<Value = QuoteRequest>,
     F: Fn(&QuoteRequest) -> Vec<Violation>,
 {
-    let mut best = Shrunk { request: tree.current(), violations };
+    let mut best = tree.current();
     if !tree.simplify() {
         return best;
     }
     for _ in 0..MAX_SHRINK_ITERS {
         let candidate = tree.current();
-        let found = property(&candidate);
-        let still_fails = codes_of(&found) == codes;
+        let still_fails = codes_of(&property(&candidate)) == codes;
         if still_fails {
-            best = Shrunk { request: candidate, violations: found };
+            best = candidate;
         }
         let moved = if still_fails { tree.simplify() } else { tree.complicate() };
         if !moved {
@@ -199,17 +238,40 @@ where
     best
 }
 
-struct Shrunk {
-    request: QuoteRequest,
-    violations: Vec<Violation>,
-}
-
 /// Runs `cases` requests generated for `rules` (same seed, same requests)
 /// through `engine` and [`check_request`], and reports every distinct
-/// failure, each shrunk: what `commerce-rules check` prints.
-pub fn run_check(engine: &Engine, rules: &RuleSet, cases: u32, seed: u64) -> CheckReport {
+/// failure, each shrunk, with the per-rule [`Coverage`] of the cases: what
+/// `commerce-rules check` prints.
+pub fn run_check<E: Quoter + ?Sized>(engine: &E, rules: &RuleSet, cases: u32, seed: u64) -> CheckReport {
+    run_check_until(engine, rules, cases, seed, |_| true)
+}
+
+/// [`run_check`] for at most `max_cases` cases, asking `keep_going` before
+/// each (with the number of cases run so far) whether to go on: how
+/// `commerce-rules check --time` spends a time budget. The core reads no
+/// clock; the caller's `keep_going` may. The cases run are the first ones
+/// of the seed, so `--cases N` with the same seed runs them again. Shrinking
+/// the failures found is not cut short by `keep_going`.
+pub fn run_check_until<E, K>(engine: &E, rules: &RuleSet, max_cases: u32, seed: u64, keep_going: K) -> CheckReport
+where
+    E: Quoter + ?Sized,
+    K: FnMut(u32) -> bool,
+{
     let strategy = quote_request(&Vocabulary::from_rules(rules));
-    run_check_with(&strategy, cases, seed, |request| check_request(engine, request))
+    let coverage = std::cell::RefCell::new(Coverage::for_rules(rules));
+    let observe = |request: &QuoteRequest| {
+        // Asked again with `explain`: the answer then says why automatic
+        // promotions that matched items did not apply.
+        let mut explained = request.clone();
+        explained.explain = true;
+        if let Ok(answer) = engine.quote(&explained) {
+            coverage.borrow_mut().record(&answer);
+        }
+    };
+    let mut report =
+        run_cases(&strategy, max_cases, seed, |request| check_request(engine, request), observe, keep_going);
+    report.coverage = Some(coverage.into_inner());
+    report
 }
 
 /// Runs `cases` requests drawn from `strategy` with `seed` through
@@ -217,12 +279,14 @@ pub fn run_check(engine: &Engine, rules: &RuleSet, cases: u32, seed: u64) -> Che
 /// passes), and keeps going after a failure.
 ///
 /// Failing cases are told apart by the set of codes they break: the first
-/// case breaking a new set is shrunk, by proptest's value trees, to the
-/// smallest request that still breaks exactly that set, and reported once
-/// with how many cases broke it. Up to [`MAX_REPORTED`] failures are
-/// shrunk and kept; later new sets are only named. Shrinking does not
-/// draw from the run's random numbers, so the same strategy, case count
-/// and seed always give the same report.
+/// case breaking a new set is shrunk, by proptest's value trees and then by
+/// a deterministic post-pass (dropping parts the failure does not need,
+/// bringing amounts toward round, small figures), to the smallest request
+/// that still breaks exactly that set, and reported once with how many
+/// cases broke it. Up to [`MAX_REPORTED`] failures are shrunk and kept;
+/// later new sets are only named. Shrinking does not draw from the run's
+/// random numbers, so the same strategy, case count and seed always give
+/// the same report.
 ///
 /// [`run_check`] is this with [`quote_request`] and [`check_request`]; a
 /// narrowed [`Vocabulary`] or a property of your own (the invariants plus
@@ -231,6 +295,34 @@ pub fn run_check_with<S, F>(strategy: &S, cases: u32, seed: u64, property: F) ->
 where
     S: Strategy<Value = QuoteRequest>,
     F: Fn(&QuoteRequest) -> Vec<Violation>,
+{
+    run_cases(strategy, cases, seed, property, |_| {}, |_| true)
+}
+
+/// [`run_check_with`] for at most `max_cases` cases, asking `keep_going`
+/// before each whether to go on (see [`run_check_until`]).
+pub fn run_check_with_until<S, F, K>(strategy: &S, max_cases: u32, seed: u64, property: F, keep_going: K) -> CheckReport
+where
+    S: Strategy<Value = QuoteRequest>,
+    F: Fn(&QuoteRequest) -> Vec<Violation>,
+    K: FnMut(u32) -> bool,
+{
+    run_cases(strategy, max_cases, seed, property, |_| {}, keep_going)
+}
+
+fn run_cases<S, F, O, K>(
+    strategy: &S,
+    cases: u32,
+    seed: u64,
+    property: F,
+    mut observe: O,
+    mut keep_going: K,
+) -> CheckReport
+where
+    S: Strategy<Value = QuoteRequest>,
+    F: Fn(&QuoteRequest) -> Vec<Violation>,
+    O: FnMut(&QuoteRequest),
+    K: FnMut(u32) -> bool,
 {
     let mut runner = runner(cases, seed);
     let mut report = CheckReport {
@@ -241,10 +333,17 @@ where
         failures: Vec::new(),
         unreported: Vec::new(),
         aborted: None,
+        stopped_early: false,
+        budget: None,
+        coverage: None,
     };
     // Each code set seen, and the index of its failure when it was reported.
     let mut seen: BTreeMap<Vec<ViolationCode>, Option<usize>> = BTreeMap::new();
     for case in 1..=cases {
+        if !keep_going(report.cases_run) {
+            report.stopped_early = true;
+            break;
+        }
         // A fresh generator per case, drawn from the run's, as proptest's
         // own runner does: the same seed gives proptest's cases.
         let next = runner.new_rng();
@@ -257,7 +356,9 @@ where
             }
         };
         report.cases_run = case;
-        let violations = property(&tree.current());
+        let request = tree.current();
+        observe(&request);
+        let violations = property(&request);
         if violations.is_empty() {
             continue;
         }
@@ -271,12 +372,14 @@ where
             }
             Some(None) => {}
             None if report.failures.len() < MAX_REPORTED => {
-                let shrunk = shrink(&mut tree, &codes, violations, &property);
+                let shrunk = shrink(&mut tree, &codes, &property);
+                let request = minimize(shrunk, |r| codes_of(&property(r)) == codes);
+                let violations = property(&request);
                 seen.insert(codes.clone(), Some(report.failures.len()));
                 report.failures.push(CheckFailure {
                     codes,
-                    request: Box::new(shrunk.request),
-                    violations: shrunk.violations,
+                    request: Box::new(request),
+                    violations,
                     first_case: case,
                     cases: 1,
                 });
@@ -318,5 +421,47 @@ mod tests {
         });
         assert!(report.passed());
         assert_eq!(ours.into_inner(), by_proptest.into_inner());
+    }
+
+    /// `keep_going` stops the run; the cases run are the seed's first, so
+    /// the same count gives the same coverage.
+    #[test]
+    fn keep_going_stops_at_the_first_cases_of_the_seed() {
+        let engine = crate::Engine::from_json(RULES).unwrap();
+        let rules: RuleSet = serde_json::from_str(RULES).unwrap();
+        let stopped = run_check_until(&engine, &rules, 100, 5, |n| n < 7);
+        assert_eq!(stopped.cases_run, 7);
+        assert!(stopped.stopped_early && stopped.passed());
+        let counted = run_check(&engine, &rules, 7, 5);
+        assert!(!counted.stopped_early);
+        assert_eq!(stopped.coverage, counted.coverage);
+        let coverage = counted.coverage.unwrap();
+        assert_eq!(coverage.cases, 7);
+        assert_eq!(coverage.promotions.len(), rules.promotions.len());
+        assert!(coverage.promotions.iter().any(|p| p.applied > 0), "{}", coverage.render());
+        assert!(coverage.render().contains("coverage over 7 answers:"));
+    }
+
+    /// The post-pass keeps only what the failure needs: here a line of 4
+    /// units or more, of any price.
+    #[test]
+    fn the_post_pass_drops_what_the_failure_does_not_need() {
+        let rules: RuleSet = serde_json::from_str(RULES).unwrap();
+        let strategy = quote_request(&Vocabulary::from_rules(&rules));
+        let report = run_check_with(&strategy, 30, 2, |r| {
+            if r.lines.iter().any(|l| l.quantity >= 4) {
+                vec![Violation::new(ViolationCode::GrandTotalIdentity, "4 units", "")]
+            } else {
+                Vec::new()
+            }
+        });
+        let f = report.failures.first().expect("a case with 4 units or more");
+        let r = &f.request;
+        assert_eq!(r.lines.len(), 1, "{r:?}");
+        let line = &r.lines[0];
+        assert_eq!((line.quantity, line.unit_price.0), (4, rust_decimal::Decimal::ZERO), "{r:?}");
+        assert!(line.categories.is_empty() && line.tags.is_empty() && line.weight_g.is_none(), "{r:?}");
+        assert!(r.codes.is_empty() && r.wallet.is_empty() && r.points.is_none() && r.destination.is_none(), "{r:?}");
+        assert_eq!(r.now.utc().timestamp() % 86_400, 0, "{r:?}");
     }
 }
