@@ -118,7 +118,14 @@ pub(crate) struct CompiledFilter {
     exclude_tags: HashSet<String>,
     exclude_brands: HashSet<String>,
     pub(crate) exclude_on_sale: bool,
+    /// Unit price bounds (inclusive), in the rule set's currency.
+    min_unit_price: Option<Decimal>,
+    max_unit_price: Option<Decimal>,
 }
+
+/// What makes two filters the same: their sorted lists, whether they leave
+/// out sale lines, and their unit price bounds.
+type FilterKey<S> = (Vec<Vec<S>>, bool, Option<Decimal>, Option<Decimal>);
 
 /// What a filter looks at on a line.
 pub(crate) struct LineFacts<'a> {
@@ -127,6 +134,8 @@ pub(crate) struct LineFacts<'a> {
     pub(crate) tags: &'a [String],
     pub(crate) brand: Option<&'a str>,
     pub(crate) on_sale: bool,
+    /// The unit price after the catalog stage.
+    pub(crate) unit_price: Decimal,
 }
 
 impl CompiledFilter {
@@ -142,11 +151,13 @@ impl CompiledFilter {
             exclude_tags: set(&f.exclude_tags),
             exclude_brands: set(&f.exclude_brands),
             exclude_on_sale: f.exclude_on_sale,
+            min_unit_price: f.min_unit_price.map(|a| a.value()),
+            max_unit_price: f.max_unit_price.map(|a| a.value()),
         }
     }
 
-    /// The filter's lists, sorted: equal for equal filters.
-    fn key(&self) -> (Vec<Vec<&str>>, bool) {
+    /// The filter's lists, sorted, and its other settings: equal for equal filters.
+    fn key(&self) -> FilterKey<&str> {
         fn sorted(set: &HashSet<String>) -> Vec<&str> {
             let mut v: Vec<&str> = set.iter().map(String::as_str).collect();
             crate::sort::sort(&mut v);
@@ -162,7 +173,7 @@ impl CompiledFilter {
             &self.exclude_tags,
             &self.exclude_brands,
         ];
-        (lists.into_iter().map(sorted).collect(), self.exclude_on_sale)
+        (lists.into_iter().map(sorted).collect(), self.exclude_on_sale, self.min_unit_price, self.max_unit_price)
     }
 
     /// Whether a line passes the filter.
@@ -178,6 +189,8 @@ impl CompiledFilter {
             && !any(&self.exclude_tags, line.tags)
             && !brand_in(&self.exclude_brands)
             && !(self.exclude_on_sale && line.on_sale)
+            && self.min_unit_price.is_none_or(|m| line.unit_price >= m)
+            && self.max_unit_price.is_none_or(|m| line.unit_price <= m)
     }
 }
 
@@ -253,7 +266,7 @@ pub(crate) fn compile_promotions(
         }
         check_trigger(promo, &at, limits, &mut codes, i, p);
         check_benefit(&promo.benefit, currency, &at.field("benefit"), limits, p);
-        check_filter(&promo.items, limits, &at.field("items"), p);
+        check_filter(&promo.items, currency, limits, &at.field("items"), p);
         check_condition(&promo.conditions, currency, limits, &at.field("conditions"), 0, p);
         p.id(&promo.class, limits.max_id_bytes, &at.field("class"));
         if let Some(classes) = &promo.combines_with {
@@ -278,7 +291,7 @@ pub(crate) fn compile_promotions(
             .collect();
         let get_filter = match &promo.benefit {
             Benefit::BuyXGetY { get_items: Some(f), .. } => {
-                check_filter(f, limits, &at.field("benefit").field("get_items"), p);
+                check_filter(f, currency, limits, &at.field("benefit").field("get_items"), p);
                 Some(CompiledFilter::new(f))
             }
             _ => None,
@@ -315,10 +328,11 @@ pub(crate) fn compile_promotions(
 fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
     crate::sort::sort_by(&mut compiled, |a, b| (a.stage, a.priority, &a.id).cmp(&(b.stage, b.priority, &b.id)));
     let mut groups: HashMap<String, u32> = HashMap::new();
-    let mut filters: HashMap<(Vec<Vec<String>>, bool), usize> = HashMap::new();
+    let mut filters: HashMap<FilterKey<String>, usize> = HashMap::new();
     let mut filter_id = |f: &CompiledFilter| {
-        let (lists, on_sale) = f.key();
-        let key = (lists.into_iter().map(|l| l.into_iter().map(str::to_string).collect()).collect(), on_sale);
+        let (lists, on_sale, min, max) = f.key();
+        let lists = lists.into_iter().map(|l| l.into_iter().map(str::to_string).collect()).collect();
+        let key = (lists, on_sale, min, max);
         let next = filters.len();
         *filters.entry(key).or_insert(next)
     };
@@ -509,7 +523,22 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
     }
 }
 
-fn check_filter(f: &ItemFilter, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {
+fn check_filter(f: &ItemFilter, currency: Currency, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {
+    if let Some(min) = f.min_unit_price {
+        amount_valid(min, currency, &at.field("min_unit_price"), p);
+    }
+    if let Some(max) = f.max_unit_price {
+        amount_valid(max, currency, &at.field("max_unit_price"), p);
+    }
+    if let (Some(min), Some(max)) = (f.min_unit_price, f.max_unit_price) {
+        if max.value() < min.value() {
+            p.add(
+                ErrorCode::OutOfRange,
+                &at.field("max_unit_price"),
+                format!("must be at least min_unit_price ({}): the range would match no line", min.value()),
+            );
+        }
+    }
     for (name, list) in [
         ("skus", &f.skus),
         ("categories", &f.categories),

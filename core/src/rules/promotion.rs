@@ -139,6 +139,15 @@ pub struct ItemFilter {
     /// Leave out lines at a sale price (a `sale` price list).
     #[serde(default)]
     pub exclude_on_sale: bool,
+    /// Only lines whose unit price is at least this (inclusive). The unit
+    /// price is the line's price after the catalog stage (price lists),
+    /// before any promotion: the line's `unit_price` in the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_unit_price: Option<Amount>,
+    /// Only lines whose unit price is at most this (inclusive); with
+    /// `min_unit_price`, a range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unit_price: Option<Amount>,
 }
 
 /// Conditions; every field given must hold, and so must `all`, one of
@@ -296,7 +305,7 @@ pub enum Benefit {
         percent: Percent,
         /// The discounted units come from these items instead of `items`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        get_items: Option<ItemFilter>,
+        get_items: Option<Box<ItemFilter>>,
         /// Which units are discounted: the cheapest (default) or the most expensive.
         #[serde(default)]
         choose: Choose,

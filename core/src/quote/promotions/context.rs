@@ -34,6 +34,8 @@ pub(crate) struct Context<'a> {
     /// lines (in line-id order) whose SKU, category, tag or brand it names.
     touching: HashMap<usize, Vec<usize>, BuildIndexHasher>,
     on_sale: Vec<bool>,
+    /// Unit price per line after the catalog stage (item filters on price read it).
+    unit_prices: Vec<Decimal>,
     /// Lines each item filter covers, computed once per quote; indexed by
     /// filter (promotions with identical filters share one).
     eligible: RefCell<Vec<Option<Lines>>>,
@@ -105,6 +107,7 @@ impl<'a> Context<'a> {
             request_index: order.to_vec(),
             touching,
             on_sale: lines.iter().map(|l| l.price_source.kind == PriceSourceKind::Sale).collect(),
+            unit_prices: lines.iter().map(|l| l.unit_price.amount()).collect(),
             eligible: RefCell::new(vec![None; rules.promotions.filters]),
             memo: RefCell::new(Memo { entries: vec![None; rules.promotions.promotions.len()], keys: Vec::new() }),
             max_applied,
@@ -230,6 +233,7 @@ impl<'a> Context<'a> {
                     tags: &line.tags,
                     brand: line.brand.as_deref(),
                     on_sale: self.on_sale.get(k).copied().unwrap_or(false),
+                    unit_price: self.unit_prices.get(k).copied().unwrap_or_default(),
                 })
         };
         let mut out = Vec::new();
