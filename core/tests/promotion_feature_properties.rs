@@ -16,7 +16,11 @@ fn rules() -> Value {
         "promotions": [
             {"id": "from-100", "benefit": {"type": "percent_off", "percent": "10"}, "items": {"min_unit_price": "100.00"}},
             {"id": "range-20-50", "benefit": {"type": "amount_off", "amount": "3.00", "per": "unit"},
-             "items": {"categories": ["tea", "snacks"], "min_unit_price": "20.00", "max_unit_price": "50.00"}}
+             "items": {"categories": ["tea", "snacks"], "min_unit_price": "20.00", "max_unit_price": "50.00"}},
+            {"id": "c-snacks-20", "trigger": "wallet", "priority": 10, "benefit": {"type": "percent_off", "percent": "20"}, "items": {"categories": ["snacks"]}},
+            {"id": "c-snacks-5", "trigger": "wallet", "priority": 20, "benefit": {"type": "amount_off", "amount": "5.00", "per": "unit"}, "items": {"categories": ["snacks"]}},
+            {"id": "shoes-if-snacks", "priority": 500, "benefit": {"type": "amount_off", "amount": "7.00", "per": "unit"}, "items": {"categories": ["shoes"]},
+             "conditions": {"cart_contains": [{"items": {"categories": ["snacks"]}, "min_subtotal": {"amount": "100.00"}}]}}
         ]
     })
 }
@@ -36,10 +40,14 @@ prop_compose! {
     }
 }
 
+const COUPONS: &[&str] = &["c-snacks-20", "c-snacks-5"];
+
 prop_compose! {
-    fn request()(lines in prop::collection::vec(line(), 0..10)) -> Value {
+    fn request()(lines in prop::collection::vec(line(), 0..10),
+                 wallet in prop::sample::subsequence(COUPONS, 0..=COUPONS.len())) -> Value {
         let lines: Vec<Value> = lines.into_iter().enumerate().map(|(i, mut l)| { l["id"] = json!(format!("L{i:02}")); l }).collect();
-        json!({"now": "2026-11-20T10:00:00+08:00", "lines": lines})
+        let wallet: Vec<Value> = wallet.iter().map(|p| json!({"id": format!("w-{p}"), "promotion_id": p})).collect();
+        json!({"now": "2026-11-20T10:00:00+08:00", "lines": lines, "wallet": wallet})
     }
 }
 
@@ -87,5 +95,21 @@ proptest! {
                 }
             }
         }
+    }
+
+    /// Item 16: a cart condition on what other lines still cost holds
+    /// exactly when its promotion applies, whichever coupons the search
+    /// tried first (an outcome remembered by the promotion's own lines
+    /// alone would break this). `shoes-if-snacks` runs last among the item
+    /// promotions, so it sees the snacks' final amounts.
+    #[test]
+    fn cart_conditions_see_the_amounts_of_the_run(req in request()) {
+        let a = quote(&req);
+        exact(&a)?;
+        let snacks = cny(&a, a.lines.iter().filter(|l| l.sku.starts_with("snacks-")).map(|l| l.net));
+        let applied = a.promotions.iter().any(|p| p.id == "shoes-if-snacks");
+        let shoes = req["lines"].as_array().unwrap().iter().any(|l| l["categories"][0] == "shoes" && l["non_discountable"] == false);
+        let holds = snacks.amount() >= rust_decimal::Decimal::from(100);
+        prop_assert_eq!(applied, holds && shoes, "snacks at {}, shoes {}", snacks, shoes);
     }
 }

@@ -37,6 +37,9 @@ pub(crate) struct CompiledPromotion {
     /// conditions look only at catalog amounts and quantities.
     pub(crate) reads_amounts: bool,
     pub(crate) conditions: Condition,
+    /// The `cart_contains` conditions of `conditions`, compiled, in the
+    /// order [`cart_offsets`] numbers them.
+    pub(crate) cart: Vec<CompiledCart>,
     pub(crate) starts: Option<DateTime<Utc>>,
     pub(crate) ends: Option<DateTime<Utc>>,
     pub(crate) recurring: Vec<CompiledRecurring>,
@@ -59,6 +62,40 @@ impl CompiledPromotion {
             a.combines_with.as_ref().is_none_or(|classes| classes.contains(&b.class))
         };
         accepts(self, other) && accepts(other, self)
+    }
+}
+
+/// A `cart_contains` condition's item filter, compiled.
+#[derive(Debug)]
+pub(crate) struct CompiledCart {
+    pub(crate) filter: CompiledFilter,
+    /// `filter` as a small number shared by every identical filter.
+    pub(crate) filter_id: usize,
+    /// Whether it reads what its lines still cost (a minimum subtotal
+    /// after earlier discounts): their amounts are then part of the
+    /// promotion's memo key.
+    pub(crate) reads_amounts: bool,
+}
+
+/// How many `cart_contains` conditions a condition holds, nested ones
+/// included. A node's own come first, then those of `all`, `any` and
+/// `not` in order: the numbering of [`CompiledPromotion::cart`].
+pub(crate) fn cart_count(c: &Condition) -> usize {
+    c.all
+        .iter()
+        .chain(&c.any)
+        .chain(c.not.as_deref())
+        .map(cart_count)
+        .fold(c.cart_contains.len(), usize::saturating_add)
+}
+
+fn compile_cart(c: &Condition, out: &mut Vec<CompiledCart>) {
+    for cc in &c.cart_contains {
+        let reads_amounts = cc.min_subtotal.is_some_and(|m| m.basis == Basis::Discounted);
+        out.push(CompiledCart { filter: CompiledFilter::new(&cc.items), filter_id: 0, reads_amounts });
+    }
+    for sub in c.all.iter().chain(&c.any).chain(c.not.as_deref()) {
+        compile_cart(sub, out);
     }
 }
 
@@ -309,6 +346,11 @@ pub(crate) fn compile_promotions(
             get_filter_id: None,
             reads_amounts: reads_amounts(&promo.benefit, &promo.conditions),
             conditions: promo.conditions.clone(),
+            cart: {
+                let mut cart = Vec::new();
+                compile_cart(&promo.conditions, &mut cart);
+                cart
+            },
             starts,
             ends,
             recurring,
@@ -339,6 +381,9 @@ fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
     for promo in &mut compiled {
         promo.filter_id = filter_id(&promo.filter);
         promo.get_filter_id = promo.get_filter.as_ref().map(&mut filter_id);
+        for cart in &mut promo.cart {
+            cart.filter_id = filter_id(&cart.filter);
+        }
         if let Some(g) = &promo.exclusive_group {
             let next = u32::try_from(groups.len()).unwrap_or(u32::MAX);
             promo.group = Some(*groups.entry(g.clone()).or_insert(next));
@@ -581,6 +626,22 @@ fn check_condition(
     super::compile::labels(&c.customer_tiers, limits, &at.field("customer_tiers"), p);
     super::compile::labels(&c.customer_segments, limits, &at.field("customer_segments"), p);
     super::compile::labels(&c.channels, limits, &at.field("channels"), p);
+    let cp = at.field("cart_contains");
+    p.count(c.cart_contains.len(), limits.max_labels, &cp);
+    for (i, cc) in c.cart_contains.iter().enumerate() {
+        let kp = cp.index(i);
+        check_filter(&cc.items, currency, limits, &kp.field("items"), p);
+        if cc.min_quantity == Some(0) {
+            p.add(
+                ErrorCode::OutOfRange,
+                &kp.field("min_quantity"),
+                "must be at least 1 (leave it out for \"at least one unit\"; use `not` for \"none\")",
+            );
+        }
+        if let Some(m) = &cc.min_subtotal {
+            positive(m.amount, currency, &kp.field("min_subtotal").field("amount"), p);
+        }
+    }
     let depth = depth.saturating_add(1);
     for (name, list) in [("all", &c.all), ("any", &c.any)] {
         let lp = at.field(name);
