@@ -37,6 +37,9 @@ pub(crate) struct CompiledPromotion {
     /// conditions look only at catalog amounts and quantities.
     pub(crate) reads_amounts: bool,
     pub(crate) conditions: Condition,
+    /// The `cart_contains` conditions of `conditions`, compiled, in the
+    /// order [`cart_offsets`] numbers them.
+    pub(crate) cart: Vec<CompiledCart>,
     pub(crate) starts: Option<DateTime<Utc>>,
     pub(crate) ends: Option<DateTime<Utc>>,
     pub(crate) recurring: Vec<CompiledRecurring>,
@@ -59,6 +62,40 @@ impl CompiledPromotion {
             a.combines_with.as_ref().is_none_or(|classes| classes.contains(&b.class))
         };
         accepts(self, other) && accepts(other, self)
+    }
+}
+
+/// A `cart_contains` condition's item filter, compiled.
+#[derive(Debug)]
+pub(crate) struct CompiledCart {
+    pub(crate) filter: CompiledFilter,
+    /// `filter` as a small number shared by every identical filter.
+    pub(crate) filter_id: usize,
+    /// Whether it reads what its lines still cost (a minimum subtotal
+    /// after earlier discounts): their amounts are then part of the
+    /// promotion's memo key.
+    pub(crate) reads_amounts: bool,
+}
+
+/// How many `cart_contains` conditions a condition holds, nested ones
+/// included. A node's own come first, then those of `all`, `any` and
+/// `not` in order: the numbering of [`CompiledPromotion::cart`].
+pub(crate) fn cart_count(c: &Condition) -> usize {
+    c.all
+        .iter()
+        .chain(&c.any)
+        .chain(c.not.as_deref())
+        .map(cart_count)
+        .fold(c.cart_contains.len(), usize::saturating_add)
+}
+
+fn compile_cart(c: &Condition, out: &mut Vec<CompiledCart>) {
+    for cc in &c.cart_contains {
+        let reads_amounts = cc.min_subtotal.is_some_and(|m| m.basis == Basis::Discounted);
+        out.push(CompiledCart { filter: CompiledFilter::new(&cc.items), filter_id: 0, reads_amounts });
+    }
+    for sub in c.all.iter().chain(&c.any).chain(c.not.as_deref()) {
+        compile_cart(sub, out);
     }
 }
 
@@ -118,7 +155,14 @@ pub(crate) struct CompiledFilter {
     exclude_tags: HashSet<String>,
     exclude_brands: HashSet<String>,
     pub(crate) exclude_on_sale: bool,
+    /// Unit price bounds (inclusive), in the rule set's currency.
+    min_unit_price: Option<Decimal>,
+    max_unit_price: Option<Decimal>,
 }
+
+/// What makes two filters the same: their sorted lists, whether they leave
+/// out sale lines, and their unit price bounds.
+type FilterKey<S> = (Vec<Vec<S>>, bool, Option<Decimal>, Option<Decimal>);
 
 /// What a filter looks at on a line.
 pub(crate) struct LineFacts<'a> {
@@ -127,6 +171,8 @@ pub(crate) struct LineFacts<'a> {
     pub(crate) tags: &'a [String],
     pub(crate) brand: Option<&'a str>,
     pub(crate) on_sale: bool,
+    /// The unit price after the catalog stage.
+    pub(crate) unit_price: Decimal,
 }
 
 impl CompiledFilter {
@@ -142,11 +188,13 @@ impl CompiledFilter {
             exclude_tags: set(&f.exclude_tags),
             exclude_brands: set(&f.exclude_brands),
             exclude_on_sale: f.exclude_on_sale,
+            min_unit_price: f.min_unit_price.map(|a| a.value()),
+            max_unit_price: f.max_unit_price.map(|a| a.value()),
         }
     }
 
-    /// The filter's lists, sorted: equal for equal filters.
-    fn key(&self) -> (Vec<Vec<&str>>, bool) {
+    /// The filter's lists, sorted, and its other settings: equal for equal filters.
+    fn key(&self) -> FilterKey<&str> {
         fn sorted(set: &HashSet<String>) -> Vec<&str> {
             let mut v: Vec<&str> = set.iter().map(String::as_str).collect();
             crate::sort::sort(&mut v);
@@ -162,7 +210,7 @@ impl CompiledFilter {
             &self.exclude_tags,
             &self.exclude_brands,
         ];
-        (lists.into_iter().map(sorted).collect(), self.exclude_on_sale)
+        (lists.into_iter().map(sorted).collect(), self.exclude_on_sale, self.min_unit_price, self.max_unit_price)
     }
 
     /// Whether a line passes the filter.
@@ -178,6 +226,8 @@ impl CompiledFilter {
             && !any(&self.exclude_tags, line.tags)
             && !brand_in(&self.exclude_brands)
             && !(self.exclude_on_sale && line.on_sale)
+            && self.min_unit_price.is_none_or(|m| line.unit_price >= m)
+            && self.max_unit_price.is_none_or(|m| line.unit_price <= m)
     }
 }
 
@@ -253,7 +303,7 @@ pub(crate) fn compile_promotions(
         }
         check_trigger(promo, &at, limits, &mut codes, i, p);
         check_benefit(&promo.benefit, currency, &at.field("benefit"), limits, p);
-        check_filter(&promo.items, limits, &at.field("items"), p);
+        check_filter(&promo.items, currency, limits, &at.field("items"), p);
         check_condition(&promo.conditions, currency, limits, &at.field("conditions"), 0, p);
         p.id(&promo.class, limits.max_id_bytes, &at.field("class"));
         if let Some(classes) = &promo.combines_with {
@@ -278,7 +328,7 @@ pub(crate) fn compile_promotions(
             .collect();
         let get_filter = match &promo.benefit {
             Benefit::BuyXGetY { get_items: Some(f), .. } => {
-                check_filter(f, limits, &at.field("benefit").field("get_items"), p);
+                check_filter(f, currency, limits, &at.field("benefit").field("get_items"), p);
                 Some(CompiledFilter::new(f))
             }
             _ => None,
@@ -296,6 +346,11 @@ pub(crate) fn compile_promotions(
             get_filter_id: None,
             reads_amounts: reads_amounts(&promo.benefit, &promo.conditions),
             conditions: promo.conditions.clone(),
+            cart: {
+                let mut cart = Vec::new();
+                compile_cart(&promo.conditions, &mut cart);
+                cart
+            },
             starts,
             ends,
             recurring,
@@ -315,16 +370,20 @@ pub(crate) fn compile_promotions(
 fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
     crate::sort::sort_by(&mut compiled, |a, b| (a.stage, a.priority, &a.id).cmp(&(b.stage, b.priority, &b.id)));
     let mut groups: HashMap<String, u32> = HashMap::new();
-    let mut filters: HashMap<(Vec<Vec<String>>, bool), usize> = HashMap::new();
+    let mut filters: HashMap<FilterKey<String>, usize> = HashMap::new();
     let mut filter_id = |f: &CompiledFilter| {
-        let (lists, on_sale) = f.key();
-        let key = (lists.into_iter().map(|l| l.into_iter().map(str::to_string).collect()).collect(), on_sale);
+        let (lists, on_sale, min, max) = f.key();
+        let lists = lists.into_iter().map(|l| l.into_iter().map(str::to_string).collect()).collect();
+        let key = (lists, on_sale, min, max);
         let next = filters.len();
         *filters.entry(key).or_insert(next)
     };
     for promo in &mut compiled {
         promo.filter_id = filter_id(&promo.filter);
         promo.get_filter_id = promo.get_filter.as_ref().map(&mut filter_id);
+        for cart in &mut promo.cart {
+            cart.filter_id = filter_id(&cart.filter);
+        }
         if let Some(g) = &promo.exclusive_group {
             let next = u32::try_from(groups.len()).unwrap_or(u32::MAX);
             promo.group = Some(*groups.entry(g.clone()).or_insert(next));
@@ -509,7 +568,22 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
     }
 }
 
-fn check_filter(f: &ItemFilter, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {
+fn check_filter(f: &ItemFilter, currency: Currency, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {
+    if let Some(min) = f.min_unit_price {
+        amount_valid(min, currency, &at.field("min_unit_price"), p);
+    }
+    if let Some(max) = f.max_unit_price {
+        amount_valid(max, currency, &at.field("max_unit_price"), p);
+    }
+    if let (Some(min), Some(max)) = (f.min_unit_price, f.max_unit_price) {
+        if max.value() < min.value() {
+            p.add(
+                ErrorCode::OutOfRange,
+                &at.field("max_unit_price"),
+                format!("must be at least min_unit_price ({}): the range would match no line", min.value()),
+            );
+        }
+    }
     for (name, list) in [
         ("skus", &f.skus),
         ("categories", &f.categories),
@@ -552,6 +626,22 @@ fn check_condition(
     super::compile::labels(&c.customer_tiers, limits, &at.field("customer_tiers"), p);
     super::compile::labels(&c.customer_segments, limits, &at.field("customer_segments"), p);
     super::compile::labels(&c.channels, limits, &at.field("channels"), p);
+    let cp = at.field("cart_contains");
+    p.count(c.cart_contains.len(), limits.max_labels, &cp);
+    for (i, cc) in c.cart_contains.iter().enumerate() {
+        let kp = cp.index(i);
+        check_filter(&cc.items, currency, limits, &kp.field("items"), p);
+        if cc.min_quantity == Some(0) {
+            p.add(
+                ErrorCode::OutOfRange,
+                &kp.field("min_quantity"),
+                "must be at least 1 (leave it out for \"at least one unit\"; use `not` for \"none\")",
+            );
+        }
+        if let Some(m) = &cc.min_subtotal {
+            positive(m.amount, currency, &kp.field("min_subtotal").field("amount"), p);
+        }
+    }
     let depth = depth.saturating_add(1);
     for (name, list) in [("all", &c.all), ("any", &c.any)] {
         let lp = at.field(name);

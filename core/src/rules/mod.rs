@@ -26,7 +26,9 @@ use crate::money::{Currency, Rounding};
 
 pub(crate) use compile::{amount_valid, compile, labels, CompiledRules, PriceSpec};
 pub(crate) use compile_membership::{CompiledMembership, CompiledRedemption, CompiledTier};
-pub(crate) use compile_promotions::{active_at, normalize_code, Activity, CompiledPromotion, LineFacts};
+pub(crate) use compile_promotions::{
+    active_at, cart_count, normalize_code, Activity, CompiledCart, CompiledFilter, CompiledPromotion, LineFacts,
+};
 #[cfg(test)]
 pub(crate) use compile_shipping::CompiledWeightBracket;
 pub(crate) use compile_shipping::{
@@ -46,8 +48,8 @@ pub(crate) use postcode::Postcode;
 pub use pricing::{PriceEntry, PriceList, PriceListKind, PriceSelection, VolumeTier};
 pub(crate) use problems::Problems;
 pub use promotion::{
-    AmountPer, Basis, Benefit, Choose, Condition, ItemFilter, MinSubtotal, Promotion, QuantityTier, RecurringWindow,
-    Scope, SpendTier, Trigger, UsageLimits, Weekday,
+    AmountPer, Basis, Benefit, CartContains, Choose, Condition, ItemFilter, MinSubtotal, Promotion, QuantityTier,
+    RecurringWindow, Scope, SpendTier, Trigger, UsageLimits, Weekday,
 };
 pub(crate) use returns::check_returns;
 pub use returns::{

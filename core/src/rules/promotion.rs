@@ -139,6 +139,15 @@ pub struct ItemFilter {
     /// Leave out lines at a sale price (a `sale` price list).
     #[serde(default)]
     pub exclude_on_sale: bool,
+    /// Only lines whose unit price is at least this (inclusive). The unit
+    /// price is the line's price after the catalog stage (price lists),
+    /// before any promotion: the line's `unit_price` in the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_unit_price: Option<Amount>,
+    /// Only lines whose unit price is at most this (inclusive); with
+    /// `min_unit_price`, a range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unit_price: Option<Amount>,
 }
 
 /// Conditions; every field given must hold, and so must `all`, one of
@@ -164,6 +173,11 @@ pub struct Condition {
     /// Sales channels admitted (`web`, `app`, `mini_program`...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<String>,
+    /// Conditions on what else the cart holds ("when the order contains
+    /// trousers"): lines chosen by their own item filter, whether or not
+    /// the promotion covers them; each must hold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cart_contains: Vec<CartContains>,
     /// Conditions that must all hold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub all: Vec<Condition>,
@@ -173,6 +187,34 @@ pub struct Condition {
     /// A condition that must not hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not: Option<Box<Condition>>,
+}
+
+/// A condition on lines of the cart chosen by their own item filter,
+/// outside (or besides) the lines the promotion discounts: at least
+/// `min_quantity` units of them (default 1) and, when given, `min_subtotal`
+/// on them. Lines the host flags `non_discountable` count too.
+///
+/// ```
+/// use commerce_rules::rules::CartContains;
+/// let c: CartContains = serde_json::from_str(r#"{
+///     "items": {"categories": ["trousers"]}, "min_quantity": 2,
+///     "min_subtotal": {"amount": "100.00", "basis": "original"}
+/// }"#).unwrap();
+/// assert_eq!(c.min_quantity, Some(2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CartContains {
+    /// Which lines count; every line when empty.
+    #[serde(default)]
+    pub items: ItemFilter,
+    /// Units of those lines needed; default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_quantity: Option<u32>,
+    /// What those lines must come to, after earlier discounts (the default)
+    /// or at catalog price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_subtotal: Option<MinSubtotal>,
 }
 
 /// A minimum spend.
@@ -296,7 +338,7 @@ pub enum Benefit {
         percent: Percent,
         /// The discounted units come from these items instead of `items`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        get_items: Option<ItemFilter>,
+        get_items: Option<Box<ItemFilter>>,
         /// Which units are discounted: the cheapest (default) or the most expensive.
         #[serde(default)]
         choose: Choose,

@@ -81,6 +81,9 @@ fn condition_names(c: &Condition, v: &mut Names) {
     v.tiers.extend(c.customer_tiers.iter().cloned());
     v.segments.extend(c.customer_segments.iter().cloned());
     v.channels.extend(c.channels.iter().cloned());
+    for contains in &c.cart_contains {
+        filter_names(&contains.items, v);
+    }
     for inner in c.all.iter().chain(&c.any).chain(c.not.as_deref()) {
         condition_names(inner, v);
     }

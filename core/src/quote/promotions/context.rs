@@ -12,7 +12,7 @@ use super::evaluate::Outcome;
 use super::minor::{Minor, Units};
 use crate::money::Currency;
 use crate::quote::{LineAnswer, PriceSourceKind, QuoteRequest};
-use crate::rules::{CompiledPromotion, CompiledRules, LineFacts};
+use crate::rules::{CompiledCart, CompiledFilter, CompiledPromotion, CompiledRules, LineFacts};
 
 /// What every run of the promotion stages shares.
 pub(crate) struct Context<'a> {
@@ -34,9 +34,14 @@ pub(crate) struct Context<'a> {
     /// lines (in line-id order) whose SKU, category, tag or brand it names.
     touching: HashMap<usize, Vec<usize>, BuildIndexHasher>,
     on_sale: Vec<bool>,
+    /// Unit price per line after the catalog stage (item filters on price read it).
+    unit_prices: Vec<Decimal>,
     /// Lines each item filter covers, computed once per quote; indexed by
     /// filter (promotions with identical filters share one).
     eligible: RefCell<Vec<Option<Lines>>>,
+    /// Lines each filter of a `cart_contains` condition matches, computed
+    /// once per quote; indexed by filter.
+    present: RefCell<Vec<Option<Lines>>>,
     /// The last outcome of each promotion and the amounts of its lines then.
     memo: RefCell<Memo>,
     /// Most promotions applied in one run.
@@ -105,7 +110,9 @@ impl<'a> Context<'a> {
             request_index: order.to_vec(),
             touching,
             on_sale: lines.iter().map(|l| l.price_source.kind == PriceSourceKind::Sale).collect(),
+            unit_prices: lines.iter().map(|l| l.unit_price.amount()).collect(),
             eligible: RefCell::new(vec![None; rules.promotions.filters]),
+            present: RefCell::new(vec![None; rules.promotions.filters]),
             memo: RefCell::new(Memo { entries: vec![None; rules.promotions.promotions.len()], keys: Vec::new() }),
             max_applied,
             work: Cell::new(0),
@@ -223,14 +230,7 @@ impl<'a> Context<'a> {
             let Some(line) = self.request_index.get(k).and_then(|&i| self.req.lines.get(i)) else {
                 return false;
             };
-            !line.non_discountable
-                && filter.matches(&LineFacts {
-                    sku: &line.sku,
-                    categories: &line.categories,
-                    tags: &line.tags,
-                    brand: line.brand.as_deref(),
-                    on_sale: self.on_sale.get(k).copied().unwrap_or(false),
-                })
+            !line.non_discountable && self.matches(filter, k)
         };
         let mut out = Vec::new();
         if everything {
@@ -241,6 +241,34 @@ impl<'a> Context<'a> {
             out.extend(v.iter().copied().filter(keep));
         }
         out
+    }
+
+    /// Whether line `k` passes `filter`.
+    fn matches(&self, filter: &CompiledFilter, k: usize) -> bool {
+        let Some(line) = self.request_index.get(k).and_then(|&i| self.req.lines.get(i)) else {
+            return false;
+        };
+        filter.matches(&LineFacts {
+            sku: &line.sku,
+            categories: &line.categories,
+            tags: &line.tags,
+            brand: line.brand.as_deref(),
+            on_sale: self.on_sale.get(k).copied().unwrap_or(false),
+            unit_price: self.unit_prices.get(k).copied().unwrap_or_default(),
+        })
+    }
+
+    /// Every line (discountable or not) a `cart_contains` condition's
+    /// filter matches, in line-id order.
+    pub(crate) fn present(&self, cart: &CompiledCart) -> Rc<[usize]> {
+        if let Some(v) = self.present.borrow().get(cart.filter_id).and_then(Option::as_ref) {
+            return Rc::clone(v);
+        }
+        let lines: Rc<[usize]> = (0..self.line_count()).filter(|&k| self.matches(&cart.filter, k)).collect();
+        if let Some(e) = self.present.borrow_mut().get_mut(cart.filter_id) {
+            *e = Some(Rc::clone(&lines));
+        }
+        lines
     }
 
     /// Automatic promotions that may concern this cart (their item filter's

@@ -14,7 +14,7 @@ use super::context::Context;
 use super::minor::{add, mul, split, sub, Minor};
 use crate::money::{Money, MoneyError, Percent, RoundingLevel};
 use crate::quote::{FreeShippingGrant, ReasonCode, ReasonParams};
-use crate::rules::{AmountPer, Basis, Benefit, Choose, CompiledPromotion, Condition, Scope};
+use crate::rules::{cart_count, AmountPer, Basis, Benefit, Choose, CompiledPromotion, Condition, MinSubtotal, Scope};
 
 /// Why a promotion did not apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,12 +178,16 @@ pub(crate) fn evaluate(
     // (A unit-selective benefit also depends on the units earlier ones
     // used: it is reused only within one run state.)
     let selective = unit_selective(&promo.benefit);
+    // A `cart_contains` condition on what other lines still cost reads
+    // them too: their amounts are part of the key.
+    let cart_lines: Vec<Rc<[usize]>> = promo.cart.iter().filter(|c| c.reads_amounts).map(|c| ctx.present(c)).collect();
     let key = || {
         let read = if promo.reads_amounts { eligible.len() } else { 0 };
         eligible
             .iter()
             .take(read)
             .chain(get_lines.iter().filter(|_| promo.reads_amounts).flat_map(|g| g.iter()))
+            .chain(cart_lines.iter().flat_map(|c| c.iter()))
             .map(|&l| amounts.get(l).copied().unwrap_or(0))
     };
     if let Some(outcome) = ctx.remembered(index, generation) {
@@ -195,7 +199,7 @@ pub(crate) fn evaluate(
         }
     }
     let e = Eval { ctx, index, promo, amounts, taken, eligible: Rc::clone(&eligible) };
-    let outcome = shared(match e.conditions(&promo.conditions)? {
+    let outcome = shared(match e.conditions(&promo.conditions, 0)? {
         Some(refusal) => refusal,
         None => e.benefit()?,
     });
@@ -310,7 +314,22 @@ impl Eval<'_, '_> {
         self.ctx.minor.money(m)
     }
 
-    fn conditions(&self, c: &Condition) -> Result<Option<Computed>, MoneyError> {
+    /// What `lines` come to on `min`'s basis, with the estimated tax when
+    /// it asks for it and prices exclude tax.
+    fn spent(&self, lines: &[usize], min: &MinSubtotal) -> Result<Minor, MoneyError> {
+        let mut spent = self.sum(lines, |l| self.base(l, min.basis))?;
+        if min.include_tax && !self.ctx.rules.tax.prices_include_tax {
+            for &l in lines {
+                let rate = self.ctx.tax_rates.get(l).copied().unwrap_or_default();
+                spent = add(spent, self.ctx.minor.times(self.base(l, min.basis), rate)?)?;
+            }
+        }
+        Ok(spent)
+    }
+
+    /// Checks condition `c`, whose first `cart_contains` is the promotion's
+    /// compiled cart condition number `cart` (see `cart_count`).
+    fn conditions(&self, c: &Condition, cart: usize) -> Result<Option<Computed>, MoneyError> {
         let customer = &self.ctx.req.customer;
         if !c.customer_tiers.is_empty() && !customer.tier.as_ref().is_some_and(|t| c.customer_tiers.contains(t)) {
             return Ok(Some(refuse(ReasonCode::CustomerNotEligible)));
@@ -331,37 +350,51 @@ impl Eval<'_, '_> {
             }
         }
         if let Some(min) = &c.min_subtotal {
-            let mut spent = self.sum(&self.eligible, |l| self.base(l, min.basis))?;
-            if min.include_tax && !self.ctx.rules.tax.prices_include_tax {
-                for &l in self.eligible.iter() {
-                    let rate = self.ctx.tax_rates.get(l).copied().unwrap_or_default();
-                    spent = add(spent, self.ctx.minor.times(self.base(l, min.basis), rate)?)?;
-                }
-            }
+            let spent = self.spent(&self.eligible, min)?;
             let needed = sub(self.ctx.minor.amount(min.amount)?, spent)?;
             if needed > 0 {
                 return Ok(Some(shortfall(self.money(needed)?, self.headline_discount()?, self.headline_percent())));
             }
         }
-        for sub in &c.all {
-            if let Some(r) = self.conditions(sub)? {
-                return Ok(Some(r));
+        for (k, contains) in c.cart_contains.iter().enumerate() {
+            let Some(compiled) = self.promo.cart.get(cart.saturating_add(k)) else { continue };
+            let lines = self.ctx.present(compiled);
+            if self.quantity(&lines) < u64::from(contains.min_quantity.unwrap_or(1)) {
+                return Ok(Some(refuse(ReasonCode::ConditionsNotMet)));
             }
-        }
-        if !c.any.is_empty() {
-            let mut any = false;
-            for sub in &c.any {
-                if self.conditions(sub)?.is_none() {
-                    any = true;
-                    break;
+            if let Some(min) = &contains.min_subtotal {
+                if self.spent(&lines, min)? < self.ctx.minor.amount(min.amount)? {
+                    return Ok(Some(refuse(ReasonCode::ConditionsNotMet)));
                 }
             }
-            if !any {
+        }
+        // Nested conditions number their cart conditions after these, in
+        // order (`all`, `any`, then `not`, the last).
+        let numbered = !self.promo.cart.is_empty();
+        let count = |sub: &Condition| if numbered { cart_count(sub) } else { 0 };
+        let mut next = cart.saturating_add(c.cart_contains.len());
+        for sub in &c.all {
+            if let Some(r) = self.conditions(sub, next)? {
+                return Ok(Some(r));
+            }
+            next = next.saturating_add(count(sub));
+        }
+        if !c.any.is_empty() {
+            let mut ok = false;
+            for sub in &c.any {
+                if self.conditions(sub, next)?.is_none() {
+                    ok = true;
+                    break;
+                }
+                next = next.saturating_add(count(sub));
+            }
+            if !ok {
                 return Ok(Some(refuse(ReasonCode::ConditionsNotMet)));
             }
         }
         if let Some(sub) = &c.not {
-            if self.conditions(sub)?.is_none() {
+            let at = cart.saturating_add(count(c)).saturating_sub(count(sub));
+            if self.conditions(sub, at)?.is_none() {
                 return Ok(Some(refuse(ReasonCode::ConditionsNotMet)));
             }
         }
