@@ -302,9 +302,9 @@ impl<'de> Deserialize<'de> for Ordered {
             fn visit_u64<E: de::Error>(self, n: u64) -> Result<Ordered, E> {
                 Ok(Ordered::Number(n.into()))
             }
-            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Ordered, E> {
-                serde_json::Number::from_f64(n).map(Ordered::Number).ok_or_else(|| E::custom("not a JSON number"))
-            }
+            // No fractional numbers: requests carry money as strings and
+            // counts as integers, and the core has no floating point (a
+            // fraction is refused as an invalid type).
             fn visit_str<E: de::Error>(self, t: &str) -> Result<Ordered, E> {
                 Ok(Ordered::String(t.to_string()))
             }
