@@ -115,7 +115,6 @@ impl Cart {
                 valid_from: None,
                 valid_until: None,
                 currency: None,
-                market: None,
                 redeemed,
             })
             .collect();
