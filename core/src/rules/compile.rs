@@ -168,6 +168,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
         super::check_returns(r, rules.currency, time_zone, limits, &mut p);
     }
     super::market::check_markets(rules, limits, &mut p);
+    super::market_amounts::check_amounts_in(rules, limits.max_markets, &mut p);
 
     match (time_zone, p.is_empty()) {
         (Some(time_zone), true) => Ok(CompiledRules {

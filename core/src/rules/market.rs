@@ -13,7 +13,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{CompiledRules, JsonPath, Problems, RuleSet};
+use super::market_amounts::{class_of, convert_onto, fixed_amounts, strip_amounts_in, AmountClass};
+use super::{AmountRounding, CompiledRules, JsonPath, Problems, RuleSet};
 use crate::money::{Amount, Currency, DecimalString, MoneyError, PriceDirection, PriceGrid};
 use crate::{ErrorCode, Limits, Problem};
 
@@ -64,6 +65,12 @@ pub struct Market {
     /// market); a SKU listed here is not converted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prices: Vec<MarketPrice>,
+    /// How converted promotion and free-shipping thresholds and discounts
+    /// are rounded; absent: to the nearest minor unit, like every other
+    /// converted amount. Amounts a rule fixes for the market's currency
+    /// (`amounts_in`) are used as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_rounding: Option<AmountRounding>,
 }
 
 /// A market's price rounding: converted prices go to the nearest (or next,
@@ -121,6 +128,10 @@ pub(crate) struct PriceRule {
     /// The adjustment in percent, as stated.
     pub(crate) adjustment_percent: Decimal,
     pub(crate) grid: PriceGrid,
+    /// The grid of converted promotion and free-shipping thresholds, when the market rounds them.
+    pub(crate) thresholds: Option<PriceGrid>,
+    /// The grid of converted promotion discounts, when the market rounds them.
+    pub(crate) discounts: Option<PriceGrid>,
 }
 
 impl PriceRule {
@@ -138,6 +149,21 @@ impl PriceRule {
     /// currency: converted at the rate, rounded half-up to minor units.
     pub(crate) fn amount(&self, base: Decimal) -> Result<Decimal, MoneyError> {
         crate::money::convert(base, self.rate, self.currency, crate::money::RoundingMode::HalfUp).map(|m| m.amount())
+    }
+
+    /// The amount at `path` of the rule set in the market's currency: a
+    /// threshold or a discount onto its grid when the market rounds that
+    /// class, else as [`PriceRule::amount`].
+    pub(crate) fn amount_at(&self, path: &str, base: Decimal) -> Result<Decimal, MoneyError> {
+        let grid = match class_of(path) {
+            Some(AmountClass::Threshold) => self.thresholds,
+            Some(AmountClass::Discount) => self.discounts,
+            None => None,
+        };
+        match grid {
+            Some(g) => convert_onto(base, self.rate, g, self.currency),
+            None => self.amount(base),
+        }
     }
 }
 
@@ -210,6 +236,15 @@ pub(crate) fn check_markets(rules: &RuleSet, limits: &Limits, p: &mut Problems) 
             );
         }
         check_rounding(&m.price_rounding, m.currency, &at.field("price_rounding"), p);
+        if let Some(r) = &m.amount_rounding {
+            let r_at = at.field("amount_rounding");
+            if let Some(t) = &r.thresholds {
+                check_rounding(t, m.currency, &r_at.field("thresholds"), p);
+            }
+            if let Some(d) = &r.discounts {
+                check_rounding(d, m.currency, &r_at.field("discounts"), p);
+            }
+        }
         let prices_at = at.field("prices");
         p.count(m.prices.len(), limits.max_price_entries, &prices_at);
         let mut skus: HashMap<&str, usize> = HashMap::new();
@@ -264,15 +299,19 @@ fn check_rounding(r: &PriceRounding, currency: Currency, at: &JsonPath<'_>, p: &
 /// The price rule of a (checked) market, at `rate` (the market's own, or a receipt's).
 pub(crate) fn price_rule(m: &Market, rate: Decimal) -> PriceRule {
     let minor = PriceGrid::minor_units(m.currency);
+    let grid = |r: &PriceRounding| PriceGrid {
+        step: r.step.map_or(minor.step, DecimalString::value),
+        ending: r.ending.map_or(Decimal::ZERO, DecimalString::value),
+        direction: r.direction,
+    };
+    let amounts = m.amount_rounding.unwrap_or_default();
     PriceRule {
         currency: m.currency,
         rate,
         adjustment_percent: m.price_adjustment_percent.map_or(Decimal::ZERO, DecimalString::value),
-        grid: PriceGrid {
-            step: m.price_rounding.step.map_or(minor.step, DecimalString::value),
-            ending: m.price_rounding.ending.map_or(Decimal::ZERO, DecimalString::value),
-            direction: m.price_rounding.direction,
-        },
+        grid: grid(&m.price_rounding),
+        thresholds: amounts.thresholds.as_ref().map(grid),
+        discounts: amounts.discounts.as_ref().map(grid),
     }
 }
 
@@ -300,18 +339,32 @@ pub(crate) fn compile_market(
 ) -> Result<CompiledMarket, Vec<Problem>> {
     let rule = price_rule(m, rate);
     let at = format!("markets[{i}]");
-    let derived = derive(rules, &rule).map_err(|(path, e)| {
+    let Derived { rules: derived, fixed } = derive(rules, &rule).map_err(|(path, e)| {
         vec![Problem::new(
             ErrorCode::ArithmeticOverflow,
             format!("{at}.rate"),
             format!("converting `{path}` into {} at this rate: {e}", m.currency),
         )]
     })?;
+    // A problem of the derived rules is reported where the amount comes
+    // from: the `amounts_in` entry that fixes it, the market's
+    // `amount_rounding` that rounded it, else the market's rate.
+    let source_of = |path: &str| -> String {
+        if let Some(entry) = fixed.get(path) {
+            return entry.clone();
+        }
+        let class = class_of(path).filter(|_| m.amount_rounding.is_some());
+        match class {
+            Some(AmountClass::Threshold) if rule.thresholds.is_some() => format!("{at}.amount_rounding.thresholds"),
+            Some(AmountClass::Discount) if rule.discounts.is_some() => format!("{at}.amount_rounding.discounts"),
+            _ => format!("{at}.rate"),
+        }
+    };
     let compiled = super::compile(&derived, limits).map_err(|problems| {
         problems
             .into_iter()
             .map(|p| {
-                Problem::new(p.code, format!("{at}.rate"), format!("in {}, `{}`: {}", m.currency, p.path, p.message))
+                Problem::new(p.code, source_of(&p.path), format!("in {}, `{}`: {}", m.currency, p.path, p.message))
             })
             .collect::<Vec<_>>()
     })?;
@@ -326,15 +379,27 @@ pub(crate) fn compile_market(
     })
 }
 
+/// A market's rule set, and where its fixed amounts come from.
+struct Derived {
+    rules: RuleSet,
+    /// For each amount an `amounts_in` entry fixed: its path in the derived
+    /// rule set, and the entry's path in the rule set.
+    fixed: HashMap<String, String>,
+}
+
 /// The base rule set in the market's currency: every `Amount` converted
-/// (price lists by the price rule, anything else at the rate), points
-/// earned per unit of the market's currency, and no redemption when the
-/// currency differs (points are worth a whole number of points per unit of
-/// the base currency only). On failure, the path of the amount and why.
-fn derive(rules: &RuleSet, rule: &PriceRule) -> Result<RuleSet, (String, String)> {
+/// (price lists by the price rule, promotion and free-shipping thresholds
+/// and discounts by the market's `amount_rounding`, anything else at the
+/// rate), then the amounts rules fix for the market's currency
+/// (`amounts_in`) put in as written; points earned per unit of the
+/// market's currency, and no redemption when the currency differs (points
+/// are worth a whole number of points per unit of the base currency only).
+/// On failure, the path of the amount and why.
+fn derive(rules: &RuleSet, rule: &PriceRule) -> Result<Derived, (String, String)> {
     let internal = |e: String| (String::new(), e);
     let mut base = rules.clone();
     base.markets.clear();
+    strip_amounts_in(&mut base);
     let text = serde_json::to_string(&base).map_err(|e| internal(e.to_string()))?;
     let mut value: Value = serde_json::from_str(&text).map_err(|e| internal(e.to_string()))?;
     let schema: Value = serde_json::from_str(crate::json::shape::RULE_SET).map_err(|e| internal(e.to_string()))?;
@@ -344,7 +409,7 @@ fn derive(rules: &RuleSet, rule: &PriceRule) -> Result<RuleSet, (String, String)
             return;
         }
         let Some(d) = v.as_str().and_then(|s| crate::money::parse_decimal(s).ok()) else { return };
-        let converted = if path.starts_with("price_lists[") { rule.price(d) } else { rule.amount(d) };
+        let converted = if path.starts_with("price_lists[") { rule.price(d) } else { rule.amount_at(path, d) };
         match converted {
             Ok(c) => *v = Value::String(c.to_string()),
             Err(e) => failure = Some((path.to_string(), e.to_string())),
@@ -352,6 +417,12 @@ fn derive(rules: &RuleSet, rule: &PriceRule) -> Result<RuleSet, (String, String)
     });
     if let Some(f) = failure {
         return Err(f);
+    }
+    let mut fixed = HashMap::new();
+    for (path, pointer, amount, entry) in fixed_amounts(rules, rule.currency) {
+        let slot = value.pointer_mut(&pointer).ok_or_else(|| (path.clone(), "no such amount".to_string()))?;
+        *slot = Value::String(amount.to_string());
+        fixed.insert(path, entry);
     }
     if let Value::Object(map) = &mut value {
         map.insert("currency".to_string(), Value::String(rule.currency.code().to_string()));
@@ -378,5 +449,5 @@ fn derive(rules: &RuleSet, rule: &PriceRule) -> Result<RuleSet, (String, String)
             points.redemption = None;
         }
     }
-    Ok(derived)
+    Ok(Derived { rules: derived, fixed })
 }

@@ -9,6 +9,7 @@ mod compile_promotions;
 mod compile_shipping;
 mod geo;
 mod market;
+mod market_amounts;
 mod membership;
 mod path;
 mod postcode;
@@ -38,6 +39,7 @@ pub(crate) use compile_shipping::{
 pub(crate) use geo::{is_country, postcode_problem};
 pub(crate) use market::{compile_market, compile_markets, CompiledMarket};
 pub use market::{Market, MarketPrice, PriceRounding, MAX_MARKET_RATE};
+pub use market_amounts::{AmountRounding, FreeShippingAmounts, PromotionAmounts};
 pub use membership::{
     CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, LastDay, Membership, OverLimit, Period,
     PointsConfig, Qualification, QualificationMetric, Redemption, ReturnedPointsExpiry, SpentEarnedPoints,

@@ -22,6 +22,20 @@ impl Problems {
         }
     }
 
+    /// Records a problem at a path already written out (`promotions[0].amounts_in.USD`).
+    pub(crate) fn add_at(&mut self, code: ErrorCode, path: &str, message: impl Into<String>) {
+        if self.list.len() < self.max {
+            self.list.push(Problem::new(code, path, message));
+        }
+    }
+
+    /// Checks a count against its limit, at a path already written out.
+    pub(crate) fn count_at(&mut self, len: usize, max: usize, path: &str) {
+        if len > max {
+            self.add_at(ErrorCode::LimitExceeded, path, format!("has {len} items; the limit is {max}"));
+        }
+    }
+
     /// Records a problem when `failed` holds.
     pub(crate) fn check(&mut self, failed: bool, code: ErrorCode, path: &JsonPath<'_>, message: &str) {
         if failed {

@@ -1,9 +1,12 @@
 //! Promotions and coupons: what a promotion gives (its benefit), to which
 //! items, on what conditions, when, and how it stacks with others.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::PromotionAmounts;
 use crate::money::{Amount, Percent};
 use crate::time::WindowBound;
 
@@ -73,6 +76,12 @@ pub struct Promotion {
     /// Usage limits and budget, checked against counters the host sends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<UsageLimits>,
+    /// Fixed amounts per market currency (`{"USD": {"tiers": [...]}}`),
+    /// used as written in markets in that currency instead of converting
+    /// the rule's own; each entry states every amount of the promotion
+    /// (`docs/markets.md`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub amounts_in: BTreeMap<String, PromotionAmounts>,
 }
 
 fn default_priority() -> i32 {

@@ -1,10 +1,12 @@
 //! Shipping: warehouses, carriers, zones, methods, rate tables, surcharges,
 //! free-shipping rules and delivery calendars. See `docs/shipping.md`.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Weekday;
+use super::{FreeShippingAmounts, Weekday};
 use crate::money::{Amount, DecimalString, Percent, RoundingMode};
 
 /// The rule set's `shipping` section. A rule set without it quotes no shipping.
@@ -649,6 +651,12 @@ pub struct FreeShippingRule {
     /// Hint only when the shortfall is at most this; absent: always hint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint_within: Option<Amount>,
+    /// Fixed amounts per market currency (`{"USD": {"min_subtotal": "49.00"}}`),
+    /// used as written in markets in that currency instead of converting
+    /// the rule's own; each entry states every amount of the rule
+    /// (`docs/markets.md`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub amounts_in: BTreeMap<String, FreeShippingAmounts>,
 }
 
 /// How a free-shipping rule's thresholds combine.
