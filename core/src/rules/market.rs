@@ -349,22 +349,26 @@ pub(crate) fn compile_market(
     // A problem of the derived rules is reported where the amount comes
     // from: the `amounts_in` entry that fixes it, the market's
     // `amount_rounding` that rounded it, else the market's rate.
-    let source_of = |path: &str| -> String {
+    let source_of = |path: &str| -> (String, &str) {
         if let Some(entry) = fixed.get(path) {
-            return entry.clone();
+            return (entry.clone(), "");
         }
-        let class = class_of(path).filter(|_| m.amount_rounding.is_some());
-        match class {
-            Some(AmountClass::Threshold) if rule.thresholds.is_some() => format!("{at}.amount_rounding.thresholds"),
-            Some(AmountClass::Discount) if rule.discounts.is_some() => format!("{at}.amount_rounding.discounts"),
-            _ => format!("{at}.rate"),
+        match class_of(path) {
+            Some(AmountClass::Threshold) if rule.thresholds.is_some() => {
+                (format!("{at}.amount_rounding.thresholds"), " after rounding")
+            }
+            Some(AmountClass::Discount) if rule.discounts.is_some() => {
+                (format!("{at}.amount_rounding.discounts"), " after rounding")
+            }
+            _ => (format!("{at}.rate"), ""),
         }
     };
     let compiled = super::compile(&derived, limits).map_err(|problems| {
         problems
             .into_iter()
             .map(|p| {
-                Problem::new(p.code, source_of(&p.path), format!("in {}, `{}`: {}", m.currency, p.path, p.message))
+                let (source, note) = source_of(&p.path);
+                Problem::new(p.code, source, format!("in {}{note}, `{}`: {}", m.currency, p.path, p.message))
             })
             .collect::<Vec<_>>()
     })?;

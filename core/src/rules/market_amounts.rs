@@ -339,10 +339,21 @@ fn check_entry(currency: Currency, slots: &[Slot], given: &[(String, Amount)], a
             );
         }
     }
+    let has_tiers = slot_keys.iter().any(|k| k.starts_with("tiers["));
+    let mut told_tiers = false;
     for (key, amount) in given {
         let k_at = format!("{at}.{key}");
         if !slot_keys.contains(key.as_str()) {
-            p.add_at(ErrorCode::ConflictingFields, &k_at, format!("the {what} has no amount `{key}` to state"));
+            if !key.starts_with("tiers[") || has_tiers {
+                p.add_at(ErrorCode::ConflictingFields, &k_at, format!("the {what} has no amount `{key}` to state"));
+            } else if !told_tiers {
+                told_tiers = true;
+                p.add_at(
+                    ErrorCode::ConflictingFields,
+                    &format!("{at}.tiers"),
+                    format!("the {what}'s benefit is not `spend_tiers`: it has no tiers to state"),
+                );
+            }
             continue;
         }
         let v = amount.value();
