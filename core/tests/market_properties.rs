@@ -101,3 +101,181 @@ proptest! {
         prop_assert_eq!(&answer["refund"], &same["refund"]);
     }
 }
+
+// Promotion and free-shipping amounts in a market (issue 18, item 3): converted and
+// rounded by the market's `amount_rounding`, or fixed per currency (`amounts_in`).
+
+type Dec = rust_decimal::Decimal;
+
+fn dec(v: &Value) -> Dec {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+/// Cents as a decimal string: 4000 is "40.00".
+fn cents(c: u32) -> String {
+    format!("{}.{:02}", c / 100, c % 100)
+}
+
+/// A grid for thresholds or discounts, or none (converted to the cent).
+fn amount_grid() -> impl Strategy<Value = Option<Value>> {
+    prop_oneof![
+        Just(None),
+        Just(Some(json!({"step": "1"}))),
+        Just(Some(json!({"step": "5", "direction": "up"}))),
+        Just(Some(json!({"step": "0.50", "direction": "down"}))),
+        Just(Some(json!({"step": "10", "direction": "down"}))),
+        Just(Some(json!({"step": "1", "ending": "0.99", "direction": "nearest"}))),
+    ]
+}
+
+/// A CNY rule set with a 满减 in two tiers, an item percentage, an
+/// every-spend with a cap, and 包邮 over 99.00; one US market with the given
+/// amount rounding and, when `fixed` is given, the 满减's tiers and the
+/// free-shipping threshold fixed in USD.
+fn amounts_rules(
+    rate: &str,
+    tiers: &[(u32, u32)],
+    thresholds: &Option<Value>,
+    discounts: &Option<Value>,
+    fixed: Option<(&[(u32, u32)], u32)>,
+) -> Value {
+    let tier_json = |t: &[(u32, u32)]| -> Vec<Value> {
+        t.iter().map(|(m, d)| json!({"min_spend": cents(*m), "discount": cents(*d)})).collect()
+    };
+    let mut mj = json!({"id": "mj", "benefit": {"type": "spend_tiers", "tiers": tier_json(tiers)}});
+    let mut free = json!({"id": "free-99", "min_subtotal": "99.00"});
+    if let Some((t, threshold)) = fixed {
+        mj["amounts_in"] = json!({"USD": {"tiers": tier_json(t)}});
+        free["amounts_in"] = json!({"USD": {"min_subtotal": cents(threshold)}});
+    }
+    let mut rounding = json!({});
+    if let Some(t) = thresholds {
+        rounding["thresholds"] = t.clone();
+    }
+    if let Some(d) = discounts {
+        rounding["discounts"] = d.clone();
+    }
+    json!({
+        "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+        "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+        "promotions": [
+            mj,
+            {"id": "tea", "benefit": {"type": "percent_off", "percent": "10"}, "items": {"categories": ["tea"]}},
+            {"id": "every", "priority": 200, "benefit": {"type": "every_spend", "every": "150.00", "discount": "10.00", "max_discount": "30.00"}}
+        ],
+        "shipping": {"carriers": [{"id": "ups"}], "free_shipping": [free],
+                     "zones": [{"id": "us", "match": {"countries": ["US"]}, "methods": [
+                         {"id": "std", "carrier": "ups", "service": "standard", "rate": {"type": "flat", "price": "50.00"},
+                          "transit_days": {"min": 5, "max": 9}}]}]},
+        "markets": [{"id": "m", "countries": ["US"], "currency": "USD", "rate": rate, "amount_rounding": rounding}]
+    })
+}
+
+/// Two ascending tiers (min_spend, discount) in cents, each discount at
+/// least 1.00 and at most its threshold, the second at least the first.
+fn two_tiers(low: u32, high: u32) -> impl Strategy<Value = Vec<(u32, u32)>> {
+    (low..high, 1_u32..high, 100_u32..10_000, 0_u32..10_000).prop_map(|(t1, step, d1, more)| {
+        let t2 = t1 + step;
+        let d1 = d1.min(t1);
+        vec![(t1, d1), (t2, (d1 + more).min(t2))]
+    })
+}
+
+fn quote_us(engine: &Engine, lines: &[Value]) -> Value {
+    let req = json!({"now": NOW, "market": "m", "destination": {"country": "US", "postcode": "10001"}, "lines": lines});
+    serde_json::from_str(&engine.answer_json(Question::Quote, &req.to_string()).unwrap()).unwrap()
+}
+
+/// The 满减's discount in an answer, zero when it did not apply.
+fn mj_discount(answer: &Value) -> Dec {
+    answer["promotions"].as_array().unwrap().iter().find(|p| p["id"] == "mj").map_or(Dec::ZERO, |p| dec(&p["amount"]))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Rounded and fixed amounts never depend on the order of the lines.
+    #[test]
+    fn rounded_and_fixed_amounts_do_not_depend_on_line_order(
+        lines in cart(), r in rate(), tiers in two_tiers(10_000, 60_000), thresholds in amount_grid(),
+        discounts in amount_grid(), fixed in prop::option::of((two_tiers(500, 8_000), 500_u32..5_000)), rotate in 0_usize..8,
+    ) {
+        let rules = amounts_rules(&r, &tiers, &thresholds, &discounts, fixed.as_ref().map(|(t, s)| (t.as_slice(), *s)));
+        // A rounding that merges tiers or lifts a discount over its threshold is refused at load (see below).
+        let Ok(engine) = Engine::from_json(&rules.to_string()) else { return Ok(()) };
+        let mut shuffled = lines.clone();
+        shuffled.reverse();
+        let n = shuffled.len();
+        shuffled.rotate_left(rotate % n);
+        let a = quote_us(&engine, &lines);
+        prop_assert_eq!(&a, &quote_us(&engine, &shuffled));
+    }
+
+    /// A fixed amount is used exactly as written, whatever the rate and the
+    /// market's rounding: the 满减 takes the fixed discount of the highest
+    /// fixed tier the subtotal reaches, the hint names the fixed threshold,
+    /// and shipping is free exactly from the fixed threshold.
+    #[test]
+    fn a_fixed_amount_is_used_exactly_as_written(
+        lines in cart(), r in rate(), tiers in two_tiers(10_000, 60_000), thresholds in amount_grid(),
+        discounts in amount_grid(), fixed in two_tiers(500, 8_000), free_at in 500_u32..5_000,
+    ) {
+        // Only the 满减 and 包邮: the subtotal it is compared with is the item subtotal.
+        let mut rules = amounts_rules(&r, &tiers, &thresholds, &discounts, Some((&fixed, free_at)));
+        rules["promotions"].as_array_mut().unwrap().truncate(1);
+        let engine = Engine::from_json(&rules.to_string());
+        prop_assert!(engine.is_ok(), "fixed ascending tiers load whatever the rounding: {:?}", engine.err());
+        let engine = engine.unwrap();
+        let a = quote_us(&engine, &lines);
+        let subtotal = dec(&a["totals"]["item_subtotal"]);
+        let d = |c: u32| cents(c).parse::<Dec>().unwrap();
+        let expected = fixed.iter().rev().find(|(m, _)| subtotal >= d(*m)).map_or(Dec::ZERO, |(_, disc)| d(*disc));
+        prop_assert_eq!(mj_discount(&a), expected);
+        if let Some((next, _)) = fixed.iter().find(|(m, _)| subtotal < d(*m)) {
+            let hint = a["hints"].as_array().unwrap().iter().find(|h| h["promotion_id"] == "mj" && h["code"] == "spend_more");
+            if let Some(h) = hint {
+                prop_assert_eq!(dec(&h["amount_needed"]), d(*next) - subtotal);
+            }
+        }
+        let after = subtotal - expected;
+        let shipping_discount = dec(&a["totals"]["shipping_discounts"]);
+        prop_assert_eq!(shipping_discount == dec(&a["totals"]["shipping"]), after >= d(free_at), "after {} free at {}", after, free_at);
+    }
+
+    /// Tiers stay ordered and discounts positive under any rounding: either
+    /// the market loads, and the 满减's discount never falls as the cart grows
+    /// and is over zero whenever it applies, or the market is refused at load
+    /// at its `amount_rounding` (tiers merged, a discount over its threshold).
+    #[test]
+    fn rounded_tiers_stay_ordered_and_discounts_positive(
+        r in rate(), tiers in two_tiers(10_000, 60_000), thresholds in amount_grid(), discounts in amount_grid(),
+    ) {
+        let mut rules = amounts_rules(&r, &tiers, &thresholds, &discounts, None);
+        rules["promotions"].as_array_mut().unwrap().truncate(1);
+        let engine = match Engine::from_json(&rules.to_string()) {
+            Ok(e) => e,
+            Err(e) => {
+                let report = serde_json::to_value(e.report()).unwrap();
+                let problems = report["problems"].as_array().unwrap();
+                prop_assert!(!problems.is_empty());
+                for p in problems {
+                    let path = p["path"].as_str().unwrap();
+                    prop_assert!(path.starts_with("markets[0].amount_rounding."), "refused at {}: {}", path, p);
+                }
+                return Ok(());
+            }
+        };
+        let mut last = (Dec::ZERO, Dec::ZERO);
+        for step in 0..40_u32 {
+            let price = cents(2_000 + step * 2_000);
+            let a = quote_us(&engine, &[json!({"id": "1", "sku": "X", "quantity": 1, "unit_price": price})]);
+            let (subtotal, discount) = (dec(&a["totals"]["item_subtotal"]), mj_discount(&a));
+            prop_assert!(subtotal >= last.0);
+            prop_assert!(discount >= last.1, "discount fell from {} to {} at {}", last.1, discount, subtotal);
+            prop_assert!(discount <= subtotal);
+            let applied = a["promotions"].as_array().unwrap().iter().any(|p| p["id"] == "mj");
+            prop_assert!(!applied || discount > Dec::ZERO, "a zero discount applied at {}", subtotal);
+            last = (subtotal, discount);
+        }
+    }
+}
