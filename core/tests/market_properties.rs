@@ -288,3 +288,46 @@ proptest! {
         }
     }
 }
+
+/// Every kind of fixed amount lands where it belongs: an `amount_off` with
+/// a minimum spend and a unit-price filter, an `every_spend` with a cap.
+#[test]
+fn fixed_amounts_of_every_field_are_used() {
+    let rules = json!({
+        "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+        "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+        "promotions": [
+            {"id": "off", "benefit": {"type": "amount_off", "amount": "10.00", "per": "order"},
+             "conditions": {"min_subtotal": {"amount": "100.00"}}, "items": {"min_unit_price": "50.00"},
+             "amounts_in": {"USD": {"amount": "2.00", "min_subtotal": "12.00", "min_unit_price": "7.00"}}},
+            {"id": "every", "priority": 200, "benefit": {"type": "every_spend", "every": "100.00", "discount": "5.00", "max_discount": "10.00"},
+             "amounts_in": {"USD": {"every": "10.00", "discount": "1.00", "max_discount": "3.00"}}}
+        ],
+        "markets": [{"id": "m", "countries": ["US"], "currency": "USD", "rate": "0.1380",
+                     "amount_rounding": {"thresholds": {"step": "5", "direction": "up"}, "discounts": {"step": "1", "direction": "up"}}}]
+    });
+    let engine = Engine::from_json(&rules.to_string()).unwrap();
+    // 60.00 and 40.00 CNY at 0.1380: 8.28 and 5.52 USD; only the first is at least 7.00.
+    let line = |id: &str, price: &str, qty: u32| json!({"id": id, "sku": id, "quantity": qty, "unit_price": price});
+    let a: Value = {
+        let req = json!({"now": NOW, "market": "m", "lines": [line("A", "60.00", 2), line("B", "40.00", 1)]});
+        serde_json::from_str(&engine.answer_json(Question::Quote, &req.to_string()).unwrap()).unwrap()
+    };
+    let amount = |id: &str| {
+        a["promotions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .map(|p| p["amount"].as_str().unwrap().to_string())
+    };
+    // A: 2 x 8.28 = 16.56 >= 12.00: 2.00 off. Then every 10.00 of 16.56 - 2.00 + 5.52 = 20.08: 2 x 1.00.
+    assert_eq!(amount("off").as_deref(), Some("2.00"), "{a}");
+    assert_eq!(amount("every").as_deref(), Some("2.00"), "{a}");
+    let req = json!({"now": NOW, "market": "m", "lines": [line("A", "60.00", 1), line("B", "40.00", 9)]});
+    let b: Value = serde_json::from_str(&engine.answer_json(Question::Quote, &req.to_string()).unwrap()).unwrap();
+    // A: 8.28 < 12.00: no amount off. Every: 8.28 + 9 x 5.52 = 57.96, 5 steps, capped at 3.00.
+    assert!(!b["promotions"].as_array().unwrap().iter().any(|p| p["id"] == "off"), "{b}");
+    let every = b["promotions"].as_array().unwrap().iter().find(|p| p["id"] == "every").unwrap();
+    assert_eq!(every["amount"], "3.00");
+}
