@@ -15,8 +15,8 @@ pub use price::{
     CurrentPrice, PriceProtectionAnswer, PriceProtectionLine, PriceProtectionRecord, PriceProtectionRequest,
 };
 pub use receipt::{
-    Receipt, ReceiptAdjustment, ReceiptLine, ReceiptLineShipping, ReceiptOrderPoints, ReceiptPoints, ReceiptPromotion,
-    ReceiptShipping, ReceiptShippingOption, ReceiptTax, ReceiptTotals,
+    Receipt, ReceiptAdjustment, ReceiptBonus, ReceiptLine, ReceiptLineShipping, ReceiptOrderPoints, ReceiptPoints,
+    ReceiptPromotion, ReceiptShipping, ReceiptShippingOption, ReceiptTax, ReceiptTotals,
 };
 pub use refund::{
     FulfilledLine, GiftToReturn, ItemCondition, RefundBreakdown, RefundPart, RefundPartCode, ReturnItem,

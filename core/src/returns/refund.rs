@@ -7,12 +7,13 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::receipt::{self, settled, Checked, Line, Receipt, ShippingDiscount};
+use super::receipt::{self, settled, Bonus, Checked, Line, Receipt, ShippingDiscount};
 use super::records::check_earlier;
 use super::{reason_text, ReturnReasonCode, ReturnReasonParams};
 use crate::messages::Lang;
 use crate::money::{Amount, Currency, Money, MoneyError};
-use crate::points::{ClawbackLine, PointsClawback, PointsClawbackRequest};
+use crate::points::{settled_after, BonusKind, BonusReversal, ClawbackLine, PointsClawback, PointsClawbackRequest};
+use crate::rules::BonusReturn;
 use crate::rules::{Basis, Benefit, CompiledRules, GiftPolicy, JsonPath, LostShippingDiscount, ReturnsConfig};
 use crate::time::LocalDate;
 use crate::{Error, ErrorCode, Limits, Timestamp};
@@ -750,7 +751,19 @@ pub(crate) fn return_refund(
     let mut points = None;
     let mut points_deduction = zero;
     let point_lines: Vec<&Line> = checked.lines.values().filter(|l| l.earned > 0 || l.redeemed > 0).collect();
-    if !point_lines.is_empty() {
+    let mut bonus_reversals = Vec::new();
+    if returning {
+        let before_units = |id: &str| -> u32 { before.get(id).copied().unwrap_or(0) };
+        for b in &checked.bonuses {
+            let t_after = bonus_target(&checked, b, &after_units)?;
+            let t_before = bonus_target(&checked, b, &before_units)?;
+            let points = t_after.saturating_sub(t_before);
+            if points > 0 {
+                bonus_reversals.push(BonusReversal { bonus_id: b.id.clone(), on_return: b.on_return, points });
+            }
+        }
+    }
+    if !point_lines.is_empty() || !bonus_reversals.is_empty() {
         let lines: Vec<ClawbackLine> = point_lines
             .iter()
             .map(|l| ClawbackLine {
@@ -763,12 +776,14 @@ pub(crate) fn return_refund(
             })
             .collect();
         let covering = point_lines.iter().fold(0_u64, |a, l| a.saturating_add(l.earned));
+        let covering = checked.bonuses.iter().fold(covering, |a, b| a.saturating_add(b.points));
         let balance = req.points_balance.unwrap_or_else(|| i64::try_from(covering).unwrap_or(i64::MAX));
         let redeemed_lots = req.receipt.points.as_ref().map(|p| p.lots_consumed.clone()).unwrap_or_default();
-        let c = crate::points::clawback(
+        let c = crate::points::clawback_with_bonuses(
             rules,
             limits,
             &PointsClawbackRequest { now: req.now, lines, redeemed_lots, balance },
+            bonus_reversals,
         )?;
         // Points given back into a lot already expired are worth nothing:
         // the value reported is that of the points still valid.
@@ -1015,4 +1030,73 @@ fn gift_still_earned(
     let amount_ok = c.min_subtotal.as_ref().is_none_or(|m| kept_amount.amount() >= m.amount.value());
     let units_ok = c.min_quantity.is_none_or(|q| kept_units >= u64::from(q));
     Ok(amount_ok && units_ok)
+}
+
+/// The points of bonus `b` reversed once `after` units of each line have
+/// been returned (never decreasing as more is returned; all of them once
+/// everything is): `all`, in full once any unit it covers is returned;
+/// `proportional`, per line by units for a per-unit bonus, else by the
+/// items' `net` returned (`floor(points × returned / net)`, by units when
+/// the items cost nothing); `when_condition_fails`, in full once the
+/// condition no longer holds on the kept items (the spend threshold on the
+/// kept `net`; nothing kept for an order or first-order bonus; per unit, as
+/// `proportional`, for a per-unit bonus).
+fn bonus_target(checked: &Checked, b: &Bonus, after: &dyn Fn(&str) -> u32) -> Result<u64, Error> {
+    let path = "receipt.points.bonuses";
+    if b.kind == BonusKind::PerUnit {
+        let mut sum = 0_u64;
+        for (id, pts) in &b.lines {
+            let Some(l) = checked.lines.get(id) else { continue };
+            let r = after(id);
+            let t = match b.on_return {
+                BonusReturn::All if r > 0 => *pts,
+                BonusReturn::All => 0,
+                _ => settled_after(*pts, l.quantity, r).ok_or_else(|| overflow(path))?,
+            };
+            sum = sum.checked_add(t).ok_or_else(|| overflow(path))?;
+        }
+        return Ok(sum);
+    }
+    let cur = checked.grand_total.currency();
+    let (mut net, mut returned_net, mut units, mut returned_units) = (Money::zero(cur), Money::zero(cur), 0_u64, 0_u64);
+    for l in checked.lines.values().filter(|l| l.gift_of.is_none()) {
+        let r = after(&l.id);
+        net = net.checked_add(l.net).map_err(oops(path))?;
+        let part = settled(l.net, l.quantity, r).ok_or_else(|| overflow(path))?;
+        returned_net = returned_net.checked_add(part).map_err(oops(path))?;
+        units = units.saturating_add(u64::from(l.quantity));
+        returned_units = returned_units.saturating_add(u64::from(r));
+    }
+    let share = |num: i128, den: i128| -> Result<u64, Error> {
+        if den <= 0 {
+            return Ok(0);
+        }
+        i128::from(b.points)
+            .checked_mul(num)
+            .and_then(|v| v.checked_div(den))
+            .and_then(|v| u64::try_from(v).ok())
+            .ok_or_else(|| overflow(path))
+    };
+    Ok(match b.on_return {
+        BonusReturn::All if returned_units > 0 => b.points,
+        BonusReturn::All => 0,
+        BonusReturn::Proportional => match (returned_net.to_minor(), net.to_minor()) {
+            (Some(r), Some(n)) if n > 0 => share(r, n)?,
+            _ => share(i128::from(returned_units), i128::from(units))?,
+        },
+        BonusReturn::WhenConditionFails => {
+            let fails = match (b.kind, b.min_spend) {
+                (BonusKind::SpendThreshold, Some(min)) => {
+                    let kept = net.checked_sub(returned_net).map_err(oops(path))?;
+                    kept.checked_cmp(min).map_err(oops(path))?.is_lt()
+                }
+                _ => returned_units >= units,
+            };
+            if fails {
+                b.points
+            } else {
+                0
+            }
+        }
+    })
 }

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::money::{Currency, Rounding};
 
 pub(crate) use compile::{amount_valid, compile, labels, CompiledRules, PriceSpec};
-pub(crate) use compile_membership::{CompiledMembership, CompiledRedemption, CompiledTier};
+pub(crate) use compile_membership::{CompiledEarning, CompiledMembership, CompiledRedemption, CompiledTier};
 pub(crate) use compile_promotions::{
     active_at, cart_count, normalize_code, Activity, CompiledCart, CompiledFilter, CompiledPromotion, LineFacts,
 };
@@ -39,9 +39,9 @@ pub(crate) use geo::{is_country, postcode_problem};
 pub(crate) use market::{compile_market, compile_markets, CompiledMarket};
 pub use market::{Market, MarketPrice, PriceRounding, MAX_MARKET_RATE};
 pub use membership::{
-    CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, LastDay, Membership, OverLimit, Period,
-    PointsConfig, Qualification, QualificationMetric, Redemption, ReturnedPointsExpiry, SpentEarnedPoints,
-    TierBenefits, TierDef, TierRate,
+    BonusReturn, BonusTrigger, CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, LastDay,
+    Membership, OverLimit, Period, PointsBonus, PointsConfig, Qualification, QualificationMetric, Redemption,
+    ReturnedPointsExpiry, SpentEarnedPoints, TierBenefits, TierDef, TierRate,
 };
 pub use path::JsonPath;
 pub(crate) use postcode::Postcode;
