@@ -39,7 +39,17 @@ fn engine(fees: bool) -> Engine {
                 {"id": "gift", "conditions": {"min_subtotal": {"amount": "300.00"}},
                  "benefit": {"type": "gift", "sku": "GIFT", "value": "15.00"}}
             ],
-            "points": {"earning": {"rate": "1.5"}, "redemption": {"points_per_unit": 100}},
+            "points": {"earning": {"rate": "1.5", "bonuses": [
+                {"id": "o-all", "trigger": {"type": "order"}, "points": 10, "on_return": "all"},
+                {"id": "o-prop", "trigger": {"type": "order"}, "points": 7, "on_return": "proportional"},
+                {"id": "first", "trigger": {"type": "first_order"}, "points": 500, "on_return": "when_condition_fails"},
+                {"id": "tea-all", "trigger": {"type": "per_unit", "categories": ["tea"]}, "points": 3, "on_return": "all"},
+                {"id": "tea-prop", "trigger": {"type": "per_unit", "categories": ["tea"]}, "points": 5, "on_return": "proportional"},
+                {"id": "spend", "trigger": {"type": "spend_threshold", "min_spend": "150.00"}, "points": 100,
+                 "on_return": "when_condition_fails"},
+                {"id": "spend-prop", "trigger": {"type": "spend_threshold", "min_spend": "150.00"}, "points": 33,
+                 "on_return": "proportional"}
+            ]}, "redemption": {"points_per_unit": 100}},
             "returns": returns
         })
         .to_string(),
@@ -79,7 +89,8 @@ proptest! {
             "categories": [if *tea { "tea" } else { "other" }]
         })).collect();
         let receipt: Value = serde_json::from_str(
-            &engine.quote_json(&json!({"now": NOW, "lines": cart_lines, "points": {"redeem": redeem,
+            &engine.quote_json(&json!({"now": NOW, "lines": cart_lines, "customer": {"first_order": true},
+                "points": {"redeem": redeem,
                 "lots": [{"id": "lot", "earned_at": "2026-01-01T00:00:00+08:00", "amount": 3000}]}}).to_string()).unwrap()).unwrap();
         let paid = money(&receipt["totals"]["grand_total"]);
         let earned: u64 = receipt["lines"].as_array().unwrap().iter()
@@ -99,7 +110,10 @@ proptest! {
         let zero = Money::zero(Currency::CNY);
         let redeemed: u64 = receipt["lines"].as_array().unwrap().iter()
             .map(|l| l["points"]["redeemed"].as_u64().unwrap_or(0)).sum();
+        let bonus_points = receipt["points"]["bonus_points"].as_u64().unwrap_or(0);
+        prop_assert!(bonus_points >= 517, "every order earns o-all, o-prop and first: {bonus_points}");
         let (mut refunded, mut fees_total, mut reversed, mut given_back) = (zero, zero, 0_u64, 0_u64);
+        let mut bonus_reversed = 0_u64;
         for items in returns.values() {
             let items: Vec<Value> = items.iter().map(|(id, q)| json!({"line_id": id, "quantity": q})).collect();
             let req = json!({
@@ -130,10 +144,18 @@ proptest! {
             }
             reversed += answer["points"]["earned_reversed"].as_u64().unwrap_or(0);
             given_back += answer["points"]["redeemed_returned"].as_u64().unwrap_or(0);
+            let bonuses = answer["points"]["bonuses"].as_array().cloned().unwrap_or_default();
+            let listed: u64 = bonuses.iter().map(|b| b["points"].as_u64().unwrap()).sum();
+            prop_assert_eq!(listed, answer["points"]["bonus_reversed"].as_u64().unwrap_or(0));
+            bonus_reversed += listed;
+            // A return never claws back more points than the order earned.
+            prop_assert!(bonus_reversed <= bonus_points, "bonuses reversed {bonus_reversed} > earned {bonus_points}");
+            prop_assert!(reversed <= earned);
             earlier.push(answer["record"].clone());
         }
         prop_assert_eq!(refunded.checked_add(fees_total).unwrap(), paid);
         prop_assert_eq!(reversed, earned);
+        prop_assert_eq!(bonus_reversed, bonus_points, "a full return reverses every bonus exactly");
         prop_assert_eq!(given_back, redeemed);
     }
 }
