@@ -26,6 +26,10 @@ fn engine(fees: bool) -> Engine {
     if fees {
         returns["return_shipping_fee"] = json!("6.00");
         returns["restocking_fee_percent"] = json!("10");
+        returns["late_return_fees"] = json!([
+            {"up_to_days_late": 7, "fee_percent": "10"}, {"up_to_days_late": 30, "fee_percent": "100"}]);
+        returns["condition_deductions"] = json!([
+            {"condition": "opened", "percent": "10"}, {"condition": "damaged", "percent": "50"}]);
     }
     Engine::from_json(
         &json!({
@@ -81,8 +85,15 @@ proptest! {
         fees in any::<bool>(),
         quality in any::<bool>(),
         redeem in 0_u64..3_000,
+        late in 0_u64..=30,
+        conditions in prop::collection::vec((0_usize..4, 0_u32..=120), 8),
     ) {
         let engine = &engines()[usize::from(fees)];
+        // With fees: returned up to 30 days after the deadline (the last
+        // tier), lines in any condition with any assessment.
+        let late = if fees { late } else { 0 };
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap() + chrono::Days::new(late);
+        let now = format!("{day}T10:00:00+08:00");
         let cart_lines: Vec<Value> = lines.iter().enumerate().map(|(i, (q, cents, tea))| json!({
             "id": format!("L{i}"), "sku": format!("S{i}"), "quantity": q,
             "unit_price": Money::from_minor(*cents, Currency::CNY).to_string(),
@@ -115,9 +126,21 @@ proptest! {
         let (mut refunded, mut fees_total, mut reversed, mut given_back) = (zero, zero, 0_u64, 0_u64);
         let mut bonus_reversed = 0_u64;
         for items in returns.values() {
-            let items: Vec<Value> = items.iter().map(|(id, q)| json!({"line_id": id, "quantity": q})).collect();
+            let items: Vec<Value> = items.iter().enumerate().map(|(j, (id, q))| {
+                let mut item = json!({"line_id": id, "quantity": q});
+                let (c, pct) = conditions[j % conditions.len()];
+                if fees {
+                    if let Some(c) = ["unopened", "opened", "damaged"].get(c) {
+                        item["condition"] = json!(c);
+                    }
+                    if pct <= 100 {
+                        item["assessed_percent"] = json!(pct.to_string());
+                    }
+                }
+                item
+            }).collect();
             let req = json!({
-                "now": "2026-11-25T10:00:00+08:00", "receipt": receipt,
+                "now": now, "receipt": receipt,
                 "delivered_at": "2026-11-22T10:00:00+08:00",
                 "earlier_returns": earlier, "items": items,
                 "reason": if quality { "quality" } else { "no_reason" }
@@ -131,16 +154,19 @@ proptest! {
             let r = &answer["refund"];
             let total = money(&r["total"]);
             prop_assert!(!total.is_negative(), "negative refund {total}");
-            for key in ["items", "gift_deduction", "original_shipping", "return_shipping", "restocking_fee", "points_deduction"] {
-                prop_assert!(!money(&r[key]).is_negative(), "{key} negative");
+            let part = |key: &str| if r[key].is_null() { Money::zero(Currency::CNY) } else { money(&r[key]) };
+            for key in ["items", "gift_deduction", "original_shipping", "return_shipping", "restocking_fee", "points_deduction",
+                        "late_return_fee", "condition_deduction"] {
+                prop_assert!(!part(key).is_negative(), "{key} negative");
             }
             let parts = Money::checked_sum(Currency::CNY, r["parts"].as_array().unwrap().iter().map(|p| money(&p["amount"]))).unwrap();
             prop_assert_eq!(parts, total);
             prop_assert!(answer["lines"].as_array().unwrap().iter().all(|l| l["eligible"] == true));
             refunded = refunded.checked_add(total).unwrap();
             prop_assert!(refunded.checked_cmp(paid).unwrap().is_le(), "refunded {refunded} > paid {paid}");
-            for key in ["gift_deduction", "return_shipping", "restocking_fee", "points_deduction"] {
-                fees_total = fees_total.checked_add(money(&r[key])).unwrap();
+            for key in ["gift_deduction", "return_shipping", "restocking_fee", "points_deduction", "late_return_fee",
+                        "condition_deduction"] {
+                fees_total = fees_total.checked_add(part(key)).unwrap();
             }
             reversed += answer["points"]["earned_reversed"].as_u64().unwrap_or(0);
             given_back += answer["points"]["redeemed_returned"].as_u64().unwrap_or(0);

@@ -13,8 +13,8 @@ use super::{reason_text, ReturnReasonCode, ReturnReasonParams};
 use crate::messages::Lang;
 use crate::money::{Amount, Currency, Money, MoneyError};
 use crate::points::{settled_after, BonusKind, BonusReversal, ClawbackLine, PointsClawback, PointsClawbackRequest};
-use crate::rules::BonusReturn;
 use crate::rules::{Basis, Benefit, CompiledRules, GiftPolicy, JsonPath, LostShippingDiscount, ReturnsConfig};
+use crate::rules::{BonusReturn, LateReturnFee};
 use crate::time::LocalDate;
 use crate::{Error, ErrorCode, Limits, Timestamp};
 
@@ -39,6 +39,8 @@ pub enum ItemCondition {
     Unopened,
     /// Opened.
     Opened,
+    /// Damaged (the host assesses how much; see `ReturnItem::assessed_percent`).
+    Damaged,
 }
 
 /// A return: the receipt, earlier returns and the lines to return now.
@@ -65,7 +67,7 @@ pub struct ReturnRefundRequest {
     pub items: Vec<ReturnItem>,
     /// Why.
     pub reason: ReturnReason,
-    /// The items' condition; default `unopened`.
+    /// The items' condition; default `unopened`. A returned line may state its own.
     #[serde(default)]
     pub condition: ItemCondition,
     /// The customer's membership tier (for extra return days and free return shipping).
@@ -104,6 +106,14 @@ pub struct ReturnItem {
     /// The item's tags (for the final-sale tag).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// The condition these units came back in; default the request's `condition`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<ItemCondition>,
+    /// The deduction the host assessed for the condition, in percent of
+    /// the line's refund (0 to 100); at most the policy's
+    /// `condition_deductions` percent, which applies when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessed_percent: Option<crate::money::Percent>,
 }
 
 /// What the host records for a return, and sends back in later requests' `earlier_returns`.
@@ -211,6 +221,10 @@ pub struct ReturnLineAnswer {
     /// The campaign extension that set the deadline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign: Option<String>,
+    /// Days past the deadline, for a late return accepted for a fee
+    /// (`returns.late_return_fees`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_late: Option<u32>,
     /// The item amount refunded for these units.
     pub amount: Money,
 }
@@ -233,6 +247,12 @@ pub struct RefundBreakdown {
     pub return_shipping: Money,
     /// The restocking fee.
     pub restocking_fee: Money,
+    /// The late-return fee (`returns.late_return_fees`); absent when none.
+    #[serde(skip_serializing_if = "money_is_zero")]
+    pub late_return_fee: Money,
+    /// The deductions for the items' condition (`returns.condition_deductions`); absent when none.
+    #[serde(skip_serializing_if = "money_is_zero")]
+    pub condition_deduction: Money,
     /// The value of reversed points the balance could not cover.
     pub points_deduction: Money,
     /// The value of the redeemed points given back on the returned units
@@ -257,6 +277,15 @@ pub struct RefundPart {
     pub line_id: Option<String>,
     /// The amount: positive refunds, negative deducts.
     pub amount: Money,
+    /// For a late-return fee or a condition deduction: the stable reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ReturnReasonCode>,
+    /// The reason's parameters (`deadline`, `days_late`, `condition`, `percent`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<ReturnReasonParams>,
+    /// A default message in the request's locale, with the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// Kinds of refund parts.
@@ -280,6 +309,10 @@ pub enum RefundPartCode {
     RestockingFee,
     /// Reversed points the balance could not cover.
     PointsDeduction,
+    /// A fee for a return after the deadline (`late_return`).
+    LateReturnFee,
+    /// A deduction for the condition of a returned line (`item_condition`).
+    ConditionDeduction,
 }
 
 /// Who pays return shipping.
@@ -301,6 +334,10 @@ pub struct GiftToReturn {
     pub promotion_id: String,
     /// Units.
     pub quantity: u32,
+}
+
+fn money_is_zero(m: &Money) -> bool {
+    m.is_zero()
 }
 
 fn is_zero_amount(a: &Amount) -> bool {
@@ -410,6 +447,8 @@ pub(crate) fn return_refund(
         restocking_fee_percent: None,
         original_shipping: Default::default(),
         lost_shipping_discount: Default::default(),
+        late_return_fees: Vec::new(),
+        condition_deductions: Vec::new(),
         price_protection: None,
     };
     let cfg = rules.returns.as_ref().unwrap_or(&default_cfg);
@@ -451,6 +490,16 @@ pub(crate) fn return_refund(
                 format!("must be between 1 and {}", limits.max_quantity),
             ));
         }
+        if let Some(pct) = it.assessed_percent {
+            let v = pct.value();
+            if v.is_sign_negative() || v > Decimal::ONE_HUNDRED {
+                return Err(Error::request(
+                    ErrorCode::OutOfRange,
+                    ip.field("assessed_percent").to_string(),
+                    "must be between 0 and 100 (percent of the line's refund)",
+                ));
+            }
+        }
     }
 
     // The window.
@@ -477,6 +526,20 @@ pub(crate) fn return_refund(
         }
     }
     let strict = req.reason != ReturnReason::Quality;
+    // A return after the deadline: the days late and the fee tier covering
+    // them (none: refused as `window_expired`).
+    let late: Option<(u32, usize, LateReturnFee)> = match deadline {
+        Some(d) if past(rules, now, d) => {
+            let days = rules.time_zone.local_date(now).signed_duration_since(d.0).num_days();
+            let days = u32::try_from(days).unwrap_or(u32::MAX);
+            cfg.late_return_fees
+                .iter()
+                .enumerate()
+                .find(|(_, t)| t.up_to_days_late.is_none_or(|up| days <= up))
+                .map(|(i, t)| (days, i, *t))
+        }
+        _ => None,
+    };
 
     // Eligibility per line, in line-id order.
     let mut items: Vec<&ReturnItem> = req.items.iter().collect();
@@ -495,7 +558,7 @@ pub(crate) fn return_refund(
             e.reason = Some(ReturnReasonCode::NotDelivered);
         } else if days.is_none() {
             e.reason = Some(ReturnReasonCode::ReasonNotAccepted);
-        } else if deadline.is_some_and(|d| past(rules, now, d)) {
+        } else if late.is_none() && deadline.is_some_and(|d| past(rules, now, d)) {
             e.reason = Some(ReturnReasonCode::WindowExpired);
             e.params.deadline = deadline;
         } else if strict && category.as_ref().is_some_and(|c| cfg.exempt_categories.contains(c)) {
@@ -504,7 +567,7 @@ pub(crate) fn return_refund(
         } else if strict && cfg.final_sale_tag.as_ref().is_some_and(|t| it.tags.contains(t)) {
             e.reason = Some(ReturnReasonCode::FinalSale);
         } else if strict
-            && req.condition == ItemCondition::Opened
+            && it.condition.unwrap_or(req.condition) != ItemCondition::Unopened
             && category.as_ref().is_some_and(|c| cfg.unopened_categories.contains(c))
         {
             e.reason = Some(ReturnReasonCode::MustBeUnopened);
@@ -536,6 +599,7 @@ pub(crate) fn return_refund(
             params: e.params,
             deadline: e.deadline,
             campaign: e.campaign,
+            days_late: late.map(|(d, _, _)| d),
             amount,
         });
     }
@@ -563,6 +627,9 @@ pub(crate) fn return_refund(
                 rule: format!("line:{}", a.line_id),
                 line_id: Some(a.line_id.clone()),
                 amount: a.amount,
+                reason: None,
+                params: None,
+                message: None,
             });
             record.lines.push(ReturnRecordLine {
                 line_id: a.line_id.clone(),
@@ -593,6 +660,9 @@ pub(crate) fn return_refund(
                 rule: rule.to_string(),
                 line_id: None,
                 amount: shipping_left,
+                reason: None,
+                params: None,
+                message: None,
             });
         }
     }
@@ -620,6 +690,9 @@ pub(crate) fn return_refund(
                 rule: format!("promotion:{id}"),
                 line_id: None,
                 amount: neg,
+                reason: None,
+                params: None,
+                message: None,
             });
             record.discount_clawback.push(ReturnRecordClawback { promotion_id: id.clone(), amount: amount_of(c) });
         }
@@ -656,6 +729,9 @@ pub(crate) fn return_refund(
                 rule: sd.rule.clone(),
                 line_id: None,
                 amount: zero.checked_sub(c).map_err(oops(path))?,
+                reason: None,
+                params: None,
+                message: None,
             });
             record.shipping_clawback = amount_of(c);
         }
@@ -694,6 +770,9 @@ pub(crate) fn return_refund(
                         rule: format!("promotion:{promo}"),
                         line_id: Some(gift.id.clone()),
                         amount: zero.checked_sub(d).map_err(oops("receipt.lines"))?,
+                        reason: None,
+                        params: None,
+                        message: None,
                     });
                     record.gifts_deducted.push(ReturnRecordGift { line_id: gift.id.clone(), quantity: owed });
                 }
@@ -723,6 +802,9 @@ pub(crate) fn return_refund(
                     rule: "returns.return_shipping_fee".into(),
                     line_id: None,
                     amount: zero.checked_sub(d).map_err(oops("returns.return_shipping_fee"))?,
+                    reason: None,
+                    params: None,
+                    message: None,
                 });
             }
         }
@@ -743,6 +825,75 @@ pub(crate) fn return_refund(
                 rule: path.into(),
                 line_id: None,
                 amount: zero.checked_sub(d).map_err(oops(path))?,
+                reason: None,
+                params: None,
+                message: None,
+            });
+        }
+    }
+
+    // A late return's fee.
+    let mut late_return_fee = zero;
+    if let (true, Some((days, i, tier))) = (returning, late) {
+        let rule = format!("returns.late_return_fees[{i}]");
+        let fraction = tier.fee_percent.fraction().ok_or_else(|| overflow(&rule))?;
+        let fee = items_total.checked_mul(fraction).map_err(oops(&rule))?.round(rules.rounding.mode);
+        let d = fee.min(running).map_err(oops(&rule))?;
+        if !d.is_zero() {
+            running = running.checked_sub(d).map_err(oops(&rule))?;
+            late_return_fee = d;
+            let params = ReturnReasonParams {
+                deadline,
+                days_late: Some(days),
+                percent: Some(tier.fee_percent),
+                ..Default::default()
+            };
+            parts.push(RefundPart {
+                code: RefundPartCode::LateReturnFee,
+                rule,
+                line_id: None,
+                amount: zero.checked_sub(d).map_err(oops("returns.late_return_fees"))?,
+                reason: Some(ReturnReasonCode::LateReturn),
+                message: Some(reason_text(ReturnReasonCode::LateReturn, &params, req.locale)),
+                params: Some(params),
+            });
+        }
+    }
+
+    // Deductions for the condition of returned lines (not on quality returns).
+    let mut condition_deduction = zero;
+    if returning && strict && !cfg.condition_deductions.is_empty() {
+        for a in answers.iter().filter(|a| a.eligible) {
+            let Some(it) = items.iter().find(|it| it.line_id == a.line_id) else { continue };
+            let condition = it.condition.unwrap_or(req.condition);
+            let Some((k, rule_pct)) = cfg
+                .condition_deductions
+                .iter()
+                .enumerate()
+                .find(|(_, c)| c.condition == condition)
+                .map(|(k, c)| (k, c.percent))
+            else {
+                continue;
+            };
+            let pct = it.assessed_percent.map_or(rule_pct, |x| if x.value() < rule_pct.value() { x } else { rule_pct });
+            let rule = format!("returns.condition_deductions[{k}]");
+            let fraction = pct.fraction().ok_or_else(|| overflow(&rule))?;
+            let fee = a.amount.checked_mul(fraction).map_err(oops(&rule))?.round(rules.rounding.mode);
+            let d = fee.min(running).map_err(oops(&rule))?;
+            if d.is_zero() {
+                continue;
+            }
+            running = running.checked_sub(d).map_err(oops(&rule))?;
+            condition_deduction = condition_deduction.checked_add(d).map_err(oops(&rule))?;
+            let params = ReturnReasonParams { condition: Some(condition), percent: Some(pct), ..Default::default() };
+            parts.push(RefundPart {
+                code: RefundPartCode::ConditionDeduction,
+                rule,
+                line_id: Some(a.line_id.clone()),
+                amount: zero.checked_sub(d).map_err(oops("returns.condition_deductions"))?,
+                reason: Some(ReturnReasonCode::ItemCondition),
+                message: Some(reason_text(ReturnReasonCode::ItemCondition, &params, req.locale)),
+                params: Some(params),
             });
         }
     }
@@ -808,6 +959,9 @@ pub(crate) fn return_refund(
                     rule: "points.clawback".into(),
                     line_id: None,
                     amount: zero.checked_sub(d).map_err(oops("points_balance"))?,
+                    reason: None,
+                    params: None,
+                    message: None,
                 });
             }
         }
@@ -839,6 +993,8 @@ pub(crate) fn return_refund(
             shipping_clawback,
             return_shipping,
             restocking_fee,
+            late_return_fee,
+            condition_deduction,
             points_deduction,
             points_value,
             total: running,

@@ -53,8 +53,8 @@ pub use promotion::{
 };
 pub(crate) use returns::check_returns;
 pub use returns::{
-    CampaignExtension, GiftPolicy, LostShippingDiscount, OriginalShippingRefund, PriceProtection, ReturnWindows,
-    ReturnsConfig,
+    CampaignExtension, ConditionDeduction, GiftPolicy, LateReturnFee, LostShippingDiscount, OriginalShippingRefund,
+    PriceProtection, ReturnWindows, ReturnsConfig,
 };
 pub use shipping::{
     Calendar, Carrier, CarrierUnits, CombineTemplates, FeePer, FreeShippingRule, MaxDimensions, MethodConditions,
