@@ -87,6 +87,7 @@ proptest! {
         redeem in 0_u64..3_000,
         late in 0_u64..=30,
         conditions in prop::collection::vec((0_usize..4, 0_u32..=120), 8),
+        tenders in prop::collection::vec(0_i64..=40_000, 0..=3),
     ) {
         let engine = &engines()[usize::from(fees)];
         // With fees: returned up to 30 days after the deadline (the last
@@ -99,11 +100,26 @@ proptest! {
             "unit_price": Money::from_minor(*cents, Currency::CNY).to_string(),
             "categories": [if *tea { "tea" } else { "other" }]
         })).collect();
-        let receipt: Value = serde_json::from_str(
-            &engine.quote_json(&json!({"now": NOW, "lines": cart_lines, "customer": {"first_order": true},
+        let quote = json!({"now": NOW, "lines": cart_lines, "customer": {"first_order": true},
                 "points": {"redeem": redeem,
-                "lots": [{"id": "lot", "earned_at": "2026-01-01T00:00:00+08:00", "amount": 3000}]}}).to_string()).unwrap()).unwrap();
+                "lots": [{"id": "lot", "earned_at": "2026-01-01T00:00:00+08:00", "amount": 3000}]}});
+        let mut with_tenders = quote.clone();
+        with_tenders["tenders"] = json!(tenders.iter().enumerate().map(|(i, b)| json!({
+            "id": format!("gc-{i}"), "balance": Money::from_minor(*b, Currency::CNY).to_string()})).collect::<Vec<_>>());
+        let receipt: Value = serde_json::from_str(&engine.quote_json(&with_tenders.to_string()).unwrap()).unwrap();
         let paid = money(&receipt["totals"]["grand_total"]);
+        // Tenders are not a discount: nothing but `payment` differs from the quote without them.
+        let mut plain: Value = serde_json::from_str(&engine.quote_json(&quote.to_string()).unwrap()).unwrap();
+        let mut without_payment = receipt.clone();
+        without_payment.as_object_mut().unwrap().remove("payment");
+        plain.as_object_mut().unwrap().remove("payment");
+        prop_assert_eq!(&without_payment, &plain);
+        let tender_paid: Vec<Money> = receipt["payment"]["tenders"].as_array().map(|t| t.iter().map(|t| money(&t["amount"])).collect()).unwrap_or_default();
+        if !tenders.is_empty() {
+            let by = Money::checked_sum(Currency::CNY, tender_paid.iter().copied()).unwrap();
+            prop_assert_eq!(by.checked_add(money(&receipt["payment"]["remaining_to_pay"])).unwrap(), paid);
+        }
+        let mut tender_back = vec![Money::zero(Currency::CNY); tender_paid.len()];
         let earned: u64 = receipt["lines"].as_array().unwrap().iter()
             .map(|l| l["points"]["earned"].as_u64().unwrap_or(0)).sum();
 
@@ -162,6 +178,17 @@ proptest! {
             let parts = Money::checked_sum(Currency::CNY, r["parts"].as_array().unwrap().iter().map(|p| money(&p["amount"]))).unwrap();
             prop_assert_eq!(parts, total);
             prop_assert!(answer["lines"].as_array().unwrap().iter().all(|l| l["eligible"] == true));
+            if !tender_paid.is_empty() {
+                let mut split = money(&r["to_original_payment"]);
+                for (k, t) in r["tenders"].as_array().unwrap().iter().enumerate() {
+                    let a = money(&t["amount"]);
+                    prop_assert!(!a.is_negative());
+                    tender_back[k] = tender_back[k].checked_add(a).unwrap();
+                    prop_assert!(tender_back[k].checked_cmp(tender_paid[k]).unwrap().is_le(), "a tender got back more than it paid");
+                    split = split.checked_add(a).unwrap();
+                }
+                prop_assert_eq!(split, total, "the refund's split adds up to it");
+            }
             refunded = refunded.checked_add(total).unwrap();
             prop_assert!(refunded.checked_cmp(paid).unwrap().is_le(), "refunded {refunded} > paid {paid}");
             for key in ["gift_deduction", "return_shipping", "restocking_fee", "points_deduction", "late_return_fee",

@@ -15,13 +15,13 @@ pub use price::{
     CurrentPrice, PriceProtectionAnswer, PriceProtectionLine, PriceProtectionRecord, PriceProtectionRequest,
 };
 pub use receipt::{
-    Receipt, ReceiptAdjustment, ReceiptBonus, ReceiptLine, ReceiptLineShipping, ReceiptOrderPoints, ReceiptPoints,
-    ReceiptPromotion, ReceiptShipping, ReceiptShippingOption, ReceiptTax, ReceiptTotals,
+    Receipt, ReceiptAdjustment, ReceiptBonus, ReceiptLine, ReceiptLineShipping, ReceiptOrderPoints, ReceiptPayment,
+    ReceiptPoints, ReceiptPromotion, ReceiptShipping, ReceiptShippingOption, ReceiptTax, ReceiptTender, ReceiptTotals,
 };
 pub use refund::{
     FulfilledLine, GiftToReturn, ItemCondition, RefundBreakdown, RefundPart, RefundPartCode, ReturnItem,
     ReturnLineAnswer, ReturnReason, ReturnRecord, ReturnRecordClawback, ReturnRecordGift, ReturnRecordLine,
-    ReturnRefundAnswer, ReturnRefundRequest, ShippingPayer,
+    ReturnRefundAnswer, ReturnRefundRequest, ShippingPayer, TenderRefund,
 };
 
 pub(crate) use price::price_protection;

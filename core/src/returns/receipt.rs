@@ -33,6 +33,26 @@ pub struct Receipt {
     /// The shipping section: the zone, the chosen method, its price and discount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping: Option<ReceiptShipping>,
+    /// What gift cards and stored value paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<ReceiptPayment>,
+}
+
+/// The receipt's payment section: what each tender paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptPayment {
+    /// The tenders, in the order they paid.
+    #[serde(default)]
+    pub tenders: Vec<ReceiptTender>,
+}
+
+/// What one tender paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptTender {
+    /// The tender's id.
+    pub id: String,
+    /// What it paid.
+    pub amount: Amount,
 }
 
 /// The receipt's shipping section, read for the discount a return may break.
@@ -265,6 +285,8 @@ pub(crate) struct Checked {
     pub(crate) shipping_discount: Option<ShippingDiscount>,
     /// The bonuses the order earned, in the receipt's order.
     pub(crate) bonuses: Vec<Bonus>,
+    /// What each tender paid, in the receipt's order (they sum to at most the grand total).
+    pub(crate) tenders: Vec<(String, Money)>,
 }
 
 /// A bonus of the receipt, checked.
@@ -446,7 +468,38 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
     }
     let shipping_discount = check_shipping(r, &mut lines, &at, cur, &money)?;
     let bonuses = check_bonuses(r, &lines, &at, &money)?;
-    Ok(Checked { lines, shipping_paid, promotions, grand_total, shipping_discount, bonuses })
+    let mut tenders: Vec<(String, Money)> = Vec::new();
+    let pay_at = at.field("payment");
+    let tl = pay_at.field("tenders");
+    let mut tender_sum = zero;
+    for (i, t) in r.payment.iter().flat_map(|p| p.tenders.iter()).enumerate() {
+        let tp = tl.index(i);
+        if tenders.iter().any(|(id, _)| *id == t.id) {
+            return Err(Error::request(
+                ErrorCode::DuplicateId,
+                tp.field("id").to_string(),
+                format!("tender `{}` appears twice", t.id),
+            ));
+        }
+        let ap = tp.field("amount");
+        let m = money(t.amount, &ap)?;
+        tender_sum = tender_sum.checked_add(m).map_err(ov(&ap))?;
+        if tender_sum.checked_cmp(grand_total).map_err(ov(&ap))?.is_gt() {
+            return Err(inconsistent(
+                &ap,
+                format!("the tenders pay {tender_sum} up to here, more than the grand total {grand_total}"),
+            ));
+        }
+        tenders.push((t.id.clone(), m));
+    }
+    if tenders.len() > crate::quote::MAX_TENDERS {
+        return Err(Error::request(
+            ErrorCode::LimitExceeded,
+            tl.to_string(),
+            format!("has {} items; the limit is {}", tenders.len(), crate::quote::MAX_TENDERS),
+        ));
+    }
+    Ok(Checked { lines, shipping_paid, promotions, grand_total, shipping_discount, bonuses, tenders })
 }
 
 /// Reads the order's bonuses and checks them against the lines: ids

@@ -375,6 +375,7 @@ mod tests {
             promotions: vec!["mj".into()],
             shipping_discount: None,
             bonuses: Vec::new(),
+            tenders: Vec::new(),
         }
     }
 

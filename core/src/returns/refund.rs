@@ -262,6 +262,23 @@ pub struct RefundBreakdown {
     pub total: Money,
     /// Every part with its rule; refunds positive, deductions negative.
     pub parts: Vec<RefundPart>,
+    /// Where the refund goes, when gift cards or stored value paid the
+    /// order: to each tender (in `returns.tender_refund_order`), never more
+    /// over every return than it paid; absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tenders: Vec<TenderRefund>,
+    /// The rest of the refund, to the original payment; absent without tenders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_original_payment: Option<Money>,
+}
+
+/// The part of a refund that goes back to a gift card or stored value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TenderRefund {
+    /// The tender's id (the receipt's `payment.tenders[].id`).
+    pub tender_id: String,
+    /// What goes back to it.
+    pub amount: Money,
 }
 
 /// One part of a refund.
@@ -447,6 +464,7 @@ pub(crate) fn return_refund(
         restocking_fee_percent: None,
         original_shipping: Default::default(),
         lost_shipping_discount: Default::default(),
+        tender_refund_order: Default::default(),
         late_return_fees: Vec::new(),
         condition_deductions: Vec::new(),
         price_protection: None,
@@ -981,6 +999,7 @@ pub(crate) fn return_refund(
         ));
     }
     record.total = amount_of(running);
+    let (tenders, to_original_payment) = tender_refunds(cfg, &checked, earlier.refunded, running)?;
     Ok(ReturnRefundAnswer {
         currency: cur,
         reason: req.reason,
@@ -999,6 +1018,8 @@ pub(crate) fn return_refund(
             points_value,
             total: running,
             parts,
+            tenders,
+            to_original_payment,
         },
         return_shipping_paid_by: payer,
         return_shipping_rule: shipping_rule,
@@ -1255,4 +1276,48 @@ fn bonus_target(checked: &Checked, b: &Bonus, after: &dyn Fn(&str) -> u32) -> Re
             }
         }
     })
+}
+
+/// Splits a refund between the receipt's tenders and the original payment.
+/// The refunds of every return, in order, fill the payers in
+/// `tender_refund_order` (tenders first by default, in the receipt's
+/// order), each up to what it paid: this return's share of a payer is what
+/// it has back after this return less what it had back before, so over
+/// every return no tender gets back more than it paid.
+fn tender_refunds(
+    cfg: &ReturnsConfig,
+    checked: &Checked,
+    before: Money,
+    now: Money,
+) -> Result<(Vec<TenderRefund>, Option<Money>), Error> {
+    if checked.tenders.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    let path = "receipt.payment";
+    let cur = checked.grand_total.currency();
+    let zero = Money::zero(cur);
+    let by_tenders = Money::checked_sum(cur, checked.tenders.iter().map(|(_, m)| *m)).map_err(oops(path))?;
+    let original = checked.grand_total.checked_sub(by_tenders).map_err(oops(path))?;
+    let mut payers: Vec<(Option<&str>, Money)> =
+        checked.tenders.iter().map(|(id, m)| (Some(id.as_str()), *m)).collect();
+    match cfg.tender_refund_order {
+        crate::rules::TenderRefundOrder::TendersFirst => payers.push((None, original)),
+        crate::rules::TenderRefundOrder::OriginalPaymentFirst => payers.insert(0, (None, original)),
+    }
+    let after = before.checked_add(now).map_err(oops(path))?;
+    // What a payer starting at `start` with `cap` has back once `r` is refunded.
+    let back = |r: Money, start: Money, cap: Money| -> Result<Money, Error> {
+        let over = r.checked_sub(start).map_err(oops(path))?.max(zero).map_err(oops(path))?;
+        over.min(cap).map_err(oops(path))
+    };
+    let (mut start, mut out, mut to_original) = (zero, Vec::new(), zero);
+    for (id, cap) in payers {
+        let part = back(after, start, cap)?.checked_sub(back(before, start, cap)?).map_err(oops(path))?;
+        start = start.checked_add(cap).map_err(oops(path))?;
+        match id {
+            Some(id) => out.push(TenderRefund { tender_id: id.to_string(), amount: part }),
+            None => to_original = part,
+        }
+    }
+    Ok((out, Some(to_original)))
 }

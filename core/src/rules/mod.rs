@@ -54,7 +54,7 @@ pub use promotion::{
 pub(crate) use returns::check_returns;
 pub use returns::{
     CampaignExtension, ConditionDeduction, GiftPolicy, LateReturnFee, LostShippingDiscount, OriginalShippingRefund,
-    PriceProtection, ReturnWindows, ReturnsConfig,
+    PriceProtection, ReturnWindows, ReturnsConfig, TenderRefundOrder,
 };
 pub use shipping::{
     Calendar, Carrier, CarrierUnits, CombineTemplates, FeePer, FreeShippingRule, MaxDimensions, MethodConditions,

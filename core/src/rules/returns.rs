@@ -75,9 +75,32 @@ pub struct ReturnsConfig {
     /// per condition. Not on quality returns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub condition_deductions: Vec<ConditionDeduction>,
+    /// Where a refund goes back first when gift cards or stored value paid
+    /// part of the order: `tenders_first` (default) or `original_payment_first`.
+    #[serde(default, skip_serializing_if = "TenderRefundOrder::is_default")]
+    pub tender_refund_order: TenderRefundOrder,
     /// Price protection (价保); absent: no price protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_protection: Option<PriceProtection>,
+}
+
+/// The order in which a refund goes back to what paid the order. Each
+/// tender gets back at most what it paid, over every return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TenderRefundOrder {
+    /// The gift cards and stored value first, in the receipt's order, then
+    /// the original payment (the default).
+    #[default]
+    TendersFirst,
+    /// The original payment first, then the tenders.
+    OriginalPaymentFirst,
+}
+
+impl TenderRefundOrder {
+    fn is_default(&self) -> bool {
+        *self == TenderRefundOrder::TendersFirst
+    }
 }
 
 /// A fee tier for returns after the deadline.
