@@ -73,4 +73,5 @@ pub use quote::{
     MAX_EXACT_COMBINATIONS, MAX_HINTS,
 };
 pub use quote::{LengthUnit, Package, Weight, WeightUnit};
+pub use quote::{PaymentAnswer, Tender, TenderKind, TenderPayment, MAX_TENDERS};
 pub use time::{MerchantTimeZone, Timestamp};

@@ -422,6 +422,31 @@ pub fn earning_reason_text(code: EarningReason, min_paid: &str, lang: Lang) -> S
     }
 }
 
+/// The default text of a bonus an order earns; `min_spend` is the
+/// threshold, for `spend_threshold`.
+///
+/// ```
+/// use commerce_rules::messages::{bonus_text, Lang};
+/// use commerce_rules::points::BonusKind;
+/// assert_eq!(bonus_text(BonusKind::SpendThreshold, 200, "500.00", Lang::En),
+///            "200 bonus points for spending 500.00 or more");
+/// assert_eq!(bonus_text(BonusKind::FirstOrder, 500, "", Lang::ZhHans), "首单奖励 500 积分");
+/// ```
+pub fn bonus_text(kind: crate::points::BonusKind, points: u64, min_spend: &str, lang: Lang) -> String {
+    use crate::points::BonusKind;
+    let zh = lang == Lang::ZhHans;
+    match kind {
+        BonusKind::Order if zh => format!("下单奖励 {points} 积分"),
+        BonusKind::Order => format!("{points} bonus points for this order"),
+        BonusKind::FirstOrder if zh => format!("首单奖励 {points} 积分"),
+        BonusKind::FirstOrder => format!("{points} bonus points for a first order"),
+        BonusKind::PerUnit if zh => format!("购买指定商品奖励 {points} 积分"),
+        BonusKind::PerUnit => format!("{points} bonus points for these items"),
+        BonusKind::SpendThreshold if zh => format!("满 {min_spend} 奖励 {points} 积分"),
+        BonusKind::SpendThreshold => format!("{points} bonus points for spending {min_spend} or more"),
+    }
+}
+
 /// The default text of a tier shortfall ("spend 320.00 more by 2027-03-01 for Gold").
 ///
 /// ```

@@ -26,6 +26,10 @@ fn engine(fees: bool) -> Engine {
     if fees {
         returns["return_shipping_fee"] = json!("6.00");
         returns["restocking_fee_percent"] = json!("10");
+        returns["late_return_fees"] = json!([
+            {"up_to_days_late": 7, "fee_percent": "10"}, {"up_to_days_late": 30, "fee_percent": "100"}]);
+        returns["condition_deductions"] = json!([
+            {"condition": "opened", "percent": "10"}, {"condition": "damaged", "percent": "50"}]);
     }
     Engine::from_json(
         &json!({
@@ -39,7 +43,17 @@ fn engine(fees: bool) -> Engine {
                 {"id": "gift", "conditions": {"min_subtotal": {"amount": "300.00"}},
                  "benefit": {"type": "gift", "sku": "GIFT", "value": "15.00"}}
             ],
-            "points": {"earning": {"rate": "1.5"}, "redemption": {"points_per_unit": 100}},
+            "points": {"earning": {"rate": "1.5", "bonuses": [
+                {"id": "o-all", "trigger": {"type": "order"}, "points": 10, "on_return": "all"},
+                {"id": "o-prop", "trigger": {"type": "order"}, "points": 7, "on_return": "proportional"},
+                {"id": "first", "trigger": {"type": "first_order"}, "points": 500, "on_return": "when_condition_fails"},
+                {"id": "tea-all", "trigger": {"type": "per_unit", "categories": ["tea"]}, "points": 3, "on_return": "all"},
+                {"id": "tea-prop", "trigger": {"type": "per_unit", "categories": ["tea"]}, "points": 5, "on_return": "proportional"},
+                {"id": "spend", "trigger": {"type": "spend_threshold", "min_spend": "150.00"}, "points": 100,
+                 "on_return": "when_condition_fails"},
+                {"id": "spend-prop", "trigger": {"type": "spend_threshold", "min_spend": "150.00"}, "points": 33,
+                 "on_return": "proportional"}
+            ]}, "redemption": {"points_per_unit": 100}},
             "returns": returns
         })
         .to_string(),
@@ -71,17 +85,41 @@ proptest! {
         fees in any::<bool>(),
         quality in any::<bool>(),
         redeem in 0_u64..3_000,
+        late in 0_u64..=30,
+        conditions in prop::collection::vec((0_usize..4, 0_u32..=120), 8),
+        tenders in prop::collection::vec(0_i64..=40_000, 0..=3),
     ) {
         let engine = &engines()[usize::from(fees)];
+        // With fees: returned up to 30 days after the deadline (the last
+        // tier), lines in any condition with any assessment.
+        let late = if fees { late } else { 0 };
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap() + chrono::Days::new(late);
+        let now = format!("{day}T10:00:00+08:00");
         let cart_lines: Vec<Value> = lines.iter().enumerate().map(|(i, (q, cents, tea))| json!({
             "id": format!("L{i}"), "sku": format!("S{i}"), "quantity": q,
             "unit_price": Money::from_minor(*cents, Currency::CNY).to_string(),
             "categories": [if *tea { "tea" } else { "other" }]
         })).collect();
-        let receipt: Value = serde_json::from_str(
-            &engine.quote_json(&json!({"now": NOW, "lines": cart_lines, "points": {"redeem": redeem,
-                "lots": [{"id": "lot", "earned_at": "2026-01-01T00:00:00+08:00", "amount": 3000}]}}).to_string()).unwrap()).unwrap();
+        let quote = json!({"now": NOW, "lines": cart_lines, "customer": {"first_order": true},
+                "points": {"redeem": redeem,
+                "lots": [{"id": "lot", "earned_at": "2026-01-01T00:00:00+08:00", "amount": 3000}]}});
+        let mut with_tenders = quote.clone();
+        with_tenders["tenders"] = json!(tenders.iter().enumerate().map(|(i, b)| json!({
+            "id": format!("gc-{i}"), "balance": Money::from_minor(*b, Currency::CNY).to_string()})).collect::<Vec<_>>());
+        let receipt: Value = serde_json::from_str(&engine.quote_json(&with_tenders.to_string()).unwrap()).unwrap();
         let paid = money(&receipt["totals"]["grand_total"]);
+        // Tenders are not a discount: nothing but `payment` differs from the quote without them.
+        let mut plain: Value = serde_json::from_str(&engine.quote_json(&quote.to_string()).unwrap()).unwrap();
+        let mut without_payment = receipt.clone();
+        without_payment.as_object_mut().unwrap().remove("payment");
+        plain.as_object_mut().unwrap().remove("payment");
+        prop_assert_eq!(&without_payment, &plain);
+        let tender_paid: Vec<Money> = receipt["payment"]["tenders"].as_array().map(|t| t.iter().map(|t| money(&t["amount"])).collect()).unwrap_or_default();
+        if !tenders.is_empty() {
+            let by = Money::checked_sum(Currency::CNY, tender_paid.iter().copied()).unwrap();
+            prop_assert_eq!(by.checked_add(money(&receipt["payment"]["remaining_to_pay"])).unwrap(), paid);
+        }
+        let mut tender_back = vec![Money::zero(Currency::CNY); tender_paid.len()];
         let earned: u64 = receipt["lines"].as_array().unwrap().iter()
             .map(|l| l["points"]["earned"].as_u64().unwrap_or(0)).sum();
 
@@ -99,11 +137,26 @@ proptest! {
         let zero = Money::zero(Currency::CNY);
         let redeemed: u64 = receipt["lines"].as_array().unwrap().iter()
             .map(|l| l["points"]["redeemed"].as_u64().unwrap_or(0)).sum();
+        let bonus_points = receipt["points"]["bonus_points"].as_u64().unwrap_or(0);
+        prop_assert!(bonus_points >= 517, "every order earns o-all, o-prop and first: {bonus_points}");
         let (mut refunded, mut fees_total, mut reversed, mut given_back) = (zero, zero, 0_u64, 0_u64);
+        let mut bonus_reversed = 0_u64;
         for items in returns.values() {
-            let items: Vec<Value> = items.iter().map(|(id, q)| json!({"line_id": id, "quantity": q})).collect();
+            let items: Vec<Value> = items.iter().enumerate().map(|(j, (id, q))| {
+                let mut item = json!({"line_id": id, "quantity": q});
+                let (c, pct) = conditions[j % conditions.len()];
+                if fees {
+                    if let Some(c) = ["unopened", "opened", "damaged"].get(c) {
+                        item["condition"] = json!(c);
+                    }
+                    if pct <= 100 {
+                        item["assessed_percent"] = json!(pct.to_string());
+                    }
+                }
+                item
+            }).collect();
             let req = json!({
-                "now": "2026-11-25T10:00:00+08:00", "receipt": receipt,
+                "now": now, "receipt": receipt,
                 "delivered_at": "2026-11-22T10:00:00+08:00",
                 "earlier_returns": earlier, "items": items,
                 "reason": if quality { "quality" } else { "no_reason" }
@@ -117,23 +170,45 @@ proptest! {
             let r = &answer["refund"];
             let total = money(&r["total"]);
             prop_assert!(!total.is_negative(), "negative refund {total}");
-            for key in ["items", "gift_deduction", "original_shipping", "return_shipping", "restocking_fee", "points_deduction"] {
-                prop_assert!(!money(&r[key]).is_negative(), "{key} negative");
+            let part = |key: &str| if r[key].is_null() { Money::zero(Currency::CNY) } else { money(&r[key]) };
+            for key in ["items", "gift_deduction", "original_shipping", "return_shipping", "restocking_fee", "points_deduction",
+                        "late_return_fee", "condition_deduction"] {
+                prop_assert!(!part(key).is_negative(), "{key} negative");
             }
             let parts = Money::checked_sum(Currency::CNY, r["parts"].as_array().unwrap().iter().map(|p| money(&p["amount"]))).unwrap();
             prop_assert_eq!(parts, total);
             prop_assert!(answer["lines"].as_array().unwrap().iter().all(|l| l["eligible"] == true));
+            if !tender_paid.is_empty() {
+                let mut split = money(&r["to_original_payment"]);
+                for (k, t) in r["tenders"].as_array().unwrap().iter().enumerate() {
+                    let a = money(&t["amount"]);
+                    prop_assert!(!a.is_negative());
+                    tender_back[k] = tender_back[k].checked_add(a).unwrap();
+                    prop_assert!(tender_back[k].checked_cmp(tender_paid[k]).unwrap().is_le(), "a tender got back more than it paid");
+                    split = split.checked_add(a).unwrap();
+                }
+                prop_assert_eq!(split, total, "the refund's split adds up to it");
+            }
             refunded = refunded.checked_add(total).unwrap();
             prop_assert!(refunded.checked_cmp(paid).unwrap().is_le(), "refunded {refunded} > paid {paid}");
-            for key in ["gift_deduction", "return_shipping", "restocking_fee", "points_deduction"] {
-                fees_total = fees_total.checked_add(money(&r[key])).unwrap();
+            for key in ["gift_deduction", "return_shipping", "restocking_fee", "points_deduction", "late_return_fee",
+                        "condition_deduction"] {
+                fees_total = fees_total.checked_add(part(key)).unwrap();
             }
             reversed += answer["points"]["earned_reversed"].as_u64().unwrap_or(0);
             given_back += answer["points"]["redeemed_returned"].as_u64().unwrap_or(0);
+            let bonuses = answer["points"]["bonuses"].as_array().cloned().unwrap_or_default();
+            let listed: u64 = bonuses.iter().map(|b| b["points"].as_u64().unwrap()).sum();
+            prop_assert_eq!(listed, answer["points"]["bonus_reversed"].as_u64().unwrap_or(0));
+            bonus_reversed += listed;
+            // A return never claws back more points than the order earned.
+            prop_assert!(bonus_reversed <= bonus_points, "bonuses reversed {bonus_reversed} > earned {bonus_points}");
+            prop_assert!(reversed <= earned);
             earlier.push(answer["record"].clone());
         }
         prop_assert_eq!(refunded.checked_add(fees_total).unwrap(), paid);
         prop_assert_eq!(reversed, earned);
+        prop_assert_eq!(bonus_reversed, bonus_points, "a full return reverses every bonus exactly");
         prop_assert_eq!(given_back, redeemed);
     }
 }

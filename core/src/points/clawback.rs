@@ -69,8 +69,14 @@ pub struct ClawbackLine {
 pub struct PointsClawback {
     /// Per line, in line-id order.
     pub lines: Vec<ClawbackLineAnswer>,
-    /// Earned points reversed in all.
+    /// Earned points reversed in all (at the rate; bonuses are in `bonus_reversed`).
     pub earned_reversed: u64,
+    /// Bonus points reversed by this return, in all.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bonus_reversed: u64,
+    /// Each bonus reversed by this return, with the rule it was reversed by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bonuses: Vec<super::BonusReversal>,
     /// Redeemed points given back in all (into lots still valid at `now`).
     pub redeemed_returned: u64,
     /// Redeemed points that would go back into a lot already expired at
@@ -82,7 +88,7 @@ pub struct PointsClawback {
     /// The lots, already expired at `now`, the expired points came from (not to credit).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expired_lots: Vec<ReturnedLot>,
-    /// Reversed points taken from the balance (including the points given back now).
+    /// Reversed points (earned and bonus) taken from the balance (including the points given back now).
     pub taken_from_balance: u64,
     /// Reversed points the balance could not cover.
     pub shortfall: u64,
@@ -148,6 +154,18 @@ pub(crate) fn clawback(
     limits: &Limits,
     req: &PointsClawbackRequest,
 ) -> Result<PointsClawback, Error> {
+    clawback_with_bonuses(rules, limits, req, Vec::new())
+}
+
+/// Computes the clawback of a return that also reverses `bonuses` (worked
+/// out by the returns stage from the receipt): they come out of the
+/// balance with the earned points reversed.
+pub(crate) fn clawback_with_bonuses(
+    rules: &CompiledRules,
+    limits: &Limits,
+    req: &PointsClawbackRequest,
+    bonuses: Vec<super::BonusReversal>,
+) -> Result<PointsClawback, Error> {
     crate::time::check_now(req.now, "now")?;
     check(limits, req)?;
     let overflow = || Error::request(ErrorCode::ArithmeticOverflow, "lines", "too many points to add up");
@@ -207,8 +225,10 @@ pub(crate) fn clawback(
 
     // Reversal comes out of the balance, the points given back (and still valid) included.
     let balance = u64::try_from(req.balance.max(0)).unwrap_or(0).checked_add(redeemed_live).ok_or_else(overflow)?;
-    let taken = earned.min(balance);
-    let shortfall = earned.saturating_sub(taken);
+    let bonus_reversed = bonuses.iter().try_fold(0_u64, |a, b| a.checked_add(b.points)).ok_or_else(overflow)?;
+    let reversing = earned.checked_add(bonus_reversed).ok_or_else(overflow)?;
+    let taken = reversing.min(balance);
+    let shortfall = reversing.saturating_sub(taken);
     let redemption = rules.points.as_ref().and_then(|p| p.redemption);
     let (refund_deduction, debt) = match (policy.spent_earned_points, redemption) {
         (SpentEarnedPoints::DeductFromRefund, Some(r)) => (Some(value_rounded_up(shortfall, r, rules)?), 0),
@@ -217,6 +237,8 @@ pub(crate) fn clawback(
     Ok(PointsClawback {
         lines: out,
         earned_reversed: earned,
+        bonus_reversed,
+        bonuses,
         redeemed_returned: redeemed_live,
         redeemed_expired,
         returned_lots,

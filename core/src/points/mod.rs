@@ -7,6 +7,7 @@
 //! See `docs/points.md`.
 
 mod balance;
+mod bonus;
 mod clawback;
 pub(crate) mod dates;
 pub(crate) mod lots;
@@ -15,7 +16,8 @@ mod tier;
 
 pub(crate) use balance::balance;
 pub use balance::{Expiring, PointsBalanceAnswer, PointsBalanceRequest};
-pub(crate) use clawback::clawback;
+pub use bonus::{BonusKind, BonusReversal, EarnedBonus, LineBonus};
+pub(crate) use clawback::{clawback, clawback_with_bonuses};
 pub use clawback::{
     settled_after, ClawbackLine, ClawbackLineAnswer, PointsClawback, PointsClawbackRequest, ReturnedLot,
 };

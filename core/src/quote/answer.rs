@@ -87,6 +87,10 @@ pub struct QuoteAnswer {
     /// Points redeemed and earned, when the rule set has points or the request sends them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub points: Option<super::points::PointsAnswer>,
+    /// What the request's gift cards and stored value pay, and what remains
+    /// to pay; absent without tenders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<super::tenders::PaymentAnswer>,
     /// Every figure, stage by stage, with the rule that made it; only when
     /// the request asks (`explain: true`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -13,6 +13,7 @@ pub(crate) mod points;
 mod promotions;
 mod request;
 mod shipping;
+pub(crate) mod tenders;
 pub(crate) use shipping::{free_shipping_rule_holds, kept_rule_discount, KeptCart};
 pub(crate) mod tax;
 mod totals;
@@ -39,6 +40,7 @@ pub use shipping::{
     BillableWeight, DeliveryEstimate, DeliverySlot, LineShipping, NoShipping, ParcelQuote, RateStep, RateStepCode,
     ShippingAnswer, ShippingOption, UnavailableMethod,
 };
+pub use tenders::{PaymentAnswer, Tender, TenderKind, TenderPayment, MAX_TENDERS};
 
 use std::collections::BTreeMap;
 
@@ -62,6 +64,7 @@ pub(crate) fn quote_with_coupon_saving(
     req: &QuoteRequest,
 ) -> Result<(QuoteAnswer, Money, u64), Error> {
     validate::validate(rules, limits, req)?;
+    tenders::check(&req.tenders, rules.currency, limits)?;
     let mut order: Vec<usize> = (0..req.lines.len()).collect();
     crate::sort::sort_by(&mut order, |&a, &b| req.lines.get(a).map(|l| &l.id).cmp(&req.lines.get(b).map(|l| &l.id)));
     let mut trail = Trail::new(req.explain, req.lines.len().saturating_mul(3).saturating_add(1));
@@ -99,6 +102,8 @@ pub(crate) fn quote_with_coupon_saving(
     let totals = totals::compute(rules.currency, rules.tax.prices_include_tax, &lines, order_amounts, &mut trail)?;
     // Points earned on what is paid, once tax and points are known.
     let points = points::earn(rules, req, &mut lines, &order, &promos.bonus_points, redemption)?;
+    // Gift cards and stored value pay the grand total: tender, not a discount.
+    let payment = tenders::pay(&req.tenders, totals.grand_total)?;
     let display = match &req.display_currency {
         Some(to) => Some(totals::display(&totals, to, rules.rounding.mode)?),
         None => None,
@@ -119,6 +124,7 @@ pub(crate) fn quote_with_coupon_saving(
         selection: promos.selection,
         shipping: ship.answer,
         points,
+        payment,
         explanation: trail.into_steps(),
     };
     Ok((answer, promos.coupon_saving, promos.work))

@@ -45,8 +45,8 @@ use crate::money::{DecimalString, Money, MoneyError};
 use crate::points::dates::{end_of_day_after, expiry_of, local_timestamp};
 use crate::points::lots::{available, consume, resolve, total, Resolved};
 use crate::points::split::split;
-use crate::points::LotConsumption;
-use crate::rules::{CompiledRedemption, CompiledRules, ExpiryPolicy, OverLimit};
+use crate::points::{BonusKind, EarnedBonus, LineBonus, LotConsumption};
+use crate::rules::{BonusTrigger, CompiledEarning, CompiledRedemption, CompiledRules, ExpiryPolicy, OverLimit};
 use crate::{Error, ErrorCode, Timestamp};
 
 /// Points in a quote: what is redeemed, why a request was reduced, which
@@ -92,6 +92,17 @@ pub struct PointsAnswer {
     /// When that lot expires under the rule set's policy; absent: never.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub earned_expires_at: Option<Timestamp>,
+    /// Fixed bonuses the order earns (`points.earning.bonuses`), in the
+    /// rule set's order; not part of `earned`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bonuses: Vec<EarnedBonus>,
+    /// The bonuses' points in all, when the order earns any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bonus_points: Option<u64>,
+    /// `earned` + `bonus_points`, when the order earns a bonus: the lot the
+    /// host credits at `pending_until`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_earned: Option<u64>,
 }
 
 /// Why an order earns no points.
@@ -139,6 +150,9 @@ pub struct LinePoints {
     pub multiplier: DecimalString,
     /// Points the line earns.
     pub earned: u64,
+    /// Per-unit bonuses earned on the line (not part of `earned`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bonuses: Vec<LineBonus>,
 }
 
 /// The redemption as it stands between the stages.
@@ -381,6 +395,7 @@ fn line_points(zero: Money) -> LinePoints {
         earn_base: zero,
         multiplier: DecimalString(Decimal::ONE),
         earned: 0,
+        bonuses: Vec::new(),
     }
 }
 
@@ -581,6 +596,17 @@ pub(crate) fn earn(
         }
         None => (0, 0, None, None),
     };
+    let bonuses = match earning {
+        Some(e) if not_earned.is_none() => bonuses(e, req, lines, order, currency)?,
+        _ => Vec::new(),
+    };
+    let bonus_points =
+        bonuses.iter().try_fold(0_u64, |a, b| a.checked_add(b.points)).ok_or_else(|| overflow("points"))?;
+    let (bonus_points, total_earned) = if bonuses.is_empty() {
+        (None, None)
+    } else {
+        (Some(bonus_points), Some(earned.checked_add(bonus_points).ok_or_else(|| overflow("points"))?))
+    };
     let redeemed = state.points();
     let value = state.value().map_err(err)?;
     let balance_after = state
@@ -603,7 +629,75 @@ pub(crate) fn earn(
         not_earned,
         pending_until,
         earned_expires_at,
+        bonuses,
+        bonus_points,
+        total_earned,
     }))
+}
+
+/// The fixed bonuses an order earns, in the rule set's order; per-unit
+/// bonuses are also listed on their lines. The spend threshold is on the
+/// items' `net` (after item and order discounts, before points, shipping
+/// and added tax), gift lines left out.
+fn bonuses(
+    e: &CompiledEarning,
+    req: &QuoteRequest,
+    lines: &mut [LineAnswer],
+    order: &[usize],
+    currency: crate::money::Currency,
+) -> Result<Vec<EarnedBonus>, Error> {
+    let err = |e| money_error(e, "points");
+    let mut spend = Money::zero(currency);
+    for (k, line) in lines.iter().enumerate() {
+        if order.get(k).is_some() && line.gift_of.is_none() {
+            spend = spend.checked_add(line.net).map_err(err)?;
+        }
+    }
+    let mut out = Vec::new();
+    for b in &e.bonuses {
+        let (kind, min_spend, points) = match &b.trigger {
+            BonusTrigger::Order => (BonusKind::Order, None, b.points),
+            BonusTrigger::FirstOrder if req.customer.first_order => (BonusKind::FirstOrder, None, b.points),
+            BonusTrigger::FirstOrder => continue,
+            BonusTrigger::SpendThreshold { min_spend } => {
+                let min = Money::new(min_spend.value(), spend.currency());
+                if lines.is_empty() || spend.checked_cmp(min).map_err(err)?.is_lt() {
+                    continue;
+                }
+                (BonusKind::SpendThreshold, Some(min), b.points)
+            }
+            BonusTrigger::PerUnit { .. } => {
+                let mut sum = 0_u64;
+                for (k, line) in lines.iter_mut().enumerate() {
+                    let Some(l) = order.get(k).and_then(|&i| req.lines.get(i)) else { continue };
+                    if line.gift_of.is_some()
+                        || !(b.skus.contains(&l.sku) || l.categories.iter().any(|c| b.categories.contains(c)))
+                    {
+                        continue;
+                    }
+                    let p = b.points.checked_mul(u64::from(line.quantity)).ok_or_else(|| overflow("points"))?;
+                    sum = sum.checked_add(p).ok_or_else(|| overflow("points"))?;
+                    if let Some(lp) = line.points.as_mut() {
+                        lp.bonuses.push(LineBonus { bonus_id: b.id.clone(), points: p });
+                    }
+                }
+                if sum == 0 {
+                    continue;
+                }
+                (BonusKind::PerUnit, None, sum)
+            }
+        };
+        let min_text = min_spend.map(|m| m.to_string()).unwrap_or_default();
+        out.push(EarnedBonus {
+            id: b.id.clone(),
+            trigger: kind,
+            min_spend,
+            points,
+            on_return: b.on_return,
+            message: messages::bonus_text(kind, points, &min_text, req.locale),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -67,6 +67,10 @@ pub struct QuoteRequest {
     /// Points to redeem and the customer's point lots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<PointsRequest>,
+    /// Gift cards and stored value offered to pay the order, in the order
+    /// they pay; at most 20. They pay the grand total and change nothing else.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenders: Vec<super::tenders::Tender>,
     /// Also answer the explanation trail and why every other promotion did
     /// not apply (admin and QA screens); default false: the answer a cart
     /// page and an order need.

@@ -15,13 +15,13 @@ pub use price::{
     CurrentPrice, PriceProtectionAnswer, PriceProtectionLine, PriceProtectionRecord, PriceProtectionRequest,
 };
 pub use receipt::{
-    Receipt, ReceiptAdjustment, ReceiptLine, ReceiptLineShipping, ReceiptOrderPoints, ReceiptPoints, ReceiptPromotion,
-    ReceiptShipping, ReceiptShippingOption, ReceiptTax, ReceiptTotals,
+    Receipt, ReceiptAdjustment, ReceiptBonus, ReceiptLine, ReceiptLineShipping, ReceiptOrderPoints, ReceiptPayment,
+    ReceiptPoints, ReceiptPromotion, ReceiptShipping, ReceiptShippingOption, ReceiptTax, ReceiptTender, ReceiptTotals,
 };
 pub use refund::{
     FulfilledLine, GiftToReturn, ItemCondition, RefundBreakdown, RefundPart, RefundPartCode, ReturnItem,
     ReturnLineAnswer, ReturnReason, ReturnRecord, ReturnRecordClawback, ReturnRecordGift, ReturnRecordLine,
-    ReturnRefundAnswer, ReturnRefundRequest, ShippingPayer,
+    ReturnRefundAnswer, ReturnRefundRequest, ShippingPayer, TenderRefund,
 };
 
 pub(crate) use price::price_protection;
@@ -67,6 +67,12 @@ pub enum ReturnReasonCode {
     /// Some of the units requested were never shipped (`fulfilled`); `remaining`
     /// says how many shipped units remain to return.
     NotShipped,
+    /// A refund part: the return is `days_late` days past the `deadline`;
+    /// the fee is `percent` of the items refunded.
+    LateReturn,
+    /// A refund part: the line came back in `condition`; `percent` of its
+    /// refund is deducted.
+    ItemCondition,
 }
 
 /// Parameters of a return reason; only those that apply are present.
@@ -81,6 +87,15 @@ pub struct ReturnReasonParams {
     /// Units that remain returnable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<u32>,
+    /// Days past the deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_late: Option<u32>,
+    /// The returned items' condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<ItemCondition>,
+    /// The percentage a fee or deduction takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent: Option<crate::money::Percent>,
 }
 
 /// The default text of a return reason.
@@ -96,6 +111,8 @@ pub fn reason_text(code: ReturnReasonCode, p: &ReturnReasonParams, lang: Lang) -
     let deadline = p.deadline.map(|d| d.to_string()).unwrap_or_default();
     let category = p.category.clone().unwrap_or_default();
     let remaining = p.remaining.unwrap_or_default();
+    let days_late = p.days_late.unwrap_or_default();
+    let percent = p.percent.map(|x| x.to_string()).unwrap_or_default();
     let zh = lang == Lang::ZhHans;
     match code {
         ReturnReasonCode::NotDelivered => {
@@ -194,6 +211,25 @@ pub fn reason_text(code: ReturnReasonCode, p: &ReturnReasonParams, lang: Lang) -
                 format!("部分商品尚未发货，仅 {remaining} 件已发货可退")
             } else {
                 format!("units not shipped cannot be returned; {remaining} shipped unit(s) remain to return")
+            }
+        }
+        ReturnReasonCode::LateReturn => {
+            if zh {
+                format!("超过退货期（{deadline}）{days_late} 天退货，收取退款的 {percent}%")
+            } else {
+                format!("returned {days_late} day(s) after the deadline {deadline}: a fee of {percent} % of the refund")
+            }
+        }
+        ReturnReasonCode::ItemCondition => {
+            let (en, zh_text) = match p.condition.unwrap_or_default() {
+                ItemCondition::Unopened => ("unopened", "未拆封"),
+                ItemCondition::Opened => ("opened", "已拆封"),
+                ItemCondition::Damaged => ("damaged", "已损坏"),
+            };
+            if zh {
+                format!("商品{zh_text}，扣除该商品退款的 {percent}%")
+            } else {
+                format!("returned {en}: {percent} % of the item's refund deducted")
             }
         }
     }

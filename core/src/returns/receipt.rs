@@ -33,6 +33,26 @@ pub struct Receipt {
     /// The shipping section: the zone, the chosen method, its price and discount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping: Option<ReceiptShipping>,
+    /// What gift cards and stored value paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<ReceiptPayment>,
+}
+
+/// The receipt's payment section: what each tender paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptPayment {
+    /// The tenders, in the order they paid.
+    #[serde(default)]
+    pub tenders: Vec<ReceiptTender>,
+}
+
+/// What one tender paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptTender {
+    /// The tender's id.
+    pub id: String,
+    /// What it paid.
+    pub amount: Amount,
 }
 
 /// The receipt's shipping section, read for the discount a return may break.
@@ -83,6 +103,25 @@ pub struct ReceiptOrderPoints {
     /// The lots consumed.
     #[serde(default)]
     pub lots_consumed: Vec<crate::points::LotConsumption>,
+    /// The fixed bonuses the order earned, reversed on returns by their `on_return`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bonuses: Vec<ReceiptBonus>,
+}
+
+/// A bonus the order earned, as the quote answered it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptBonus {
+    /// The bonus id.
+    pub id: String,
+    /// What earned it.
+    pub trigger: crate::points::BonusKind,
+    /// The spend threshold (`spend_threshold`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_spend: Option<Amount>,
+    /// Points earned.
+    pub points: u64,
+    /// How a return reverses it.
+    pub on_return: crate::rules::BonusReturn,
 }
 
 /// A priced line of the receipt.
@@ -152,6 +191,9 @@ pub struct ReceiptPoints {
     /// Points the line earned.
     #[serde(default)]
     pub earned: u64,
+    /// Per-unit bonuses earned on the line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bonuses: Vec<crate::points::LineBonus>,
 }
 
 /// The receipt's totals.
@@ -241,6 +283,22 @@ pub(crate) struct Checked {
     pub(crate) grand_total: Money,
     /// The chosen option's shipping discount, when it had one.
     pub(crate) shipping_discount: Option<ShippingDiscount>,
+    /// The bonuses the order earned, in the receipt's order.
+    pub(crate) bonuses: Vec<Bonus>,
+    /// What each tender paid, in the receipt's order (they sum to at most the grand total).
+    pub(crate) tenders: Vec<(String, Money)>,
+}
+
+/// A bonus of the receipt, checked.
+#[derive(Debug, Clone)]
+pub(crate) struct Bonus {
+    pub(crate) id: String,
+    pub(crate) kind: crate::points::BonusKind,
+    pub(crate) min_spend: Option<Money>,
+    pub(crate) points: u64,
+    pub(crate) on_return: crate::rules::BonusReturn,
+    /// For `per_unit`: points by line id (they sum to `points`).
+    pub(crate) lines: BTreeMap<String, u64>,
 }
 
 /// The most lines a receipt (and a returns request's `items`, `fulfilled`
@@ -409,7 +467,127 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
         promotions.push(p.id.clone());
     }
     let shipping_discount = check_shipping(r, &mut lines, &at, cur, &money)?;
-    Ok(Checked { lines, shipping_paid, promotions, grand_total, shipping_discount })
+    let bonuses = check_bonuses(r, &lines, &at, &money)?;
+    let mut tenders: Vec<(String, Money)> = Vec::new();
+    let pay_at = at.field("payment");
+    let tl = pay_at.field("tenders");
+    let mut tender_sum = zero;
+    for (i, t) in r.payment.iter().flat_map(|p| p.tenders.iter()).enumerate() {
+        let tp = tl.index(i);
+        if tenders.iter().any(|(id, _)| *id == t.id) {
+            return Err(Error::request(
+                ErrorCode::DuplicateId,
+                tp.field("id").to_string(),
+                format!("tender `{}` appears twice", t.id),
+            ));
+        }
+        let ap = tp.field("amount");
+        let m = money(t.amount, &ap)?;
+        tender_sum = tender_sum.checked_add(m).map_err(ov(&ap))?;
+        if tender_sum.checked_cmp(grand_total).map_err(ov(&ap))?.is_gt() {
+            return Err(inconsistent(
+                &ap,
+                format!("the tenders pay {tender_sum} up to here, more than the grand total {grand_total}"),
+            ));
+        }
+        tenders.push((t.id.clone(), m));
+    }
+    if tenders.len() > crate::quote::MAX_TENDERS {
+        return Err(Error::request(
+            ErrorCode::LimitExceeded,
+            tl.to_string(),
+            format!("has {} items; the limit is {}", tenders.len(), crate::quote::MAX_TENDERS),
+        ));
+    }
+    Ok(Checked { lines, shipping_paid, promotions, grand_total, shipping_discount, bonuses, tenders })
+}
+
+/// Reads the order's bonuses and checks them against the lines: ids
+/// unique, a spend threshold with its `min_spend`, every line bonus naming
+/// a per-unit bonus of the order, and a per-unit bonus's points the sum of
+/// its lines'.
+fn check_bonuses(
+    r: &Receipt,
+    lines: &BTreeMap<String, Line>,
+    at: &JsonPath<'_>,
+    money: &dyn Fn(Amount, &JsonPath<'_>) -> Result<Money, Error>,
+) -> Result<Vec<Bonus>, Error> {
+    use crate::points::BonusKind;
+    let pts = at.field("points");
+    let bp = pts.field("bonuses");
+    let list = r.points.as_ref().map_or(&[][..], |p| &p.bonuses[..]);
+    let mut out: Vec<Bonus> = Vec::with_capacity(list.len());
+    for (i, b) in list.iter().enumerate() {
+        let ip = bp.index(i);
+        if out.iter().any(|o| o.id == b.id) {
+            return Err(Error::request(
+                ErrorCode::DuplicateId,
+                ip.field("id").to_string(),
+                format!("bonus `{}` appears twice", b.id),
+            ));
+        }
+        let min_spend = match (b.trigger, b.min_spend) {
+            (BonusKind::SpendThreshold, Some(m)) => Some(money(m, &ip.field("min_spend"))?),
+            (BonusKind::SpendThreshold, None) => {
+                return Err(inconsistent(&ip.field("min_spend"), "a spend-threshold bonus needs its min_spend".into()))
+            }
+            _ => None,
+        };
+        out.push(Bonus {
+            id: b.id.clone(),
+            kind: b.trigger,
+            min_spend,
+            points: b.points,
+            on_return: b.on_return,
+            lines: BTreeMap::new(),
+        });
+    }
+    let lines_at = at.field("lines");
+    for (i, l) in r.lines.iter().enumerate() {
+        let Some(p) = &l.points else { continue };
+        for (j, lb) in p.bonuses.iter().enumerate() {
+            let li = lines_at.index(i);
+            let lpp = li.field("points");
+            let lbp = lpp.field("bonuses");
+            let lbj = lbp.index(j);
+            let jp = lbj.field("bonus_id");
+            let Some(b) = out.iter_mut().find(|b| b.id == lb.bonus_id) else {
+                return Err(Error::request(
+                    ErrorCode::UnknownReference,
+                    jp.to_string(),
+                    format!("the receipt's points.bonuses have no bonus `{}`", lb.bonus_id),
+                ));
+            };
+            if b.kind != BonusKind::PerUnit || !lines.contains_key(&l.id) {
+                return Err(inconsistent(&jp, format!("bonus `{}` is not a per-unit bonus", lb.bonus_id)));
+            }
+            if b.lines.insert(l.id.clone(), lb.points).is_some() {
+                return Err(Error::request(
+                    ErrorCode::DuplicateId,
+                    jp.to_string(),
+                    format!("bonus `{}` appears twice on line `{}`", lb.bonus_id, l.id),
+                ));
+            }
+        }
+    }
+    for (i, b) in out.iter().enumerate() {
+        if b.kind != BonusKind::PerUnit {
+            continue;
+        }
+        let sum = b.lines.values().try_fold(0_u64, |a, p| a.checked_add(*p));
+        if sum != Some(b.points) {
+            return Err(inconsistent(
+                &bp.index(i).field("points"),
+                format!(
+                    "is {} but the lines' points for bonus `{}` add up to {}",
+                    b.points,
+                    b.id,
+                    sum.unwrap_or(u64::MAX)
+                ),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// Reads the chosen option's discount and checks the lines' shares of it:

@@ -374,6 +374,8 @@ mod tests {
             grand_total: cny("320.00"),
             promotions: vec!["mj".into()],
             shipping_discount: None,
+            bonuses: Vec::new(),
+            tenders: Vec::new(),
         }
     }
 

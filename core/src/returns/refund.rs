@@ -7,13 +7,14 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::receipt::{self, settled, Checked, Line, Receipt, ShippingDiscount};
+use super::receipt::{self, settled, Bonus, Checked, Line, Receipt, ShippingDiscount};
 use super::records::check_earlier;
 use super::{reason_text, ReturnReasonCode, ReturnReasonParams};
 use crate::messages::Lang;
 use crate::money::{Amount, Currency, Money, MoneyError};
-use crate::points::{ClawbackLine, PointsClawback, PointsClawbackRequest};
+use crate::points::{settled_after, BonusKind, BonusReversal, ClawbackLine, PointsClawback, PointsClawbackRequest};
 use crate::rules::{Basis, Benefit, CompiledRules, GiftPolicy, JsonPath, LostShippingDiscount, ReturnsConfig};
+use crate::rules::{BonusReturn, LateReturnFee};
 use crate::time::LocalDate;
 use crate::{Error, ErrorCode, Limits, Timestamp};
 
@@ -38,6 +39,8 @@ pub enum ItemCondition {
     Unopened,
     /// Opened.
     Opened,
+    /// Damaged (the host assesses how much; see `ReturnItem::assessed_percent`).
+    Damaged,
 }
 
 /// A return: the receipt, earlier returns and the lines to return now.
@@ -64,7 +67,7 @@ pub struct ReturnRefundRequest {
     pub items: Vec<ReturnItem>,
     /// Why.
     pub reason: ReturnReason,
-    /// The items' condition; default `unopened`.
+    /// The items' condition; default `unopened`. A returned line may state its own.
     #[serde(default)]
     pub condition: ItemCondition,
     /// The customer's membership tier (for extra return days and free return shipping).
@@ -103,6 +106,14 @@ pub struct ReturnItem {
     /// The item's tags (for the final-sale tag).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// The condition these units came back in; default the request's `condition`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<ItemCondition>,
+    /// The deduction the host assessed for the condition, in percent of
+    /// the line's refund (0 to 100); at most the policy's
+    /// `condition_deductions` percent, which applies when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessed_percent: Option<crate::money::Percent>,
 }
 
 /// What the host records for a return, and sends back in later requests' `earlier_returns`.
@@ -210,6 +221,10 @@ pub struct ReturnLineAnswer {
     /// The campaign extension that set the deadline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign: Option<String>,
+    /// Days past the deadline, for a late return accepted for a fee
+    /// (`returns.late_return_fees`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_late: Option<u32>,
     /// The item amount refunded for these units.
     pub amount: Money,
 }
@@ -232,6 +247,12 @@ pub struct RefundBreakdown {
     pub return_shipping: Money,
     /// The restocking fee.
     pub restocking_fee: Money,
+    /// The late-return fee (`returns.late_return_fees`); absent when none.
+    #[serde(skip_serializing_if = "money_is_zero")]
+    pub late_return_fee: Money,
+    /// The deductions for the items' condition (`returns.condition_deductions`); absent when none.
+    #[serde(skip_serializing_if = "money_is_zero")]
+    pub condition_deduction: Money,
     /// The value of reversed points the balance could not cover.
     pub points_deduction: Money,
     /// The value of the redeemed points given back on the returned units
@@ -241,6 +262,23 @@ pub struct RefundBreakdown {
     pub total: Money,
     /// Every part with its rule; refunds positive, deductions negative.
     pub parts: Vec<RefundPart>,
+    /// Where the refund goes, when gift cards or stored value paid the
+    /// order: to each tender (in `returns.tender_refund_order`), never more
+    /// over every return than it paid; absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tenders: Vec<TenderRefund>,
+    /// The rest of the refund, to the original payment; absent without tenders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_original_payment: Option<Money>,
+}
+
+/// The part of a refund that goes back to a gift card or stored value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TenderRefund {
+    /// The tender's id (the receipt's `payment.tenders[].id`).
+    pub tender_id: String,
+    /// What goes back to it.
+    pub amount: Money,
 }
 
 /// One part of a refund.
@@ -256,6 +294,15 @@ pub struct RefundPart {
     pub line_id: Option<String>,
     /// The amount: positive refunds, negative deducts.
     pub amount: Money,
+    /// For a late-return fee or a condition deduction: the stable reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ReturnReasonCode>,
+    /// The reason's parameters (`deadline`, `days_late`, `condition`, `percent`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<ReturnReasonParams>,
+    /// A default message in the request's locale, with the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// Kinds of refund parts.
@@ -279,6 +326,10 @@ pub enum RefundPartCode {
     RestockingFee,
     /// Reversed points the balance could not cover.
     PointsDeduction,
+    /// A fee for a return after the deadline (`late_return`).
+    LateReturnFee,
+    /// A deduction for the condition of a returned line (`item_condition`).
+    ConditionDeduction,
 }
 
 /// Who pays return shipping.
@@ -300,6 +351,10 @@ pub struct GiftToReturn {
     pub promotion_id: String,
     /// Units.
     pub quantity: u32,
+}
+
+fn money_is_zero(m: &Money) -> bool {
+    m.is_zero()
 }
 
 fn is_zero_amount(a: &Amount) -> bool {
@@ -409,6 +464,9 @@ pub(crate) fn return_refund(
         restocking_fee_percent: None,
         original_shipping: Default::default(),
         lost_shipping_discount: Default::default(),
+        tender_refund_order: Default::default(),
+        late_return_fees: Vec::new(),
+        condition_deductions: Vec::new(),
         price_protection: None,
     };
     let cfg = rules.returns.as_ref().unwrap_or(&default_cfg);
@@ -450,6 +508,16 @@ pub(crate) fn return_refund(
                 format!("must be between 1 and {}", limits.max_quantity),
             ));
         }
+        if let Some(pct) = it.assessed_percent {
+            let v = pct.value();
+            if v.is_sign_negative() || v > Decimal::ONE_HUNDRED {
+                return Err(Error::request(
+                    ErrorCode::OutOfRange,
+                    ip.field("assessed_percent").to_string(),
+                    "must be between 0 and 100 (percent of the line's refund)",
+                ));
+            }
+        }
     }
 
     // The window.
@@ -476,6 +544,20 @@ pub(crate) fn return_refund(
         }
     }
     let strict = req.reason != ReturnReason::Quality;
+    // A return after the deadline: the days late and the fee tier covering
+    // them (none: refused as `window_expired`).
+    let late: Option<(u32, usize, LateReturnFee)> = match deadline {
+        Some(d) if past(rules, now, d) => {
+            let days = rules.time_zone.local_date(now).signed_duration_since(d.0).num_days();
+            let days = u32::try_from(days).unwrap_or(u32::MAX);
+            cfg.late_return_fees
+                .iter()
+                .enumerate()
+                .find(|(_, t)| t.up_to_days_late.is_none_or(|up| days <= up))
+                .map(|(i, t)| (days, i, *t))
+        }
+        _ => None,
+    };
 
     // Eligibility per line, in line-id order.
     let mut items: Vec<&ReturnItem> = req.items.iter().collect();
@@ -494,7 +576,7 @@ pub(crate) fn return_refund(
             e.reason = Some(ReturnReasonCode::NotDelivered);
         } else if days.is_none() {
             e.reason = Some(ReturnReasonCode::ReasonNotAccepted);
-        } else if deadline.is_some_and(|d| past(rules, now, d)) {
+        } else if late.is_none() && deadline.is_some_and(|d| past(rules, now, d)) {
             e.reason = Some(ReturnReasonCode::WindowExpired);
             e.params.deadline = deadline;
         } else if strict && category.as_ref().is_some_and(|c| cfg.exempt_categories.contains(c)) {
@@ -503,7 +585,7 @@ pub(crate) fn return_refund(
         } else if strict && cfg.final_sale_tag.as_ref().is_some_and(|t| it.tags.contains(t)) {
             e.reason = Some(ReturnReasonCode::FinalSale);
         } else if strict
-            && req.condition == ItemCondition::Opened
+            && it.condition.unwrap_or(req.condition) != ItemCondition::Unopened
             && category.as_ref().is_some_and(|c| cfg.unopened_categories.contains(c))
         {
             e.reason = Some(ReturnReasonCode::MustBeUnopened);
@@ -535,6 +617,7 @@ pub(crate) fn return_refund(
             params: e.params,
             deadline: e.deadline,
             campaign: e.campaign,
+            days_late: late.map(|(d, _, _)| d),
             amount,
         });
     }
@@ -562,6 +645,9 @@ pub(crate) fn return_refund(
                 rule: format!("line:{}", a.line_id),
                 line_id: Some(a.line_id.clone()),
                 amount: a.amount,
+                reason: None,
+                params: None,
+                message: None,
             });
             record.lines.push(ReturnRecordLine {
                 line_id: a.line_id.clone(),
@@ -592,6 +678,9 @@ pub(crate) fn return_refund(
                 rule: rule.to_string(),
                 line_id: None,
                 amount: shipping_left,
+                reason: None,
+                params: None,
+                message: None,
             });
         }
     }
@@ -619,6 +708,9 @@ pub(crate) fn return_refund(
                 rule: format!("promotion:{id}"),
                 line_id: None,
                 amount: neg,
+                reason: None,
+                params: None,
+                message: None,
             });
             record.discount_clawback.push(ReturnRecordClawback { promotion_id: id.clone(), amount: amount_of(c) });
         }
@@ -655,6 +747,9 @@ pub(crate) fn return_refund(
                 rule: sd.rule.clone(),
                 line_id: None,
                 amount: zero.checked_sub(c).map_err(oops(path))?,
+                reason: None,
+                params: None,
+                message: None,
             });
             record.shipping_clawback = amount_of(c);
         }
@@ -693,6 +788,9 @@ pub(crate) fn return_refund(
                         rule: format!("promotion:{promo}"),
                         line_id: Some(gift.id.clone()),
                         amount: zero.checked_sub(d).map_err(oops("receipt.lines"))?,
+                        reason: None,
+                        params: None,
+                        message: None,
                     });
                     record.gifts_deducted.push(ReturnRecordGift { line_id: gift.id.clone(), quantity: owed });
                 }
@@ -722,6 +820,9 @@ pub(crate) fn return_refund(
                     rule: "returns.return_shipping_fee".into(),
                     line_id: None,
                     amount: zero.checked_sub(d).map_err(oops("returns.return_shipping_fee"))?,
+                    reason: None,
+                    params: None,
+                    message: None,
                 });
             }
         }
@@ -742,6 +843,75 @@ pub(crate) fn return_refund(
                 rule: path.into(),
                 line_id: None,
                 amount: zero.checked_sub(d).map_err(oops(path))?,
+                reason: None,
+                params: None,
+                message: None,
+            });
+        }
+    }
+
+    // A late return's fee.
+    let mut late_return_fee = zero;
+    if let (true, Some((days, i, tier))) = (returning, late) {
+        let rule = format!("returns.late_return_fees[{i}]");
+        let fraction = tier.fee_percent.fraction().ok_or_else(|| overflow(&rule))?;
+        let fee = items_total.checked_mul(fraction).map_err(oops(&rule))?.round(rules.rounding.mode);
+        let d = fee.min(running).map_err(oops(&rule))?;
+        if !d.is_zero() {
+            running = running.checked_sub(d).map_err(oops(&rule))?;
+            late_return_fee = d;
+            let params = ReturnReasonParams {
+                deadline,
+                days_late: Some(days),
+                percent: Some(tier.fee_percent),
+                ..Default::default()
+            };
+            parts.push(RefundPart {
+                code: RefundPartCode::LateReturnFee,
+                rule,
+                line_id: None,
+                amount: zero.checked_sub(d).map_err(oops("returns.late_return_fees"))?,
+                reason: Some(ReturnReasonCode::LateReturn),
+                message: Some(reason_text(ReturnReasonCode::LateReturn, &params, req.locale)),
+                params: Some(params),
+            });
+        }
+    }
+
+    // Deductions for the condition of returned lines (not on quality returns).
+    let mut condition_deduction = zero;
+    if returning && strict && !cfg.condition_deductions.is_empty() {
+        for a in answers.iter().filter(|a| a.eligible) {
+            let Some(it) = items.iter().find(|it| it.line_id == a.line_id) else { continue };
+            let condition = it.condition.unwrap_or(req.condition);
+            let Some((k, rule_pct)) = cfg
+                .condition_deductions
+                .iter()
+                .enumerate()
+                .find(|(_, c)| c.condition == condition)
+                .map(|(k, c)| (k, c.percent))
+            else {
+                continue;
+            };
+            let pct = it.assessed_percent.map_or(rule_pct, |x| if x.value() < rule_pct.value() { x } else { rule_pct });
+            let rule = format!("returns.condition_deductions[{k}]");
+            let fraction = pct.fraction().ok_or_else(|| overflow(&rule))?;
+            let fee = a.amount.checked_mul(fraction).map_err(oops(&rule))?.round(rules.rounding.mode);
+            let d = fee.min(running).map_err(oops(&rule))?;
+            if d.is_zero() {
+                continue;
+            }
+            running = running.checked_sub(d).map_err(oops(&rule))?;
+            condition_deduction = condition_deduction.checked_add(d).map_err(oops(&rule))?;
+            let params = ReturnReasonParams { condition: Some(condition), percent: Some(pct), ..Default::default() };
+            parts.push(RefundPart {
+                code: RefundPartCode::ConditionDeduction,
+                rule,
+                line_id: Some(a.line_id.clone()),
+                amount: zero.checked_sub(d).map_err(oops("returns.condition_deductions"))?,
+                reason: Some(ReturnReasonCode::ItemCondition),
+                message: Some(reason_text(ReturnReasonCode::ItemCondition, &params, req.locale)),
+                params: Some(params),
             });
         }
     }
@@ -750,7 +920,19 @@ pub(crate) fn return_refund(
     let mut points = None;
     let mut points_deduction = zero;
     let point_lines: Vec<&Line> = checked.lines.values().filter(|l| l.earned > 0 || l.redeemed > 0).collect();
-    if !point_lines.is_empty() {
+    let mut bonus_reversals = Vec::new();
+    if returning {
+        let before_units = |id: &str| -> u32 { before.get(id).copied().unwrap_or(0) };
+        for b in &checked.bonuses {
+            let t_after = bonus_target(&checked, b, &after_units)?;
+            let t_before = bonus_target(&checked, b, &before_units)?;
+            let points = t_after.saturating_sub(t_before);
+            if points > 0 {
+                bonus_reversals.push(BonusReversal { bonus_id: b.id.clone(), on_return: b.on_return, points });
+            }
+        }
+    }
+    if !point_lines.is_empty() || !bonus_reversals.is_empty() {
         let lines: Vec<ClawbackLine> = point_lines
             .iter()
             .map(|l| ClawbackLine {
@@ -763,12 +945,14 @@ pub(crate) fn return_refund(
             })
             .collect();
         let covering = point_lines.iter().fold(0_u64, |a, l| a.saturating_add(l.earned));
+        let covering = checked.bonuses.iter().fold(covering, |a, b| a.saturating_add(b.points));
         let balance = req.points_balance.unwrap_or_else(|| i64::try_from(covering).unwrap_or(i64::MAX));
         let redeemed_lots = req.receipt.points.as_ref().map(|p| p.lots_consumed.clone()).unwrap_or_default();
-        let c = crate::points::clawback(
+        let c = crate::points::clawback_with_bonuses(
             rules,
             limits,
             &PointsClawbackRequest { now: req.now, lines, redeemed_lots, balance },
+            bonus_reversals,
         )?;
         // Points given back into a lot already expired are worth nothing:
         // the value reported is that of the points still valid.
@@ -793,6 +977,9 @@ pub(crate) fn return_refund(
                     rule: "points.clawback".into(),
                     line_id: None,
                     amount: zero.checked_sub(d).map_err(oops("points_balance"))?,
+                    reason: None,
+                    params: None,
+                    message: None,
                 });
             }
         }
@@ -812,6 +999,7 @@ pub(crate) fn return_refund(
         ));
     }
     record.total = amount_of(running);
+    let (tenders, to_original_payment) = tender_refunds(cfg, &checked, earlier.refunded, running)?;
     Ok(ReturnRefundAnswer {
         currency: cur,
         reason: req.reason,
@@ -824,10 +1012,14 @@ pub(crate) fn return_refund(
             shipping_clawback,
             return_shipping,
             restocking_fee,
+            late_return_fee,
+            condition_deduction,
             points_deduction,
             points_value,
             total: running,
             parts,
+            tenders,
+            to_original_payment,
         },
         return_shipping_paid_by: payer,
         return_shipping_rule: shipping_rule,
@@ -1015,4 +1207,117 @@ fn gift_still_earned(
     let amount_ok = c.min_subtotal.as_ref().is_none_or(|m| kept_amount.amount() >= m.amount.value());
     let units_ok = c.min_quantity.is_none_or(|q| kept_units >= u64::from(q));
     Ok(amount_ok && units_ok)
+}
+
+/// The points of bonus `b` reversed once `after` units of each line have
+/// been returned (never decreasing as more is returned; all of them once
+/// everything is): `all`, in full once any unit it covers is returned;
+/// `proportional`, per line by units for a per-unit bonus, else by the
+/// items' `net` returned (`floor(points × returned / net)`, by units when
+/// the items cost nothing); `when_condition_fails`, in full once the
+/// condition no longer holds on the kept items (the spend threshold on the
+/// kept `net`; nothing kept for an order or first-order bonus; per unit, as
+/// `proportional`, for a per-unit bonus).
+fn bonus_target(checked: &Checked, b: &Bonus, after: &dyn Fn(&str) -> u32) -> Result<u64, Error> {
+    let path = "receipt.points.bonuses";
+    if b.kind == BonusKind::PerUnit {
+        let mut sum = 0_u64;
+        for (id, pts) in &b.lines {
+            let Some(l) = checked.lines.get(id) else { continue };
+            let r = after(id);
+            let t = match b.on_return {
+                BonusReturn::All if r > 0 => *pts,
+                BonusReturn::All => 0,
+                _ => settled_after(*pts, l.quantity, r).ok_or_else(|| overflow(path))?,
+            };
+            sum = sum.checked_add(t).ok_or_else(|| overflow(path))?;
+        }
+        return Ok(sum);
+    }
+    let cur = checked.grand_total.currency();
+    let (mut net, mut returned_net, mut units, mut returned_units) = (Money::zero(cur), Money::zero(cur), 0_u64, 0_u64);
+    for l in checked.lines.values().filter(|l| l.gift_of.is_none()) {
+        let r = after(&l.id);
+        net = net.checked_add(l.net).map_err(oops(path))?;
+        let part = settled(l.net, l.quantity, r).ok_or_else(|| overflow(path))?;
+        returned_net = returned_net.checked_add(part).map_err(oops(path))?;
+        units = units.saturating_add(u64::from(l.quantity));
+        returned_units = returned_units.saturating_add(u64::from(r));
+    }
+    let share = |num: i128, den: i128| -> Result<u64, Error> {
+        if den <= 0 {
+            return Ok(0);
+        }
+        i128::from(b.points)
+            .checked_mul(num)
+            .and_then(|v| v.checked_div(den))
+            .and_then(|v| u64::try_from(v).ok())
+            .ok_or_else(|| overflow(path))
+    };
+    Ok(match b.on_return {
+        BonusReturn::All if returned_units > 0 => b.points,
+        BonusReturn::All => 0,
+        BonusReturn::Proportional => match (returned_net.to_minor(), net.to_minor()) {
+            (Some(r), Some(n)) if n > 0 => share(r, n)?,
+            _ => share(i128::from(returned_units), i128::from(units))?,
+        },
+        BonusReturn::WhenConditionFails => {
+            let fails = match (b.kind, b.min_spend) {
+                (BonusKind::SpendThreshold, Some(min)) => {
+                    let kept = net.checked_sub(returned_net).map_err(oops(path))?;
+                    kept.checked_cmp(min).map_err(oops(path))?.is_lt()
+                }
+                _ => returned_units >= units,
+            };
+            if fails {
+                b.points
+            } else {
+                0
+            }
+        }
+    })
+}
+
+/// Splits a refund between the receipt's tenders and the original payment.
+/// The refunds of every return, in order, fill the payers in
+/// `tender_refund_order` (tenders first by default, in the receipt's
+/// order), each up to what it paid: this return's share of a payer is what
+/// it has back after this return less what it had back before, so over
+/// every return no tender gets back more than it paid.
+fn tender_refunds(
+    cfg: &ReturnsConfig,
+    checked: &Checked,
+    before: Money,
+    now: Money,
+) -> Result<(Vec<TenderRefund>, Option<Money>), Error> {
+    if checked.tenders.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    let path = "receipt.payment";
+    let cur = checked.grand_total.currency();
+    let zero = Money::zero(cur);
+    let by_tenders = Money::checked_sum(cur, checked.tenders.iter().map(|(_, m)| *m)).map_err(oops(path))?;
+    let original = checked.grand_total.checked_sub(by_tenders).map_err(oops(path))?;
+    let mut payers: Vec<(Option<&str>, Money)> =
+        checked.tenders.iter().map(|(id, m)| (Some(id.as_str()), *m)).collect();
+    match cfg.tender_refund_order {
+        crate::rules::TenderRefundOrder::TendersFirst => payers.push((None, original)),
+        crate::rules::TenderRefundOrder::OriginalPaymentFirst => payers.insert(0, (None, original)),
+    }
+    let after = before.checked_add(now).map_err(oops(path))?;
+    // What a payer starting at `start` with `cap` has back once `r` is refunded.
+    let back = |r: Money, start: Money, cap: Money| -> Result<Money, Error> {
+        let over = r.checked_sub(start).map_err(oops(path))?.max(zero).map_err(oops(path))?;
+        over.min(cap).map_err(oops(path))
+    };
+    let (mut start, mut out, mut to_original) = (zero, Vec::new(), zero);
+    for (id, cap) in payers {
+        let part = back(after, start, cap)?.checked_sub(back(before, start, cap)?).map_err(oops(path))?;
+        start = start.checked_add(cap).map_err(oops(path))?;
+        match id {
+            Some(id) => out.push(TenderRefund { tender_id: id.to_string(), amount: part }),
+            None => to_original = part,
+        }
+    }
+    Ok((out, Some(to_original)))
 }

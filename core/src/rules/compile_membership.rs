@@ -7,8 +7,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::membership::{
-    ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, LastDay, Membership, OverLimit, Period, PointsConfig,
-    QualificationMetric, Redemption, TierBenefits,
+    BonusTrigger, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, LastDay, Membership, OverLimit, Period,
+    PointsConfig, QualificationMetric, Redemption, TierBenefits,
 };
 use super::promotion::Condition;
 use super::{JsonPath, Problems, RuleSet};
@@ -23,6 +23,10 @@ const MAX_DAYS: u32 = 3_650;
 const MAX_MULTIPLIER: u32 = 100;
 /// Largest earning rate, in points per unit of the currency.
 const MAX_RATE: u32 = 1_000_000;
+/// Most bonuses in `points.earning.bonuses`.
+pub(crate) const MAX_BONUSES: usize = 100;
+/// Largest bonus, in points (per order, or per unit).
+pub(crate) const MAX_BONUS_POINTS: u64 = 1_000_000;
 /// Largest `points_per_unit`.
 const MAX_POINTS_PER_UNIT: u64 = 1_000_000_000;
 /// Largest `unit_amount`, in minor units (10 million units of a two-decimal currency).
@@ -83,6 +87,19 @@ pub(crate) struct CompiledEarning {
     pub(crate) exclude_skus: HashSet<String>,
     pub(crate) max_per_order: Option<u64>,
     pub(crate) pending_days: u32,
+    /// Fixed bonuses, in the rule set's order.
+    pub(crate) bonuses: Vec<CompiledBonus>,
+}
+
+/// A fixed bonus, with its lists as sets.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledBonus {
+    pub(crate) id: String,
+    pub(crate) trigger: BonusTrigger,
+    pub(crate) points: u64,
+    pub(crate) on_return: super::membership::BonusReturn,
+    pub(crate) skus: HashSet<String>,
+    pub(crate) categories: HashSet<String>,
 }
 
 /// Redemption, with its conversion in whole units.
@@ -424,6 +441,7 @@ fn compile_earning(
         p.check(cap < 1, ErrorCode::OutOfRange, &at.field("max_per_order"), "must be >= 1");
     }
     days_ok(e.pending_days, &at.field("pending_days"), p);
+    let bonuses = compile_bonuses(e, currency, limits, &at.field("bonuses"), p);
     CompiledEarning {
         rate,
         tier_rates,
@@ -435,7 +453,76 @@ fn compile_earning(
         exclude_skus,
         max_per_order: e.max_per_order,
         pending_days: e.pending_days,
+        bonuses,
     }
+}
+
+/// Validates `earning.bonuses`: unique ids, points in range, a per-unit
+/// bonus naming a SKU or category, a spend threshold over 0 in whole minor
+/// units.
+fn compile_bonuses(
+    e: &Earning,
+    currency: Currency,
+    limits: &Limits,
+    at: &JsonPath<'_>,
+    p: &mut Problems,
+) -> Vec<CompiledBonus> {
+    p.count(e.bonuses.len(), MAX_BONUSES, at);
+    let mut ids = HashSet::new();
+    let mut out = Vec::with_capacity(e.bonuses.len());
+    for (i, b) in e.bonuses.iter().enumerate() {
+        let bp = at.index(i);
+        p.id(&b.id, limits.max_id_bytes, &bp.field("id"));
+        if !ids.insert(b.id.as_str()) {
+            p.add(ErrorCode::DuplicateId, &bp.field("id"), format!("bonus `{}` is defined twice", b.id));
+        }
+        p.check(
+            !(1..=MAX_BONUS_POINTS).contains(&b.points),
+            ErrorCode::OutOfRange,
+            &bp.field("points"),
+            "must be between 1 and 1000000",
+        );
+        let tp = bp.field("trigger");
+        let (mut skus, mut categories) = (HashSet::new(), HashSet::new());
+        match &b.trigger {
+            BonusTrigger::PerUnit { skus: s, categories: c } => {
+                if s.is_empty() && c.is_empty() {
+                    p.add(
+                        ErrorCode::MissingField,
+                        &tp.field("skus"),
+                        "name at least one SKU or category the bonus is per unit of",
+                    );
+                }
+                for (name, list, set) in [("skus", s, &mut skus), ("categories", c, &mut categories)] {
+                    let lp = tp.field(name);
+                    p.count(list.len(), limits.max_filter_entries, &lp);
+                    for (j, v) in list.iter().enumerate() {
+                        p.id(v, limits.max_id_bytes, &lp.index(j));
+                        set.insert(v.clone());
+                    }
+                }
+            }
+            BonusTrigger::SpendThreshold { min_spend } => {
+                let mp = tp.field("min_spend");
+                let v = min_spend.value();
+                if v <= Decimal::ZERO {
+                    p.add(ErrorCode::OutOfRange, &mp, "must be over 0: an order reaching it earns the bonus");
+                } else {
+                    super::amount_valid(*min_spend, currency, &mp, p);
+                }
+            }
+            BonusTrigger::Order | BonusTrigger::FirstOrder => {}
+        }
+        out.push(CompiledBonus {
+            id: b.id.clone(),
+            trigger: b.trigger.clone(),
+            points: b.points,
+            on_return: b.on_return,
+            skus,
+            categories,
+        });
+    }
+    out
 }
 
 fn compile_redemption(r: &Redemption, currency: Currency, at: &JsonPath<'_>, p: &mut Problems) -> CompiledRedemption {

@@ -186,6 +186,80 @@ pub struct Earning {
     /// the order's local day; the tier's `extra_return_days` are added.
     #[serde(default)]
     pub pending_days: u32,
+    /// Fixed bonus points: per order, on a first order, per unit of a SKU or
+    /// category, on reaching a spend threshold. At most 100.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bonuses: Vec<PointsBonus>,
+}
+
+/// A fixed number of bonus points an order earns when its trigger holds,
+/// on top of the points earned at the rate (no rate, multiplier or cap
+/// applies to them), and how a return reverses them.
+///
+/// ```
+/// use commerce_rules::rules::{BonusReturn, BonusTrigger, PointsBonus};
+/// let b: PointsBonus = serde_json::from_str(r#"{"id": "big-spender", "points": 200,
+///     "trigger": {"type": "spend_threshold", "min_spend": "500.00"},
+///     "on_return": "when_condition_fails"}"#).unwrap();
+/// assert!(matches!(b.trigger, BonusTrigger::SpendThreshold { .. }));
+/// assert_eq!(b.on_return, BonusReturn::WhenConditionFails);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PointsBonus {
+    /// Unique among the bonuses; answers name the bonus `bonus:ID`.
+    pub id: String,
+    /// When the order earns it.
+    pub trigger: BonusTrigger,
+    /// Points: per order, or per unit for `per_unit`. 1 to 1,000,000.
+    pub points: u64,
+    /// How a return reverses it.
+    pub on_return: BonusReturn,
+}
+
+/// What earns a bonus.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum BonusTrigger {
+    /// Every order that earns points.
+    Order,
+    /// An order the host marks as the customer's first (`customer.first_order`).
+    FirstOrder,
+    /// Each unit of a line whose SKU is listed or that is in a listed
+    /// category (gift lines excluded); shown on the lines.
+    PerUnit {
+        /// SKUs.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        skus: Vec<String>,
+        /// Categories.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        categories: Vec<String>,
+    },
+    /// An order whose items come to at least `min_spend` after item and
+    /// order discounts, before points, shipping and added tax (the sum of
+    /// the lines' `net`; with tax-included prices the tax stays in).
+    SpendThreshold {
+        /// The threshold, in the rule set's currency; over 0.
+        min_spend: Amount,
+    },
+}
+
+/// How a return reverses a bonus. Over all returns of an order, a bonus is
+/// reversed at most once in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BonusReturn {
+    /// In full, on the first return of a unit it covers (any unit of the
+    /// order; for `per_unit`, a unit of a line it was earned on).
+    All,
+    /// In proportion to what is returned: per line by units for
+    /// `per_unit`, by the items' amount (`net`) otherwise; the last
+    /// return settles the rest.
+    Proportional,
+    /// In full once its condition no longer holds on the kept items: the
+    /// spend threshold on the kept items' amount; for an order or first
+    /// order, nothing kept; for `per_unit`, per unit (as `proportional`).
+    WhenConditionFails,
 }
 
 fn down() -> RoundingMode {

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::money::{Currency, Rounding};
 
 pub(crate) use compile::{amount_valid, compile, labels, CompiledRules, PriceSpec};
-pub(crate) use compile_membership::{CompiledMembership, CompiledRedemption, CompiledTier};
+pub(crate) use compile_membership::{CompiledEarning, CompiledMembership, CompiledRedemption, CompiledTier};
 pub(crate) use compile_promotions::{
     active_at, cart_count, normalize_code, Activity, CompiledCart, CompiledFilter, CompiledPromotion, LineFacts,
 };
@@ -41,9 +41,9 @@ pub(crate) use market::{compile_market, compile_markets, CompiledMarket};
 pub use market::{Market, MarketPrice, PriceRounding, MAX_MARKET_RATE};
 pub use market_amounts::{AmountRounding, FreeShippingAmounts, PromotionAmounts};
 pub use membership::{
-    CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, LastDay, Membership, OverLimit, Period,
-    PointsConfig, Qualification, QualificationMetric, Redemption, ReturnedPointsExpiry, SpentEarnedPoints,
-    TierBenefits, TierDef, TierRate,
+    BonusReturn, BonusTrigger, CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, LastDay,
+    Membership, OverLimit, Period, PointsBonus, PointsConfig, Qualification, QualificationMetric, Redemption,
+    ReturnedPointsExpiry, SpentEarnedPoints, TierBenefits, TierDef, TierRate,
 };
 pub use path::JsonPath;
 pub(crate) use postcode::Postcode;
@@ -55,8 +55,8 @@ pub use promotion::{
 };
 pub(crate) use returns::check_returns;
 pub use returns::{
-    CampaignExtension, GiftPolicy, LostShippingDiscount, OriginalShippingRefund, PriceProtection, ReturnWindows,
-    ReturnsConfig,
+    CampaignExtension, ConditionDeduction, GiftPolicy, LateReturnFee, LostShippingDiscount, OriginalShippingRefund,
+    PriceProtection, ReturnWindows, ReturnsConfig, TenderRefundOrder,
 };
 pub use shipping::{
     Calendar, Carrier, CarrierUnits, CombineTemplates, FeePer, FreeShippingRule, MaxDimensions, MethodConditions,

@@ -65,9 +65,79 @@ pub struct ReturnsConfig {
     /// discount lost) or `deduct_kept_share` (the kept lines' share of it).
     #[serde(default, skip_serializing_if = "is_waive")]
     pub lost_shipping_discount: LostShippingDiscount,
+    /// Returns after the deadline, for a fee by days late (e.g. 10 % up to
+    /// 7 days late, 100 % after); tiers ascending, only the last may be
+    /// open-ended. Absent: a late return is refused (`window_expired`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub late_return_fees: Vec<LateReturnFee>,
+    /// Deductions by the condition the host states for a returned line
+    /// (`opened`, `damaged`), in percent of the line's refund; at most one
+    /// per condition. Not on quality returns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub condition_deductions: Vec<ConditionDeduction>,
+    /// Where a refund goes back first when gift cards or stored value paid
+    /// part of the order: `tenders_first` (default) or `original_payment_first`.
+    #[serde(default, skip_serializing_if = "TenderRefundOrder::is_default")]
+    pub tender_refund_order: TenderRefundOrder,
     /// Price protection (价保); absent: no price protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_protection: Option<PriceProtection>,
+}
+
+/// The order in which a refund goes back to what paid the order. Each
+/// tender gets back at most what it paid, over every return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TenderRefundOrder {
+    /// The gift cards and stored value first, in the receipt's order, then
+    /// the original payment (the default).
+    #[default]
+    TendersFirst,
+    /// The original payment first, then the tenders.
+    OriginalPaymentFirst,
+}
+
+impl TenderRefundOrder {
+    fn is_default(&self) -> bool {
+        *self == TenderRefundOrder::TendersFirst
+    }
+}
+
+/// A fee tier for returns after the deadline.
+///
+/// ```
+/// use commerce_rules::rules::LateReturnFee;
+/// let t: LateReturnFee = serde_json::from_str(r#"{"up_to_days_late": 7, "fee_percent": "10"}"#).unwrap();
+/// assert_eq!(t.up_to_days_late, Some(7));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LateReturnFee {
+    /// The most days past the deadline this tier covers (1 to 3650),
+    /// counted in the merchant's local days: a return on the day after the
+    /// deadline is 1 day late. Absent (last tier only): every later day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_to_days_late: Option<u32>,
+    /// The fee, in percent of the items refunded (0 to 100), rounded with
+    /// the rule set's rounding mode.
+    pub fee_percent: Percent,
+}
+
+/// A deduction for items returned in a given condition.
+///
+/// ```
+/// use commerce_rules::rules::ConditionDeduction;
+/// let d: ConditionDeduction = serde_json::from_str(r#"{"condition": "damaged", "percent": "50"}"#).unwrap();
+/// assert_eq!(d.percent.to_string(), "50");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionDeduction {
+    /// The condition.
+    pub condition: crate::returns::ItemCondition,
+    /// The deduction, in percent of the line's refund (0 to 100): the most
+    /// deducted; a returned line's `assessed_percent` may ask for less.
+    pub percent: Percent,
 }
 
 fn yes() -> bool {
@@ -165,6 +235,19 @@ pub struct PriceProtection {
     pub exclude_flash_sale: bool,
 }
 
+/// Most tiers in `late_return_fees` (and entries in `condition_deductions`).
+const MAX_LATE_TIERS: usize = 20;
+
+fn percent_ok(pct: Percent, at: &JsonPath<'_>, p: &mut Problems) {
+    let v = pct.value();
+    p.check(
+        v.is_sign_negative() || v > rust_decimal::Decimal::ONE_HUNDRED,
+        ErrorCode::OutOfRange,
+        at,
+        "must be between 0 and 100",
+    );
+}
+
 /// Validates the `returns` section, reporting every problem.
 pub(crate) fn check_returns(
     r: &ReturnsConfig,
@@ -216,6 +299,46 @@ pub(crate) fn check_returns(
             &at.field("restocking_fee_percent"),
             "must be between 0 and 100",
         );
+    }
+    let lp = at.field("late_return_fees");
+    p.count(r.late_return_fees.len(), MAX_LATE_TIERS, &lp);
+    let mut last: Option<u32> = None;
+    for (i, t) in r.late_return_fees.iter().enumerate() {
+        let tp = lp.index(i);
+        percent_ok(t.fee_percent, &tp.field("fee_percent"), p);
+        match t.up_to_days_late {
+            Some(d) => {
+                p.check(
+                    d == 0 || d > 3650,
+                    ErrorCode::OutOfRange,
+                    &tp.field("up_to_days_late"),
+                    "must be between 1 and 3650",
+                );
+                if last.is_some_and(|l| d <= l) {
+                    p.add(
+                        ErrorCode::OutOfRange,
+                        &tp.field("up_to_days_late"),
+                        "must be more than the tier before: tiers go from the fewest days late to the most",
+                    );
+                }
+                last = Some(d);
+            }
+            None if i.saturating_add(1) < r.late_return_fees.len() => p.add(
+                ErrorCode::MissingField,
+                &tp.field("up_to_days_late"),
+                "is required on every tier but the last (the last, without it, covers every later day)",
+            ),
+            None => {}
+        }
+    }
+    let cp = at.field("condition_deductions");
+    p.count(r.condition_deductions.len(), MAX_LATE_TIERS, &cp);
+    for (i, d) in r.condition_deductions.iter().enumerate() {
+        let dp = cp.index(i);
+        percent_ok(d.percent, &dp.field("percent"), p);
+        if r.condition_deductions.iter().take(i).any(|o| o.condition == d.condition) {
+            p.add(ErrorCode::DuplicateId, &dp.field("condition"), "has a deduction already");
+        }
     }
     if let Some(pp) = &r.price_protection {
         p.check(

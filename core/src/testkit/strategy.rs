@@ -414,6 +414,7 @@ pub fn quote_request(v: &Vocabulary) -> BoxedStrategy<QuoteRequest> {
                 destination: destination.clone(),
                 shipping_method: None,
                 points,
+                tenders: Vec::new(),
                 explain: false,
                 max_hints: crate::quote::DEFAULT_MAX_HINTS,
             })
