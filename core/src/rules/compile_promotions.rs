@@ -527,10 +527,35 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
             p.check(*n < 2, ErrorCode::OutOfRange, &at.field("n"), "must be >= 2");
             percent_ok(*percent, &at.field("percent"), p);
         }
-        Benefit::BuyXGetY { buy, get, percent, max_repeats, .. } => {
+        Benefit::BuyXGetY { buy, get, percent, amount_off, unit_price, max_repeats, .. } => {
             at_least_one(*buy, "buy", p);
             at_least_one(*get, "get", p);
-            percent_ok(*percent, &at.field("percent"), p);
+            if let Some(pct) = percent {
+                percent_ok(*pct, &at.field("percent"), p);
+            }
+            if let Some(a) = amount_off {
+                positive(*a, currency, &at.field("amount_off"), p);
+            }
+            if let Some(u) = unit_price {
+                amount_valid(*u, currency, &at.field("unit_price"), p);
+            }
+            let given: Vec<&str> = [
+                ("percent", percent.is_some()),
+                ("amount_off", amount_off.is_some()),
+                ("unit_price", unit_price.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(name, set)| set.then_some(name))
+            .collect();
+            if let [first, second, ..] = given.as_slice() {
+                p.add(
+                    ErrorCode::ConflictingFields,
+                    &at.field(second),
+                    format!(
+                        "give only one of percent, amount_off and unit_price (the get units' deal): `{first}` is given too"
+                    ),
+                );
+            }
             if let Some(m) = max_repeats {
                 at_least_one(*m, "max_repeats", p);
             }

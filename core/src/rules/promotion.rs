@@ -327,15 +327,24 @@ pub enum Benefit {
         /// The percentage off that unit.
         percent: Percent,
     },
-    /// Buy X get Y (free or a percentage off), repeating up to a maximum.
+    /// Buy X get Y (free, a percentage off, a fixed amount off each unit or
+    /// each unit at a fixed price), repeating up to a maximum.
     BuyXGetY {
         /// Units to buy.
         buy: u32,
         /// Units discounted.
         get: u32,
-        /// Percentage off the discounted units; 100 is free.
-        #[serde(default = "hundred")]
-        percent: Percent,
+        /// Percentage off the discounted units; 100 is free. At most one of
+        /// `percent`, `amount_off` and `unit_price`; none means free (100).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        percent: Option<Percent>,
+        /// A fixed amount off each discounted unit; a unit never goes below 0.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amount_off: Option<Amount>,
+        /// Each discounted unit at this price; a unit already at or below it
+        /// gets nothing.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit_price: Option<Amount>,
         /// The discounted units come from these items instead of `items`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         get_items: Option<Box<ItemFilter>>,
@@ -380,10 +389,6 @@ pub enum Benefit {
         /// The multiplier (2 doubles the points).
         multiplier: Percent,
     },
-}
-
-fn hundred() -> Percent {
-    Percent(rust_decimal::Decimal::ONE_HUNDRED)
 }
 
 fn one() -> u32 {

@@ -234,6 +234,55 @@ fn per_line(picked: &[(usize, Decimal, u64)]) -> Vec<(usize, u64)> {
     out
 }
 
+/// What a unit-selective benefit does to each unit it discounts.
+#[derive(Debug, Clone, Copy)]
+enum Deal {
+    /// A percentage off (the fraction).
+    Percent(Decimal),
+    /// A fixed amount off, in minor units; never below 0.
+    AmountOff(Minor),
+    /// The unit at this price, in minor units; a unit at or below it gets nothing.
+    UnitPrice(Minor),
+}
+
+impl Deal {
+    /// A buy-X-get-Y's deal: its percentage, amount off or unit price; free
+    /// when it states none.
+    fn of_buy_x_get_y(
+        percent: Option<Percent>,
+        amount_off: Option<crate::money::Amount>,
+        unit_price: Option<crate::money::Amount>,
+        units: super::minor::Units,
+    ) -> Result<Deal, MoneyError> {
+        Ok(match (percent, amount_off, unit_price) {
+            (Some(p), _, _) => Deal::Percent(fraction(p)),
+            (None, Some(a), _) => Deal::AmountOff(units.amount(a)?),
+            (None, None, Some(u)) => Deal::UnitPrice(units.amount(u)?),
+            (None, None, None) => Deal::Percent(Decimal::ONE),
+        })
+    }
+
+    /// The percentage a hint names, when the deal is one.
+    fn percent(percent: Option<Percent>, amount_off: bool, unit_price: bool) -> Option<Percent> {
+        match percent {
+            Some(p) => Some(p),
+            None if amount_off || unit_price => None,
+            None => Some(Percent(Decimal::ONE_HUNDRED)),
+        }
+    }
+
+    /// The discount on one unit at the exact unit `price`, rounded with
+    /// the rule set's mode; never more than the unit's (rounded) price.
+    fn per_unit(self, price: Decimal, units: super::minor::Units) -> Result<Minor, MoneyError> {
+        let d = match self {
+            Deal::Percent(f) => units.round(price.checked_mul(f).ok_or(MoneyError::Overflow)?)?,
+            Deal::AmountOff(a) => a.min(units.round(price)?),
+            Deal::UnitPrice(u) => units.round(price.checked_sub(units.decimal(u)?).ok_or(MoneyError::Overflow)?)?,
+        };
+        Ok(d.max(0))
+    }
+}
+
 /// Units of one line at one exact unit price: `base / count`.
 struct UnitGroup {
     line: usize,
@@ -542,10 +591,13 @@ impl Eval<'_, '_> {
                     }
                 }
                 let used = per_line(&self.take(&groups, (total / every).saturating_mul(every))?);
-                self.effect(self.discount_units(&picked, *percent)?).map(|e| Effect { consumed: used, ..e })
+                let deal = Deal::Percent(fraction(*percent));
+                self.effect(self.discount_units(&picked, deal)?).map(|e| Effect { consumed: used, ..e })
             }
-            Benefit::BuyXGetY { buy, get, percent, choose, max_repeats, .. } => {
-                self.buy_x_get_y(*buy, *get, *percent, *choose, *max_repeats)?
+            Benefit::BuyXGetY { buy, get, percent, amount_off, unit_price, choose, max_repeats, .. } => {
+                let deal = Deal::of_buy_x_get_y(*percent, *amount_off, *unit_price, units)?;
+                let hint = Deal::percent(*percent, amount_off.is_some(), unit_price.is_some());
+                self.buy_x_get_y(*buy, *get, (deal, hint), *choose, *max_repeats)?
             }
             Benefit::BundlePrice { quantity, price, max_repeats } => {
                 self.bundle(*quantity, units.amount(*price)?, *max_repeats)?
@@ -645,16 +697,11 @@ impl Eval<'_, '_> {
         Ok(groups)
     }
 
-    /// `percent` off `k` units of a line at `price` each, per unit rounded.
-    fn discount_units(
-        &self,
-        picked: &[(usize, Decimal, u64)],
-        percent: Percent,
-    ) -> Result<Vec<(usize, Minor)>, MoneyError> {
-        let f = fraction(percent);
+    /// `deal` on `k` units of a line at `price` each, per unit rounded.
+    fn discount_units(&self, picked: &[(usize, Decimal, u64)], deal: Deal) -> Result<Vec<(usize, Minor)>, MoneyError> {
         let mut parts: Vec<(usize, Minor)> = Vec::with_capacity(picked.len());
         for &(line, price, k) in picked {
-            let each = self.ctx.minor.round(price.checked_mul(f).ok_or(MoneyError::Overflow)?)?;
+            let each = deal.per_unit(price, self.ctx.minor)?;
             let d = mul(each, k)?;
             match parts.iter_mut().find(|p| p.0 == line) {
                 Some(p) => p.1 = add(p.1, d)?,
@@ -683,7 +730,7 @@ impl Eval<'_, '_> {
         &self,
         buy: u32,
         get: u32,
-        percent: Percent,
+        (deal, percent): (Deal, Option<Percent>),
         choose: Choose,
         max_repeats: Option<u32>,
     ) -> Result<Computed, MoneyError> {
@@ -700,7 +747,7 @@ impl Eval<'_, '_> {
         if repeats == 0 {
             let needed =
                 if separate { buy.saturating_sub(bought) } else { buy.saturating_add(get).saturating_sub(bought) };
-            return Ok(too_few(needed, Some(percent)));
+            return Ok(too_few(needed, percent));
         }
         let groups = self.unit_groups(&get_lines, choose == Choose::MostExpensive)?;
         let picked = self.take(&groups, repeats.saturating_mul(get))?;
@@ -725,7 +772,7 @@ impl Eval<'_, '_> {
             }
         }
         crate::sort::sort_by_key(&mut used, |u| u.0);
-        Ok(self.effect(self.discount_units(&picked, percent)?).map(|e| Effect { consumed: used, ..e }))
+        Ok(self.effect(self.discount_units(&picked, deal)?).map(|e| Effect { consumed: used, ..e }))
     }
 
     fn bundle(&self, quantity: u32, price: Minor, max_repeats: Option<u32>) -> Result<Computed, MoneyError> {

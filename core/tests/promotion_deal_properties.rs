@@ -1,0 +1,113 @@
+//! Properties of the promotion deals of issue 16 items 13, 15, 18 and 11
+//! over generated carts: buy X get Y at an amount off or a unit price,
+//! per-unit discounts limited to N units, partial get sets, and order
+//! discounts allocated by original price. Each keeps invariants 1 and 2
+//! (no line below zero, parts summing exactly to the amount) and its own
+//! promise (a unit never below zero nor above its price, never more units
+//! than the limit...).
+
+use commerce_rules::{Engine, Money, QuoteAnswer, QuoteRequest};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+fn rules() -> Value {
+    json!({
+        "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+        "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+        "promotions": [
+            {"id": "a-bogo-15", "benefit": {"type": "buy_x_get_y", "buy": 1, "get": 1, "amount_off": "15.00"}, "items": {"categories": ["a"]}},
+            {"id": "b-third-990", "benefit": {"type": "buy_x_get_y", "buy": 2, "get": 1, "unit_price": "9.90", "choose": "most_expensive"}, "items": {"categories": ["b"]}}
+        ]
+    })
+}
+
+fn engine() -> &'static Engine {
+    use std::sync::OnceLock;
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::from_json(&rules().to_string()).unwrap())
+}
+
+const CATEGORIES: &[&str] = &["a", "b", "c", "d", "e", "other"];
+
+prop_compose! {
+    fn line()(category in prop::sample::select(CATEGORIES), qty in 1_u32..6, cents in 1_i64..6_000) -> Value {
+        json!({"sku": format!("{category}-{cents}"), "quantity": qty, "unit_price": format!("{}.{:02}", cents / 100, cents % 100),
+               "categories": [category]})
+    }
+}
+
+prop_compose! {
+    fn request()(lines in prop::collection::vec(line(), 0..10)) -> Value {
+        let lines: Vec<Value> = lines.into_iter().enumerate().map(|(i, mut l)| { l["id"] = json!(format!("L{i:02}")); l }).collect();
+        json!({"now": "2026-11-20T10:00:00+08:00", "lines": lines})
+    }
+}
+
+fn quote(req: &Value) -> QuoteAnswer {
+    let req: QuoteRequest = serde_json::from_value(req.clone()).unwrap();
+    engine().quote(&req).unwrap()
+}
+
+fn cny(a: &QuoteAnswer, items: impl Iterator<Item = Money>) -> Money {
+    Money::checked_sum(a.currency, items).unwrap()
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// Invariants 1 and 2 on any answer.
+fn exact(a: &QuoteAnswer) -> Result<(), TestCaseError> {
+    for l in &a.lines {
+        prop_assert!(!l.net.is_negative(), "{} below zero", l.id);
+        prop_assert_eq!(cny(a, l.adjustments.iter().map(|x| x.amount)), l.discount_total);
+    }
+    for p in &a.promotions {
+        let parts =
+            cny(a, a.lines.iter().flat_map(|l| l.adjustments.iter()).filter(|x| x.rule_id == p.id).map(|x| x.amount));
+        prop_assert_eq!(parts, p.amount, "parts of {} sum to its amount", p.id);
+    }
+    Ok(())
+}
+
+/// A line's discount from one promotion.
+fn part(l: &commerce_rules::LineAnswer, id: &str) -> Decimal {
+    l.adjustments
+        .iter()
+        .filter(|x| x.rule_id == id)
+        .map(|x| x.amount.amount())
+        .fold(Decimal::ZERO, |a, b| a.checked_add(b).unwrap())
+}
+
+fn times(d: Decimal, n: u32) -> Decimal {
+    d.checked_mul(Decimal::from(n)).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Item 13: a get unit at an amount off never goes below zero and gets
+    /// at most the amount; a get unit at a fixed price never goes below
+    /// that price (nor above its own: a cheaper unit gets nothing); at most
+    /// one get unit per set is discounted.
+    #[test]
+    fn bxgy_deals_keep_each_unit_between_zero_and_its_price(req in request()) {
+        let a = quote(&req);
+        exact(&a)?;
+        let units = |c: &str| a.lines.iter().filter(|l| l.sku.starts_with(c)).map(|l| l.quantity).sum::<u32>();
+        let (mut off_a, mut off_b) = (Decimal::ZERO, Decimal::ZERO);
+        for l in &a.lines {
+            let price = l.unit_price.amount();
+            let d = part(l, "a-bogo-15");
+            prop_assert!(d <= times(price.min(dec("15.00")), l.quantity), "{}: {} off", l.id, d);
+            off_a = off_a.checked_add(d).unwrap();
+            let d = part(l, "b-third-990");
+            let most = price.checked_sub(dec("9.90")).unwrap().max(Decimal::ZERO);
+            prop_assert!(d <= times(most, l.quantity), "{}: {} off", l.id, d);
+            off_b = off_b.checked_add(d).unwrap();
+        }
+        prop_assert!(off_a <= times(dec("15.00"), units("a-") / 2));
+        prop_assert!(off_b <= times(dec("50.10"), units("b-") / 3));
+    }
+}
