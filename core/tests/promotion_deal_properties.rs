@@ -17,7 +17,10 @@ fn rules() -> Value {
         "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
         "promotions": [
             {"id": "a-bogo-15", "benefit": {"type": "buy_x_get_y", "buy": 1, "get": 1, "amount_off": "15.00"}, "items": {"categories": ["a"]}},
-            {"id": "b-third-990", "benefit": {"type": "buy_x_get_y", "buy": 2, "get": 1, "unit_price": "9.90", "choose": "most_expensive"}, "items": {"categories": ["b"]}}
+            {"id": "b-third-990", "benefit": {"type": "buy_x_get_y", "buy": 2, "get": 1, "unit_price": "9.90", "choose": "most_expensive"}, "items": {"categories": ["b"]}},
+            {"id": "c-20-two-units", "benefit": {"type": "percent_off", "percent": "20", "max_units": 2}, "items": {"categories": ["c"]}},
+            {"id": "d-7-three-units", "benefit": {"type": "amount_off", "amount": "7.00", "per": "unit", "max_units": 3, "choose": "most_expensive"}, "items": {"categories": ["d"]}},
+            {"id": "e-bogo-once", "benefit": {"type": "buy_x_get_y", "buy": 1, "get": 1, "max_units": 1}, "items": {"categories": ["e"]}}
         ]
     })
 }
@@ -109,5 +112,37 @@ proptest! {
         }
         prop_assert!(off_a <= times(dec("15.00"), units("a-") / 2));
         prop_assert!(off_b <= times(dec("50.10"), units("b-") / 3));
+    }
+
+    /// Item 15: a per-unit discount limited to N units discounts exactly
+    /// the N units its rule chooses, counted as real units (a line of 4 is
+    /// 4 units): 20 % off the 2 cheapest units (rounded per unit), 7.00 off
+    /// (never below zero) the 3 most expensive, the cheapest unit free once.
+    #[test]
+    fn unit_limits_discount_exactly_the_units_chosen(req in request()) {
+        let a = quote(&req);
+        exact(&a)?;
+        // Every unit's price in cents, per category.
+        let prices = |c: &str| -> Vec<i64> {
+            let mut v: Vec<i64> = req["lines"].as_array().unwrap().iter()
+                .filter(|l| l["categories"][0] == c)
+                .flat_map(|l| {
+                    let cents: i64 = l["unit_price"].as_str().unwrap().replace('.', "").parse().unwrap();
+                    std::iter::repeat_n(cents, l["quantity"].as_u64().unwrap() as usize)
+                })
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let off = |id: &str| -> i64 {
+            let d = a.promotions.iter().find(|p| p.id == id).map_or(Decimal::ZERO, |p| p.amount.amount());
+            d.checked_mul(Decimal::from(100)).unwrap().try_into().unwrap()
+        };
+        let c: i64 = prices("c").iter().take(2).map(|p| (p * 20 + 50) / 100).sum();
+        prop_assert_eq!(off("c-20-two-units"), c);
+        let d: i64 = prices("d").iter().rev().take(3).map(|p| (*p).min(700)).sum();
+        prop_assert_eq!(off("d-7-three-units"), d);
+        let e = prices("e");
+        prop_assert_eq!(off("e-bogo-once"), if e.len() >= 2 { e[0] } else { 0 });
     }
 }

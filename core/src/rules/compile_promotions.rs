@@ -465,13 +465,17 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
         p.check(n < 1, ErrorCode::OutOfRange, &at.field(field), "must be >= 1");
     };
     match b {
-        Benefit::PercentOff { percent, max_discount, .. } => {
+        Benefit::PercentOff { percent, max_discount, scope, max_units, choose } => {
             percent_ok(*percent, &at.field("percent"), p);
             if let Some(m) = max_discount {
                 positive(*m, currency, &at.field("max_discount"), p);
             }
+            unit_limit(*max_units, *choose, *scope == Scope::Items, "`scope: items`", at, p);
         }
-        Benefit::AmountOff { amount, .. } => positive(*amount, currency, &at.field("amount"), p),
+        Benefit::AmountOff { amount, per, max_units, choose } => {
+            positive(*amount, currency, &at.field("amount"), p);
+            unit_limit(*max_units, *choose, *per == AmountPer::Unit, "`per: unit`", at, p);
+        }
         Benefit::FixedPrice { unit_price } => amount_valid(*unit_price, currency, &at.field("unit_price"), p),
         Benefit::SpendTiers { tiers } => {
             let tp = at.field("tiers");
@@ -527,7 +531,7 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
             p.check(*n < 2, ErrorCode::OutOfRange, &at.field("n"), "must be >= 2");
             percent_ok(*percent, &at.field("percent"), p);
         }
-        Benefit::BuyXGetY { buy, get, percent, amount_off, unit_price, max_repeats, .. } => {
+        Benefit::BuyXGetY { buy, get, percent, amount_off, unit_price, max_repeats, max_units, .. } => {
             at_least_one(*buy, "buy", p);
             at_least_one(*get, "get", p);
             if let Some(pct) = percent {
@@ -558,6 +562,9 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
             }
             if let Some(m) = max_repeats {
                 at_least_one(*m, "max_repeats", p);
+            }
+            if let Some(m) = max_units {
+                at_least_one(*m, "max_units", p);
             }
         }
         Benefit::BundlePrice { quantity, price, max_repeats } => {
@@ -591,6 +598,34 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
             );
         }
     }
+}
+
+/// Checks a per-unit discount's unit limit: `max_units` at least 1 and
+/// only on a per-unit discount (`per_unit`, described by `needs`), and
+/// `choose` only with `max_units`.
+fn unit_limit(
+    max_units: Option<u32>,
+    choose: Option<super::promotion::Choose>,
+    per_unit: bool,
+    needs: &str,
+    at: &JsonPath<'_>,
+    p: &mut Problems,
+) {
+    if let Some(m) = max_units {
+        p.check(m < 1, ErrorCode::OutOfRange, &at.field("max_units"), "must be >= 1");
+        p.check(
+            !per_unit,
+            ErrorCode::ConflictingFields,
+            &at.field("max_units"),
+            &format!("limits discounted units, so it needs {needs} (an order discount is not per unit)"),
+        );
+    }
+    p.check(
+        choose.is_some() && max_units.is_none(),
+        ErrorCode::ConflictingFields,
+        &at.field("choose"),
+        "chooses which units a unit limit discounts: it needs `max_units` (without it every unit is discounted)",
+    );
 }
 
 fn check_filter(f: &ItemFilter, currency: Currency, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {

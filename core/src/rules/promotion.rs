@@ -287,6 +287,15 @@ pub enum Benefit {
         /// The most it takes off in all.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_discount: Option<Amount>,
+        /// With `scope: items`: at most this many units per order are
+        /// discounted, chosen by `choose` (Medusa's `max_quantity`,
+        /// WooCommerce's "limit usage to X items").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_units: Option<u32>,
+        /// With `max_units`: which units are discounted, the cheapest
+        /// (default) or the most expensive first.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        choose: Option<Choose>,
     },
     /// A fixed amount off each unit (`per: unit`) or once off the order, spread over lines (`per: order`).
     AmountOff {
@@ -294,6 +303,14 @@ pub enum Benefit {
         amount: Amount,
         /// `unit` or `order`.
         per: AmountPer,
+        /// With `per: unit`: at most this many units per order are
+        /// discounted, chosen by `choose`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_units: Option<u32>,
+        /// With `max_units`: which units are discounted, the cheapest
+        /// (default) or the most expensive first.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        choose: Option<Choose>,
     },
     /// Each unit at a fixed price (9.90); units already cheaper are left alone.
     FixedPrice {
@@ -354,6 +371,10 @@ pub enum Benefit {
         /// Most repetitions; absent means no limit.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_repeats: Option<u32>,
+        /// Most get units discounted per order (Saleor's "apply once per
+        /// order" is 1); absent means no limit.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_units: Option<u32>,
     },
     /// Bundle price (any 3 for 99.00, N件M元), repeating up to a maximum; most expensive units first.
     BundlePrice {

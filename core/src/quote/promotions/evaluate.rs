@@ -216,9 +216,17 @@ struct Eval<'c, 'a> {
     eligible: Rc<[usize]>,
 }
 
-/// Whether a benefit picks units (and so uses them up for later ones).
+/// Whether a benefit picks units (and so uses them up for later ones): a
+/// per-unit discount limited to a number of units is one too.
 pub(crate) fn unit_selective(b: &Benefit) -> bool {
-    matches!(b, Benefit::NthItem { .. } | Benefit::BuyXGetY { .. } | Benefit::BundlePrice { .. })
+    matches!(
+        b,
+        Benefit::NthItem { .. }
+            | Benefit::BuyXGetY { .. }
+            | Benefit::BundlePrice { .. }
+            | Benefit::PercentOff { max_units: Some(_), .. }
+            | Benefit::AmountOff { max_units: Some(_), .. }
+    )
 }
 
 /// Units picked per line, merged, in line order.
@@ -453,7 +461,7 @@ impl Eval<'_, '_> {
     /// The fixed discount the promotion gives, for hints.
     fn headline_discount(&self) -> Result<Option<Money>, MoneyError> {
         let a = match &self.promo.benefit {
-            Benefit::AmountOff { amount, per: AmountPer::Order } => Some(*amount),
+            Benefit::AmountOff { amount, per: AmountPer::Order, .. } => Some(*amount),
             Benefit::SpendTiers { tiers } => tiers.first().map(|t| t.discount),
             Benefit::EverySpend { discount, .. } => Some(*discount),
             _ => None,
@@ -473,12 +481,19 @@ impl Eval<'_, '_> {
         let units = self.ctx.minor;
         let money = |a: crate::money::Amount| Money::new(a.value(), self.ctx.currency);
         let outcome = match &self.promo.benefit {
-            Benefit::PercentOff { percent, scope: Scope::Items, max_discount } => {
-                let parts = self.percent_per_line(&self.eligible, *percent)?;
+            Benefit::PercentOff { percent, scope: Scope::Items, max_discount, max_units, choose } => {
                 let max = max_discount.map(|m| units.amount(m)).transpose()?;
-                self.effect(self.cap(parts, max)?)
+                match max_units {
+                    Some(n) => {
+                        self.limited_units(*n, choose.unwrap_or_default(), Deal::Percent(fraction(*percent)), max)?
+                    }
+                    None => {
+                        let parts = self.percent_per_line(&self.eligible, *percent)?;
+                        self.effect(self.cap(parts, max)?)
+                    }
+                }
             }
-            Benefit::PercentOff { percent, scope: Scope::Order, max_discount } => {
+            Benefit::PercentOff { percent, scope: Scope::Order, max_discount, .. } => {
                 let base = self.sum(&self.eligible, |l| self.base(l, basis))?;
                 let mut d = units.times(base, fraction(*percent))?;
                 if let Some(max) = max_discount {
@@ -486,13 +501,16 @@ impl Eval<'_, '_> {
                 }
                 self.spread(d)?
             }
-            Benefit::AmountOff { amount, per: AmountPer::Unit } => {
+            Benefit::AmountOff { amount, per: AmountPer::Unit, max_units: Some(n), choose } => {
+                self.limited_units(*n, choose.unwrap_or_default(), Deal::AmountOff(units.amount(*amount)?), None)?
+            }
+            Benefit::AmountOff { amount, per: AmountPer::Unit, max_units: None, .. } => {
                 let each = units.amount(*amount)?;
                 let parts =
                     self.eligible.iter().map(|&l| Ok((l, mul(each, self.units(l))?))).collect::<Result<_, _>>()?;
                 self.effect(parts)
             }
-            Benefit::AmountOff { amount, per: AmountPer::Order } => self.spread(units.amount(*amount)?)?,
+            Benefit::AmountOff { amount, per: AmountPer::Order, .. } => self.spread(units.amount(*amount)?)?,
             Benefit::FixedPrice { unit_price } => {
                 let price = units.amount(*unit_price)?;
                 let mut parts = Vec::with_capacity(self.eligible.len());
@@ -594,10 +612,10 @@ impl Eval<'_, '_> {
                 let deal = Deal::Percent(fraction(*percent));
                 self.effect(self.discount_units(&picked, deal)?).map(|e| Effect { consumed: used, ..e })
             }
-            Benefit::BuyXGetY { buy, get, percent, amount_off, unit_price, choose, max_repeats, .. } => {
+            Benefit::BuyXGetY { buy, get, percent, amount_off, unit_price, choose, max_repeats, max_units, .. } => {
                 let deal = Deal::of_buy_x_get_y(*percent, *amount_off, *unit_price, units)?;
                 let hint = Deal::percent(*percent, amount_off.is_some(), unit_price.is_some());
-                self.buy_x_get_y(*buy, *get, (deal, hint), *choose, *max_repeats)?
+                self.buy_x_get_y(*buy, *get, (deal, hint), *choose, (*max_repeats, *max_units))?
             }
             Benefit::BundlePrice { quantity, price, max_repeats } => {
                 self.bundle(*quantity, units.amount(*price)?, *max_repeats)?
@@ -732,7 +750,7 @@ impl Eval<'_, '_> {
         get: u32,
         (deal, percent): (Deal, Option<Percent>),
         choose: Choose,
-        max_repeats: Option<u32>,
+        (max_repeats, max_units): (Option<u32>, Option<u32>),
     ) -> Result<Computed, MoneyError> {
         let (buy, get) = (u64::from(buy).max(1), u64::from(get).max(1));
         let separate = self.promo.get_filter.is_some();
@@ -744,13 +762,18 @@ impl Eval<'_, '_> {
             bought / buy.saturating_add(get)
         };
         let repeats = max_repeats.map_or(repeats, |m| repeats.min(u64::from(m)));
+        // A unit limit discounts at most `max_units` get units: the sets
+        // needed for them, the last one perhaps not discounted in full.
+        let limit = max_units.map(u64::from);
+        let repeats = limit.map_or(repeats, |m| repeats.min(m.div_ceil(get)));
         if repeats == 0 {
             let needed =
                 if separate { buy.saturating_sub(bought) } else { buy.saturating_add(get).saturating_sub(bought) };
             return Ok(too_few(needed, percent));
         }
         let groups = self.unit_groups(&get_lines, choose == Choose::MostExpensive)?;
-        let picked = self.take(&groups, repeats.saturating_mul(get))?;
+        let discounted = limit.map_or(repeats.saturating_mul(get), |m| repeats.saturating_mul(get).min(m));
+        let picked = self.take(&groups, discounted)?;
         // The units bought are the most expensive of the rest.
         let mut used = per_line(&picked);
         let buy_groups = self.unit_groups(&self.eligible, true)?;
@@ -773,6 +796,29 @@ impl Eval<'_, '_> {
         }
         crate::sort::sort_by_key(&mut used, |u| u.0);
         Ok(self.effect(self.discount_units(&picked, deal)?).map(|e| Effect { consumed: used, ..e }))
+    }
+
+    /// A per-unit discount (`deal`) on at most `max` units of the covered
+    /// lines, those `choose` names first, capped at `cap` in all; the units
+    /// discounted are used up like a buy-X-get-Y's. A percentage rounds per
+    /// unit at unit level and per line at line level, as without a limit.
+    fn limited_units(&self, max: u32, choose: Choose, deal: Deal, cap: Option<Minor>) -> Result<Computed, MoneyError> {
+        let groups = self.unit_groups(&self.eligible, choose == Choose::MostExpensive)?;
+        let picked = self.take(&groups, u64::from(max))?;
+        let parts = match (deal, self.ctx.rules.rounding.level) {
+            (Deal::Percent(f), RoundingLevel::Line) => {
+                let mut parts = Vec::with_capacity(picked.len());
+                for &(line, price, k) in &picked {
+                    let value = price.checked_mul(Decimal::from(k)).ok_or(MoneyError::Overflow)?;
+                    parts.push((line, self.ctx.minor.round(value.checked_mul(f).ok_or(MoneyError::Overflow)?)?));
+                }
+                crate::sort::sort_by_key(&mut parts, |p| p.0);
+                parts
+            }
+            _ => self.discount_units(&picked, deal)?,
+        };
+        let used = per_line(&picked);
+        Ok(self.effect(self.cap(parts, cap)?).map(|e| Effect { consumed: used, ..e }))
     }
 
     fn bundle(&self, quantity: u32, price: Minor, max_repeats: Option<u32>) -> Result<Computed, MoneyError> {
