@@ -20,6 +20,7 @@ fn rules() -> Value {
             {"id": "b-third-990", "benefit": {"type": "buy_x_get_y", "buy": 2, "get": 1, "unit_price": "9.90", "choose": "most_expensive"}, "items": {"categories": ["b"]}},
             {"id": "c-20-two-units", "benefit": {"type": "percent_off", "percent": "20", "max_units": 2}, "items": {"categories": ["c"]}},
             {"id": "d-7-three-units", "benefit": {"type": "amount_off", "amount": "7.00", "per": "unit", "max_units": 3, "choose": "most_expensive"}, "items": {"categories": ["d"]}},
+            {"id": "f-b2g2-partial", "benefit": {"type": "buy_x_get_y", "buy": 2, "get": 2, "partial_get": true}, "items": {"categories": ["f"]}},
             {"id": "e-bogo-once", "benefit": {"type": "buy_x_get_y", "buy": 1, "get": 1, "max_units": 1}, "items": {"categories": ["e"]}}
         ]
     })
@@ -31,7 +32,7 @@ fn engine() -> &'static Engine {
     E.get_or_init(|| Engine::from_json(&rules().to_string()).unwrap())
 }
 
-const CATEGORIES: &[&str] = &["a", "b", "c", "d", "e", "other"];
+const CATEGORIES: &[&str] = &["a", "b", "c", "d", "e", "f", "other"];
 
 prop_compose! {
     fn line()(category in prop::sample::select(CATEGORIES), qty in 1_u32..6, cents in 1_i64..6_000) -> Value {
@@ -144,5 +145,28 @@ proptest! {
         prop_assert_eq!(off("d-7-three-units"), d);
         let e = prices("e");
         prop_assert_eq!(off("e-bogo-once"), if e.len() >= 2 { e[0] } else { 0 });
+    }
+
+    /// Item 18: with partial get sets, buy 2 get 2 frees Magento's count
+    /// of units, the cheapest: 2 per full set of 4, plus those past the 2
+    /// bought of the incomplete set.
+    #[test]
+    fn partial_get_sets_free_magentos_count(req in request()) {
+        let a = quote(&req);
+        exact(&a)?;
+        let mut f: Vec<i64> = req["lines"].as_array().unwrap().iter()
+            .filter(|l| l["categories"][0] == "f")
+            .flat_map(|l| {
+                let cents: i64 = l["unit_price"].as_str().unwrap().replace('.', "").parse().unwrap();
+                std::iter::repeat_n(cents, l["quantity"].as_u64().unwrap() as usize)
+            })
+            .collect();
+        f.sort_unstable();
+        let n = f.len();
+        let free = n / 4 * 2 + (n % 4).saturating_sub(2);
+        let expected: i64 = f.iter().take(free).sum();
+        let off = a.promotions.iter().find(|p| p.id == "f-b2g2-partial").map_or(Decimal::ZERO, |p| p.amount.amount());
+        let off: i64 = off.checked_mul(Decimal::from(100)).unwrap().try_into().unwrap();
+        prop_assert_eq!(off, expected);
     }
 }

@@ -375,6 +375,11 @@ pub enum Benefit {
         /// order" is 1); absent means no limit.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_units: Option<u32>,
+        /// When the buy units of a set are there but fewer than `get` get
+        /// units, discount those present (Magento); default false: complete
+        /// sets only (Medusa).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        partial_get: bool,
     },
     /// Bundle price (any 3 for 99.00, N件M元), repeating up to a maximum; most expensive units first.
     BundlePrice {

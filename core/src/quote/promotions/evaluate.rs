@@ -612,10 +612,21 @@ impl Eval<'_, '_> {
                 let deal = Deal::Percent(fraction(*percent));
                 self.effect(self.discount_units(&picked, deal)?).map(|e| Effect { consumed: used, ..e })
             }
-            Benefit::BuyXGetY { buy, get, percent, amount_off, unit_price, choose, max_repeats, max_units, .. } => {
+            Benefit::BuyXGetY {
+                buy,
+                get,
+                percent,
+                amount_off,
+                unit_price,
+                choose,
+                max_repeats,
+                max_units,
+                partial_get,
+                ..
+            } => {
                 let deal = Deal::of_buy_x_get_y(*percent, *amount_off, *unit_price, units)?;
                 let hint = Deal::percent(*percent, amount_off.is_some(), unit_price.is_some());
-                self.buy_x_get_y(*buy, *get, (deal, hint), *choose, (*max_repeats, *max_units))?
+                self.buy_x_get_y(*buy, *get, (deal, hint), *choose, (*max_repeats, *max_units, *partial_get))?
             }
             Benefit::BundlePrice { quantity, price, max_repeats } => {
                 self.bundle(*quantity, units.amount(*price)?, *max_repeats)?
@@ -750,29 +761,46 @@ impl Eval<'_, '_> {
         get: u32,
         (deal, percent): (Deal, Option<Percent>),
         choose: Choose,
-        (max_repeats, max_units): (Option<u32>, Option<u32>),
+        (max_repeats, max_units, partial): (Option<u32>, Option<u32>, bool),
     ) -> Result<Computed, MoneyError> {
         let (buy, get) = (u64::from(buy).max(1), u64::from(get).max(1));
         let separate = self.promo.get_filter.is_some();
         let get_lines = if separate { self.ctx.eligible(self.index, true) } else { Rc::clone(&self.eligible) };
         let bought = self.free_quantity(&self.eligible);
-        let repeats = if separate {
-            (bought / buy).min(self.free_quantity(&get_lines) / get)
+        // Sets, and the get units they discount. With `partial`, a set
+        // whose buy units are all there discounts the get units present
+        // even when fewer than `get` (Magento); without, only complete sets
+        // count (Medusa).
+        let (repeats, discounted) = if separate {
+            let present = self.free_quantity(&get_lines);
+            if partial {
+                let sets = bought / buy;
+                (sets, sets.saturating_mul(get).min(present))
+            } else {
+                let sets = (bought / buy).min(present / get);
+                (sets, sets.saturating_mul(get))
+            }
         } else {
-            bought / buy.saturating_add(get)
+            let size = buy.saturating_add(get);
+            let full = bought / size;
+            let extra = if partial { (bought % size).saturating_sub(buy) } else { 0 };
+            (full.saturating_add(u64::from(extra > 0)), full.saturating_mul(get).saturating_add(extra))
         };
         let repeats = max_repeats.map_or(repeats, |m| repeats.min(u64::from(m)));
         // A unit limit discounts at most `max_units` get units: the sets
         // needed for them, the last one perhaps not discounted in full.
         let limit = max_units.map(u64::from);
         let repeats = limit.map_or(repeats, |m| repeats.min(m.div_ceil(get)));
-        if repeats == 0 {
-            let needed =
-                if separate { buy.saturating_sub(bought) } else { buy.saturating_add(get).saturating_sub(bought) };
+        let discounted = discounted.min(repeats.saturating_mul(get)).min(limit.unwrap_or(u64::MAX));
+        if repeats == 0 || discounted == 0 {
+            let needed = match (separate, partial) {
+                (true, _) => buy.saturating_sub(bought),
+                (false, true) => buy.saturating_add(1).saturating_sub(bought),
+                (false, false) => buy.saturating_add(get).saturating_sub(bought),
+            };
             return Ok(too_few(needed, percent));
         }
         let groups = self.unit_groups(&get_lines, choose == Choose::MostExpensive)?;
-        let discounted = limit.map_or(repeats.saturating_mul(get), |m| repeats.saturating_mul(get).min(m));
         let picked = self.take(&groups, discounted)?;
         // The units bought are the most expensive of the rest.
         let mut used = per_line(&picked);
