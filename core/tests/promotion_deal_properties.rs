@@ -21,6 +21,8 @@ fn rules() -> Value {
             {"id": "c-20-two-units", "benefit": {"type": "percent_off", "percent": "20", "max_units": 2}, "items": {"categories": ["c"]}},
             {"id": "d-7-three-units", "benefit": {"type": "amount_off", "amount": "7.00", "per": "unit", "max_units": 3, "choose": "most_expensive"}, "items": {"categories": ["d"]}},
             {"id": "f-b2g2-partial", "benefit": {"type": "buy_x_get_y", "buy": 2, "get": 2, "partial_get": true}, "items": {"categories": ["f"]}},
+            {"id": "g-sale-90", "benefit": {"type": "percent_off", "percent": "90"}, "items": {"categories": ["g"]}},
+            {"id": "gh-20-by-original", "allocate_by": "original", "benefit": {"type": "amount_off", "amount": "20.00", "per": "order"}, "items": {"categories": ["g", "h"]}},
             {"id": "e-bogo-once", "benefit": {"type": "buy_x_get_y", "buy": 1, "get": 1, "max_units": 1}, "items": {"categories": ["e"]}}
         ]
     })
@@ -32,7 +34,7 @@ fn engine() -> &'static Engine {
     E.get_or_init(|| Engine::from_json(&rules().to_string()).unwrap())
 }
 
-const CATEGORIES: &[&str] = &["a", "b", "c", "d", "e", "f", "other"];
+const CATEGORIES: &[&str] = &["a", "b", "c", "d", "e", "f", "g", "h", "other"];
 
 prop_compose! {
     fn line()(category in prop::sample::select(CATEGORIES), qty in 1_u32..6, cents in 1_i64..6_000) -> Value {
@@ -168,5 +170,28 @@ proptest! {
         let off = a.promotions.iter().find(|p| p.id == "f-b2g2-partial").map_or(Decimal::ZERO, |p| p.amount.amount());
         let off: i64 = off.checked_mul(Decimal::from(100)).unwrap().try_into().unwrap();
         prop_assert_eq!(off, expected);
+    }
+
+    /// Item 11: an order discount allocated by original price is exact,
+    /// never takes a line below zero, and when no line is at its limit
+    /// every part is within a minor unit of its share by catalog amount.
+    #[test]
+    fn allocation_by_original_price_follows_catalog_amounts(req in request()) {
+        let a = quote(&req);
+        exact(&a)?;
+        let lines: Vec<_> = a.lines.iter().filter(|l| l.sku.starts_with("g-") || l.sku.starts_with("h-")).collect();
+        let before: Vec<Decimal> = lines.iter().map(|l| l.subtotal.amount().checked_sub(part(l, "g-sale-90")).unwrap()).collect();
+        let parts: Vec<Decimal> = lines.iter().map(|l| part(l, "gh-20-by-original")).collect();
+        let left = before.iter().fold(Decimal::ZERO, |s, b| s.checked_add(*b).unwrap());
+        let total = parts.iter().fold(Decimal::ZERO, |s, p| s.checked_add(*p).unwrap());
+        prop_assert_eq!(total, dec("20.00").min(left));
+        let capped = parts.iter().zip(&before).any(|(p, b)| p == b);
+        if !capped && !total.is_zero() {
+            let original = lines.iter().fold(Decimal::ZERO, |s, l| s.checked_add(l.subtotal.amount()).unwrap());
+            for (l, p) in lines.iter().zip(&parts) {
+                let share = total.checked_mul(l.subtotal.amount()).unwrap().checked_div(original).unwrap();
+                prop_assert!(p.checked_sub(share).unwrap().abs() < dec("0.01"), "{}: {} against {}", l.id, p, share);
+            }
+        }
     }
 }

@@ -7,7 +7,8 @@ use rust_decimal::Decimal;
 
 use super::compile::amount_valid;
 use super::promotion::{
-    AmountPer, Basis, Benefit, Condition, ItemFilter, Promotion, RecurringWindow, Scope, Trigger, UsageLimits,
+    AllocateBy, AmountPer, Basis, Benefit, Condition, ItemFilter, Promotion, RecurringWindow, Scope, Trigger,
+    UsageLimits,
 };
 use super::{JsonPath, Problems};
 use crate::money::{Currency, Percent};
@@ -45,6 +46,8 @@ pub(crate) struct CompiledPromotion {
     pub(crate) recurring: Vec<CompiledRecurring>,
     pub(crate) priority: i32,
     pub(crate) basis: Basis,
+    /// The weights an order discount is spread by.
+    pub(crate) allocate_by: AllocateBy,
     pub(crate) exclusive_group: Option<String>,
     /// The exclusive group as a small number, the same for every member of
     /// one group (set when the rule set is indexed).
@@ -303,6 +306,19 @@ pub(crate) fn compile_promotions(
         }
         check_trigger(promo, &at, limits, &mut codes, i, p);
         check_benefit(&promo.benefit, currency, &at.field("benefit"), limits, p);
+        let spread = matches!(
+            promo.benefit,
+            Benefit::PercentOff { scope: Scope::Order, .. }
+                | Benefit::AmountOff { per: AmountPer::Order, .. }
+                | Benefit::SpendTiers { .. }
+                | Benefit::EverySpend { .. }
+        );
+        p.check(
+            promo.allocate_by != AllocateBy::Current && !spread,
+            ErrorCode::ConflictingFields,
+            &at.field("allocate_by"),
+            "spreads an order discount over its lines: it needs an order discount (percent_off with scope order, amount_off per order, spend_tiers or every_spend)",
+        );
         check_filter(&promo.items, currency, limits, &at.field("items"), p);
         check_condition(&promo.conditions, currency, limits, &at.field("conditions"), 0, p);
         p.id(&promo.class, limits.max_id_bytes, &at.field("class"));
@@ -356,6 +372,7 @@ pub(crate) fn compile_promotions(
             recurring,
             priority: promo.priority,
             basis: promo.apply_to,
+            allocate_by: promo.allocate_by,
             exclusive_group: promo.exclusive_group.clone(),
             group: None,
             class: promo.class.clone(),

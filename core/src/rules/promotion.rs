@@ -57,6 +57,11 @@ pub struct Promotion {
     /// (`discounted`, the default) or to the catalog amount (`original`).
     #[serde(default)]
     pub apply_to: Basis,
+    /// How an order discount is spread over the lines it covers: by what
+    /// they still cost (`current`, the default) or by their catalog price
+    /// (`original`, JD's 京贴 rule).
+    #[serde(default, skip_serializing_if = "AllocateBy::is_current")]
+    pub allocate_by: AllocateBy,
     /// Only the best promotion of an exclusive group applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclusive_group: Option<String>,
@@ -105,6 +110,24 @@ pub enum Basis {
     Discounted,
     /// The catalog amount, before any promotion.
     Original,
+}
+
+/// The weights an order discount is spread over its lines by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocateBy {
+    /// What each line still costs after earlier discounts (the default).
+    #[default]
+    Current,
+    /// Each line's catalog amount, before any promotion; a line never
+    /// takes more than it still costs, the rest going to the others.
+    Original,
+}
+
+impl AllocateBy {
+    fn is_current(&self) -> bool {
+        *self == AllocateBy::Current
+    }
 }
 
 /// Which lines a promotion concerns. Empty include lists mean every line;

@@ -11,10 +11,12 @@ use std::rc::Rc;
 use rust_decimal::Decimal;
 
 use super::context::Context;
-use super::minor::{add, mul, split, sub, Minor};
+use super::minor::{add, mul, split, split_capped, sub, Minor};
 use crate::money::{Money, MoneyError, Percent, RoundingLevel};
 use crate::quote::{FreeShippingGrant, ReasonCode, ReasonParams};
-use crate::rules::{cart_count, AmountPer, Basis, Benefit, Choose, CompiledPromotion, Condition, MinSubtotal, Scope};
+use crate::rules::{
+    cart_count, AllocateBy, AmountPer, Basis, Benefit, Choose, CompiledPromotion, Condition, MinSubtotal, Scope,
+};
 
 /// Why a promotion did not apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,9 +112,18 @@ impl Effect {
         let mut parts = match self.spread {
             Some(d) => {
                 let eligible = ctx.eligible(index, false);
-                let weights: Vec<Minor> =
-                    eligible.iter().map(|&l| amounts.get(l).copied().unwrap_or(0).max(0)).collect();
-                let mut parts: Vec<(usize, Minor)> = eligible.iter().copied().zip(split(d, &weights)?).collect();
+                let current = |l: usize| amounts.get(l).copied().unwrap_or(0).max(0);
+                let weights: Vec<Minor> = eligible.iter().map(|&l| current(l)).collect();
+                let split = match ctx.promotion(index).map(|p| p.allocate_by) {
+                    // By catalog amount, never more than a line still costs.
+                    Some(AllocateBy::Original) => {
+                        let original: Vec<Minor> =
+                            eligible.iter().map(|&l| ctx.original.get(l).copied().unwrap_or(0).max(0)).collect();
+                        split_capped(d, &original, &weights)?
+                    }
+                    _ => split(d, &weights)?,
+                };
+                let mut parts: Vec<(usize, Minor)> = eligible.iter().copied().zip(split).collect();
                 parts.retain(|p| p.1 > 0);
                 parts
             }
