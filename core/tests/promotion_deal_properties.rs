@@ -1,7 +1,8 @@
-//! Properties of the promotion deals of issue 16 items 13, 15, 18 and 11
-//! over generated carts: buy X get Y at an amount off or a unit price,
-//! per-unit discounts limited to N units, partial get sets, and order
-//! discounts allocated by original price. Each keeps invariants 1 and 2
+//! Properties of the promotion deals of issue 16 items 13, 15, 18, 11 and
+//! 12 over generated carts: buy X get Y at an amount off or a unit price,
+//! per-unit discounts limited to N units, partial get sets, order
+//! discounts allocated by original price, and an order discount taken from
+//! the items first and the rest from shipping. Each keeps invariants 1 and 2
 //! (no line below zero, parts summing exactly to the amount) and its own
 //! promise (a unit never below zero nor above its price, never more units
 //! than the limit...).
@@ -194,4 +195,52 @@ proptest! {
             }
         }
     }
+
+    /// Item 12: an order discount over items and shipping (items first)
+    /// takes what the items still cost, up to its amount, and the rest off
+    /// shipping, up to its price; it gives exactly the sum, and the grand
+    /// total identity holds.
+    #[test]
+    fn items_first_then_shipping_is_exact(req in request()) {
+        let mut req = req;
+        req["destination"] = json!({"country": "CN", "region": "Shanghai", "city": "Shanghai", "postcode": "200000"});
+        let a: QuoteAnswer = {
+            let r: QuoteRequest = serde_json::from_value(req.clone()).unwrap();
+            shipping_engine().quote(&r).unwrap()
+        };
+        // (The promotion's amount also counts what it took off shipping,
+        // which is not on the lines: only the lines' own sums here.)
+        for l in &a.lines {
+            prop_assert!(!l.net.is_negative(), "{} below zero", l.id);
+            prop_assert_eq!(cny(&a, l.adjustments.iter().map(|x| x.amount)), l.discount_total);
+        }
+        let items: Decimal = a.lines.iter().map(|l| l.subtotal.amount()).fold(Decimal::ZERO, |s, x| s.checked_add(x).unwrap());
+        let t = &a.totals;
+        let took = items.min(dec("30.00"));
+        prop_assert_eq!(t.discounts.amount(), took);
+        let shipping_off = if a.lines.is_empty() { Decimal::ZERO } else { dec("30.00").checked_sub(took).unwrap().min(dec("15.00")) };
+        prop_assert_eq!(t.shipping_discounts.amount(), shipping_off);
+        let given = a.promotions.iter().find(|p| p.id == "cart-30").map_or(Decimal::ZERO, |p| p.amount.amount());
+        prop_assert_eq!(given, took.checked_add(shipping_off).unwrap());
+        let expected = items.checked_sub(took).unwrap().checked_add(t.shipping.amount()).unwrap().checked_sub(shipping_off).unwrap();
+        prop_assert_eq!(t.grand_total.amount(), expected);
+    }
+}
+
+fn shipping_engine() -> &'static Engine {
+    use std::sync::OnceLock;
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| {
+        let rules = json!({
+            "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+            "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+            "shipping": {"carriers": [{"id": "yto"}], "zones": [{"id": "cn", "match": {"countries": ["CN"]},
+                "methods": [{"carrier": "yto", "id": "std", "rate": {"type": "flat", "price": "15.00"}, "service": "standard",
+                             "transit_days": {"min": 1, "max": 3}}]}]},
+            "promotions": [
+                {"id": "cart-30", "benefit": {"type": "amount_off", "amount": "30.00", "per": "order", "with_shipping": "items_first"}}
+            ]
+        });
+        Engine::from_json(&rules.to_string()).unwrap()
+    })
 }

@@ -489,8 +489,14 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
             }
             unit_limit(*max_units, *choose, *scope == Scope::Items, "`scope: items`", at, p);
         }
-        Benefit::AmountOff { amount, per, max_units, choose } => {
+        Benefit::AmountOff { amount, per, max_units, choose, with_shipping } => {
             positive(*amount, currency, &at.field("amount"), p);
+            p.check(
+                with_shipping.is_some() && *per != AmountPer::Order,
+                ErrorCode::ConflictingFields,
+                &at.field("with_shipping"),
+                "covers shipping with what an order discount leaves: it needs `per: order`",
+            );
             unit_limit(*max_units, *choose, *per == AmountPer::Unit, "`per: unit`", at, p);
         }
         Benefit::FixedPrice { unit_price } => amount_valid(*unit_price, currency, &at.field("unit_price"), p),

@@ -49,7 +49,7 @@ pub use pricing::{PriceEntry, PriceList, PriceListKind, PriceSelection, VolumeTi
 pub(crate) use problems::Problems;
 pub use promotion::{
     AllocateBy, AmountPer, Basis, Benefit, CartContains, Choose, Condition, ItemFilter, MinSubtotal, Promotion,
-    QuantityTier, RecurringWindow, Scope, SpendTier, Trigger, UsageLimits, Weekday,
+    QuantityTier, RecurringWindow, Scope, SpendTier, Trigger, UsageLimits, Weekday, WithShipping,
 };
 pub(crate) use returns::check_returns;
 pub use returns::{

@@ -326,6 +326,11 @@ pub enum Benefit {
         amount: Amount,
         /// `unit` or `order`.
         per: AmountPer,
+        /// With `per: order`: the discount covers shipping too,
+        /// `items_first` (what the items cannot take comes off shipping).
+        /// Absent: items only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        with_shipping: Option<WithShipping>,
         /// With `per: unit`: at most this many units per order are
         /// discounted, chosen by `choose`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -463,6 +468,15 @@ pub enum AmountPer {
     Unit,
     /// The order once (order stage), spread over the items.
     Order,
+}
+
+/// How an order discount covers shipping too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WithShipping {
+    /// Taken from the items first (spread over them as usual); the rest
+    /// comes off the shipping of the chosen method, as a shipping discount.
+    ItemsFirst,
 }
 
 /// Which units a buy-X-get-Y discounts.

@@ -16,6 +16,7 @@ use crate::money::{Money, MoneyError, Percent, RoundingLevel};
 use crate::quote::{FreeShippingGrant, ReasonCode, ReasonParams};
 use crate::rules::{
     cart_count, AllocateBy, AmountPer, Basis, Benefit, Choose, CompiledPromotion, Condition, MinSubtotal, Scope,
+    WithShipping,
 };
 
 /// Why a promotion did not apply.
@@ -66,6 +67,9 @@ pub(crate) struct Effect {
     /// units it uses per line, bought and discounted alike, in line order.
     /// Later unit-selective promotions cannot use them again.
     pub(crate) consumed: Vec<(usize, u64)>,
+    /// For an order discount over items and shipping (items first): what
+    /// the items could not take, for the shipping stage (minor units).
+    pub(crate) shipping_rest: Minor,
 }
 
 /// Units of a line already used by unit-selective promotions in a run,
@@ -89,6 +93,7 @@ impl Effect {
             points_multiplier: None,
             next: None,
             consumed: Vec::new(),
+            shipping_rest: 0,
         }
     }
 
@@ -99,6 +104,8 @@ impl Effect {
             self.cap = Some(left);
             self.amount = left;
         }
+        // What may still come off shipping is within the budget too.
+        self.shipping_rest = self.shipping_rest.min(left.saturating_sub(self.amount)).max(0);
     }
 
     /// The discount per line when promotion `index` applies on `amounts`
@@ -512,7 +519,7 @@ impl Eval<'_, '_> {
                 }
                 self.spread(d)?
             }
-            Benefit::AmountOff { amount, per: AmountPer::Unit, max_units: Some(n), choose } => {
+            Benefit::AmountOff { amount, per: AmountPer::Unit, max_units: Some(n), choose, .. } => {
                 self.limited_units(*n, choose.unwrap_or_default(), Deal::AmountOff(units.amount(*amount)?), None)?
             }
             Benefit::AmountOff { amount, per: AmountPer::Unit, max_units: None, .. } => {
@@ -521,7 +528,21 @@ impl Eval<'_, '_> {
                     self.eligible.iter().map(|&l| Ok((l, mul(each, self.units(l))?))).collect::<Result<_, _>>()?;
                 self.effect(parts)
             }
-            Benefit::AmountOff { amount, per: AmountPer::Order, .. } => self.spread(units.amount(*amount)?)?,
+            Benefit::AmountOff { amount, per: AmountPer::Order, with_shipping: None, .. } => {
+                self.spread(units.amount(*amount)?)?
+            }
+            Benefit::AmountOff {
+                amount, per: AmountPer::Order, with_shipping: Some(WithShipping::ItemsFirst), ..
+            } => {
+                // The items first; what they cannot take is left for shipping.
+                let whole = units.amount(*amount)?;
+                let items = self.sum(&self.eligible, |l| self.amount(l).max(0))?;
+                let rest = sub(whole, whole.min(items))?;
+                match self.spread(whole)? {
+                    Ok(e) => Ok(Effect { shipping_rest: rest, ..e }),
+                    Err(_) => Ok(Effect { shipping_rest: rest, ..Effect::nothing() }),
+                }
+            }
             Benefit::FixedPrice { unit_price } => {
                 let price = units.amount(*unit_price)?;
                 let mut parts = Vec::with_capacity(self.eligible.len());
