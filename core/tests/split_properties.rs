@@ -2,7 +2,8 @@
 //! and price, or merging them, never changes the totals, whatever the
 //! promotions: unit-selective benefits (buy X get Y, 第二件半价, bundles)
 //! use real units, not a line's average, and never a unit an earlier one
-//! used. With rounding at unit level and tax per unit, so that a line's
+//! used; so do per-unit discounts limited to N units (`max_units`) and
+//! partial get sets (`partial_get`). With rounding at unit level and tax per unit, so that a line's
 //! figures are the sum of its units'.
 
 use commerce_rules::Engine;
@@ -28,6 +29,13 @@ fn engine() -> &'static Engine {
                 {"id": "socks-10", "apply_to": "original", "benefit": {"type": "percent_off", "percent": "10"}, "items": {"categories": ["socks"]}},
                 {"id": "mugs", "benefit": {"type": "fixed_price", "unit_price": "9.90"}, "items": {"categories": ["mugs"]}},
                 {"id": "mj", "benefit": {"type": "spend_tiers", "tiers": [{"min_spend": "99.00", "discount": "10.00"}, {"min_spend": "199.00", "discount": "25.00"}]}},
+                {"id": "cups-3", "priority": 0, "benefit": {"type": "percent_off", "percent": "15", "max_units": 3}, "items": {"categories": ["cups"]}},
+                {"id": "cups-half", "priority": 1, "benefit": {"type": "nth_item", "n": 2, "percent": "50"}, "items": {"categories": ["cups"]}},
+                {"id": "pens-2", "priority": 0, "benefit": {"type": "amount_off", "amount": "2.00", "per": "unit", "max_units": 2, "choose": "most_expensive"}, "items": {"categories": ["pens"]}},
+                {"id": "pens-3rd", "priority": 1, "benefit": {"type": "nth_item", "n": 3, "percent": "30"}, "items": {"categories": ["pens"]}},
+                {"id": "hats-once", "priority": 0, "benefit": {"type": "buy_x_get_y", "buy": 1, "get": 2, "amount_off": "3.00", "max_units": 3}, "items": {"categories": ["hats"]}},
+                {"id": "hats-3", "priority": 1, "benefit": {"type": "bundle_price", "quantity": 3, "price": "20.00"}, "items": {"categories": ["hats"]}},
+                {"id": "caps-b2g2", "priority": 0, "benefit": {"type": "buy_x_get_y", "buy": 2, "get": 2, "percent": "50", "partial_get": true}, "items": {"categories": ["caps"]}},
                 {"id": "five", "class": "stack", "benefit": {"type": "percent_off", "percent": "5", "scope": "order"}}
             ]
         });
@@ -35,7 +43,7 @@ fn engine() -> &'static Engine {
     })
 }
 
-const CATEGORIES: &[&str] = &["tea", "snacks", "books", "socks", "mugs"];
+const CATEGORIES: &[&str] = &["tea", "snacks", "books", "socks", "mugs", "cups", "pens", "hats", "caps"];
 
 prop_compose! {
     /// A product: its category, unit price (whole cents), quantity, and

@@ -117,7 +117,9 @@ pub struct AppliedPromotion {
     pub wallet_coupon_id: Option<String>,
     /// The kind of benefit (`spend_tiers`, `buy_x_get_y`...).
     pub benefit: String,
-    /// The discount it gave, in all (allocated to lines in their adjustments).
+    /// The discount it gave, in all (allocated to lines in their
+    /// adjustments; an order discount over items and shipping also counts
+    /// what it took off shipping, the chosen option's discount naming it).
     pub amount: Money,
     /// The gift line it added, for a gift with purchase.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,6 +130,10 @@ pub struct AppliedPromotion {
     /// For bonus points: the multiplier for the points stage.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub points_multiplier: Option<Percent>,
+    /// For an order discount over items and shipping: what it may still
+    /// take off shipping, for the shipping stage (not in the answer).
+    #[serde(skip)]
+    pub(crate) shipping_rest: Option<Money>,
 }
 
 /// Free shipping granted by a promotion, for the shipping stage.

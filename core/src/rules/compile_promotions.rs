@@ -7,7 +7,8 @@ use rust_decimal::Decimal;
 
 use super::compile::amount_valid;
 use super::promotion::{
-    AmountPer, Basis, Benefit, Condition, ItemFilter, Promotion, RecurringWindow, Scope, Trigger, UsageLimits,
+    AllocateBy, AmountPer, Basis, Benefit, Condition, ItemFilter, Promotion, RecurringWindow, Scope, Trigger,
+    UsageLimits,
 };
 use super::{JsonPath, Problems};
 use crate::money::{Currency, Percent};
@@ -45,6 +46,8 @@ pub(crate) struct CompiledPromotion {
     pub(crate) recurring: Vec<CompiledRecurring>,
     pub(crate) priority: i32,
     pub(crate) basis: Basis,
+    /// The weights an order discount is spread by.
+    pub(crate) allocate_by: AllocateBy,
     pub(crate) exclusive_group: Option<String>,
     /// The exclusive group as a small number, the same for every member of
     /// one group (set when the rule set is indexed).
@@ -303,6 +306,19 @@ pub(crate) fn compile_promotions(
         }
         check_trigger(promo, &at, limits, &mut codes, i, p);
         check_benefit(&promo.benefit, currency, &at.field("benefit"), limits, p);
+        let spread = matches!(
+            promo.benefit,
+            Benefit::PercentOff { scope: Scope::Order, .. }
+                | Benefit::AmountOff { per: AmountPer::Order, .. }
+                | Benefit::SpendTiers { .. }
+                | Benefit::EverySpend { .. }
+        );
+        p.check(
+            promo.allocate_by != AllocateBy::Current && !spread,
+            ErrorCode::ConflictingFields,
+            &at.field("allocate_by"),
+            "spreads an order discount over its lines: it needs an order discount (percent_off with scope order, amount_off per order, spend_tiers or every_spend)",
+        );
         check_filter(&promo.items, currency, limits, &at.field("items"), p);
         check_condition(&promo.conditions, currency, limits, &at.field("conditions"), 0, p);
         p.id(&promo.class, limits.max_id_bytes, &at.field("class"));
@@ -356,6 +372,7 @@ pub(crate) fn compile_promotions(
             recurring,
             priority: promo.priority,
             basis: promo.apply_to,
+            allocate_by: promo.allocate_by,
             exclusive_group: promo.exclusive_group.clone(),
             group: None,
             class: promo.class.clone(),
@@ -465,13 +482,23 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
         p.check(n < 1, ErrorCode::OutOfRange, &at.field(field), "must be >= 1");
     };
     match b {
-        Benefit::PercentOff { percent, max_discount, .. } => {
+        Benefit::PercentOff { percent, max_discount, scope, max_units, choose } => {
             percent_ok(*percent, &at.field("percent"), p);
             if let Some(m) = max_discount {
                 positive(*m, currency, &at.field("max_discount"), p);
             }
+            unit_limit(*max_units, *choose, *scope == Scope::Items, "`scope: items`", at, p);
         }
-        Benefit::AmountOff { amount, .. } => positive(*amount, currency, &at.field("amount"), p),
+        Benefit::AmountOff { amount, per, max_units, choose, with_shipping } => {
+            positive(*amount, currency, &at.field("amount"), p);
+            p.check(
+                with_shipping.is_some() && *per != AmountPer::Order,
+                ErrorCode::ConflictingFields,
+                &at.field("with_shipping"),
+                "covers shipping with what an order discount leaves: it needs `per: order`",
+            );
+            unit_limit(*max_units, *choose, *per == AmountPer::Unit, "`per: unit`", at, p);
+        }
         Benefit::FixedPrice { unit_price } => amount_valid(*unit_price, currency, &at.field("unit_price"), p),
         Benefit::SpendTiers { tiers } => {
             let tp = at.field("tiers");
@@ -527,12 +554,40 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
             p.check(*n < 2, ErrorCode::OutOfRange, &at.field("n"), "must be >= 2");
             percent_ok(*percent, &at.field("percent"), p);
         }
-        Benefit::BuyXGetY { buy, get, percent, max_repeats, .. } => {
+        Benefit::BuyXGetY { buy, get, percent, amount_off, unit_price, max_repeats, max_units, .. } => {
             at_least_one(*buy, "buy", p);
             at_least_one(*get, "get", p);
-            percent_ok(*percent, &at.field("percent"), p);
+            if let Some(pct) = percent {
+                percent_ok(*pct, &at.field("percent"), p);
+            }
+            if let Some(a) = amount_off {
+                positive(*a, currency, &at.field("amount_off"), p);
+            }
+            if let Some(u) = unit_price {
+                amount_valid(*u, currency, &at.field("unit_price"), p);
+            }
+            let given: Vec<&str> = [
+                ("percent", percent.is_some()),
+                ("amount_off", amount_off.is_some()),
+                ("unit_price", unit_price.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(name, set)| set.then_some(name))
+            .collect();
+            if let [first, second, ..] = given.as_slice() {
+                p.add(
+                    ErrorCode::ConflictingFields,
+                    &at.field(second),
+                    format!(
+                        "give only one of percent, amount_off and unit_price (the get units' deal): `{first}` is given too"
+                    ),
+                );
+            }
             if let Some(m) = max_repeats {
                 at_least_one(*m, "max_repeats", p);
+            }
+            if let Some(m) = max_units {
+                at_least_one(*m, "max_units", p);
             }
         }
         Benefit::BundlePrice { quantity, price, max_repeats } => {
@@ -566,6 +621,34 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
             );
         }
     }
+}
+
+/// Checks a per-unit discount's unit limit: `max_units` at least 1 and
+/// only on a per-unit discount (`per_unit`, described by `needs`), and
+/// `choose` only with `max_units`.
+fn unit_limit(
+    max_units: Option<u32>,
+    choose: Option<super::promotion::Choose>,
+    per_unit: bool,
+    needs: &str,
+    at: &JsonPath<'_>,
+    p: &mut Problems,
+) {
+    if let Some(m) = max_units {
+        p.check(m < 1, ErrorCode::OutOfRange, &at.field("max_units"), "must be >= 1");
+        p.check(
+            !per_unit,
+            ErrorCode::ConflictingFields,
+            &at.field("max_units"),
+            &format!("limits discounted units, so it needs {needs} (an order discount is not per unit)"),
+        );
+    }
+    p.check(
+        choose.is_some() && max_units.is_none(),
+        ErrorCode::ConflictingFields,
+        &at.field("choose"),
+        "chooses which units a unit limit discounts: it needs `max_units` (without it every unit is discounted)",
+    );
 }
 
 fn check_filter(f: &ItemFilter, currency: Currency, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {

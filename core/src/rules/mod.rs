@@ -50,8 +50,8 @@ pub(crate) use postcode::Postcode;
 pub use pricing::{PriceEntry, PriceList, PriceListKind, PriceSelection, VolumeTier};
 pub(crate) use problems::Problems;
 pub use promotion::{
-    AmountPer, Basis, Benefit, CartContains, Choose, Condition, ItemFilter, MinSubtotal, Promotion, QuantityTier,
-    RecurringWindow, Scope, SpendTier, Trigger, UsageLimits, Weekday,
+    AllocateBy, AmountPer, Basis, Benefit, CartContains, Choose, Condition, ItemFilter, MinSubtotal, Promotion,
+    QuantityTier, RecurringWindow, Scope, SpendTier, Trigger, UsageLimits, Weekday, WithShipping,
 };
 pub(crate) use returns::check_returns;
 pub use returns::{

@@ -60,6 +60,11 @@ pub struct Promotion {
     /// (`discounted`, the default) or to the catalog amount (`original`).
     #[serde(default)]
     pub apply_to: Basis,
+    /// How an order discount is spread over the lines it covers: by what
+    /// they still cost (`current`, the default) or by their catalog price
+    /// (`original`, JD's 京贴 rule).
+    #[serde(default, skip_serializing_if = "AllocateBy::is_current")]
+    pub allocate_by: AllocateBy,
     /// Only the best promotion of an exclusive group applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclusive_group: Option<String>,
@@ -114,6 +119,24 @@ pub enum Basis {
     Discounted,
     /// The catalog amount, before any promotion.
     Original,
+}
+
+/// The weights an order discount is spread over its lines by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocateBy {
+    /// What each line still costs after earlier discounts (the default).
+    #[default]
+    Current,
+    /// Each line's catalog amount, before any promotion; a line never
+    /// takes more than it still costs, the rest going to the others.
+    Original,
+}
+
+impl AllocateBy {
+    fn is_current(&self) -> bool {
+        *self == AllocateBy::Current
+    }
 }
 
 /// Which lines a promotion concerns. Empty include lists mean every line;
@@ -296,6 +319,15 @@ pub enum Benefit {
         /// The most it takes off in all.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_discount: Option<Amount>,
+        /// With `scope: items`: at most this many units per order are
+        /// discounted, chosen by `choose` (Medusa's `max_quantity`,
+        /// WooCommerce's "limit usage to X items").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_units: Option<u32>,
+        /// With `max_units`: which units are discounted, the cheapest
+        /// (default) or the most expensive first.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        choose: Option<Choose>,
     },
     /// A fixed amount off each unit (`per: unit`) or once off the order, spread over lines (`per: order`).
     AmountOff {
@@ -303,6 +335,19 @@ pub enum Benefit {
         amount: Amount,
         /// `unit` or `order`.
         per: AmountPer,
+        /// With `per: order`: the discount covers shipping too,
+        /// `items_first` (what the items cannot take comes off shipping).
+        /// Absent: items only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        with_shipping: Option<WithShipping>,
+        /// With `per: unit`: at most this many units per order are
+        /// discounted, chosen by `choose`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_units: Option<u32>,
+        /// With `max_units`: which units are discounted, the cheapest
+        /// (default) or the most expensive first.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        choose: Option<Choose>,
     },
     /// Each unit at a fixed price (9.90); units already cheaper are left alone.
     FixedPrice {
@@ -336,15 +381,24 @@ pub enum Benefit {
         /// The percentage off that unit.
         percent: Percent,
     },
-    /// Buy X get Y (free or a percentage off), repeating up to a maximum.
+    /// Buy X get Y (free, a percentage off, a fixed amount off each unit or
+    /// each unit at a fixed price), repeating up to a maximum.
     BuyXGetY {
         /// Units to buy.
         buy: u32,
         /// Units discounted.
         get: u32,
-        /// Percentage off the discounted units; 100 is free.
-        #[serde(default = "hundred")]
-        percent: Percent,
+        /// Percentage off the discounted units; 100 is free. At most one of
+        /// `percent`, `amount_off` and `unit_price`; none means free (100).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        percent: Option<Percent>,
+        /// A fixed amount off each discounted unit; a unit never goes below 0.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amount_off: Option<Amount>,
+        /// Each discounted unit at this price; a unit already at or below it
+        /// gets nothing.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit_price: Option<Amount>,
         /// The discounted units come from these items instead of `items`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         get_items: Option<Box<ItemFilter>>,
@@ -354,6 +408,15 @@ pub enum Benefit {
         /// Most repetitions; absent means no limit.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_repeats: Option<u32>,
+        /// Most get units discounted per order (Saleor's "apply once per
+        /// order" is 1); absent means no limit.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_units: Option<u32>,
+        /// When the buy units of a set are there but fewer than `get` get
+        /// units, discount those present (Magento); default false: complete
+        /// sets only (Medusa).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        partial_get: bool,
     },
     /// Bundle price (any 3 for 99.00, N件M元), repeating up to a maximum; most expensive units first.
     BundlePrice {
@@ -391,10 +454,6 @@ pub enum Benefit {
     },
 }
 
-fn hundred() -> Percent {
-    Percent(rust_decimal::Decimal::ONE_HUNDRED)
-}
-
 fn one() -> u32 {
     1
 }
@@ -418,6 +477,15 @@ pub enum AmountPer {
     Unit,
     /// The order once (order stage), spread over the items.
     Order,
+}
+
+/// How an order discount covers shipping too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WithShipping {
+    /// Taken from the items first (spread over them as usual); the rest
+    /// comes off the shipping of the chosen method, as a shipping discount.
+    ItemsFirst,
 }
 
 /// Which units a buy-X-get-Y discounts.

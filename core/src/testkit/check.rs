@@ -247,7 +247,16 @@ fn static_checks(s: &mut Sink<'_>, request: &QuoteRequest, a: &QuoteAnswer) {
         s.check(!p.amount.is_negative(), NegativeAmount, || format!("promotion {}: amount {}", p.id, p.amount));
         if matches!(p.stage, Stage::ItemPromotions | Stage::OrderPromotions) {
             let parts = a.lines.iter().flat_map(|l| &l.adjustments).filter(|x| x.rule_id == p.id && x.stage == p.stage);
-            if let Some(parts) = s.money(sum(a, parts.map(|x| &x.amount)), "promotion parts") {
+            // An order discount over items and shipping also gave the
+            // chosen option's discount when that names it.
+            let rule = format!("promotion:{}", p.id);
+            let shipping = a
+                .shipping
+                .as_ref()
+                .and_then(|sh| sh.options.iter().find(|o| o.chosen))
+                .filter(|o| o.discount_rule.as_ref() == Some(&rule))
+                .map(|o| &o.discount);
+            if let Some(parts) = s.money(sum(a, parts.map(|x| &x.amount).chain(shipping)), "promotion parts") {
                 s.check(parts == p.amount, AllocationMismatch, || {
                     format!("promotion {}: its line adjustments sum to {parts}, its amount is {}", p.id, p.amount)
                 });

@@ -11,10 +11,13 @@ use std::rc::Rc;
 use rust_decimal::Decimal;
 
 use super::context::Context;
-use super::minor::{add, mul, split, sub, Minor};
+use super::minor::{add, mul, split, split_capped, sub, Minor};
 use crate::money::{Money, MoneyError, Percent, RoundingLevel};
 use crate::quote::{FreeShippingGrant, ReasonCode, ReasonParams};
-use crate::rules::{cart_count, AmountPer, Basis, Benefit, Choose, CompiledPromotion, Condition, MinSubtotal, Scope};
+use crate::rules::{
+    cart_count, AllocateBy, AmountPer, Basis, Benefit, Choose, CompiledPromotion, Condition, MinSubtotal, Scope,
+    WithShipping,
+};
 
 /// Why a promotion did not apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +67,9 @@ pub(crate) struct Effect {
     /// units it uses per line, bought and discounted alike, in line order.
     /// Later unit-selective promotions cannot use them again.
     pub(crate) consumed: Vec<(usize, u64)>,
+    /// For an order discount over items and shipping (items first): what
+    /// the items could not take, for the shipping stage (minor units).
+    pub(crate) shipping_rest: Minor,
 }
 
 /// Units of a line already used by unit-selective promotions in a run,
@@ -87,6 +93,7 @@ impl Effect {
             points_multiplier: None,
             next: None,
             consumed: Vec::new(),
+            shipping_rest: 0,
         }
     }
 
@@ -97,6 +104,8 @@ impl Effect {
             self.cap = Some(left);
             self.amount = left;
         }
+        // What may still come off shipping is within the budget too.
+        self.shipping_rest = self.shipping_rest.min(left.saturating_sub(self.amount)).max(0);
     }
 
     /// The discount per line when promotion `index` applies on `amounts`
@@ -110,9 +119,18 @@ impl Effect {
         let mut parts = match self.spread {
             Some(d) => {
                 let eligible = ctx.eligible(index, false);
-                let weights: Vec<Minor> =
-                    eligible.iter().map(|&l| amounts.get(l).copied().unwrap_or(0).max(0)).collect();
-                let mut parts: Vec<(usize, Minor)> = eligible.iter().copied().zip(split(d, &weights)?).collect();
+                let current = |l: usize| amounts.get(l).copied().unwrap_or(0).max(0);
+                let weights: Vec<Minor> = eligible.iter().map(|&l| current(l)).collect();
+                let split = match ctx.promotion(index).map(|p| p.allocate_by) {
+                    // By catalog amount, never more than a line still costs.
+                    Some(AllocateBy::Original) => {
+                        let original: Vec<Minor> =
+                            eligible.iter().map(|&l| ctx.original.get(l).copied().unwrap_or(0).max(0)).collect();
+                        split_capped(d, &original, &weights)?
+                    }
+                    _ => split(d, &weights)?,
+                };
+                let mut parts: Vec<(usize, Minor)> = eligible.iter().copied().zip(split).collect();
                 parts.retain(|p| p.1 > 0);
                 parts
             }
@@ -216,9 +234,17 @@ struct Eval<'c, 'a> {
     eligible: Rc<[usize]>,
 }
 
-/// Whether a benefit picks units (and so uses them up for later ones).
+/// Whether a benefit picks units (and so uses them up for later ones): a
+/// per-unit discount limited to a number of units is one too.
 pub(crate) fn unit_selective(b: &Benefit) -> bool {
-    matches!(b, Benefit::NthItem { .. } | Benefit::BuyXGetY { .. } | Benefit::BundlePrice { .. })
+    matches!(
+        b,
+        Benefit::NthItem { .. }
+            | Benefit::BuyXGetY { .. }
+            | Benefit::BundlePrice { .. }
+            | Benefit::PercentOff { max_units: Some(_), .. }
+            | Benefit::AmountOff { max_units: Some(_), .. }
+    )
 }
 
 /// Units picked per line, merged, in line order.
@@ -232,6 +258,55 @@ fn per_line(picked: &[(usize, Decimal, u64)]) -> Vec<(usize, u64)> {
     }
     crate::sort::sort_by_key(&mut out, |p| p.0);
     out
+}
+
+/// What a unit-selective benefit does to each unit it discounts.
+#[derive(Debug, Clone, Copy)]
+enum Deal {
+    /// A percentage off (the fraction).
+    Percent(Decimal),
+    /// A fixed amount off, in minor units; never below 0.
+    AmountOff(Minor),
+    /// The unit at this price, in minor units; a unit at or below it gets nothing.
+    UnitPrice(Minor),
+}
+
+impl Deal {
+    /// A buy-X-get-Y's deal: its percentage, amount off or unit price; free
+    /// when it states none.
+    fn of_buy_x_get_y(
+        percent: Option<Percent>,
+        amount_off: Option<crate::money::Amount>,
+        unit_price: Option<crate::money::Amount>,
+        units: super::minor::Units,
+    ) -> Result<Deal, MoneyError> {
+        Ok(match (percent, amount_off, unit_price) {
+            (Some(p), _, _) => Deal::Percent(fraction(p)),
+            (None, Some(a), _) => Deal::AmountOff(units.amount(a)?),
+            (None, None, Some(u)) => Deal::UnitPrice(units.amount(u)?),
+            (None, None, None) => Deal::Percent(Decimal::ONE),
+        })
+    }
+
+    /// The percentage a hint names, when the deal is one.
+    fn percent(percent: Option<Percent>, amount_off: bool, unit_price: bool) -> Option<Percent> {
+        match percent {
+            Some(p) => Some(p),
+            None if amount_off || unit_price => None,
+            None => Some(Percent(Decimal::ONE_HUNDRED)),
+        }
+    }
+
+    /// The discount on one unit at the exact unit `price`, rounded with
+    /// the rule set's mode; never more than the unit's (rounded) price.
+    fn per_unit(self, price: Decimal, units: super::minor::Units) -> Result<Minor, MoneyError> {
+        let d = match self {
+            Deal::Percent(f) => units.round(price.checked_mul(f).ok_or(MoneyError::Overflow)?)?,
+            Deal::AmountOff(a) => a.min(units.round(price)?),
+            Deal::UnitPrice(u) => units.round(price.checked_sub(units.decimal(u)?).ok_or(MoneyError::Overflow)?)?,
+        };
+        Ok(d.max(0))
+    }
 }
 
 /// Units of one line at one exact unit price: `base / count`.
@@ -404,7 +479,7 @@ impl Eval<'_, '_> {
     /// The fixed discount the promotion gives, for hints.
     fn headline_discount(&self) -> Result<Option<Money>, MoneyError> {
         let a = match &self.promo.benefit {
-            Benefit::AmountOff { amount, per: AmountPer::Order } => Some(*amount),
+            Benefit::AmountOff { amount, per: AmountPer::Order, .. } => Some(*amount),
             Benefit::SpendTiers { tiers } => tiers.first().map(|t| t.discount),
             Benefit::EverySpend { discount, .. } => Some(*discount),
             _ => None,
@@ -424,12 +499,19 @@ impl Eval<'_, '_> {
         let units = self.ctx.minor;
         let money = |a: crate::money::Amount| Money::new(a.value(), self.ctx.currency);
         let outcome = match &self.promo.benefit {
-            Benefit::PercentOff { percent, scope: Scope::Items, max_discount } => {
-                let parts = self.percent_per_line(&self.eligible, *percent)?;
+            Benefit::PercentOff { percent, scope: Scope::Items, max_discount, max_units, choose } => {
                 let max = max_discount.map(|m| units.amount(m)).transpose()?;
-                self.effect(self.cap(parts, max)?)
+                match max_units {
+                    Some(n) => {
+                        self.limited_units(*n, choose.unwrap_or_default(), Deal::Percent(fraction(*percent)), max)?
+                    }
+                    None => {
+                        let parts = self.percent_per_line(&self.eligible, *percent)?;
+                        self.effect(self.cap(parts, max)?)
+                    }
+                }
             }
-            Benefit::PercentOff { percent, scope: Scope::Order, max_discount } => {
+            Benefit::PercentOff { percent, scope: Scope::Order, max_discount, .. } => {
                 let base = self.sum(&self.eligible, |l| self.base(l, basis))?;
                 let mut d = units.times(base, fraction(*percent))?;
                 if let Some(max) = max_discount {
@@ -437,13 +519,30 @@ impl Eval<'_, '_> {
                 }
                 self.spread(d)?
             }
-            Benefit::AmountOff { amount, per: AmountPer::Unit } => {
+            Benefit::AmountOff { amount, per: AmountPer::Unit, max_units: Some(n), choose, .. } => {
+                self.limited_units(*n, choose.unwrap_or_default(), Deal::AmountOff(units.amount(*amount)?), None)?
+            }
+            Benefit::AmountOff { amount, per: AmountPer::Unit, max_units: None, .. } => {
                 let each = units.amount(*amount)?;
                 let parts =
                     self.eligible.iter().map(|&l| Ok((l, mul(each, self.units(l))?))).collect::<Result<_, _>>()?;
                 self.effect(parts)
             }
-            Benefit::AmountOff { amount, per: AmountPer::Order } => self.spread(units.amount(*amount)?)?,
+            Benefit::AmountOff { amount, per: AmountPer::Order, with_shipping: None, .. } => {
+                self.spread(units.amount(*amount)?)?
+            }
+            Benefit::AmountOff {
+                amount, per: AmountPer::Order, with_shipping: Some(WithShipping::ItemsFirst), ..
+            } => {
+                // The items first; what they cannot take is left for shipping.
+                let whole = units.amount(*amount)?;
+                let items = self.sum(&self.eligible, |l| self.amount(l).max(0))?;
+                let rest = sub(whole, whole.min(items))?;
+                match self.spread(whole)? {
+                    Ok(e) => Ok(Effect { shipping_rest: rest, ..e }),
+                    Err(_) => Ok(Effect { shipping_rest: rest, ..Effect::nothing() }),
+                }
+            }
             Benefit::FixedPrice { unit_price } => {
                 let price = units.amount(*unit_price)?;
                 let mut parts = Vec::with_capacity(self.eligible.len());
@@ -542,10 +641,24 @@ impl Eval<'_, '_> {
                     }
                 }
                 let used = per_line(&self.take(&groups, (total / every).saturating_mul(every))?);
-                self.effect(self.discount_units(&picked, *percent)?).map(|e| Effect { consumed: used, ..e })
+                let deal = Deal::Percent(fraction(*percent));
+                self.effect(self.discount_units(&picked, deal)?).map(|e| Effect { consumed: used, ..e })
             }
-            Benefit::BuyXGetY { buy, get, percent, choose, max_repeats, .. } => {
-                self.buy_x_get_y(*buy, *get, *percent, *choose, *max_repeats)?
+            Benefit::BuyXGetY {
+                buy,
+                get,
+                percent,
+                amount_off,
+                unit_price,
+                choose,
+                max_repeats,
+                max_units,
+                partial_get,
+                ..
+            } => {
+                let deal = Deal::of_buy_x_get_y(*percent, *amount_off, *unit_price, units)?;
+                let hint = Deal::percent(*percent, amount_off.is_some(), unit_price.is_some());
+                self.buy_x_get_y(*buy, *get, (deal, hint), *choose, (*max_repeats, *max_units, *partial_get))?
             }
             Benefit::BundlePrice { quantity, price, max_repeats } => {
                 self.bundle(*quantity, units.amount(*price)?, *max_repeats)?
@@ -645,16 +758,11 @@ impl Eval<'_, '_> {
         Ok(groups)
     }
 
-    /// `percent` off `k` units of a line at `price` each, per unit rounded.
-    fn discount_units(
-        &self,
-        picked: &[(usize, Decimal, u64)],
-        percent: Percent,
-    ) -> Result<Vec<(usize, Minor)>, MoneyError> {
-        let f = fraction(percent);
+    /// `deal` on `k` units of a line at `price` each, per unit rounded.
+    fn discount_units(&self, picked: &[(usize, Decimal, u64)], deal: Deal) -> Result<Vec<(usize, Minor)>, MoneyError> {
         let mut parts: Vec<(usize, Minor)> = Vec::with_capacity(picked.len());
         for &(line, price, k) in picked {
-            let each = self.ctx.minor.round(price.checked_mul(f).ok_or(MoneyError::Overflow)?)?;
+            let each = deal.per_unit(price, self.ctx.minor)?;
             let d = mul(each, k)?;
             match parts.iter_mut().find(|p| p.0 == line) {
                 Some(p) => p.1 = add(p.1, d)?,
@@ -683,27 +791,49 @@ impl Eval<'_, '_> {
         &self,
         buy: u32,
         get: u32,
-        percent: Percent,
+        (deal, percent): (Deal, Option<Percent>),
         choose: Choose,
-        max_repeats: Option<u32>,
+        (max_repeats, max_units, partial): (Option<u32>, Option<u32>, bool),
     ) -> Result<Computed, MoneyError> {
         let (buy, get) = (u64::from(buy).max(1), u64::from(get).max(1));
         let separate = self.promo.get_filter.is_some();
         let get_lines = if separate { self.ctx.eligible(self.index, true) } else { Rc::clone(&self.eligible) };
         let bought = self.free_quantity(&self.eligible);
-        let repeats = if separate {
-            (bought / buy).min(self.free_quantity(&get_lines) / get)
+        // Sets, and the get units they discount. With `partial`, a set
+        // whose buy units are all there discounts the get units present
+        // even when fewer than `get` (Magento); without, only complete sets
+        // count (Medusa).
+        let (repeats, discounted) = if separate {
+            let present = self.free_quantity(&get_lines);
+            if partial {
+                let sets = bought / buy;
+                (sets, sets.saturating_mul(get).min(present))
+            } else {
+                let sets = (bought / buy).min(present / get);
+                (sets, sets.saturating_mul(get))
+            }
         } else {
-            bought / buy.saturating_add(get)
+            let size = buy.saturating_add(get);
+            let full = bought / size;
+            let extra = if partial { (bought % size).saturating_sub(buy) } else { 0 };
+            (full.saturating_add(u64::from(extra > 0)), full.saturating_mul(get).saturating_add(extra))
         };
         let repeats = max_repeats.map_or(repeats, |m| repeats.min(u64::from(m)));
-        if repeats == 0 {
-            let needed =
-                if separate { buy.saturating_sub(bought) } else { buy.saturating_add(get).saturating_sub(bought) };
-            return Ok(too_few(needed, Some(percent)));
+        // A unit limit discounts at most `max_units` get units: the sets
+        // needed for them, the last one perhaps not discounted in full.
+        let limit = max_units.map(u64::from);
+        let repeats = limit.map_or(repeats, |m| repeats.min(m.div_ceil(get)));
+        let discounted = discounted.min(repeats.saturating_mul(get)).min(limit.unwrap_or(u64::MAX));
+        if repeats == 0 || discounted == 0 {
+            let needed = match (separate, partial) {
+                (true, _) => buy.saturating_sub(bought),
+                (false, true) => buy.saturating_add(1).saturating_sub(bought),
+                (false, false) => buy.saturating_add(get).saturating_sub(bought),
+            };
+            return Ok(too_few(needed, percent));
         }
         let groups = self.unit_groups(&get_lines, choose == Choose::MostExpensive)?;
-        let picked = self.take(&groups, repeats.saturating_mul(get))?;
+        let picked = self.take(&groups, discounted)?;
         // The units bought are the most expensive of the rest.
         let mut used = per_line(&picked);
         let buy_groups = self.unit_groups(&self.eligible, true)?;
@@ -725,7 +855,30 @@ impl Eval<'_, '_> {
             }
         }
         crate::sort::sort_by_key(&mut used, |u| u.0);
-        Ok(self.effect(self.discount_units(&picked, percent)?).map(|e| Effect { consumed: used, ..e }))
+        Ok(self.effect(self.discount_units(&picked, deal)?).map(|e| Effect { consumed: used, ..e }))
+    }
+
+    /// A per-unit discount (`deal`) on at most `max` units of the covered
+    /// lines, those `choose` names first, capped at `cap` in all; the units
+    /// discounted are used up like a buy-X-get-Y's. A percentage rounds per
+    /// unit at unit level and per line at line level, as without a limit.
+    fn limited_units(&self, max: u32, choose: Choose, deal: Deal, cap: Option<Minor>) -> Result<Computed, MoneyError> {
+        let groups = self.unit_groups(&self.eligible, choose == Choose::MostExpensive)?;
+        let picked = self.take(&groups, u64::from(max))?;
+        let parts = match (deal, self.ctx.rules.rounding.level) {
+            (Deal::Percent(f), RoundingLevel::Line) => {
+                let mut parts = Vec::with_capacity(picked.len());
+                for &(line, price, k) in &picked {
+                    let value = price.checked_mul(Decimal::from(k)).ok_or(MoneyError::Overflow)?;
+                    parts.push((line, self.ctx.minor.round(value.checked_mul(f).ok_or(MoneyError::Overflow)?)?));
+                }
+                crate::sort::sort_by_key(&mut parts, |p| p.0);
+                parts
+            }
+            _ => self.discount_units(&picked, deal)?,
+        };
+        let used = per_line(&picked);
+        Ok(self.effect(self.cap(parts, cap)?).map(|e| Effect { consumed: used, ..e }))
     }
 
     fn bundle(&self, quantity: u32, price: Minor, max_repeats: Option<u32>) -> Result<Computed, MoneyError> {

@@ -89,3 +89,62 @@ pub(crate) fn split(total: Minor, weights: &[Minor]) -> Result<Vec<Minor>, Money
         .map(|p| Minor::try_from(p).map_err(|_| MoneyError::Overflow))
         .collect()
 }
+
+/// Splits `total` (≥ 0, at most the sum of `caps`) over `weights` like
+/// [`split`], but never gives a part more than its cap: what a capped part
+/// cannot take is split again over the others by their weights (by what
+/// they can still take when their weights are all zero). Exact: the parts
+/// sum to `total` when the caps allow it.
+pub(crate) fn split_capped(total: Minor, weights: &[Minor], caps: &[Minor]) -> Result<Vec<Minor>, MoneyError> {
+    let mut parts: Vec<Minor> = vec![0; weights.len()];
+    let mut open: Vec<bool> = caps.iter().map(|c| *c > 0).collect();
+    let mut left = total;
+    // Each round either gives everything or closes at least one part.
+    for _ in 0..=weights.len() {
+        if left <= 0 || !open.contains(&true) {
+            break;
+        }
+        let room =
+            |parts: &[Minor], i: usize| sub(caps.get(i).copied().unwrap_or(0), parts.get(i).copied().unwrap_or(0));
+        let mut w: Vec<Minor> = weights.iter().zip(&open).map(|(w, o)| if *o { (*w).max(0) } else { 0 }).collect();
+        if w.iter().all(|x| *x == 0) {
+            w = (0..weights.len())
+                .map(|i| Ok(if open.get(i) == Some(&true) { room(&parts, i)?.max(0) } else { 0 }))
+                .collect::<Result<_, MoneyError>>()?;
+        }
+        let given = split(left, &w)?;
+        for (i, g) in given.into_iter().enumerate() {
+            let r = room(&parts, i)?;
+            let take = g.min(r);
+            if let Some(p) = parts.get_mut(i) {
+                *p = add(*p, take)?;
+            }
+            left = sub(left, take)?;
+            if g >= r {
+                if let Some(o) = open.get_mut(i) {
+                    *o = false;
+                }
+            }
+        }
+    }
+    Ok(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_capped;
+
+    #[test]
+    fn capped_split_gives_what_a_capped_part_cannot_take_to_the_others() {
+        // 60 by weights 100:100 is 30:30, but the first can take 5 only.
+        assert_eq!(split_capped(60, &[100, 100], &[5, 100]).unwrap(), vec![5, 55]);
+        // Uncapped, it is the plain split.
+        assert_eq!(split_capped(30, &[100, 150], &[50, 150]).unwrap(), vec![12, 18]);
+        // Zero weights left: by what the parts can still take.
+        assert_eq!(split_capped(10, &[0, 0, 1], &[4, 6, 0]).unwrap(), vec![4, 6, 0]);
+        // Exact whatever the caps.
+        let parts = split_capped(1001, &[1, 2, 3, 4], &[100, 1000, 7, 900]).unwrap();
+        assert_eq!(parts.iter().sum::<i128>(), 1001);
+        assert!(parts.iter().zip([100, 1000, 7, 900]).all(|(p, c)| *p <= c));
+    }
+}

@@ -109,6 +109,10 @@ pub(crate) fn apply(
             gift_line_id,
             free_shipping: a.effect.free_shipping.clone(),
             points_multiplier: a.effect.points_multiplier,
+            shipping_rest: match a.effect.shipping_rest {
+                0 => None,
+                rest => Some(ctx.minor.money(rest).map_err(err)?),
+            },
         });
         usages.push(Usage {
             promotion_id: promo.id.clone(),

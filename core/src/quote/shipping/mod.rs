@@ -102,8 +102,16 @@ pub(crate) fn apply(
                 amount: o.discount,
             });
             if let Some(id) = rule.strip_prefix("promotion:") {
-                applied.iter_mut().filter(|a| a.id == id).for_each(|a| a.amount = o.discount);
-                usages.iter_mut().filter(|u| u.promotion_id == id).for_each(|u| u.amount = o.discount);
+                // A free-shipping promotion gives the shipping discount; an
+                // order discount over items and shipping adds it to what
+                // the items took.
+                for a in applied.iter_mut().filter(|a| a.id == id) {
+                    let items = if a.shipping_rest.is_some() { a.amount } else { Money::zero(rules.currency) };
+                    a.amount = items.checked_add(o.discount).map_err(money_err)?;
+                    for u in usages.iter_mut().filter(|u| u.promotion_id == id) {
+                        u.amount = a.amount;
+                    }
+                }
             }
         }
         if let Some(class) = s.tax_class.as_ref().and_then(|c| rules.tax.classes.get(c)) {
@@ -519,6 +527,15 @@ fn best_discount(
             if d.checked_cmp(best.0)? == Ordering::Greater {
                 best = (d, Some(format!("tier:{id}")));
             }
+        }
+    }
+    // An order discount over items and shipping: what the items left, as
+    // large a shipping discount as the option's price allows.
+    for a in applied {
+        let Some(rest) = a.shipping_rest else { continue };
+        let d = if rest.checked_cmp(o.price)? == Ordering::Greater { o.price } else { rest };
+        if d.checked_cmp(best.0)? == Ordering::Greater {
+            best = (d, Some(format!("promotion:{}", a.id)));
         }
     }
     for a in applied {
