@@ -133,6 +133,9 @@ pub struct FreeShippingGrant {
     pub methods: Vec<String>,
     /// True when remote zones are not covered.
     pub exclude_remote: bool,
+    /// At most this much off the shipping price; absent: the whole price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_off: Option<Money>,
 }
 
 /// How a promotion reached the order.

@@ -524,8 +524,13 @@ fn best_discount(
     for a in applied {
         let Some(g) = &a.free_shipping else { continue };
         let covered = (g.methods.is_empty() || g.methods.contains(&o.method_id)) && !(g.exclude_remote && zone.remote);
-        if covered && o.price.checked_cmp(best.0)? == Ordering::Greater {
-            best = (o.price, Some(format!("promotion:{}", a.id)));
+        // A fixed amount off takes at most the price: the shipping never goes below zero.
+        let d = match g.amount_off {
+            Some(off) => off.min(o.price)?,
+            None => o.price,
+        };
+        if covered && d.checked_cmp(best.0)? == Ordering::Greater {
+            best = (d, Some(format!("promotion:{}", a.id)));
         }
     }
     Ok(best)
