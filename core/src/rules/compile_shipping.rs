@@ -274,6 +274,11 @@ pub(crate) enum CompiledRate {
     PerItem {
         price: Amount,
     },
+    Flexible {
+        first_item: Amount,
+        additional_item: Amount,
+        max_items: Option<u64>,
+    },
     PercentOfValue {
         percent: Percent,
         fraction: Decimal,
@@ -796,6 +801,16 @@ fn compile_rate(
         RateModel::PerItem { price } => {
             amount_valid(*price, currency, &at.field("price"), p);
             CompiledRate::PerItem { price: *price }
+        }
+        RateModel::Flexible { first_item, additional_item, max_items } => {
+            amount_valid(*first_item, currency, &at.field("first_item"), p);
+            amount_valid(*additional_item, currency, &at.field("additional_item"), p);
+            p.check(*max_items == Some(0), ErrorCode::OutOfRange, &at.field("max_items"), "must be >= 1");
+            CompiledRate::Flexible {
+                first_item: *first_item,
+                additional_item: *additional_item,
+                max_items: max_items.filter(|m| *m > 0),
+            }
         }
         RateModel::FirstAdditional {
             first_weight_g,

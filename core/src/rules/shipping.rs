@@ -524,6 +524,19 @@ pub enum RateModel {
         /// The price of each unit.
         price: Amount,
     },
+    /// A flexible rate (Solidus' and Spree's `FlexiRate`): the first unit
+    /// costs `first_item`, each further unit `additional_item`; with
+    /// `max_items`, the first-item price comes back every `max_items`
+    /// units (units 1, N + 1, 2N + 1... cost `first_item`).
+    Flexible {
+        /// The price of the first unit (and of the first of every `max_items`).
+        first_item: Amount,
+        /// The price of every other unit.
+        additional_item: Amount,
+        /// Units per round (>= 1); absent: one round, whatever the units.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_items: Option<u64>,
+    },
 }
 
 /// A weight bracket: parcels up to `up_to_g` grams (or `up_to` in the

@@ -464,6 +464,28 @@ fn rate_steps(
                 steps.push(RateStep { from: Some(m(b.from)), ..step(RateStepCode::ValueBracket, m(b.price)) });
             }
         }
+        CompiledRate::Flexible { first_item, additional_item, max_items } => {
+            // Units 1, N + 1, 2N + 1... pay the first-item price: ⌈units / N⌉ of them.
+            let firsts = match max_items {
+                Some(n) => units.div_ceil(*n),
+                None => units.min(1),
+            };
+            let others = units.saturating_sub(firsts);
+            let first = m(*first_item);
+            steps.push(RateStep {
+                count: Some(firsts),
+                unit_price: Some(first),
+                ..step(RateStepCode::FirstItem, first.checked_mul_qty(firsts)?)
+            });
+            if others > 0 {
+                let unit = m(*additional_item);
+                steps.push(RateStep {
+                    count: Some(others),
+                    unit_price: Some(unit),
+                    ..step(RateStepCode::AdditionalItem, unit.checked_mul_qty(others)?)
+                });
+            }
+        }
         CompiledRate::PerItem { price } => {
             let unit = m(*price);
             steps.push(RateStep {
@@ -625,6 +647,20 @@ mod tests {
         });
         let at = |n| price(&m, &parcel(100, n, "1.00"));
         assert_eq!([at(1), at(2), at(3), at(5), at(6), at(9)], ["8.00", "8.00", "12.00", "12.00", "16.00", "20.00"]);
+    }
+
+    #[test]
+    fn a_flexible_rate_restarts_every_max_items() {
+        // Solidus FlexiRate: first item 10.00, additional 2.00, max items 3.
+        let rate = |max| CompiledRate::Flexible { first_item: cny("10.00"), additional_item: cny("2.00"), max_items: max };
+        let m = method(rate(Some(3)));
+        let at = |n| price(&m, &parcel(100, n, "1.00"));
+        assert_eq!(
+            [at(1), at(2), at(3), at(4), at(6), at(7)],
+            ["10.00", "12.00", "14.00", "24.00", "28.00", "38.00"]
+        );
+        let m = method(rate(None));
+        assert_eq!(price(&m, &parcel(100, 7, "1.00")), "22.00", "one round: 10.00 + 6 × 2.00");
     }
 
     #[test]
