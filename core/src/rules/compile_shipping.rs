@@ -34,6 +34,8 @@ pub(crate) struct CompiledShipping {
     pub(crate) allocate_by: ShippingAllocation,
     /// Every template id some method prices (`template_rates`).
     pub(crate) templates: HashSet<String>,
+    /// The products that ship free.
+    pub(crate) ships_free: Option<super::shipping::ShipsFree>,
 }
 
 /// Grams in a kilogram.
@@ -442,6 +444,19 @@ pub(crate) fn compile_shipping(
         }
     }
 
+    if let Some(f) = &s.ships_free {
+        let fp = at.field("ships_free");
+        p.check(
+            f.skus.is_empty() && f.categories.is_empty() && f.tags.is_empty(),
+            ErrorCode::OutOfRange,
+            &fp,
+            "must name at least one SKU, category or tag",
+        );
+        labels(&f.skus, limits, &fp.field("skus"), p);
+        labels(&f.categories, limits, &fp.field("categories"), p);
+        labels(&f.tags, limits, &fp.field("tags"), p);
+    }
+
     let templates = zones
         .iter()
         .flat_map(|z| z.methods.iter().flat_map(|m| m.template_rates.iter().map(|(t, _)| t.clone())))
@@ -456,6 +471,7 @@ pub(crate) fn compile_shipping(
         free_shipping,
         tax_class: s.tax_class.clone(),
         allocate_by: s.allocate_by,
+        ships_free: s.ships_free.clone(),
     }
 }
 
@@ -697,6 +713,17 @@ fn compile_method(
                     &ep.field("shipping_classes"),
                     "must name at least one shipping class",
                 );
+                labels(shipping_classes, limits, &ep.field("shipping_classes"), p);
+                amount
+            }
+            Surcharge::ProductFee { amount, skus, shipping_classes } => {
+                p.check(
+                    skus.is_empty() && shipping_classes.is_empty(),
+                    ErrorCode::OutOfRange,
+                    &ep,
+                    "must name at least one SKU (`skus`) or shipping class (`shipping_classes`)",
+                );
+                labels(skus, limits, &ep.field("skus"), p);
                 labels(shipping_classes, limits, &ep.field("shipping_classes"), p);
                 amount
             }

@@ -48,6 +48,41 @@ pub struct ShippingConfig {
     /// (default), `weight` or `pieces`. See `docs/shipping.md`.
     #[serde(default, skip_serializing_if = "is_by_amount")]
     pub allocate_by: ShippingAllocation,
+    /// The products that ship free (a per-product free-shipping flag): an
+    /// order whose every line is one of them ships free on every method
+    /// (discount rule `items:ships_free`); a mixed order pays as usual.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ships_free: Option<ShipsFree>,
+}
+
+/// Products that ship free, by SKU, category or tag (any one matching).
+///
+/// ```
+/// use commerce_rules::rules::ShipsFree;
+/// let f: ShipsFree = serde_json::from_str(r#"{"skus": ["GIFT-CARD"], "categories": ["e-vouchers"]}"#).unwrap();
+/// assert_eq!(f.skus, ["GIFT-CARD"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShipsFree {
+    /// SKUs that ship free.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skus: Vec<String>,
+    /// Categories whose products ship free (a line in any of them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    /// Tags whose products ship free (a line with any of them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+impl ShipsFree {
+    /// Whether a product with this SKU, categories and tags ships free.
+    pub fn covers(&self, sku: &str, categories: &[String], tags: &[String]) -> bool {
+        self.skus.iter().any(|s| s == sku)
+            || categories.iter().any(|c| self.categories.contains(c))
+            || tags.iter().any(|t| self.tags.contains(t))
+    }
 }
 
 /// What the shipping charged is spread over the lines by.
@@ -599,6 +634,19 @@ pub enum Surcharge {
     PerPiece {
         /// The charge per unit.
         amount: Amount,
+    },
+    /// Added for each unit of some products (a bulky SKU: +5.00 per unit):
+    /// `amount` × the parcel's units whose SKU is in `skus` or whose
+    /// shipping class is in `shipping_classes`.
+    ProductFee {
+        /// The charge per unit.
+        amount: Amount,
+        /// The SKUs it is charged on.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        skus: Vec<String>,
+        /// The shipping classes it is charged on.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        shipping_classes: Vec<String>,
     },
 }
 

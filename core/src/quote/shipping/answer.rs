@@ -219,6 +219,8 @@ pub enum RateStepCode {
     FirstItem,
     /// A flexible rate's further units: `count` units at `unit_price`.
     AdditionalItem,
+    /// A fee per unit of some products (`product_fee`): `count` units at `unit_price`.
+    ProductFee,
 }
 
 /// The delivery window of an option: local dates in the merchant's zone.

@@ -31,6 +31,9 @@ use crate::{Error, ErrorCode, Limits};
 use rate::{Overflow, Parcel, Priced};
 use rust_decimal::Decimal;
 
+/// The discount rule of an order whose every line ships free (`ships_free`).
+pub(crate) const SHIPS_FREE_RULE: &str = "items:ships_free";
+
 /// Most free-shipping hints in one answer.
 const MAX_SHIPPING_HINTS: usize = 3;
 
@@ -200,7 +203,8 @@ fn options(
     }
     let subtotal = Money::checked_sum(rules.currency, lines.iter().map(|l| l.net)).map_err(money_err)?;
     let pieces = parcels.iter().try_fold(0_u64, |a, p| a.checked_add(p.units)).ok_or(Overflow).map_err(overflow)?;
-    let cart = Cart { parcels: &parcels, subtotal, pieces };
+    let all_ship_free = parcels.iter().flat_map(|p| &p.items).all(|it| it.ships_free);
+    let cart = Cart { parcels: &parcels, subtotal, pieces, all_ship_free };
     let now = req.now.utc();
     let tier = req.customer.tier.as_deref();
     for method in &zone.methods {
@@ -269,6 +273,8 @@ struct Cart<'a> {
     subtotal: Money,
     /// Units in the cart's parcels.
     pieces: u64,
+    /// Every line ships free (`ships_free`): the whole price is taken off.
+    all_ship_free: bool,
 }
 
 /// Checks a method's order-value, piece and size conditions (weight comes after pricing).
@@ -497,6 +503,10 @@ fn best_discount(
     applied: &[AppliedPromotion],
 ) -> Result<(Money, Option<String>), MoneyError> {
     let mut best = (Money::zero(rules.currency), None);
+    // Every product ships free: the whole price, before any rule (it cannot be beaten).
+    if cart.all_ship_free && !o.price.is_zero() {
+        best = (o.price, Some(SHIPS_FREE_RULE.to_string()));
+    }
     for r in &s.free_shipping {
         let met = thresholds(r, cart.subtotal, cart.pieces)?.met;
         if met && covers(r, zone, &o.method_id, tier) {

@@ -18,6 +18,12 @@ use crate::rules::{
 #[derive(Debug, Clone)]
 pub(crate) struct Item {
     pub(crate) line_id: String,
+    /// The product's SKU.
+    pub(crate) sku: String,
+    /// The line's shipping class.
+    pub(crate) class: Option<String>,
+    /// The product ships free (`ships_free`).
+    pub(crate) ships_free: bool,
     /// The line's shipping template.
     pub(crate) template: Option<String>,
     pub(crate) qty: u64,
@@ -124,6 +130,9 @@ pub(crate) fn parcels(
         }
         parcel.items.push(Item {
             line_id: line.id.clone(),
+            sku: cart.sku.clone(),
+            class: cart.shipping_class.clone(),
+            ships_free: s.ships_free.as_ref().is_some_and(|f| f.covers(&cart.sku, &cart.categories, &cart.tags)),
             template: cart.shipping_template.clone(),
             qty,
             unit_g: unit_grams(cart)?,
@@ -358,6 +367,24 @@ pub(crate) fn price_parcel(
                     ..step(RateStepCode::PerPieceFee, unit.checked_mul_qty(parcel.units)?)
                 });
             }
+            Surcharge::ProductFee { amount, skus, shipping_classes } => {
+                let units = parcel
+                    .items
+                    .iter()
+                    .filter(|it| {
+                        skus.contains(&it.sku) || it.class.as_ref().is_some_and(|c| shipping_classes.contains(c))
+                    })
+                    .try_fold(0_u64, |a, it| a.checked_add(it.qty))
+                    .ok_or(Overflow)?;
+                if units > 0 {
+                    let unit = money(*amount, currency);
+                    steps.push(RateStep {
+                        count: Some(units),
+                        unit_price: Some(unit),
+                        ..step(RateStepCode::ProductFee, unit.checked_mul_qty(units)?)
+                    });
+                }
+            }
             _ => {}
         }
     }
@@ -570,6 +597,9 @@ mod tests {
     fn item(id: &str, template: Option<&str>, qty: u64, unit_g: &str, sides: Option<[&str; 3]>, value: &str) -> Item {
         Item {
             line_id: id.into(),
+            sku: id.into(),
+            class: None,
+            ships_free: false,
             template: template.map(str::to_string),
             qty,
             unit_g: dec(unit_g),
