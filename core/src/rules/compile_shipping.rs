@@ -19,6 +19,12 @@ use crate::{ErrorCode, Limits};
 
 /// Most transit or handling days a method or warehouse may take.
 pub(crate) const MAX_DAYS: u32 = 60;
+/// Most carrier days in transit (sea freight takes 30 to 90).
+pub(crate) const MAX_TRANSIT_DAYS: u32 = 120;
+/// Most weeks in transit.
+pub(crate) const MAX_TRANSIT_WEEKS: u32 = 52;
+/// Most months in transit.
+pub(crate) const MAX_TRANSIT_MONTHS: u32 = 12;
 
 /// The shipping section, ready to quote.
 #[derive(Debug)]
@@ -245,6 +251,8 @@ pub(crate) struct CompiledMethod {
     pub(crate) max_weight_g: Option<u64>,
     pub(crate) transit_min: u32,
     pub(crate) transit_max: u32,
+    /// What the transit counts.
+    pub(crate) transit_unit: super::shipping::TransitUnit,
     /// Minutes of the local day, overriding the warehouse's.
     pub(crate) cutoff: Option<u32>,
     /// Minutes of the local day, `from < until`.
@@ -733,7 +741,12 @@ fn compile_method(
     labels(&m.excluded_classes, limits, &at.field("excluded_classes"), p);
     p.check(m.max_weight_g == Some(0), ErrorCode::OutOfRange, &at.field("max_weight_g"), "must be >= 1");
     let tp = at.field("transit_days");
-    p.check(m.transit_days.max > MAX_DAYS, ErrorCode::OutOfRange, &tp.field("max"), "must be at most 60");
+    let (most, unit) = match m.transit_days.unit {
+        super::shipping::TransitUnit::Days => (MAX_TRANSIT_DAYS, "days"),
+        super::shipping::TransitUnit::Weeks => (MAX_TRANSIT_WEEKS, "weeks"),
+        super::shipping::TransitUnit::Months => (MAX_TRANSIT_MONTHS, "months"),
+    };
+    p.check(m.transit_days.max > most, ErrorCode::OutOfRange, &tp.field("max"), &format!("must be at most {most} {unit}"));
     p.check(m.transit_days.max < m.transit_days.min, ErrorCode::OutOfRange, &tp.field("max"), "must be >= min");
     let cutoff = m.cutoff.as_deref().and_then(|c| time_field(c, &at.field("cutoff"), p));
     let slots_path = at.field("slots");
@@ -772,6 +785,7 @@ fn compile_method(
         max_weight_g: m.max_weight_g,
         transit_min: m.transit_days.min,
         transit_max: m.transit_days.max,
+        transit_unit: m.transit_days.unit,
         cutoff,
         slots,
         slot_lead_minutes: m.slot_lead_minutes,

@@ -58,7 +58,7 @@ pub use returns::{
 };
 pub use shipping::{
     Calendar, Carrier, CarrierUnits, CombineTemplates, FeePer, FreeShippingRule, MaxDimensions, MethodConditions,
-    PostcodeMatch, RateModel, ServiceLevel, ShippingAllocation, ShippingConfig, ShippingMethod, ShipsFree, Surcharge,
+    PostcodeMatch, RateModel, ServiceLevel, ShippingAllocation, ShippingConfig, ShippingMethod, ShipsFree, TransitUnit, Surcharge,
     TemplateRate, ThresholdCombine, TimeSlot, TransitDays, ValueBracket, Warehouse, WeightBracket, Zone, ZoneMatch,
 };
 pub use tax::{TaxCalculation, TaxClass, TaxConfig};

@@ -461,14 +461,43 @@ pub struct MaxDimensions {
     pub height: DecimalString,
 }
 
-/// Fewest and most carrier days in transit, each at most 60.
+/// Fewest and most days (or weeks, or months) in transit.
+///
+/// ```
+/// use commerce_rules::rules::{TransitDays, TransitUnit};
+/// let t: TransitDays = serde_json::from_str(r#"{"min": 6, "max": 10, "unit": "weeks"}"#).unwrap();
+/// assert_eq!(t.unit, TransitUnit::Weeks);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitDays {
-    /// Fewest days.
+    /// Fewest days (weeks, months).
     pub min: u32,
-    /// Most days (>= `min`).
+    /// Most days (weeks, months), >= `min`.
     pub max: u32,
+    /// What `min` and `max` count: `days` (carrier delivery days, the
+    /// default; at most 120), `weeks` (calendar weeks after dispatch; at most
+    /// 52) or `months` (calendar months after dispatch; at most 12).
+    #[serde(default, skip_serializing_if = "is_days")]
+    pub unit: TransitUnit,
+}
+
+/// What a method's transit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitUnit {
+    /// Carrier delivery days after pickup (0: the pickup day).
+    #[default]
+    Days,
+    /// Calendar weeks after dispatch, landing on the carrier's next delivery day.
+    Weeks,
+    /// Calendar months after dispatch (the same day of the month, or the
+    /// month's last day), landing on the carrier's next delivery day.
+    Months,
+}
+
+fn is_days(u: &TransitUnit) -> bool {
+    *u == TransitUnit::Days
 }
 
 /// A local delivery time slot (`18:00`-`20:00`).

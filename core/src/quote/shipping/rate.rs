@@ -570,6 +570,7 @@ mod tests {
             max_weight_g: None,
             transit_min: 1,
             transit_max: 2,
+            transit_unit: Default::default(),
             cutoff: None,
             slots: vec![],
             slot_lead_minutes: 0,
