@@ -52,6 +52,7 @@ mod check;
 mod coverage;
 mod minimize;
 mod run;
+mod returns;
 mod strategy;
 
 pub use check::{check_answer, check_invariants, check_request, Comparison, Quoter, Violation, ViolationCode};
