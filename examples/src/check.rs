@@ -6,8 +6,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use commerce_rules::money::Money;
-use commerce_rules::testkit::{check_request, minimal_json, run_check_until, CheckReport, Quoter};
 use commerce_rules::returns::{ReturnRefundAnswer, ReturnRefundRequest};
+use commerce_rules::testkit::{check_request, minimal_json, run_check_until, CheckReport, Quoter};
 use commerce_rules::{Engine, Error, ErrorCode, QuoteAnswer, QuoteRequest, ShippingAnswer};
 
 use crate::{describe, read, CheckArgs, Failure};
@@ -76,7 +76,8 @@ impl Fault {
     }
 
     fn plant_refund(self, request: &ReturnRefundRequest, answer: &mut ReturnRefundAnswer) {
-        if self == Fault::RefundCent && request.items.iter().any(|i| i.quantity >= 2) && !answer.refund.items.is_zero() {
+        if self == Fault::RefundCent && request.items.iter().any(|i| i.quantity >= 2) && !answer.refund.items.is_zero()
+        {
             let r = &mut answer.refund;
             let cent = Money::from_minor(1, r.total.currency());
             if let (Ok(total), Ok(items)) = (r.total.checked_add(cent), r.items.checked_add(cent)) {

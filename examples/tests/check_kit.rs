@@ -215,7 +215,11 @@ fn an_unknown_fault_is_refused() {
     let rules = data("us-store.rules.json");
     let out = cli(&["check", "--rules", rules.to_str().unwrap(), "--cases", "1"], Some("frobnicate"));
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("the faults are cent-at-4-units, order and refund-cent"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("the faults are cent-at-4-units, order and refund-cent"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// A rule set with return rules (`core/tests/data/returns-cn.rules.json`).
@@ -256,7 +260,8 @@ fn a_planted_refund_fault_is_found_and_its_return_request_written() {
         .unwrap_or_else(|| panic!("{stdout}"));
     assert!(stdout.contains(&format!("commerce-rules return-refund --rules {}", rules.display())), "{stdout}");
     // The return request written is a valid return question for the real engine.
-    let asked = cli(&["return-refund", "--rules", rules.to_str().unwrap(), "--request", compared.to_str().unwrap()], None);
+    let asked =
+        cli(&["return-refund", "--rules", rules.to_str().unwrap(), "--request", compared.to_str().unwrap()], None);
     assert!(asked.status.success(), "{}", text(&asked.stderr));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -746,7 +746,12 @@ fn compile_method(
         super::shipping::TransitUnit::Weeks => (MAX_TRANSIT_WEEKS, "weeks"),
         super::shipping::TransitUnit::Months => (MAX_TRANSIT_MONTHS, "months"),
     };
-    p.check(m.transit_days.max > most, ErrorCode::OutOfRange, &tp.field("max"), &format!("must be at most {most} {unit}"));
+    p.check(
+        m.transit_days.max > most,
+        ErrorCode::OutOfRange,
+        &tp.field("max"),
+        &format!("must be at most {most} {unit}"),
+    );
     p.check(m.transit_days.max < m.transit_days.min, ErrorCode::OutOfRange, &tp.field("max"), "must be >= min");
     let cutoff = m.cutoff.as_deref().and_then(|c| time_field(c, &at.field("cutoff"), p));
     let slots_path = at.field("slots");

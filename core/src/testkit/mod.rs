@@ -51,8 +51,8 @@
 mod check;
 mod coverage;
 mod minimize;
-mod run;
 mod returns;
+mod run;
 mod strategy;
 
 pub use check::{check_answer, check_invariants, check_request, Comparison, Quoter, Violation, ViolationCode};

@@ -270,7 +270,9 @@ pub(crate) fn check<E: Quoter + ?Sized>(
         }
         match Money::checked_sum(r.total.currency(), r.parts.iter().map(|p| p.amount)) {
             Ok(parts) if parts == r.total => {}
-            Ok(parts) => push!(AllocationMismatch, i, asked, format!("refund parts sum to {parts}, total is {}", r.total)),
+            Ok(parts) => {
+                push!(AllocationMismatch, i, asked, format!("refund parts sum to {parts}, total is {}", r.total))
+            }
             Err(e) => push!(EngineError, i, asked, format!("refund parts: {e}")),
         }
         if r.total.currency() != cur {

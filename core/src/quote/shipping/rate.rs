@@ -683,13 +683,11 @@ mod tests {
     #[test]
     fn a_flexible_rate_restarts_every_max_items() {
         // Solidus FlexiRate: first item 10.00, additional 2.00, max items 3.
-        let rate = |max| CompiledRate::Flexible { first_item: cny("10.00"), additional_item: cny("2.00"), max_items: max };
+        let rate =
+            |max| CompiledRate::Flexible { first_item: cny("10.00"), additional_item: cny("2.00"), max_items: max };
         let m = method(rate(Some(3)));
         let at = |n| price(&m, &parcel(100, n, "1.00"));
-        assert_eq!(
-            [at(1), at(2), at(3), at(4), at(6), at(7)],
-            ["10.00", "12.00", "14.00", "24.00", "28.00", "38.00"]
-        );
+        assert_eq!([at(1), at(2), at(3), at(4), at(6), at(7)], ["10.00", "12.00", "14.00", "24.00", "28.00", "38.00"]);
         let m = method(rate(None));
         assert_eq!(price(&m, &parcel(100, 7, "1.00")), "22.00", "one round: 10.00 + 6 × 2.00");
     }
