@@ -36,6 +36,8 @@ pub(crate) struct CompiledShipping {
     pub(crate) zones: Vec<CompiledZone>,
     pub(crate) free_shipping: Vec<CompiledFreeShipping>,
     pub(crate) tax_class: Option<String>,
+    /// Whether shipping prices include their tax; `None`: as the rule set's prices.
+    pub(crate) tax_included: Option<bool>,
     /// What the shipping charged is spread over the lines by.
     pub(crate) allocate_by: ShippingAllocation,
     /// Every template id some method prices (`template_rates`).
@@ -478,6 +480,7 @@ pub(crate) fn compile_shipping(
         zones,
         free_shipping,
         tax_class: s.tax_class.clone(),
+        tax_included: s.tax_included,
         allocate_by: s.allocate_by,
         ships_free: s.ships_free.clone(),
     }

@@ -43,6 +43,12 @@ pub struct ShippingConfig {
     /// The tax class of shipping charges; absent: shipping is not taxed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_class: Option<String>,
+    /// Whether shipping prices include their tax (true) or have it added
+    /// on top (false); absent: as the rule set's prices
+    /// (`tax.prices_include_tax`). A shop adding sales tax to its items may
+    /// quote shipping tax included, and the other way round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_included: Option<bool>,
     /// How the shipping charged and its discount are spread over the lines
     /// (each line's `shipping` in the answer, used by returns): `amount`
     /// (default), `weight` or `pieces`. See `docs/shipping.md`.

@@ -303,8 +303,10 @@ fn static_checks(s: &mut Sink<'_>, request: &QuoteRequest, a: &QuoteAnswer) {
         .and_then(|m| m.checked_add(t.shipping))
         .and_then(|m| m.checked_sub(t.shipping_discounts))
         .and_then(|m| m.checked_sub(t.points_value));
-    if !t.tax_included {
-        expected = expected.and_then(|m| m.checked_add(t.tax));
+    match t.tax_added {
+        Some(added) => expected = expected.and_then(|m| m.checked_add(added)),
+        None if !t.tax_included => expected = expected.and_then(|m| m.checked_add(t.tax)),
+        None => {}
     }
     if let Some(expected) = s.money(expected, "grand total") {
         s.check(expected == t.grand_total, GrandTotalIdentity, || {

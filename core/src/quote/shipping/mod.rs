@@ -44,6 +44,8 @@ pub(crate) struct ShippingOutcome {
     pub(crate) shipping: Money,
     pub(crate) discount: Money,
     pub(crate) tax: Money,
+    /// Whether the shipping price includes its tax.
+    pub(crate) tax_included: bool,
     /// The shipping tax's class, rate, taxable amount and tax, for the tax summary.
     pub(crate) tax_entry: Option<(String, Percent, Money, Money)>,
     /// Each line's share of the chosen option's price and discount, by line id.
@@ -79,10 +81,12 @@ pub(crate) fn apply(
         shipping: zero,
         discount: zero,
         tax: zero,
+        tax_included: rules.tax.prices_include_tax,
         tax_entry: None,
         lines: BTreeMap::new(),
     };
     let Some(s) = &rules.shipping else { return Ok(outcome) };
+    outcome.tax_included = s.tax_included.unwrap_or(rules.tax.prices_include_tax);
     let (answer, line_shares) = options(rules, s, limits, req, lines, applied)?;
     outcome.lines = line_shares;
     let chosen = answer.options.iter().find(|o| o.chosen);
@@ -111,7 +115,7 @@ pub(crate) fn apply(
         }
         if let Some(class) = s.tax_class.as_ref().and_then(|c| rules.tax.classes.get(c)) {
             let net = o.total;
-            let included = rules.tax.prices_include_tax;
+            let included = outcome.tax_included;
             let tax = super::tax::line_tax(net, 1, class.rate, included, TaxCalculation::PerLine, rules.tax.rounding)
                 .map_err(money_err)?;
             let taxable = if included { net.checked_sub(tax).map_err(money_err)? } else { net };
