@@ -485,6 +485,19 @@ mod tests {
         assert!(coverage.render().contains("coverage over 7 answers:"));
     }
 
+    /// Some generated requests name a shipping method: a dearer method than
+    /// the cheapest gets chosen too.
+    #[test]
+    fn a_dearer_shipping_method_is_chosen_in_some_cases() {
+        let engine = crate::Engine::from_json(RULES).unwrap();
+        let rules: RuleSet = serde_json::from_str(RULES).unwrap();
+        let report = run_check(&engine, &rules, 60, 1);
+        assert!(report.passed());
+        let coverage = report.coverage.unwrap();
+        let express = coverage.shipping_methods.iter().find(|m| m.zone_id == "cn-mainland" && m.method_id == "express");
+        assert!(express.is_some_and(|m| m.chosen > 0), "{}", coverage.render());
+    }
+
     const RETURNS_RULES: &str = include_str!("../../tests/data/returns-cn.rules.json");
 
     /// With return rules, the run asks returns on the receipts it gets: the
