@@ -466,3 +466,79 @@ proptest! {
         }
     }
 }
+
+const SMALL_RULES: &str = include_str!("data/shipping-small.rules.json");
+
+fn small_engine() -> &'static Engine {
+    use std::sync::OnceLock;
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::from_json(SMALL_RULES).unwrap())
+}
+
+/// Products of `shipping-small.rules.json`: a bulky one with a per-unit fee,
+/// two that ship free, a plain one.
+const SMALL_SKUS: &[&str] = &["CUSHION-XL", "GIFT-CARD", "BOOK", "MUG"];
+
+/// One generated line: product, quantity, cents, in the e-vouchers category.
+type SmallLine = (usize, u32, i64, bool);
+
+fn small_request(lines: &[SmallLine], bayern: bool, coupon: bool) -> Value {
+    let lines: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (sku, qty, cents, voucher))| {
+            let mut l = json!({"id": format!("L{i:02}"), "sku": SMALL_SKUS[sku % SMALL_SKUS.len()], "quantity": qty,
+                "unit_price": format!("{}.{:02}", cents / 100, cents % 100), "weight_g": 300});
+            if *voucher {
+                l["categories"] = json!(["e-vouchers"]);
+            }
+            l
+        })
+        .collect();
+    let region = if bayern { "Bayern" } else { "Berlin" };
+    let mut r = json!({"now": "2026-03-10T10:00:00+01:00", "lines": lines,
+        "destination": {"country": "DE", "region": region, "postcode": "80331"}});
+    if coupon {
+        r["codes"] = json!(["SHIP3"]);
+    }
+    r
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Issue 15 item 9: the flexible rate and the per-unit product fee never
+    /// get cheaper as a line gets more units (invariant 8), and whatever the
+    /// cart, coupon (3.00 off shipping) and products that ship free, the
+    /// lines' shipping shares sum exactly to the shipping charged and its
+    /// discount, the discount never exceeds the price, and the grand-total
+    /// identity holds.
+    #[test]
+    fn small_pieces_never_get_cheaper_and_allocate_exactly(
+        lines in prop::collection::vec((0_usize..4, 1_u32..6, 1_i64..20_000, any::<bool>()), 1..6),
+        which in 0_usize..6,
+        more in 1_u32..9,
+        bayern in any::<bool>(),
+        coupon in any::<bool>(),
+    ) {
+        let before = small_request(&lines, bayern, coupon);
+        let mut grown = lines.clone();
+        let k = which % grown.len();
+        grown[k].1 += more;
+        let after = small_request(&grown, bayern, coupon);
+        let (a, b) = (options_in(small_engine(), &before), options_in(small_engine(), &after));
+        for o in &a.options {
+            if let Some(h) = b.options.iter().find(|h| h.method_id == o.method_id) {
+                prop_assert!(h.price.amount() >= o.price.amount(), "{}: {} then {}", o.method_id, o.price, h.price);
+            }
+            prop_assert!(o.discount.amount() <= o.price.amount() && !o.total.is_negative(), "{o:?}");
+        }
+        for req in [before, after] {
+            let request: QuoteRequest = serde_json::from_value(req).unwrap();
+            let answer = small_engine().quote(&request).unwrap();
+            shares_sum_exactly(&answer)?;
+            let violations = commerce_rules::testkit::check_answer(&request, &answer);
+            prop_assert!(violations.is_empty(), "{violations:?}");
+        }
+    }
+}

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use commerce_rules::money::Money;
+use commerce_rules::returns::{ReturnRefundAnswer, ReturnRefundRequest};
 use commerce_rules::testkit::{check_request, minimal_json, run_check_until, CheckReport, Quoter};
 use commerce_rules::{Engine, Error, ErrorCode, QuoteAnswer, QuoteRequest, ShippingAnswer};
 
@@ -25,6 +26,9 @@ enum Fault {
     /// When the first line costs more per unit than the last, the answer's
     /// first line names another price source (`order_dependent`, invariant 4).
     Order,
+    /// A return taking 2 units of a line or more refunds a cent too much
+    /// (`full_return_mismatch` or `refund_exceeds_paid`, invariant 6).
+    RefundCent,
 }
 
 impl Fault {
@@ -33,7 +37,10 @@ impl Fault {
             None | Some("") => Ok(None),
             Some("cent-at-4-units") => Ok(Some(Fault::CentAt4Units)),
             Some("order") => Ok(Some(Fault::Order)),
-            Some(other) => Err(format!("error: {FAULT_VAR}={other}: the faults are cent-at-4-units and order")),
+            Some("refund-cent") => Ok(Some(Fault::RefundCent)),
+            Some(other) => {
+                Err(format!("error: {FAULT_VAR}={other}: the faults are cent-at-4-units, order and refund-cent"))
+            }
         }
     }
 
@@ -41,6 +48,7 @@ impl Fault {
         match self {
             Fault::CentAt4Units => "cent-at-4-units",
             Fault::Order => "order",
+            Fault::RefundCent => "refund-cent",
         }
     }
 
@@ -60,6 +68,24 @@ impl Fault {
                         if let Some(line) = answer.lines.first_mut() {
                             line.price_source.rule_id = Some("planted-fault".to_string());
                         }
+                    }
+                }
+            }
+            Fault::RefundCent => {}
+        }
+    }
+
+    fn plant_refund(self, request: &ReturnRefundRequest, answer: &mut ReturnRefundAnswer) {
+        if self == Fault::RefundCent && request.items.iter().any(|i| i.quantity >= 2) && !answer.refund.items.is_zero()
+        {
+            let r = &mut answer.refund;
+            let cent = Money::from_minor(1, r.total.currency());
+            if let (Ok(total), Ok(items)) = (r.total.checked_add(cent), r.items.checked_add(cent)) {
+                r.total = total;
+                r.items = items;
+                if let Some(p) = r.parts.first_mut() {
+                    if let Ok(a) = p.amount.checked_add(cent) {
+                        p.amount = a;
                     }
                 }
             }
@@ -93,6 +119,14 @@ impl Quoter for Checked<'_> {
 
     fn shipping_options(&self, request: &QuoteRequest) -> Result<ShippingAnswer, Error> {
         self.engine.shipping_options(request)
+    }
+
+    fn return_refund(&self, request: &ReturnRefundRequest) -> Option<Result<ReturnRefundAnswer, Error>> {
+        let mut answer = self.engine.return_refund(request);
+        if let (Some(fault), Ok(a)) = (self.fault, &mut answer) {
+            fault.plant_refund(request, a);
+        }
+        Some(answer)
     }
 }
 

@@ -8,7 +8,9 @@
 //! `COMMERCE_RULES_CHECK_FAULT`: `cent-at-4-units` (a line of 4 units or
 //! more puts a cent on the grand total: `grand_total_identity`) and `order`
 //! (the answer changes when the first line costs more per unit than the
-//! last: `order_dependent`, which compares two requests).
+//! last: `order_dependent`, which compares two requests) and `refund-cent`
+//! (a return of 2 units of a line or more refunds a cent too much:
+//! `full_return_mismatch`, found on the returns `check` asks).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -213,5 +215,53 @@ fn an_unknown_fault_is_refused() {
     let rules = data("us-store.rules.json");
     let out = cli(&["check", "--rules", rules.to_str().unwrap(), "--cases", "1"], Some("frobnicate"));
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("the faults are cent-at-4-units and order"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("the faults are cent-at-4-units, order and refund-cent"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// A rule set with return rules (`core/tests/data/returns-cn.rules.json`).
+fn returns_rules() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data/returns-cn.rules.json")
+}
+
+#[test]
+fn returns_are_asked_and_their_reasons_covered() {
+    let rules = returns_rules();
+    let out = cli(&["check", "--rules", rules.to_str().unwrap(), "--cases", "30", "--seed", "2"], None);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let hit = |reason: &str| -> u32 {
+        let prefix = format!("  return reason {reason}: hit ");
+        let line = stdout.lines().find_map(|l| l.strip_prefix(prefix.as_str())).unwrap_or_else(|| panic!("{stdout}"));
+        line.split(',').next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{line}"))
+    };
+    assert!(hit("no_reason") > 0 && hit("quality") > 0, "{stdout}");
+    assert!(stdout.contains("  refund parts (return answers with each): "), "{stdout}");
+    assert!(!stdout.lines().any(|l| l.starts_with("never exercised") && l.contains("return reason")), "{stdout}");
+}
+
+#[test]
+fn a_planted_refund_fault_is_found_and_its_return_request_written() {
+    let rules = returns_rules();
+    let dir = scratch("refund");
+    let args =
+        ["check", "--rules", rules.to_str().unwrap(), "--cases", "24", "--seed", "3", "--out", dir.to_str().unwrap()];
+    let out = cli(&args, Some("refund-cent"));
+    assert_eq!(out.status.code(), Some(1), "{}{}", text(&out.stdout), text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("violation full_return_mismatch (invariant 6): "), "{stdout}");
+    let compared = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".full_return_mismatch.compared.json"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(stdout.contains(&format!("commerce-rules return-refund --rules {}", rules.display())), "{stdout}");
+    // The return request written is a valid return question for the real engine.
+    let asked =
+        cli(&["return-refund", "--rules", rules.to_str().unwrap(), "--request", compared.to_str().unwrap()], None);
+    assert!(asked.status.success(), "{}", text(&asked.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

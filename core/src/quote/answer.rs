@@ -143,6 +143,9 @@ pub struct FreeShippingGrant {
     pub methods: Vec<String>,
     /// True when remote zones are not covered.
     pub exclude_remote: bool,
+    /// At most this much off the shipping price; absent: the whole price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_off: Option<Money>,
 }
 
 /// How a promotion reached the order.
@@ -348,7 +351,10 @@ pub struct TaxSummary {
 }
 
 /// Order totals. Always
-/// `grand_total = item_subtotal - discounts + shipping - shipping_discounts + tax (when added) - points_value`.
+/// `grand_total = item_subtotal - discounts + shipping - shipping_discounts + tax (when added) - points_value`,
+/// where the tax added is `tax_added` when given (shipping tax included
+/// while item tax is added, or the other way round), else `tax` unless
+/// `tax_included`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Totals {
     /// Lines at list prices.
@@ -363,8 +369,13 @@ pub struct Totals {
     pub shipping_discounts: Money,
     /// Tax, included or added as `tax_included` says.
     pub tax: Money,
-    /// Whether `tax` is included in the prices (true) or added on top (false).
+    /// Whether `tax` is included in the item prices (true) or added on top (false).
     pub tax_included: bool,
+    /// The part of `tax` added on top of the prices, given only when the
+    /// shipping price includes its tax and the items' do not, or the other
+    /// way round (`shipping.tax_included`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_added: Option<Money>,
     /// The value of points redeemed.
     pub points_value: Money,
     /// What the customer pays.

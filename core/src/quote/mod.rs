@@ -84,6 +84,7 @@ pub(crate) fn quote_with_coupon_saving(
     order_amounts.shipping = ship.shipping;
     order_amounts.shipping_discounts = ship.discount;
     order_amounts.shipping_tax = ship.tax;
+    order_amounts.shipping_tax_included = Some(ship.tax_included);
     if let Some(answer) = &ship.answer {
         promos.hints.extend(answer.hints.iter().cloned());
     }

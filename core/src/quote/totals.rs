@@ -13,13 +13,21 @@ pub(crate) struct OrderAmounts {
     pub(crate) shipping: Money,
     pub(crate) shipping_discounts: Money,
     pub(crate) shipping_tax: Money,
+    /// Whether the shipping price includes its tax; `None`: as the items' prices.
+    pub(crate) shipping_tax_included: Option<bool>,
     pub(crate) points_value: Money,
 }
 
 impl OrderAmounts {
     pub(crate) fn zero(currency: Currency) -> Self {
         let zero = Money::zero(currency);
-        OrderAmounts { shipping: zero, shipping_discounts: zero, shipping_tax: zero, points_value: zero }
+        OrderAmounts {
+            shipping: zero,
+            shipping_discounts: zero,
+            shipping_tax: zero,
+            shipping_tax_included: None,
+            points_value: zero,
+        }
     }
 }
 
@@ -52,15 +60,24 @@ fn sum(
     let list_subtotal = total_of(|l| l.list_subtotal)?;
     let item_subtotal = total_of(|l| l.subtotal)?;
     let discounts = total_of(|l| l.discount_total)?;
-    let tax = total_of(|l| l.tax.amount)?.checked_add(order.shipping_tax)?;
-    let mut grand_total = item_subtotal
+    let items_tax = total_of(|l| l.tax.amount)?;
+    let tax = items_tax.checked_add(order.shipping_tax)?;
+    let shipping_included = order.shipping_tax_included.unwrap_or(tax_included);
+    // The tax added on top of the prices: the items' unless they include
+    // it, the shipping's unless its price includes it.
+    let mut added = Money::zero(currency);
+    if !tax_included {
+        added = added.checked_add(items_tax)?;
+    }
+    if !shipping_included {
+        added = added.checked_add(order.shipping_tax)?;
+    }
+    let grand_total = item_subtotal
         .checked_sub(discounts)?
         .checked_add(order.shipping)?
         .checked_sub(order.shipping_discounts)?
-        .checked_sub(order.points_value)?;
-    if !tax_included {
-        grand_total = grand_total.checked_add(tax)?;
-    }
+        .checked_sub(order.points_value)?
+        .checked_add(added)?;
     let savings = list_subtotal
         .checked_sub(item_subtotal)?
         .max(Money::zero(currency))?
@@ -74,6 +91,7 @@ fn sum(
         shipping_discounts: order.shipping_discounts,
         tax,
         tax_included,
+        tax_added: (shipping_included != tax_included).then_some(added),
         points_value: order.points_value,
         grand_total,
         savings,

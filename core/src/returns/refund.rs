@@ -1124,10 +1124,14 @@ fn lost_shipping_target(
         let Some(promo) = rules.promotions.by_id.get(id).and_then(|i| rules.promotions.promotions.get(*i)) else {
             continue;
         };
-        let Benefit::FreeShipping { methods, exclude_remote } = &promo.benefit else { continue };
+        let Benefit::FreeShipping { methods, exclude_remote, amount_off } = &promo.benefit else { continue };
         let covered = (methods.is_empty() || methods.contains(&sd.method_id)) && !(*exclude_remote && sd.remote);
         if covered && gift_still_earned(rules, checked, id, after)? {
-            still = sd.price;
+            let gives = match amount_off {
+                Some(off) => Money::new(off.value(), cur).min(sd.price).map_err(oops(path))?,
+                None => sd.price,
+            };
+            still = still.max(gives).map_err(oops(path))?;
         }
     }
     let lost = sd.amount.checked_sub(still).map_err(oops(path))?;

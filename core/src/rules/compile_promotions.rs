@@ -611,7 +611,12 @@ fn check_benefit(b: &Benefit, currency: Currency, at: &JsonPath<'_>, limits: &Li
             );
             amount_valid(*value, currency, &at.field("value"), p);
         }
-        Benefit::FreeShipping { methods, .. } => super::compile::labels(methods, limits, &at.field("methods"), p),
+        Benefit::FreeShipping { methods, amount_off, .. } => {
+            super::compile::labels(methods, limits, &at.field("methods"), p);
+            if let Some(a) = amount_off {
+                positive(*a, currency, &at.field("amount_off"), p);
+            }
+        }
         Benefit::BonusPoints { multiplier } => {
             p.check(
                 multiplier.value() <= Decimal::ZERO || multiplier.value() > Decimal::ONE_HUNDRED,

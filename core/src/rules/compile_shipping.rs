@@ -19,6 +19,12 @@ use crate::{ErrorCode, Limits};
 
 /// Most transit or handling days a method or warehouse may take.
 pub(crate) const MAX_DAYS: u32 = 60;
+/// Most carrier days in transit (sea freight takes 30 to 90).
+pub(crate) const MAX_TRANSIT_DAYS: u32 = 120;
+/// Most weeks in transit.
+pub(crate) const MAX_TRANSIT_WEEKS: u32 = 52;
+/// Most months in transit.
+pub(crate) const MAX_TRANSIT_MONTHS: u32 = 12;
 
 /// The shipping section, ready to quote.
 #[derive(Debug)]
@@ -30,10 +36,14 @@ pub(crate) struct CompiledShipping {
     pub(crate) zones: Vec<CompiledZone>,
     pub(crate) free_shipping: Vec<CompiledFreeShipping>,
     pub(crate) tax_class: Option<String>,
+    /// Whether shipping prices include their tax; `None`: as the rule set's prices.
+    pub(crate) tax_included: Option<bool>,
     /// What the shipping charged is spread over the lines by.
     pub(crate) allocate_by: ShippingAllocation,
     /// Every template id some method prices (`template_rates`).
     pub(crate) templates: HashSet<String>,
+    /// The products that ship free.
+    pub(crate) ships_free: Option<super::shipping::ShipsFree>,
 }
 
 /// Grams in a kilogram.
@@ -243,6 +253,8 @@ pub(crate) struct CompiledMethod {
     pub(crate) max_weight_g: Option<u64>,
     pub(crate) transit_min: u32,
     pub(crate) transit_max: u32,
+    /// What the transit counts.
+    pub(crate) transit_unit: super::shipping::TransitUnit,
     /// Minutes of the local day, overriding the warehouse's.
     pub(crate) cutoff: Option<u32>,
     /// Minutes of the local day, `from < until`.
@@ -273,6 +285,11 @@ pub(crate) enum CompiledRate {
     ValueBrackets(Vec<super::shipping::ValueBracket>),
     PerItem {
         price: Amount,
+    },
+    Flexible {
+        first_item: Amount,
+        additional_item: Amount,
+        max_items: Option<u64>,
     },
     PercentOfValue {
         percent: Percent,
@@ -437,6 +454,19 @@ pub(crate) fn compile_shipping(
         }
     }
 
+    if let Some(f) = &s.ships_free {
+        let fp = at.field("ships_free");
+        p.check(
+            f.skus.is_empty() && f.categories.is_empty() && f.tags.is_empty(),
+            ErrorCode::OutOfRange,
+            &fp,
+            "must name at least one SKU, category or tag",
+        );
+        labels(&f.skus, limits, &fp.field("skus"), p);
+        labels(&f.categories, limits, &fp.field("categories"), p);
+        labels(&f.tags, limits, &fp.field("tags"), p);
+    }
+
     let templates = zones
         .iter()
         .flat_map(|z| z.methods.iter().flat_map(|m| m.template_rates.iter().map(|(t, _)| t.clone())))
@@ -450,7 +480,9 @@ pub(crate) fn compile_shipping(
         zones,
         free_shipping,
         tax_class: s.tax_class.clone(),
+        tax_included: s.tax_included,
         allocate_by: s.allocate_by,
+        ships_free: s.ships_free.clone(),
     }
 }
 
@@ -695,13 +727,34 @@ fn compile_method(
                 labels(shipping_classes, limits, &ep.field("shipping_classes"), p);
                 amount
             }
+            Surcharge::ProductFee { amount, skus, shipping_classes } => {
+                p.check(
+                    skus.is_empty() && shipping_classes.is_empty(),
+                    ErrorCode::OutOfRange,
+                    &ep,
+                    "must name at least one SKU (`skus`) or shipping class (`shipping_classes`)",
+                );
+                labels(skus, limits, &ep.field("skus"), p);
+                labels(shipping_classes, limits, &ep.field("shipping_classes"), p);
+                amount
+            }
         };
         amount_valid(*amount, currency, &ep.field("amount"), p);
     }
     labels(&m.excluded_classes, limits, &at.field("excluded_classes"), p);
     p.check(m.max_weight_g == Some(0), ErrorCode::OutOfRange, &at.field("max_weight_g"), "must be >= 1");
     let tp = at.field("transit_days");
-    p.check(m.transit_days.max > MAX_DAYS, ErrorCode::OutOfRange, &tp.field("max"), "must be at most 60");
+    let (most, unit) = match m.transit_days.unit {
+        super::shipping::TransitUnit::Days => (MAX_TRANSIT_DAYS, "days"),
+        super::shipping::TransitUnit::Weeks => (MAX_TRANSIT_WEEKS, "weeks"),
+        super::shipping::TransitUnit::Months => (MAX_TRANSIT_MONTHS, "months"),
+    };
+    p.check(
+        m.transit_days.max > most,
+        ErrorCode::OutOfRange,
+        &tp.field("max"),
+        &format!("must be at most {most} {unit}"),
+    );
     p.check(m.transit_days.max < m.transit_days.min, ErrorCode::OutOfRange, &tp.field("max"), "must be >= min");
     let cutoff = m.cutoff.as_deref().and_then(|c| time_field(c, &at.field("cutoff"), p));
     let slots_path = at.field("slots");
@@ -740,6 +793,7 @@ fn compile_method(
         max_weight_g: m.max_weight_g,
         transit_min: m.transit_days.min,
         transit_max: m.transit_days.max,
+        transit_unit: m.transit_days.unit,
         cutoff,
         slots,
         slot_lead_minutes: m.slot_lead_minutes,
@@ -796,6 +850,16 @@ fn compile_rate(
         RateModel::PerItem { price } => {
             amount_valid(*price, currency, &at.field("price"), p);
             CompiledRate::PerItem { price: *price }
+        }
+        RateModel::Flexible { first_item, additional_item, max_items } => {
+            amount_valid(*first_item, currency, &at.field("first_item"), p);
+            amount_valid(*additional_item, currency, &at.field("additional_item"), p);
+            p.check(*max_items == Some(0), ErrorCode::OutOfRange, &at.field("max_items"), "must be >= 1");
+            CompiledRate::Flexible {
+                first_item: *first_item,
+                additional_item: *additional_item,
+                max_items: max_items.filter(|m| *m > 0),
+            }
         }
         RateModel::FirstAdditional {
             first_weight_g,

@@ -60,8 +60,9 @@ pub use returns::{
 };
 pub use shipping::{
     Calendar, Carrier, CarrierUnits, CombineTemplates, FeePer, FreeShippingRule, MaxDimensions, MethodConditions,
-    PostcodeMatch, RateModel, ServiceLevel, ShippingAllocation, ShippingConfig, ShippingMethod, Surcharge,
-    TemplateRate, ThresholdCombine, TimeSlot, TransitDays, ValueBracket, Warehouse, WeightBracket, Zone, ZoneMatch,
+    PostcodeMatch, RateModel, ServiceLevel, ShippingAllocation, ShippingConfig, ShippingMethod, ShipsFree, Surcharge,
+    TemplateRate, ThresholdCombine, TimeSlot, TransitDays, TransitUnit, ValueBracket, Warehouse, WeightBracket, Zone,
+    ZoneMatch,
 };
 pub use tax::{TaxCalculation, TaxClass, TaxConfig};
 

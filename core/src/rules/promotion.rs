@@ -438,7 +438,10 @@ pub enum Benefit {
         /// The gift's value, recorded for returns.
         value: Amount,
     },
-    /// Free shipping, on every method or the ones named; optionally not to remote zones.
+    /// Free shipping, on every method or the ones named; optionally not to
+    /// remote zones. With `amount_off`, a fixed amount off the shipping
+    /// price instead (a coupon taking 3.00 off shipping), never more than
+    /// the price.
     FreeShipping {
         /// Methods it covers; empty means every method.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -446,6 +449,10 @@ pub enum Benefit {
         /// When true, remote zones (偏远地区) are not covered.
         #[serde(default)]
         exclude_remote: bool,
+        /// At most this much off the shipping price (the whole price when
+        /// it is less); absent: the whole price (free shipping).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amount_off: Option<Amount>,
     },
     /// A points multiplier on the items, recorded for the points stage.
     BonusPoints {

@@ -45,11 +45,52 @@ pub struct ShippingConfig {
     /// The tax class of shipping charges; absent: shipping is not taxed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_class: Option<String>,
+    /// Whether shipping prices include their tax (true) or have it added
+    /// on top (false); absent: as the rule set's prices
+    /// (`tax.prices_include_tax`). A shop adding sales tax to its items may
+    /// quote shipping tax included, and the other way round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_included: Option<bool>,
     /// How the shipping charged and its discount are spread over the lines
     /// (each line's `shipping` in the answer, used by returns): `amount`
     /// (default), `weight` or `pieces`. See `docs/shipping.md`.
     #[serde(default, skip_serializing_if = "is_by_amount")]
     pub allocate_by: ShippingAllocation,
+    /// The products that ship free (a per-product free-shipping flag): an
+    /// order whose every line is one of them ships free on every method
+    /// (discount rule `items:ships_free`); a mixed order pays as usual.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ships_free: Option<ShipsFree>,
+}
+
+/// Products that ship free, by SKU, category or tag (any one matching).
+///
+/// ```
+/// use commerce_rules::rules::ShipsFree;
+/// let f: ShipsFree = serde_json::from_str(r#"{"skus": ["GIFT-CARD"], "categories": ["e-vouchers"]}"#).unwrap();
+/// assert_eq!(f.skus, ["GIFT-CARD"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShipsFree {
+    /// SKUs that ship free.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skus: Vec<String>,
+    /// Categories whose products ship free (a line in any of them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    /// Tags whose products ship free (a line with any of them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+impl ShipsFree {
+    /// Whether a product with this SKU, categories and tags ships free.
+    pub fn covers(&self, sku: &str, categories: &[String], tags: &[String]) -> bool {
+        self.skus.iter().any(|s| s == sku)
+            || categories.iter().any(|c| self.categories.contains(c))
+            || tags.iter().any(|t| self.tags.contains(t))
+    }
 }
 
 /// What the shipping charged is spread over the lines by.
@@ -428,14 +469,43 @@ pub struct MaxDimensions {
     pub height: DecimalString,
 }
 
-/// Fewest and most carrier days in transit, each at most 60.
+/// Fewest and most days (or weeks, or months) in transit.
+///
+/// ```
+/// use commerce_rules::rules::{TransitDays, TransitUnit};
+/// let t: TransitDays = serde_json::from_str(r#"{"min": 6, "max": 10, "unit": "weeks"}"#).unwrap();
+/// assert_eq!(t.unit, TransitUnit::Weeks);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitDays {
-    /// Fewest days.
+    /// Fewest days (weeks, months).
     pub min: u32,
-    /// Most days (>= `min`).
+    /// Most days (weeks, months), >= `min`.
     pub max: u32,
+    /// What `min` and `max` count: `days` (carrier delivery days, the
+    /// default; at most 120), `weeks` (calendar weeks after dispatch; at most
+    /// 52) or `months` (calendar months after dispatch; at most 12).
+    #[serde(default, skip_serializing_if = "is_days")]
+    pub unit: TransitUnit,
+}
+
+/// What a method's transit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitUnit {
+    /// Carrier delivery days after pickup (0: the pickup day).
+    #[default]
+    Days,
+    /// Calendar weeks after dispatch, landing on the carrier's next delivery day.
+    Weeks,
+    /// Calendar months after dispatch (the same day of the month, or the
+    /// month's last day), landing on the carrier's next delivery day.
+    Months,
+}
+
+fn is_days(u: &TransitUnit) -> bool {
+    *u == TransitUnit::Days
 }
 
 /// A local delivery time slot (`18:00`-`20:00`).
@@ -526,6 +596,19 @@ pub enum RateModel {
         /// The price of each unit.
         price: Amount,
     },
+    /// A flexible rate (Solidus' and Spree's `FlexiRate`): the first unit
+    /// costs `first_item`, each further unit `additional_item`; with
+    /// `max_items`, the first-item price comes back every `max_items`
+    /// units (units 1, N + 1, 2N + 1... cost `first_item`).
+    Flexible {
+        /// The price of the first unit (and of the first of every `max_items`).
+        first_item: Amount,
+        /// The price of every other unit.
+        additional_item: Amount,
+        /// Units per round (>= 1); absent: one round, whatever the units.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_items: Option<u64>,
+    },
 }
 
 /// A weight bracket: parcels up to `up_to_g` grams (or `up_to` in the
@@ -588,6 +671,19 @@ pub enum Surcharge {
     PerPiece {
         /// The charge per unit.
         amount: Amount,
+    },
+    /// Added for each unit of some products (a bulky SKU: +5.00 per unit):
+    /// `amount` × the parcel's units whose SKU is in `skus` or whose
+    /// shipping class is in `shipping_classes`.
+    ProductFee {
+        /// The charge per unit.
+        amount: Amount,
+        /// The SKUs it is charged on.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        skus: Vec<String>,
+        /// The shipping classes it is charged on.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        shipping_classes: Vec<String>,
     },
 }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::money::{Money, MoneyError};
+use crate::returns::{ReturnRefundAnswer, ReturnRefundRequest};
 use crate::{Engine, Error, QuoteAnswer, QuoteRequest, ShippingAnswer, Stage, WalletCoupon, WalletSelection};
 
 /// What the invariant checker asks: the questions it puts to the engine
@@ -21,6 +22,13 @@ pub trait Quoter {
     }
     /// The shipping options of a request (`Engine::shipping_options`).
     fn shipping_options(&self, request: &QuoteRequest) -> Result<ShippingAnswer, Error>;
+    /// A return's refund (`Engine::return_refund`), or `None` when this
+    /// quoter asks no return questions (the default: the run then checks
+    /// quotes only).
+    fn return_refund(&self, request: &ReturnRefundRequest) -> Option<Result<ReturnRefundAnswer, Error>> {
+        let _ = request;
+        None
+    }
 }
 
 impl Quoter for Engine {
@@ -32,6 +40,9 @@ impl Quoter for Engine {
     }
     fn shipping_options(&self, request: &QuoteRequest) -> Result<ShippingAnswer, Error> {
         Engine::shipping_options(self, request)
+    }
+    fn return_refund(&self, request: &ReturnRefundRequest) -> Option<Result<ReturnRefundAnswer, Error>> {
+        Some(Engine::return_refund(self, request))
     }
 }
 
@@ -64,6 +75,14 @@ pub enum ViolationCode {
     ShippingPriceDecreased,
     /// Invariant 8: an option's earliest delivery date is after its latest.
     DeliveryWindowInverted,
+    /// Invariant 6: the refunds of a sequence of returns add up to more than was paid.
+    RefundExceedsPaid,
+    /// Invariant 6: returning everything did not refund exactly what was
+    /// paid less the fees the policy names (and the shipping it keeps).
+    FullReturnMismatch,
+    /// Invariant 7: a full return did not reverse exactly the points earned
+    /// or give back exactly the points redeemed.
+    PointsNotReversed,
     /// The engine refused a request generated to be valid, or failed while checking.
     EngineError,
 }
@@ -82,6 +101,9 @@ impl ViolationCode {
             ViolationCode::PointsExceeded => "points_exceeded",
             ViolationCode::ShippingPriceDecreased => "shipping_price_decreased",
             ViolationCode::DeliveryWindowInverted => "delivery_window_inverted",
+            ViolationCode::RefundExceedsPaid => "refund_exceeds_paid",
+            ViolationCode::FullReturnMismatch => "full_return_mismatch",
+            ViolationCode::PointsNotReversed => "points_not_reversed",
             ViolationCode::EngineError => "engine_error",
         }
     }
@@ -94,7 +116,8 @@ impl ViolationCode {
             ViolationCode::GrandTotalIdentity => 3,
             ViolationCode::OrderDependent | ViolationCode::NotRepeatable => 4,
             ViolationCode::CouponRaisedTotal => 5,
-            ViolationCode::PointsExceeded => 7,
+            ViolationCode::PointsExceeded | ViolationCode::PointsNotReversed => 7,
+            ViolationCode::RefundExceedsPaid | ViolationCode::FullReturnMismatch => 6,
             ViolationCode::ShippingPriceDecreased | ViolationCode::DeliveryWindowInverted => 8,
             ViolationCode::EngineError => 0,
         }
@@ -289,8 +312,10 @@ fn static_checks(s: &mut Sink<'_>, request: &QuoteRequest, a: &QuoteAnswer) {
         .and_then(|m| m.checked_add(t.shipping))
         .and_then(|m| m.checked_sub(t.shipping_discounts))
         .and_then(|m| m.checked_sub(t.points_value));
-    if !t.tax_included {
-        expected = expected.and_then(|m| m.checked_add(t.tax));
+    match t.tax_added {
+        Some(added) => expected = expected.and_then(|m| m.checked_add(added)),
+        None if !t.tax_included => expected = expected.and_then(|m| m.checked_add(t.tax)),
+        None => {}
     }
     if let Some(expected) = s.money(expected, "grand total") {
         s.check(expected == t.grand_total, GrandTotalIdentity, || {

@@ -1,7 +1,8 @@
 //! Per-rule coverage of a run: how often each promotion applied or was
 //! refused (by reason code), each shipping method was offered, chosen or
-//! unavailable (by reason code), each return reason was hit; and which
-//! rules no case exercised.
+//! unavailable (by reason code), each return reason was hit (lines eligible
+//! or refused, by reason code) and each refund part; and which rules no
+//! case exercised.
 
 use std::collections::BTreeMap;
 
@@ -22,11 +23,12 @@ pub struct Coverage {
     pub promotions: Vec<PromotionCoverage>,
     /// Each method of each shipping zone.
     pub shipping_methods: Vec<MethodCoverage>,
-    /// Each return reason the rule set accepts (a window in days).
+    /// Each return reason the rule set accepts (a window in days), and any
+    /// other a generated return asked with.
     pub return_reasons: Vec<ReturnReasonCoverage>,
-    /// Why the return reasons read zero: `check` asks quotes only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_reasons_note: Option<String>,
+    /// Refund parts (`items`, `discount_clawback`, `return_shipping`…): how
+    /// many return answers had each, not zero.
+    pub refund_parts: BTreeMap<String, u32>,
 }
 
 /// How one promotion fared.
@@ -64,8 +66,13 @@ pub struct MethodCoverage {
 pub struct ReturnReasonCoverage {
     /// The reason: `no_reason`, `quality` or `exchange`.
     pub reason: String,
-    /// Return questions asked with it.
+    /// Return questions asked with it (answered).
     pub hit: u32,
+    /// Lines returned with it and eligible.
+    pub eligible: u32,
+    /// Lines returned with it and refused, by reason code (`window_expired`,
+    /// `exempt_category`, `must_be_unopened`…).
+    pub refused: BTreeMap<String, u32>,
 }
 
 /// A serializable code's name (`"min_spend_not_met"`).
@@ -109,16 +116,39 @@ impl Coverage {
                 ("exchange", r.windows.exchange_days),
             ] {
                 if days.is_some() {
-                    return_reasons.push(ReturnReasonCoverage { reason: reason.to_string(), hit: 0 });
+                    return_reasons.push(ReturnReasonCoverage { reason: reason.to_string(), ..Default::default() });
                 }
             }
         }
-        let return_reasons_note = (!return_reasons.is_empty()).then(|| {
-            "`check` asks quotes only: no return question exercises these reasons (invariant 6 has its own \
-             property tests)"
-                .to_string()
-        });
-        Coverage { cases: 0, promotions, shipping_methods, return_reasons, return_reasons_note }
+        Coverage { cases: 0, promotions, shipping_methods, return_reasons, refund_parts: BTreeMap::new() }
+    }
+
+    /// Counts one return answer: its reason, each line eligible or refused
+    /// (by reason code), and each refund part that is not zero.
+    pub fn record_return(&mut self, reason: crate::returns::ReturnReason, answer: &crate::returns::ReturnRefundAnswer) {
+        let name = code_name(&reason);
+        let at = match self.return_reasons.iter().position(|r| r.reason == name) {
+            Some(at) => at,
+            None => {
+                self.return_reasons.push(ReturnReasonCoverage { reason: name, ..Default::default() });
+                self.return_reasons.len().saturating_sub(1)
+            }
+        };
+        if let Some(c) = self.return_reasons.get_mut(at) {
+            bump(&mut c.hit);
+            for l in &answer.lines {
+                match (&l.reason, l.eligible) {
+                    (_, true) => bump(&mut c.eligible),
+                    (Some(code), false) => bump(c.refused.entry(code_name(code)).or_default()),
+                    (None, false) => bump(c.refused.entry("refused".to_string()).or_default()),
+                }
+            }
+        }
+        let codes: std::collections::BTreeSet<String> =
+            answer.refund.parts.iter().filter(|p| !p.amount.is_zero()).map(|p| code_name(&p.code)).collect();
+        for code in codes {
+            bump(self.refund_parts.entry(code).or_default());
+        }
     }
 
     /// Counts what one answer shows. Give it an answer to a request with
@@ -205,7 +235,8 @@ impl Coverage {
     /// coverage over 256 answers:
     ///   promotion mj (automatic): applied 120, refused 40 (min_spend_not_met 40)
     ///   shipping method cn/sf-express: chosen 10, offered 200, unavailable 3 (too_heavy 3)
-    ///   return reason quality: hit 0 (`check` asks quotes only: …)
+    ///   return reason quality: hit 12, lines eligible 20, refused 3 (window_expired 3)
+    ///   refund parts (return answers with each): items 30, return_shipping 9
     /// never exercised (2): promotion new-year, shipping method cn/sf-express
     /// ```
     pub fn render(&self) -> String {
@@ -241,10 +272,17 @@ impl Coverage {
             ));
         }
         for r in &self.return_reasons {
-            out.push_str(&format!("  return reason {}: hit {}\n", r.reason, r.hit));
+            out.push_str(&format!(
+                "  return reason {}: hit {}, lines eligible {}, refused {}\n",
+                r.reason,
+                r.hit,
+                r.eligible,
+                reasons(&r.refused)
+            ));
         }
-        if let Some(note) = &self.return_reasons_note {
-            out.push_str(&format!("  ({note})\n"));
+        if !self.refund_parts.is_empty() {
+            let each: Vec<String> = self.refund_parts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            out.push_str(&format!("  refund parts (return answers with each): {}\n", each.join(", ")));
         }
         let never = self.never_exercised();
         if never.is_empty() {

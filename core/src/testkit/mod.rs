@@ -51,6 +51,7 @@
 mod check;
 mod coverage;
 mod minimize;
+mod returns;
 mod run;
 mod strategy;
 

@@ -257,7 +257,8 @@ where
     E: Quoter + ?Sized,
     K: FnMut(u32) -> bool,
 {
-    let strategy = quote_request(&Vocabulary::from_rules(rules));
+    let vocabulary = Vocabulary::from_rules(rules);
+    let strategy = naming_methods(engine, &vocabulary);
     let coverage = std::cell::RefCell::new(Coverage::for_rules(rules));
     let observe = |request: &QuoteRequest| {
         // Asked again with `explain`: the answer then says why automatic
@@ -267,11 +268,53 @@ where
         if let Ok(answer) = engine.quote(&explained) {
             coverage.borrow_mut().record(&answer);
         }
+        // The returns asked on the receipt, as the property asks them.
+        if let Ok(answer) = engine.quote(request) {
+            if let Some(Ok(seq)) = super::returns::ask(engine, &vocabulary, request, &answer) {
+                for asked in &seq.asked {
+                    if let Ok(a) = &asked.answer {
+                        coverage.borrow_mut().record_return(asked.request.reason, a);
+                    }
+                }
+            }
+        }
     };
-    let mut report =
-        run_cases(&strategy, max_cases, seed, |request| check_request(engine, request), observe, keep_going);
+    let property = |request: &QuoteRequest| {
+        let mut violations = check_request(engine, request);
+        if violations.is_empty() {
+            if let Ok(answer) = engine.quote(request) {
+                violations.extend(super::returns::check(engine, &vocabulary, request, &answer));
+            }
+        }
+        violations
+    };
+    let mut report = run_cases(&strategy, max_cases, seed, property, observe, keep_going);
     report.coverage = Some(coverage.into_inner());
     report
+}
+
+/// [`quote_request`] for the vocabulary, one request in three naming a
+/// shipping method of the rule set (so that dearer methods are chosen too):
+/// kept when the engine offers it for the request's cart and destination,
+/// else dropped (the engine would refuse the request).
+fn naming_methods<'a, E: Quoter + ?Sized>(
+    engine: &'a E,
+    v: &Vocabulary,
+) -> impl proptest::strategy::Strategy<Value = QuoteRequest> + 'a {
+    let methods = v.shipping_methods.clone();
+    let picks = methods.len().saturating_mul(3).max(1);
+    (quote_request(v), 0..picks).prop_map(move |(mut request, pick)| {
+        if let Some(m) = methods.get(pick) {
+            request.shipping_method = Some(m.clone());
+            let offered = engine
+                .shipping_options(&request)
+                .is_ok_and(|s| s.options.iter().any(|o| Some(&o.method_id) == request.shipping_method.as_ref()));
+            if !offered || engine.quote(&request).is_err() {
+                request.shipping_method = None;
+            }
+        }
+        request
+    })
 }
 
 /// Runs `cases` requests drawn from `strategy` with `seed` through
@@ -440,6 +483,85 @@ mod tests {
         assert_eq!(coverage.promotions.len(), rules.promotions.len());
         assert!(coverage.promotions.iter().any(|p| p.applied > 0), "{}", coverage.render());
         assert!(coverage.render().contains("coverage over 7 answers:"));
+    }
+
+    /// Some generated requests name a shipping method: a dearer method than
+    /// the cheapest gets chosen too.
+    #[test]
+    fn a_dearer_shipping_method_is_chosen_in_some_cases() {
+        let engine = crate::Engine::from_json(RULES).unwrap();
+        let rules: RuleSet = serde_json::from_str(RULES).unwrap();
+        let report = run_check(&engine, &rules, 60, 1);
+        assert!(report.passed());
+        let coverage = report.coverage.unwrap();
+        let express = coverage.shipping_methods.iter().find(|m| m.zone_id == "cn-mainland" && m.method_id == "express");
+        assert!(express.is_some_and(|m| m.chosen > 0), "{}", coverage.render());
+    }
+
+    const RETURNS_RULES: &str = include_str!("../../tests/data/returns-cn.rules.json");
+
+    /// With return rules, the run asks returns on the receipts it gets: the
+    /// coverage shows return reasons hit, lines refused by reason code and
+    /// refund parts, and the real engine breaks no return invariant.
+    #[test]
+    fn returns_are_asked_and_their_reasons_covered() {
+        let engine = crate::Engine::from_json(RETURNS_RULES).unwrap();
+        let rules: RuleSet = serde_json::from_str(RETURNS_RULES).unwrap();
+        let report = run_check(&engine, &rules, 48, 3);
+        let coverage = report.coverage.clone().unwrap();
+        assert!(report.passed(), "{}", report.render("returns-cn.rules.json"));
+        let hit: u32 = coverage.return_reasons.iter().map(|r| r.hit).sum();
+        assert!(hit > 10, "{}", coverage.render());
+        assert!(coverage.return_reasons.iter().any(|r| r.eligible > 0), "{}", coverage.render());
+        let refused: Vec<&String> = coverage.return_reasons.iter().flat_map(|r| r.refused.keys()).collect();
+        assert!(refused.iter().any(|c| c.as_str() == "window_expired"), "{}", coverage.render());
+        assert!(coverage.refund_parts.get("items").is_some_and(|n| *n > 0), "{}", coverage.render());
+        assert!(!coverage.never_exercised().iter().any(|r| r.starts_with("return reason")), "{}", coverage.render());
+    }
+
+    /// An engine refunding a cent too much whenever a return takes 2 units
+    /// of a line or more.
+    struct RefundCent(crate::Engine);
+
+    impl Quoter for RefundCent {
+        fn quote(&self, request: &QuoteRequest) -> Result<crate::QuoteAnswer, crate::Error> {
+            self.0.quote(request)
+        }
+        fn shipping_options(&self, request: &QuoteRequest) -> Result<crate::ShippingAnswer, crate::Error> {
+            self.0.shipping_options(request)
+        }
+        fn return_refund(
+            &self,
+            request: &crate::returns::ReturnRefundRequest,
+        ) -> Option<Result<crate::returns::ReturnRefundAnswer, crate::Error>> {
+            let mut answer = self.0.return_refund(request);
+            if let Ok(a) = &mut answer {
+                if request.items.iter().any(|i| i.quantity >= 2) && !a.refund.items.is_zero() {
+                    let cent = crate::Money::from_minor(1, a.refund.total.currency());
+                    a.refund.total = a.refund.total.checked_add(cent).unwrap();
+                    a.refund.items = a.refund.items.checked_add(cent).unwrap();
+                    if let Some(p) = a.refund.parts.first_mut() {
+                        p.amount = p.amount.checked_add(cent).unwrap();
+                    }
+                }
+            }
+            Some(answer)
+        }
+    }
+
+    #[test]
+    fn a_refund_of_a_cent_too_much_is_found() {
+        let engine = RefundCent(crate::Engine::from_json(RETURNS_RULES).unwrap());
+        let rules: RuleSet = serde_json::from_str(RETURNS_RULES).unwrap();
+        let report = run_check(&engine, &rules, 24, 3);
+        assert!(!report.passed());
+        let codes: Vec<ViolationCode> = report.failures.iter().flat_map(|f| f.codes.iter().copied()).collect();
+        assert!(codes.contains(&ViolationCode::FullReturnMismatch), "{}", report.render("R"));
+        let f = report.failures.iter().find(|f| f.codes.contains(&ViolationCode::FullReturnMismatch)).unwrap();
+        let compared = f.violations.iter().find_map(|v| v.compared.as_ref()).unwrap();
+        assert_eq!(compared.question, "return_refund");
+        let replay: crate::returns::ReturnRefundRequest = serde_json::from_str(&compared.request).unwrap();
+        assert!(replay.items.iter().any(|i| i.quantity >= 2), "{replay:?}");
     }
 
     /// The post-pass keeps only what the failure needs: here a line of 4

@@ -52,6 +52,12 @@ pub struct Vocabulary {
     pub shipping_classes: Vec<String>,
     /// True when the rule set has points: requests then carry lots and a redemption.
     pub points: bool,
+    /// Every shipping method id of the rule set: [`run_check`](super::run_check)
+    /// names one in some requests, so that dearer methods get chosen too.
+    pub shipping_methods: Vec<String>,
+    /// The return reasons the rule set accepts, with their windows in days
+    /// (empty: no returns section, no return questions asked).
+    pub return_windows: Vec<(crate::returns::ReturnReason, u32)>,
     /// Generated `now` lies in `[from, until)`, in UTC seconds.
     pub now_range: (i64, i64),
 }
@@ -139,6 +145,24 @@ impl Vocabulary {
             n.categories.extend(earning.exclude_categories.iter().cloned());
             n.skus.extend(earning.exclude_skus.iter().cloned());
         }
+        let mut return_windows = Vec::new();
+        if let Some(r) = &rules.returns {
+            // Lines in exempt and unopened-only categories and with the
+            // final-sale tag, so that returns meet them.
+            n.categories.extend(r.exempt_categories.iter().chain(&r.unopened_categories).cloned());
+            n.tags.extend(r.final_sale_tag.iter().cloned());
+            use crate::returns::ReturnReason;
+            for (reason, days) in [
+                (ReturnReason::NoReason, r.windows.no_reason_days),
+                (ReturnReason::Quality, r.windows.quality_days),
+                (ReturnReason::Exchange, r.windows.exchange_days),
+            ] {
+                if let Some(d) = days {
+                    return_windows.push((reason, d));
+                }
+            }
+        }
+        let mut shipping_methods = BTreeSet::new();
         let mut destinations = Vec::new();
         let mut warehouses = BTreeSet::new();
         if let Some(s) = &rules.shipping {
@@ -148,6 +172,7 @@ impl Vocabulary {
             }
             for zone in &s.zones {
                 for method in &zone.methods {
+                    shipping_methods.insert(method.id.clone());
                     n.classes.extend(method.excluded_classes.iter().cloned());
                     for surcharge in &method.surcharges {
                         if let Surcharge::ColdChain { shipping_classes, .. } = surcharge {
@@ -201,6 +226,8 @@ impl Vocabulary {
             warehouses: sorted(warehouses),
             shipping_classes: with_extra(n.classes, "class"),
             points: rules.points.is_some(),
+            shipping_methods: sorted(shipping_methods),
+            return_windows,
             now_range: (FROM_2026, UNTIL_2028),
         }
     }

@@ -666,8 +666,12 @@ impl Eval<'_, '_> {
             Benefit::Gift { sku, quantity, value } => {
                 Ok(Effect { gift: Some((sku.clone(), *quantity, money(*value))), ..Effect::nothing() })
             }
-            Benefit::FreeShipping { methods, exclude_remote } => Ok(Effect {
-                free_shipping: Some(FreeShippingGrant { methods: methods.clone(), exclude_remote: *exclude_remote }),
+            Benefit::FreeShipping { methods, exclude_remote, amount_off } => Ok(Effect {
+                free_shipping: Some(FreeShippingGrant {
+                    methods: methods.clone(),
+                    exclude_remote: *exclude_remote,
+                    amount_off: amount_off.map(money),
+                }),
                 ..Effect::nothing()
             }),
             Benefit::BonusPoints { multiplier } => {

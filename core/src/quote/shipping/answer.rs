@@ -215,6 +215,12 @@ pub enum RateStepCode {
     MaximumFee,
     /// A fee per unit: `count` units at `unit_price`.
     PerPieceFee,
+    /// A flexible rate's first-item price: `count` times (once per round of `max_items`) at `unit_price`.
+    FirstItem,
+    /// A flexible rate's further units: `count` units at `unit_price`.
+    AdditionalItem,
+    /// A fee per unit of some products (`product_fee`): `count` units at `unit_price`.
+    ProductFee,
 }
 
 /// The delivery window of an option: local dates in the merchant's zone.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::answer::DeliverySlot;
-use crate::rules::{CompiledCalendar, CompiledCarrier, CompiledMethod, CompiledWarehouse};
+use crate::rules::{CompiledCalendar, CompiledCarrier, CompiledMethod, CompiledWarehouse, TransitUnit};
 use crate::time::MerchantTimeZone;
 use crate::Timestamp;
 
@@ -101,8 +101,16 @@ pub(crate) fn window(
     };
     let holidays = carrier.calendar.holiday_count();
     let carrier_days = |d: NaiveDate| delivers(carrier, d);
-    let earliest = advance(dispatch, method.transit_min, holidays, carrier_days)?;
-    let latest = advance(dispatch, method.transit_max, holidays, carrier_days)?;
+    let after = |n: u32| -> Result<NaiveDate, NoOpenDay> {
+        let target = match method.transit_unit {
+            TransitUnit::Days => return advance(dispatch, n, holidays, carrier_days),
+            TransitUnit::Weeks => dispatch.checked_add_days(chrono::Days::new(u64::from(n).saturating_mul(7))),
+            TransitUnit::Months => dispatch.checked_add_months(chrono::Months::new(n)),
+        };
+        first_on_or_after(target.ok_or(NoOpenDay)?, holidays, carrier_days)
+    };
+    let earliest = after(method.transit_min)?;
+    let latest = after(method.transit_max)?;
     Ok(Window { dispatch, ships_today, earliest, latest, order_within_minutes })
 }
 
@@ -170,6 +178,7 @@ mod tests {
             max_weight_g: None,
             transit_min: min,
             transit_max: max,
+            transit_unit: Default::default(),
             cutoff,
             slots: vec![],
             slot_lead_minutes: 0,

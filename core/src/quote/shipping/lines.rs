@@ -107,6 +107,9 @@ mod tests {
     fn item(id: &str, qty: u64, unit_g: u64, value: &str) -> Item {
         Item {
             line_id: id.into(),
+            sku: id.into(),
+            class: None,
+            ships_free: false,
             template: None,
             qty,
             unit_g: Decimal::from(unit_g),

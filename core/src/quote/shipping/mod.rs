@@ -31,6 +31,9 @@ use crate::{Error, ErrorCode, Limits};
 use rate::{Overflow, Parcel, Priced};
 use rust_decimal::Decimal;
 
+/// The discount rule of an order whose every line ships free (`ships_free`).
+pub(crate) const SHIPS_FREE_RULE: &str = "items:ships_free";
+
 /// Most free-shipping hints in one answer.
 const MAX_SHIPPING_HINTS: usize = 3;
 
@@ -41,6 +44,8 @@ pub(crate) struct ShippingOutcome {
     pub(crate) shipping: Money,
     pub(crate) discount: Money,
     pub(crate) tax: Money,
+    /// Whether the shipping price includes its tax.
+    pub(crate) tax_included: bool,
     /// The shipping tax's class, rate, taxable amount and tax, for the tax summary.
     pub(crate) tax_entry: Option<(String, Percent, Money, Money)>,
     /// Each line's share of the chosen option's price and discount, by line id.
@@ -76,10 +81,12 @@ pub(crate) fn apply(
         shipping: zero,
         discount: zero,
         tax: zero,
+        tax_included: rules.tax.prices_include_tax,
         tax_entry: None,
         lines: BTreeMap::new(),
     };
     let Some(s) = &rules.shipping else { return Ok(outcome) };
+    outcome.tax_included = s.tax_included.unwrap_or(rules.tax.prices_include_tax);
     let (answer, line_shares) = options(rules, s, limits, req, lines, applied)?;
     outcome.lines = line_shares;
     let chosen = answer.options.iter().find(|o| o.chosen);
@@ -116,7 +123,7 @@ pub(crate) fn apply(
         }
         if let Some(class) = s.tax_class.as_ref().and_then(|c| rules.tax.classes.get(c)) {
             let net = o.total;
-            let included = rules.tax.prices_include_tax;
+            let included = outcome.tax_included;
             let tax = super::tax::line_tax(net, 1, class.rate, included, TaxCalculation::PerLine, rules.tax.rounding)
                 .map_err(money_err)?;
             let taxable = if included { net.checked_sub(tax).map_err(money_err)? } else { net };
@@ -208,7 +215,8 @@ fn options(
     }
     let subtotal = Money::checked_sum(rules.currency, lines.iter().map(|l| l.net)).map_err(money_err)?;
     let pieces = parcels.iter().try_fold(0_u64, |a, p| a.checked_add(p.units)).ok_or(Overflow).map_err(overflow)?;
-    let cart = Cart { parcels: &parcels, subtotal, pieces };
+    let all_ship_free = parcels.iter().flat_map(|p| &p.items).all(|it| it.ships_free);
+    let cart = Cart { parcels: &parcels, subtotal, pieces, all_ship_free };
     let now = req.now.utc();
     let tier = req.customer.tier.as_deref();
     for method in &zone.methods {
@@ -277,6 +285,8 @@ struct Cart<'a> {
     subtotal: Money,
     /// Units in the cart's parcels.
     pieces: u64,
+    /// Every line ships free (`ships_free`): the whole price is taken off.
+    all_ship_free: bool,
 }
 
 /// Checks a method's order-value, piece and size conditions (weight comes after pricing).
@@ -505,6 +515,10 @@ fn best_discount(
     applied: &[AppliedPromotion],
 ) -> Result<(Money, Option<String>), MoneyError> {
     let mut best = (Money::zero(rules.currency), None);
+    // Every product ships free: the whole price, before any rule (it cannot be beaten).
+    if cart.all_ship_free && !o.price.is_zero() {
+        best = (o.price, Some(SHIPS_FREE_RULE.to_string()));
+    }
     for r in &s.free_shipping {
         let met = thresholds(r, cart.subtotal, cart.pieces)?.met;
         if met && covers(r, zone, &o.method_id, tier) {
@@ -541,8 +555,13 @@ fn best_discount(
     for a in applied {
         let Some(g) = &a.free_shipping else { continue };
         let covered = (g.methods.is_empty() || g.methods.contains(&o.method_id)) && !(g.exclude_remote && zone.remote);
-        if covered && o.price.checked_cmp(best.0)? == Ordering::Greater {
-            best = (o.price, Some(format!("promotion:{}", a.id)));
+        // A fixed amount off takes at most the price: the shipping never goes below zero.
+        let d = match g.amount_off {
+            Some(off) => off.min(o.price)?,
+            None => o.price,
+        };
+        if covered && d.checked_cmp(best.0)? == Ordering::Greater {
+            best = (d, Some(format!("promotion:{}", a.id)));
         }
     }
     Ok(best)

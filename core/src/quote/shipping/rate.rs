@@ -18,6 +18,12 @@ use crate::rules::{
 #[derive(Debug, Clone)]
 pub(crate) struct Item {
     pub(crate) line_id: String,
+    /// The product's SKU.
+    pub(crate) sku: String,
+    /// The line's shipping class.
+    pub(crate) class: Option<String>,
+    /// The product ships free (`ships_free`).
+    pub(crate) ships_free: bool,
     /// The line's shipping template.
     pub(crate) template: Option<String>,
     pub(crate) qty: u64,
@@ -124,6 +130,9 @@ pub(crate) fn parcels(
         }
         parcel.items.push(Item {
             line_id: line.id.clone(),
+            sku: cart.sku.clone(),
+            class: cart.shipping_class.clone(),
+            ships_free: s.ships_free.as_ref().is_some_and(|f| f.covers(&cart.sku, &cart.categories, &cart.tags)),
             template: cart.shipping_template.clone(),
             qty,
             unit_g: unit_grams(cart)?,
@@ -358,6 +367,24 @@ pub(crate) fn price_parcel(
                     ..step(RateStepCode::PerPieceFee, unit.checked_mul_qty(parcel.units)?)
                 });
             }
+            Surcharge::ProductFee { amount, skus, shipping_classes } => {
+                let units = parcel
+                    .items
+                    .iter()
+                    .filter(|it| {
+                        skus.contains(&it.sku) || it.class.as_ref().is_some_and(|c| shipping_classes.contains(c))
+                    })
+                    .try_fold(0_u64, |a, it| a.checked_add(it.qty))
+                    .ok_or(Overflow)?;
+                if units > 0 {
+                    let unit = money(*amount, currency);
+                    steps.push(RateStep {
+                        count: Some(units),
+                        unit_price: Some(unit),
+                        ..step(RateStepCode::ProductFee, unit.checked_mul_qty(units)?)
+                    });
+                }
+            }
             _ => {}
         }
     }
@@ -464,6 +491,28 @@ fn rate_steps(
                 steps.push(RateStep { from: Some(m(b.from)), ..step(RateStepCode::ValueBracket, m(b.price)) });
             }
         }
+        CompiledRate::Flexible { first_item, additional_item, max_items } => {
+            // Units 1, N + 1, 2N + 1... pay the first-item price: ⌈units / N⌉ of them.
+            let firsts = match max_items {
+                Some(n) => units.div_ceil(*n),
+                None => units.min(1),
+            };
+            let others = units.saturating_sub(firsts);
+            let first = m(*first_item);
+            steps.push(RateStep {
+                count: Some(firsts),
+                unit_price: Some(first),
+                ..step(RateStepCode::FirstItem, first.checked_mul_qty(firsts)?)
+            });
+            if others > 0 {
+                let unit = m(*additional_item);
+                steps.push(RateStep {
+                    count: Some(others),
+                    unit_price: Some(unit),
+                    ..step(RateStepCode::AdditionalItem, unit.checked_mul_qty(others)?)
+                });
+            }
+        }
         CompiledRate::PerItem { price } => {
             let unit = m(*price);
             steps.push(RateStep {
@@ -521,6 +570,7 @@ mod tests {
             max_weight_g: None,
             transit_min: 1,
             transit_max: 2,
+            transit_unit: Default::default(),
             cutoff: None,
             slots: vec![],
             slot_lead_minutes: 0,
@@ -548,6 +598,9 @@ mod tests {
     fn item(id: &str, template: Option<&str>, qty: u64, unit_g: &str, sides: Option<[&str; 3]>, value: &str) -> Item {
         Item {
             line_id: id.into(),
+            sku: id.into(),
+            class: None,
+            ships_free: false,
             template: template.map(str::to_string),
             qty,
             unit_g: dec(unit_g),
@@ -625,6 +678,18 @@ mod tests {
         });
         let at = |n| price(&m, &parcel(100, n, "1.00"));
         assert_eq!([at(1), at(2), at(3), at(5), at(6), at(9)], ["8.00", "8.00", "12.00", "12.00", "16.00", "20.00"]);
+    }
+
+    #[test]
+    fn a_flexible_rate_restarts_every_max_items() {
+        // Solidus FlexiRate: first item 10.00, additional 2.00, max items 3.
+        let rate =
+            |max| CompiledRate::Flexible { first_item: cny("10.00"), additional_item: cny("2.00"), max_items: max };
+        let m = method(rate(Some(3)));
+        let at = |n| price(&m, &parcel(100, n, "1.00"));
+        assert_eq!([at(1), at(2), at(3), at(4), at(6), at(7)], ["10.00", "12.00", "14.00", "24.00", "28.00", "38.00"]);
+        let m = method(rate(None));
+        assert_eq!(price(&m, &parcel(100, 7, "1.00")), "22.00", "one round: 10.00 + 6 × 2.00");
     }
 
     #[test]
