@@ -14,12 +14,14 @@ pub(crate) struct OrderAmounts {
     pub(crate) shipping_discounts: Money,
     pub(crate) shipping_tax: Money,
     pub(crate) points_value: Money,
+    /// The landed cost's duties and taxes, and the part collected at checkout.
+    pub(crate) duties: Option<super::landed::LandedTotals>,
 }
 
 impl OrderAmounts {
     pub(crate) fn zero(currency: Currency) -> Self {
         let zero = Money::zero(currency);
-        OrderAmounts { shipping: zero, shipping_discounts: zero, shipping_tax: zero, points_value: zero }
+        OrderAmounts { shipping: zero, shipping_discounts: zero, shipping_tax: zero, points_value: zero, duties: None }
     }
 }
 
@@ -61,6 +63,9 @@ fn sum(
     if !tax_included {
         grand_total = grand_total.checked_add(tax)?;
     }
+    if let Some(d) = order.duties {
+        grand_total = grand_total.checked_add(d.at_checkout)?;
+    }
     let savings = list_subtotal
         .checked_sub(item_subtotal)?
         .max(Money::zero(currency))?
@@ -75,6 +80,8 @@ fn sum(
         tax,
         tax_included,
         points_value: order.points_value,
+        duties_and_taxes: order.duties.map(|d| d.duties_and_taxes),
+        duties_at_checkout: order.duties.map(|d| d.at_checkout),
         grand_total,
         savings,
     })

@@ -165,6 +165,9 @@ pub struct ReceiptTotals {
     pub points_value: Amount,
     /// What the customer paid.
     pub grand_total: Amount,
+    /// Duties and import taxes collected at checkout (in `grand_total`), for a landed cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duties_at_checkout: Option<Amount>,
 }
 
 /// A promotion applied on the receipt.
@@ -398,7 +401,11 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
         ));
     }
     let gp = tot.field("grand_total");
-    let shipping_paid = grand_total.checked_sub(paid_sum).map_err(ov(&gp))?;
+    let duties = match r.totals.duties_at_checkout {
+        Some(d) => money(d, &tot.field("duties_at_checkout"))?,
+        None => Money::zero(cur),
+    };
+    let shipping_paid = grand_total.checked_sub(paid_sum).and_then(|x| x.checked_sub(duties)).map_err(ov(&gp))?;
     if shipping_paid.is_negative() {
         return Err(inconsistent(&gp, format!("is {grand_total} but the lines alone cost {paid_sum}")));
     }

@@ -43,6 +43,8 @@ pub(crate) struct CompiledRules {
     pub(crate) points: Option<CompiledPoints>,
     /// Returns policy, when the rule set has a `returns` section.
     pub(crate) returns: Option<super::ReturnsConfig>,
+    /// Duties and import taxes, when the rule set has a `customs` section.
+    pub(crate) customs: Option<super::CustomsConfig>,
 }
 
 #[derive(Debug)]
@@ -168,6 +170,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
         super::check_returns(r, rules.currency, time_zone, limits, &mut p);
     }
     super::market::check_markets(rules, limits, &mut p);
+    super::check_customs(rules, limits, &mut p);
 
     match (time_zone, p.is_empty()) {
         (Some(time_zone), true) => Ok(CompiledRules {
@@ -185,6 +188,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
             membership,
             points,
             returns: rules.returns.clone(),
+            customs: rules.customs.clone(),
         }),
         _ => Err(p.into_vec()),
     }

@@ -283,6 +283,8 @@ pub fn cart_lines(v: &Vocabulary, max_lines: usize) -> BoxedStrategy<Vec<CartLin
                     shipping_template: None,
                     shipping_class: class,
                     origin,
+                    hs_code: None,
+                    country_of_origin: None,
                 }
             },
         );
@@ -414,6 +416,7 @@ pub fn quote_request(v: &Vocabulary) -> BoxedStrategy<QuoteRequest> {
                 destination: destination.clone(),
                 shipping_method: None,
                 points,
+                customs: None,
                 explain: false,
                 max_hints: crate::quote::DEFAULT_MAX_HINTS,
             })
