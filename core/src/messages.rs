@@ -477,7 +477,7 @@ pub fn tier_shortfall_text(
 /// assert_eq!(landed_part_text(LandedPartCode::Duty, LandedRegime::Border, "70", false, Lang::En),
 ///            "import duty; an estimate, paid on delivery");
 /// assert_eq!(landed_part_text(LandedPartCode::ImportVat, LandedRegime::LowValue, "70", true, Lang::ZhHans),
-///            "低值进口商品增值税（结账时代收）");
+///            "低值进口商品增值税（销售方代征）（结账时代收）");
 /// ```
 pub fn landed_part_text(
     code: LandedPartCode,
@@ -495,9 +495,19 @@ pub fn landed_part_text(
             "import duty, general trade (over the cross-border limits)",
             "关税（超出跨境电商限值，按一般贸易征收）",
         ),
+        (LandedPartCode::Duty, LandedRegime::LowValue) => {
+            return pick(zh, "no import duty on low-value goods", "低值进口商品免征关税");
+        }
+        (LandedPartCode::Duty, LandedRegime::Cbec) => {
+            return pick(
+                zh,
+                "no import duty within the cross-border retail limits",
+                "跨境电商零售进口限值内关税税率为 0%",
+            );
+        }
         (LandedPartCode::Duty, _) => pick(zh, "import duty", "关税"),
         (LandedPartCode::ImportVat, LandedRegime::LowValue) => {
-            pick(zh, "VAT on low-value goods, collected by the seller", "低值进口商品增值税")
+            pick(zh, "VAT on low-value goods (seller-collected scheme)", "低值进口商品增值税（销售方代征）")
         }
         (LandedPartCode::ImportVat, LandedRegime::Cbec) if zh => {
             format!("跨境电商综合税：进口环节增值税（法定应纳税额的 {levy}%）")

@@ -376,9 +376,18 @@ fn compute(
     let mut out_lines = Vec::with_capacity(lines.len());
     for (k, (line, value)) in lines.iter().zip(&dutiable).enumerate() {
         let cart = order.get(k).and_then(|&i| req.lines.get(i));
-        let (duty_pct, duty_rule) = match best_rate(&dest.duty_rates, cart) {
-            Some((j, r)) => (r.percent, format!("customs:{}:duty_rates[{j}]", dest.id)),
-            None => (dest.default_duty_percent.unwrap_or_default(), format!("customs:{}:default_duty", dest.id)),
+        // The duty rate that applies: none under a low-value regime, within
+        // the CBEC limits or under the duty de minimis.
+        let (duty_pct, duty_rule) = match (regime, &dest.low_value) {
+            (LandedRegime::LowValue, Some(lv)) => {
+                (Percent::default(), format!("customs:{}:low_value:{}", dest.id, lv.scheme))
+            }
+            (LandedRegime::Cbec, _) => (Percent::default(), format!("customs:{}:cbec", dest.id)),
+            _ if no_duty => (Percent::default(), format!("customs:{}:de_minimis", dest.id)),
+            _ => match best_rate(&dest.duty_rates, cart) {
+                Some((j, r)) => (r.percent, format!("customs:{}:duty_rates[{j}]", dest.id)),
+                None => (dest.default_duty_percent.unwrap_or_default(), format!("customs:{}:default_duty", dest.id)),
+            },
         };
         let cons_pct = best_rate(&dest.consumption_rates, cart).map(|(_, r)| r.percent).unwrap_or_default();
         let c = fraction(Some(cons_pct));
@@ -389,11 +398,7 @@ fn compute(
                 LandedRegime::Cbec => cbec_line(*value, c, vat_rate, levy)?,
                 LandedRegime::LowValue => (zero, zero, half_up(value.checked_mul(vat_rate).map_err(oops)?)),
                 LandedRegime::Border | LandedRegime::GeneralTrade => {
-                    let duty = if no_duty {
-                        zero
-                    } else {
-                        half_up(value.checked_mul(fraction(Some(duty_pct))).map_err(oops)?)
-                    };
+                    let duty = half_up(value.checked_mul(fraction(Some(duty_pct))).map_err(oops)?);
                     let (consumption, vat) = if no_tax {
                         (zero, zero)
                     } else {
