@@ -563,6 +563,27 @@ pub fn customs_reason_text(code: CustomsReason, limit: &str, value: &str, lang: 
     }
 }
 
+/// The default text of China's cross-border tax on a return.
+///
+/// ```
+/// use commerce_rules::messages::{cbec_refund_text, Lang};
+/// assert_eq!(cbec_refund_text(true, 30, "1120.00", Lang::En),
+///            "the cross-border tax is refunded (returned within 30 days of delivery) and 1120.00 is given back to the annual limit");
+/// assert_eq!(cbec_refund_text(false, 30, "0", Lang::ZhHans), "签收超过 30 天退货，跨境电商综合税不予退还");
+/// ```
+pub fn cbec_refund_text(within: bool, days: u32, annual: &str, lang: Lang) -> String {
+    match (within, lang) {
+        (true, Lang::En) => format!(
+            "the cross-border tax is refunded (returned within {days} days of delivery) and {annual} is given back to the annual limit"
+        ),
+        (true, Lang::ZhHans) => format!("签收后 {days} 天内退货：跨境电商综合税予以退还，年度交易额度恢复 {annual}"),
+        (false, Lang::En) => {
+            format!("returned more than {days} days after delivery: the cross-border tax is not refunded")
+        }
+        (false, Lang::ZhHans) => format!("签收超过 {days} 天退货，跨境电商综合税不予退还"),
+    }
+}
+
 fn pick(zh: bool, en: &str, zh_text: &str) -> String {
     if zh { zh_text } else { en }.to_string()
 }

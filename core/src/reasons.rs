@@ -7,7 +7,7 @@
 //! without depending on the quote.
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, DecimalString, Money, Percent};
 use crate::quote::{LengthUnit, WeightUnit};
@@ -295,7 +295,7 @@ pub enum LandedPartCode {
 }
 
 /// Which customs regime a landed cost was computed under. Stable codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LandedRegime {

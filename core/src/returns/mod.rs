@@ -15,11 +15,12 @@ pub use price::{
     CurrentPrice, PriceProtectionAnswer, PriceProtectionLine, PriceProtectionRecord, PriceProtectionRequest,
 };
 pub use receipt::{
-    Receipt, ReceiptAdjustment, ReceiptLine, ReceiptLineShipping, ReceiptOrderPoints, ReceiptPoints, ReceiptPromotion,
-    ReceiptShipping, ReceiptShippingOption, ReceiptTax, ReceiptTotals,
+    Receipt, ReceiptAdjustment, ReceiptCbec, ReceiptLanded, ReceiptLandedLine, ReceiptLine, ReceiptLineShipping,
+    ReceiptOrderPoints, ReceiptPoints, ReceiptPromotion, ReceiptShipping, ReceiptShippingOption, ReceiptTax,
+    ReceiptTotals,
 };
 pub use refund::{
-    FulfilledLine, GiftToReturn, ItemCondition, RefundBreakdown, RefundPart, RefundPartCode, ReturnItem,
+    CustomsRefund, FulfilledLine, GiftToReturn, ItemCondition, RefundBreakdown, RefundPart, RefundPartCode, ReturnItem,
     ReturnLineAnswer, ReturnReason, ReturnRecord, ReturnRecordClawback, ReturnRecordGift, ReturnRecordLine,
     ReturnRefundAnswer, ReturnRefundRequest, ShippingPayer,
 };

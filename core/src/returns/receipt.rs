@@ -33,6 +33,59 @@ pub struct Receipt {
     /// The shipping section: the zone, the chosen method, its price and discount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping: Option<ReceiptShipping>,
+    /// The landed cost, read for China's cross-border tax refunded on a return.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub landed: Option<ReceiptLanded>,
+}
+
+/// The receipt's landed cost: what a return of a cross-border (CBEC) order refunds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptLanded {
+    /// The regime: only `cbec` refunds tax on a return.
+    pub regime: crate::reasons::LandedRegime,
+    /// The annual account, for `cbec`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cbec: Option<ReceiptCbec>,
+    /// Per line: the dutiable value and the tax on it.
+    #[serde(default)]
+    pub lines: Vec<ReceiptLandedLine>,
+}
+
+/// The receipt's CBEC account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptCbec {
+    /// What the order counted against the annual limit, in the destination's currency.
+    pub order_amount: crate::money::DecimalString,
+    /// Days after delivery a return refunds the tax.
+    pub refund_days: u32,
+}
+
+/// A receipt line's dutiable value and tax.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptLandedLine {
+    /// The line id.
+    pub line_id: String,
+    /// The line's dutiable value.
+    pub dutiable_value: Amount,
+    /// Duty.
+    pub duty: Amount,
+    /// Consumption tax.
+    pub consumption_tax: Amount,
+    /// Import VAT.
+    pub import_vat: Amount,
+}
+
+/// The CBEC tax of a receipt, checked.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckedCbec {
+    /// Per line: (tax paid, dutiable value).
+    pub(crate) lines: BTreeMap<String, (Money, Money)>,
+    /// The order's dutiable value.
+    pub(crate) dutiable: Money,
+    /// What the order counted against the annual limit (destination's currency).
+    pub(crate) order_amount: rust_decimal::Decimal,
+    /// Days after delivery a return refunds the tax.
+    pub(crate) refund_days: u32,
 }
 
 /// The receipt's shipping section, read for the discount a return may break.
@@ -244,6 +297,8 @@ pub(crate) struct Checked {
     pub(crate) grand_total: Money,
     /// The chosen option's shipping discount, when it had one.
     pub(crate) shipping_discount: Option<ShippingDiscount>,
+    /// China's cross-border tax, when the order paid it.
+    pub(crate) cbec: Option<CheckedCbec>,
 }
 
 /// The most lines a receipt (and a returns request's `items`, `fulfilled`
@@ -416,7 +471,68 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
         promotions.push(p.id.clone());
     }
     let shipping_discount = check_shipping(r, &mut lines, &at, cur, &money)?;
-    Ok(Checked { lines, shipping_paid, promotions, grand_total, shipping_discount })
+    let cbec = check_cbec(r, &lines, duties, &at, &money)?;
+    Ok(Checked { lines, shipping_paid, promotions, grand_total, shipping_discount, cbec })
+}
+
+/// Reads the CBEC tax of a receipt whose landed cost is `cbec` (not
+/// refused): each line known, its tax at most the duties collected at checkout.
+fn check_cbec(
+    r: &Receipt,
+    lines: &BTreeMap<String, Line>,
+    duties: Money,
+    at: &JsonPath<'_>,
+    money: &dyn Fn(Amount, &JsonPath<'_>) -> Result<Money, Error>,
+) -> Result<Option<CheckedCbec>, Error> {
+    let Some(landed) = &r.landed else { return Ok(None) };
+    let Some(cbec) = landed.cbec.as_ref().filter(|_| landed.regime == crate::reasons::LandedRegime::Cbec) else {
+        return Ok(None);
+    };
+    let la = at.field("landed");
+    let lines_at = la.field("lines");
+    let mut out = BTreeMap::new();
+    let mut taxes = Money::zero(duties.currency());
+    let mut dutiable = Money::zero(duties.currency());
+    for (i, l) in landed.lines.iter().enumerate() {
+        let lp = lines_at.index(i);
+        if !lines.contains_key(&l.line_id) {
+            return Err(Error::request(
+                ErrorCode::UnknownReference,
+                lp.field("line_id").to_string(),
+                format!("the receipt has no line `{}`", l.line_id),
+            ));
+        }
+        let value = money(l.dutiable_value, &lp.field("dutiable_value"))?;
+        let duty = money(l.duty, &lp.field("duty"))?;
+        let consumption = money(l.consumption_tax, &lp.field("consumption_tax"))?;
+        let vat = money(l.import_vat, &lp.field("import_vat"))?;
+        let ov = |e| crate::error::money_error(e, &lp.to_string());
+        let tax = duty.checked_add(consumption).and_then(|t| t.checked_add(vat)).map_err(ov)?;
+        taxes = taxes.checked_add(tax).map_err(ov)?;
+        dutiable = dutiable.checked_add(value).map_err(ov)?;
+        if out.insert(l.line_id.clone(), (tax, value)).is_some() {
+            return Err(Error::request(
+                ErrorCode::DuplicateId,
+                lp.field("line_id").to_string(),
+                format!("line `{}` appears twice", l.line_id),
+            ));
+        }
+    }
+    if taxes.checked_cmp(duties).map_err(|e| crate::error::money_error(e, "receipt.landed"))?.is_gt() {
+        return Err(inconsistent(
+            &la.field("lines"),
+            format!("the lines' tax comes to {taxes}, more than the duties collected at checkout ({duties})"),
+        ));
+    }
+    let order_amount = cbec.order_amount.value();
+    if order_amount.is_sign_negative() && !order_amount.is_zero() {
+        return Err(Error::request(
+            ErrorCode::OutOfRange,
+            la.field("cbec").field("order_amount").to_string(),
+            "must be >= 0",
+        ));
+    }
+    Ok(Some(CheckedCbec { lines: out, dutiable, order_amount, refund_days: cbec.refund_days }))
 }
 
 /// Reads the chosen option's discount and checks the lines' shares of it:
