@@ -370,9 +370,12 @@ fn threshold(t: Option<DecimalString>, currency: Currency, at: &JsonPath<'_>, p:
     }
 }
 
+/// What a tariff entry applies to: HS prefix, category, sorted origins.
+type TariffKey<'a> = (Option<&'a str>, Option<&'a str>, Vec<&'a str>);
+
 fn tariff(rates: &[TariffRate], max: u32, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {
     p.count(rates.len(), limits.max_price_entries, at);
-    let mut keys: HashMap<(Option<&str>, Option<&str>, Vec<&str>), usize> = HashMap::new();
+    let mut keys: HashMap<TariffKey<'_>, usize> = HashMap::new();
     for (i, r) in rates.iter().enumerate() {
         let r_at = at.index(i);
         match (&r.hs_prefix, &r.category) {
