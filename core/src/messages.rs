@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{Money, Percent};
 use crate::reasons::{
-    EarningReason, Hint, HintCode, NoShippingReason, PointsReason, ReasonCode, ReasonParams, ShippingReason,
-    ShippingReasonParams,
+    CustomsReason, EarningReason, Hint, HintCode, LandedPartCode, LandedRegime, NoShippingReason, PointsReason,
+    ReasonCode, ReasonParams, ShippingReason, ShippingReasonParams,
 };
 use crate::rules::QualificationMetric;
 use crate::time::LocalDate;
@@ -488,6 +488,124 @@ pub fn tier_shortfall_text(
                 None => format!("{what}即可升级为{tier}"),
             }
         }
+    }
+}
+
+/// The default text of a part of a landed cost; `levy` is the share of
+/// China's cross-border tax levied (`"70"`), `at_checkout` whether the
+/// part is collected at checkout (else, for duties and taxes, an estimate
+/// paid on delivery).
+///
+/// ```
+/// use commerce_rules::messages::{landed_part_text, Lang};
+/// use commerce_rules::{LandedPartCode, LandedRegime};
+/// assert_eq!(landed_part_text(LandedPartCode::Duty, LandedRegime::Border, "70", false, Lang::En),
+///            "import duty; an estimate, paid on delivery");
+/// assert_eq!(landed_part_text(LandedPartCode::ImportVat, LandedRegime::LowValue, "70", true, Lang::ZhHans),
+///            "低值进口商品增值税（销售方代征）（结账时代收）");
+/// ```
+pub fn landed_part_text(
+    code: LandedPartCode,
+    regime: LandedRegime,
+    levy: &str,
+    at_checkout: bool,
+    lang: Lang,
+) -> String {
+    let zh = lang == Lang::ZhHans;
+    let what = match (code, regime) {
+        (LandedPartCode::Goods, _) => pick(zh, "goods, after discounts, tax excluded", "商品金额（优惠后，不含税）"),
+        (LandedPartCode::Shipping, _) => pick(zh, "shipping, after discounts, tax excluded", "运费（优惠后，不含税）"),
+        (LandedPartCode::Duty, LandedRegime::GeneralTrade) => pick(
+            zh,
+            "import duty, general trade (over the cross-border limits)",
+            "关税（超出跨境电商限值，按一般贸易征收）",
+        ),
+        (LandedPartCode::Duty, LandedRegime::LowValue) => {
+            return pick(zh, "no import duty on low-value goods", "低值进口商品免征关税");
+        }
+        (LandedPartCode::Duty, LandedRegime::Cbec) => {
+            return pick(
+                zh,
+                "no import duty within the cross-border retail limits",
+                "跨境电商零售进口限值内关税税率为 0%",
+            );
+        }
+        (LandedPartCode::Duty, _) => pick(zh, "import duty", "关税"),
+        (LandedPartCode::ImportVat, LandedRegime::LowValue) => {
+            pick(zh, "VAT on low-value goods (seller-collected scheme)", "低值进口商品增值税（销售方代征）")
+        }
+        (LandedPartCode::ImportVat, LandedRegime::Cbec) if zh => {
+            format!("跨境电商综合税：进口环节增值税（法定应纳税额的 {levy}%）")
+        }
+        (LandedPartCode::ImportVat, LandedRegime::Cbec) => {
+            format!("cross-border e-commerce tax: import VAT at {levy} % of the statutory amount")
+        }
+        (LandedPartCode::ImportVat, _) => pick(zh, "import VAT", "进口环节增值税"),
+        (LandedPartCode::ConsumptionTax, LandedRegime::Cbec) if zh => {
+            format!("跨境电商综合税：消费税（法定应纳税额的 {levy}%）")
+        }
+        (LandedPartCode::ConsumptionTax, LandedRegime::Cbec) => {
+            format!("cross-border e-commerce tax: consumption tax at {levy} % of the statutory amount")
+        }
+        (LandedPartCode::ConsumptionTax, _) => pick(zh, "consumption tax", "进口环节消费税"),
+        (LandedPartCode::Fee, _) => pick(zh, "customs fee", "清关费用"),
+    };
+    if matches!(code, LandedPartCode::Goods | LandedPartCode::Shipping) {
+        return what;
+    }
+    match (at_checkout, zh) {
+        (true, true) => format!("{what}（结账时代收）"),
+        (true, false) => format!("{what}; collected at checkout"),
+        (false, true) => format!("{what}（预估，收货时支付）"),
+        (false, false) => format!("{what}; an estimate, paid on delivery"),
+    }
+}
+
+/// The default text of a customs refusal.
+///
+/// ```
+/// use commerce_rules::messages::{customs_reason_text, Lang};
+/// use commerce_rules::CustomsReason;
+/// assert_eq!(customs_reason_text(CustomsReason::CbecTransactionLimit, "5000.00", "6000.00", Lang::En),
+///            "this order's dutiable value 6000.00 is over the cross-border retail limit of 5000.00 per order");
+/// assert_eq!(customs_reason_text(CustomsReason::CbecAnnualLimit, "26000.00", "1000.00", Lang::ZhHans),
+///            "超出跨境电商个人年度交易限值 26000.00，本年剩余额度 1000.00");
+/// ```
+pub fn customs_reason_text(code: CustomsReason, limit: &str, value: &str, lang: Lang) -> String {
+    match (code, lang) {
+        (CustomsReason::CbecTransactionLimit, Lang::En) => {
+            format!("this order's dutiable value {value} is over the cross-border retail limit of {limit} per order")
+        }
+        (CustomsReason::CbecTransactionLimit, Lang::ZhHans) => {
+            format!("本单完税价格 {value} 超出跨境电商单次交易限值 {limit}")
+        }
+        (CustomsReason::CbecAnnualLimit, Lang::En) => {
+            format!("this order is over the annual cross-border retail limit of {limit}: {value} is left this year")
+        }
+        (CustomsReason::CbecAnnualLimit, Lang::ZhHans) => {
+            format!("超出跨境电商个人年度交易限值 {limit}，本年剩余额度 {value}")
+        }
+    }
+}
+
+/// The default text of China's cross-border tax on a return.
+///
+/// ```
+/// use commerce_rules::messages::{cbec_refund_text, Lang};
+/// assert_eq!(cbec_refund_text(true, 30, "1120.00", Lang::En),
+///            "the cross-border tax is refunded (returned within 30 days of delivery) and 1120.00 is given back to the annual limit");
+/// assert_eq!(cbec_refund_text(false, 30, "0", Lang::ZhHans), "签收超过 30 天退货，跨境电商综合税不予退还");
+/// ```
+pub fn cbec_refund_text(within: bool, days: u32, annual: &str, lang: Lang) -> String {
+    match (within, lang) {
+        (true, Lang::En) => format!(
+            "the cross-border tax is refunded (returned within {days} days of delivery) and {annual} is given back to the annual limit"
+        ),
+        (true, Lang::ZhHans) => format!("签收后 {days} 天内退货：跨境电商综合税予以退还，年度交易额度恢复 {annual}"),
+        (false, Lang::En) => {
+            format!("returned more than {days} days after delivery: the cross-border tax is not refunded")
+        }
+        (false, Lang::ZhHans) => format!("签收超过 {days} 天退货，跨境电商综合税不予退还"),
     }
 }
 

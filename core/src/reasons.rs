@@ -7,7 +7,7 @@
 //! without depending on the quote.
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, DecimalString, Money, Percent};
 use crate::quote::{LengthUnit, WeightUnit};
@@ -273,4 +273,51 @@ pub enum EarningReason {
     BelowEarningTier,
     /// The order pays less for its items than `min_paid`.
     BelowMinPaid,
+}
+
+/// What a part of a landed cost is. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LandedPartCode {
+    /// The goods: the lines after discounts, tax excluded.
+    Goods,
+    /// The shipping charged, after shipping discounts, tax excluded.
+    Shipping,
+    /// Import duty.
+    Duty,
+    /// Import VAT or GST (or VAT collected at checkout under a low-value regime).
+    ImportVat,
+    /// Consumption (excise) tax.
+    ConsumptionTax,
+    /// A customs fee (clearance, brokerage).
+    Fee,
+}
+
+/// Which customs regime a landed cost was computed under. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LandedRegime {
+    /// Duty and import taxes at the border (de minimis thresholds applied).
+    Border,
+    /// A low-value regime (EU IOSS, UK 135, Australia's low-value GST): VAT
+    /// collected at checkout, no duty.
+    LowValue,
+    /// China's cross-border e-commerce retail import tax, within its limits.
+    Cbec,
+    /// Past a cross-border limit: general-trade taxation in full.
+    GeneralTrade,
+}
+
+/// Why customs refuses an order. Stable codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CustomsReason {
+    /// The order's dutiable value is over the cross-border per-order limit (`limit`, `value`).
+    CbecTransactionLimit,
+    /// The order would take the person's year over the cross-border annual
+    /// limit (`limit`, `value`, `remaining`).
+    CbecAnnualLimit,
 }

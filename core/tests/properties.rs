@@ -53,6 +53,8 @@ prop_compose! {
             shipping_template: None,
             shipping_class: None,
             origin: None,
+            hs_code: None,
+            country_of_origin: None,
         }
     }
 }

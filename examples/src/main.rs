@@ -452,9 +452,20 @@ fn receipt(name: &str, a: &QuoteAnswer) -> String {
         ("points", t.points_value),
         (tax_label, t.tax),
         ("savings", t.savings),
-        ("grand total", t.grand_total),
     ] {
         out.push_str(&format!("{label:>62} {:>10} {}\n", value.to_string(), a.currency));
+    }
+    if let Some(d) = t.duties_at_checkout.filter(|d| !d.is_zero()) {
+        out.push_str(&format!("{:>62} {:>10} {}\n", "duties and taxes (at checkout)", d.to_string(), a.currency));
+    }
+    out.push_str(&format!("{:>62} {:>10} {}\n", "grand total", t.grand_total.to_string(), a.currency));
+    if let Some(l) = a.landed.as_ref().filter(|l| !l.due_on_delivery.is_zero()) {
+        out.push_str(&format!(
+            "{:>62} {:>10} {}\n",
+            "duties and taxes due on delivery (estimate)",
+            l.due_on_delivery.to_string(),
+            a.currency
+        ));
     }
     if let Some(d) = &a.display {
         out.push_str(&format!(

@@ -90,6 +90,8 @@ impl Cart {
                 shipping_template: None,
                 shipping_class: l.liquid.then(|| "liquid".to_string()),
                 origin: None,
+                hs_code: None,
+                country_of_origin: None,
             })
             .collect();
         let mut req: QuoteRequest =

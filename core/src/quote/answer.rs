@@ -91,6 +91,10 @@ pub struct QuoteAnswer {
     /// to pay; absent without tenders.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment: Option<super::tenders::PaymentAnswer>,
+    /// The landed cost (duties, import taxes and fees at the destination),
+    /// when the rule set has `customs` and the destination is one of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub landed: Option<super::landed::LandedCost>,
     /// Every figure, stage by stage, with the rule that made it; only when
     /// the request asks (`explain: true`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -351,10 +355,10 @@ pub struct TaxSummary {
 }
 
 /// Order totals. Always
-/// `grand_total = item_subtotal - discounts + shipping - shipping_discounts + tax (when added) - points_value`,
-/// where the tax added is `tax_added` when given (shipping tax included
-/// while item tax is added, or the other way round), else `tax` unless
-/// `tax_included`.
+/// `grand_total = item_subtotal - discounts + shipping - shipping_discounts + tax (when added) - points_value
+/// + duties_at_checkout`, where the tax added is `tax_added` when given
+/// (shipping tax included while item tax is added, or the other way
+/// round), else `tax` unless `tax_included`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Totals {
     /// Lines at list prices.
@@ -378,6 +382,15 @@ pub struct Totals {
     pub tax_added: Option<Money>,
     /// The value of points redeemed.
     pub points_value: Money,
+    /// Duties, import taxes and customs fees of the landed cost, when there is one
+    /// (see `landed`): collected at checkout or due on delivery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duties_and_taxes: Option<Money>,
+    /// The part of `duties_and_taxes` collected at checkout, in `grand_total`
+    /// (all of it under DDP; under DAP only low-value VAT and China's
+    /// cross-border tax); the rest is paid on delivery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duties_at_checkout: Option<Money>,
     /// What the customer pays.
     pub grand_total: Money,
     /// Everything saved against list prices: catalog savings, discounts, shipping discounts.

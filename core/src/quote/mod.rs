@@ -8,6 +8,7 @@
 mod answer;
 mod best;
 pub(crate) mod catalog;
+pub(crate) mod landed;
 pub(crate) mod market;
 pub(crate) mod points;
 mod promotions;
@@ -29,12 +30,13 @@ pub use answer::{
 };
 pub(crate) use best::best_coupons;
 pub use best::{BestCouponsAnswer, RecommendedCoupon};
+pub use landed::{CbecAccount, Collected, LandedCost, LandedLine, LandedPart, LandedRefusal};
 pub use market::MarketAnswer;
 pub use points::{LinePoints, NotEarned, PointsAnswer, PointsClamp, ShippingPoints};
 pub use promotions::MAX_EXACT_COMBINATIONS;
 pub use request::{
-    CartLine, Customer, Destination, Dimensions, DisplayCurrency, LengthUnit, Package, PointsRequest, QuoteRequest,
-    UsageCounter, WalletCoupon, WalletSelection, Weight, WeightUnit, DEFAULT_MAX_HINTS, MAX_HINTS,
+    CartLine, Customer, CustomsRequest, Destination, Dimensions, DisplayCurrency, LengthUnit, Package, PointsRequest,
+    QuoteRequest, UsageCounter, WalletCoupon, WalletSelection, Weight, WeightUnit, DEFAULT_MAX_HINTS, MAX_HINTS,
 };
 pub use shipping::{
     BillableWeight, DeliveryEstimate, DeliverySlot, LineShipping, NoShipping, ParcelQuote, RateStep, RateStepCode,
@@ -99,6 +101,15 @@ pub(crate) fn quote_with_coupon_saving(
     // 7. Tax (the shipping tax was computed with stage 6's net shipping).
     tax::apply(rules, &mut lines, &order, &mut trail)?;
     let tax_summary = tax_summary(rules, &lines, ship.tax_entry.as_ref())?;
+    // 7b. Landed cost: duties and import taxes at the destination.
+    let landed = landed::apply(
+        rules,
+        req,
+        &lines,
+        &order,
+        &landed::OrderFacts { shipping_payable, shipping_tax: order_amounts.shipping_tax },
+    )?;
+    order_amounts.duties = landed::totals_of(landed.as_ref());
     // 8. Totals.
     let totals = totals::compute(rules.currency, rules.tax.prices_include_tax, &lines, order_amounts, &mut trail)?;
     // Points earned on what is paid, once tax and points are known.
@@ -126,6 +137,7 @@ pub(crate) fn quote_with_coupon_saving(
         shipping: ship.answer,
         points,
         payment,
+        landed,
         explanation: trail.into_steps(),
     };
     Ok((answer, promos.coupon_saving, promos.work))

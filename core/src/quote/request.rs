@@ -71,6 +71,10 @@ pub struct QuoteRequest {
     /// they pay; at most 20. They pay the grand total and change nothing else.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tenders: Vec<super::tenders::Tender>,
+    /// What customs needs from the host for the landed cost (China's
+    /// cross-border annual amount used); see `docs/landed.md`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customs: Option<CustomsRequest>,
     /// Also answer the explanation trail and why every other promotion did
     /// not apply (admin and QA screens); default false: the answer a cart
     /// page and an order need.
@@ -329,6 +333,25 @@ pub struct CartLine {
     /// The warehouse it ships from; the rule set's default warehouse when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
+    /// The product's HS code (digits only, `"090210"`), for duty and
+    /// consumption-tax rates by HS-code prefix (landed cost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hs_code: Option<String>,
+    /// Where the product was made (ISO 3166-1 alpha-2, `"CN"`), for duty
+    /// rates by origin (landed cost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_of_origin: Option<String>,
+}
+
+/// What customs needs from the host: state the engine does not keep.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomsRequest {
+    /// The amount of this year's cross-border retail purchases the person
+    /// has used (China's annual limit), in the destination's currency
+    /// (CNY); default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_used: Option<DecimalString>,
 }
 
 /// A currency to show totals in, and the rate the host uses.

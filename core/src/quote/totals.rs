@@ -16,6 +16,8 @@ pub(crate) struct OrderAmounts {
     /// Whether the shipping price includes its tax; `None`: as the items' prices.
     pub(crate) shipping_tax_included: Option<bool>,
     pub(crate) points_value: Money,
+    /// The landed cost's duties and taxes, and the part collected at checkout.
+    pub(crate) duties: Option<super::landed::LandedTotals>,
 }
 
 impl OrderAmounts {
@@ -27,6 +29,7 @@ impl OrderAmounts {
             shipping_tax: zero,
             shipping_tax_included: None,
             points_value: zero,
+            duties: None,
         }
     }
 }
@@ -72,12 +75,15 @@ fn sum(
     if !shipping_included {
         added = added.checked_add(order.shipping_tax)?;
     }
-    let grand_total = item_subtotal
+    let mut grand_total = item_subtotal
         .checked_sub(discounts)?
         .checked_add(order.shipping)?
         .checked_sub(order.shipping_discounts)?
         .checked_sub(order.points_value)?
         .checked_add(added)?;
+    if let Some(d) = order.duties {
+        grand_total = grand_total.checked_add(d.at_checkout)?;
+    }
     let savings = list_subtotal
         .checked_sub(item_subtotal)?
         .max(Money::zero(currency))?
@@ -93,6 +99,8 @@ fn sum(
         tax_included,
         tax_added: (shipping_included != tax_included).then_some(added),
         points_value: order.points_value,
+        duties_and_taxes: order.duties.map(|d| d.duties_and_taxes),
+        duties_at_checkout: order.duties.map(|d| d.at_checkout),
         grand_total,
         savings,
     })

@@ -82,6 +82,7 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
             p.id(brand, limits.max_id_bytes, &at.field("brand"));
         }
         super::shipping::validate_line(rules, limits, line, &at, &mut p);
+        super::landed::validate_line(line, &at, &mut p);
     }
     super::shipping::validate_request(limits, req, &mut p);
     let codes = root.field("codes");
@@ -127,6 +128,9 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
     }
     if let Some(points) = &req.points {
         crate::points::lots::check_lots(&points.lots, limits, &root.field("points").field("lots"), &mut p);
+    }
+    if let Some(customs) = &req.customs {
+        super::landed::validate_request(customs, &root.field("customs"), &mut p);
     }
     if let Some(channel) = &req.channel {
         p.id(channel, limits.max_id_bytes, &root.field("channel"));

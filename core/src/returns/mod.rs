@@ -15,11 +15,12 @@ pub use price::{
     CurrentPrice, PriceProtectionAnswer, PriceProtectionLine, PriceProtectionRecord, PriceProtectionRequest,
 };
 pub use receipt::{
-    Receipt, ReceiptAdjustment, ReceiptBonus, ReceiptLine, ReceiptLineShipping, ReceiptOrderPoints, ReceiptPayment,
-    ReceiptPoints, ReceiptPromotion, ReceiptShipping, ReceiptShippingOption, ReceiptTax, ReceiptTender, ReceiptTotals,
+    Receipt, ReceiptAdjustment, ReceiptBonus, ReceiptCbec, ReceiptLanded, ReceiptLandedLine, ReceiptLine,
+    ReceiptLineShipping, ReceiptOrderPoints, ReceiptPayment, ReceiptPoints, ReceiptPromotion, ReceiptShipping,
+    ReceiptShippingOption, ReceiptTax, ReceiptTender, ReceiptTotals,
 };
 pub use refund::{
-    FulfilledLine, GiftToReturn, ItemCondition, RefundBreakdown, RefundPart, RefundPartCode, ReturnItem,
+    CustomsRefund, FulfilledLine, GiftToReturn, ItemCondition, RefundBreakdown, RefundPart, RefundPartCode, ReturnItem,
     ReturnLineAnswer, ReturnReason, ReturnRecord, ReturnRecordClawback, ReturnRecordGift, ReturnRecordLine,
     ReturnRefundAnswer, ReturnRefundRequest, ShippingPayer, TenderRefund,
 };

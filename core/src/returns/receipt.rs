@@ -36,6 +36,9 @@ pub struct Receipt {
     /// What gift cards and stored value paid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment: Option<ReceiptPayment>,
+    /// The landed cost, read for China's cross-border tax refunded on a return.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub landed: Option<ReceiptLanded>,
 }
 
 /// The receipt's payment section: what each tender paid.
@@ -53,6 +56,56 @@ pub struct ReceiptTender {
     pub id: String,
     /// What it paid.
     pub amount: Amount,
+}
+
+/// The receipt's landed cost: what a return of a cross-border (CBEC) order refunds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptLanded {
+    /// The regime: only `cbec` refunds tax on a return.
+    pub regime: crate::reasons::LandedRegime,
+    /// The annual account, for `cbec`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cbec: Option<ReceiptCbec>,
+    /// Per line: the dutiable value and the tax on it.
+    #[serde(default)]
+    pub lines: Vec<ReceiptLandedLine>,
+}
+
+/// The receipt's CBEC account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptCbec {
+    /// What the order counted against the annual limit, in the destination's currency.
+    pub order_amount: crate::money::DecimalString,
+    /// Days after delivery a return refunds the tax.
+    pub refund_days: u32,
+}
+
+/// A receipt line's dutiable value and tax.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceiptLandedLine {
+    /// The line id.
+    pub line_id: String,
+    /// The line's dutiable value.
+    pub dutiable_value: Amount,
+    /// Duty.
+    pub duty: Amount,
+    /// Consumption tax.
+    pub consumption_tax: Amount,
+    /// Import VAT.
+    pub import_vat: Amount,
+}
+
+/// The CBEC tax of a receipt, checked.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckedCbec {
+    /// Per line: (tax paid, dutiable value).
+    pub(crate) lines: BTreeMap<String, (Money, Money)>,
+    /// The order's dutiable value.
+    pub(crate) dutiable: Money,
+    /// What the order counted against the annual limit (destination's currency).
+    pub(crate) order_amount: rust_decimal::Decimal,
+    /// Days after delivery a return refunds the tax.
+    pub(crate) refund_days: u32,
 }
 
 /// The receipt's shipping section, read for the discount a return may break.
@@ -207,6 +260,9 @@ pub struct ReceiptTotals {
     pub points_value: Amount,
     /// What the customer paid.
     pub grand_total: Amount,
+    /// Duties and import taxes collected at checkout (in `grand_total`), for a landed cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duties_at_checkout: Option<Amount>,
 }
 
 /// A promotion applied on the receipt.
@@ -287,6 +343,8 @@ pub(crate) struct Checked {
     pub(crate) bonuses: Vec<Bonus>,
     /// What each tender paid, in the receipt's order (they sum to at most the grand total).
     pub(crate) tenders: Vec<(String, Money)>,
+    /// China's cross-border tax, when the order paid it.
+    pub(crate) cbec: Option<CheckedCbec>,
 }
 
 /// A bonus of the receipt, checked.
@@ -456,7 +514,11 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
         ));
     }
     let gp = tot.field("grand_total");
-    let shipping_paid = grand_total.checked_sub(paid_sum).map_err(ov(&gp))?;
+    let duties = match r.totals.duties_at_checkout {
+        Some(d) => money(d, &tot.field("duties_at_checkout"))?,
+        None => Money::zero(cur),
+    };
+    let shipping_paid = grand_total.checked_sub(paid_sum).and_then(|x| x.checked_sub(duties)).map_err(ov(&gp))?;
     if shipping_paid.is_negative() {
         return Err(inconsistent(&gp, format!("is {grand_total} but the lines alone cost {paid_sum}")));
     }
@@ -499,7 +561,8 @@ pub(crate) fn check(rules: &CompiledRules, limits: &Limits, r: &Receipt) -> Resu
             format!("has {} items; the limit is {}", tenders.len(), crate::quote::MAX_TENDERS),
         ));
     }
-    Ok(Checked { lines, shipping_paid, promotions, grand_total, shipping_discount, bonuses, tenders })
+    let cbec = check_cbec(r, &lines, duties, &at, &money)?;
+    Ok(Checked { lines, shipping_paid, promotions, grand_total, shipping_discount, bonuses, tenders, cbec })
 }
 
 /// Reads the order's bonuses and checks them against the lines: ids
@@ -588,6 +651,66 @@ fn check_bonuses(
         }
     }
     Ok(out)
+}
+
+/// Reads the CBEC tax of a receipt whose landed cost is `cbec` (not
+/// refused): each line known, its tax at most the duties collected at checkout.
+fn check_cbec(
+    r: &Receipt,
+    lines: &BTreeMap<String, Line>,
+    duties: Money,
+    at: &JsonPath<'_>,
+    money: &dyn Fn(Amount, &JsonPath<'_>) -> Result<Money, Error>,
+) -> Result<Option<CheckedCbec>, Error> {
+    let Some(landed) = &r.landed else { return Ok(None) };
+    let Some(cbec) = landed.cbec.as_ref().filter(|_| landed.regime == crate::reasons::LandedRegime::Cbec) else {
+        return Ok(None);
+    };
+    let la = at.field("landed");
+    let lines_at = la.field("lines");
+    let mut out = BTreeMap::new();
+    let mut taxes = Money::zero(duties.currency());
+    let mut dutiable = Money::zero(duties.currency());
+    for (i, l) in landed.lines.iter().enumerate() {
+        let lp = lines_at.index(i);
+        if !lines.contains_key(&l.line_id) {
+            return Err(Error::request(
+                ErrorCode::UnknownReference,
+                lp.field("line_id").to_string(),
+                format!("the receipt has no line `{}`", l.line_id),
+            ));
+        }
+        let value = money(l.dutiable_value, &lp.field("dutiable_value"))?;
+        let duty = money(l.duty, &lp.field("duty"))?;
+        let consumption = money(l.consumption_tax, &lp.field("consumption_tax"))?;
+        let vat = money(l.import_vat, &lp.field("import_vat"))?;
+        let ov = |e| crate::error::money_error(e, &lp.to_string());
+        let tax = duty.checked_add(consumption).and_then(|t| t.checked_add(vat)).map_err(ov)?;
+        taxes = taxes.checked_add(tax).map_err(ov)?;
+        dutiable = dutiable.checked_add(value).map_err(ov)?;
+        if out.insert(l.line_id.clone(), (tax, value)).is_some() {
+            return Err(Error::request(
+                ErrorCode::DuplicateId,
+                lp.field("line_id").to_string(),
+                format!("line `{}` appears twice", l.line_id),
+            ));
+        }
+    }
+    if taxes.checked_cmp(duties).map_err(|e| crate::error::money_error(e, "receipt.landed"))?.is_gt() {
+        return Err(inconsistent(
+            &la.field("lines"),
+            format!("the lines' tax comes to {taxes}, more than the duties collected at checkout ({duties})"),
+        ));
+    }
+    let order_amount = cbec.order_amount.value();
+    if order_amount.is_sign_negative() && !order_amount.is_zero() {
+        return Err(Error::request(
+            ErrorCode::OutOfRange,
+            la.field("cbec").field("order_amount").to_string(),
+            "must be >= 0",
+        ));
+    }
+    Ok(Some(CheckedCbec { lines: out, dutiable, order_amount, refund_days: cbec.refund_days }))
 }
 
 /// Reads the chosen option's discount and checks the lines' shares of it:

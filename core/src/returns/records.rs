@@ -261,9 +261,14 @@ pub(crate) fn check_earlier(
         let tp = rp.field("total");
         let total = non_negative(checked, r.total, &tp)?;
         // Fees and deductions only lower a refund: its total is at most its
-        // lines and shipping less its net clawbacks.
+        // lines, shipping and customs tax less its net clawbacks.
+        let customs_tax = match r.customs_tax {
+            Some(t) => non_negative(checked, t, &rp.field("customs_tax"))?,
+            None => Money::zero(cur),
+        };
         let most = items
             .checked_add(shipping)
+            .and_then(|m| m.checked_add(customs_tax))
             .and_then(|m| m.checked_sub(net_clawback))
             .and_then(|m| m.checked_sub(shipping_clawback))
             .map_err(ov(&tp))?;
@@ -376,6 +381,7 @@ mod tests {
             shipping_discount: None,
             bonuses: Vec::new(),
             tenders: Vec::new(),
+            cbec: None,
         }
     }
 
@@ -389,6 +395,7 @@ mod tests {
                 .map(|c| vec![ReturnRecordClawback { promotion_id: "mj".into(), amount: amount(c) }])
                 .unwrap_or_default(),
             gifts_deducted: Vec::new(),
+            customs_tax: None,
             original_shipping: amount("0"),
             shipping_clawback: amount("0"),
             total: amount(total),

@@ -11,7 +11,7 @@ use super::receipt::{self, settled, Bonus, Checked, Line, Receipt, ShippingDisco
 use super::records::check_earlier;
 use super::{reason_text, ReturnReasonCode, ReturnReasonParams};
 use crate::messages::Lang;
-use crate::money::{Amount, Currency, Money, MoneyError};
+use crate::money::{Amount, Currency, DecimalString, Money, MoneyError};
 use crate::points::{settled_after, BonusKind, BonusReversal, ClawbackLine, PointsClawback, PointsClawbackRequest};
 use crate::rules::{Basis, Benefit, CompiledRules, GiftPolicy, JsonPath, LostShippingDiscount, ReturnsConfig};
 use crate::rules::{BonusReturn, LateReturnFee};
@@ -135,6 +135,9 @@ pub struct ReturnRecord {
     /// it (negative: an earlier deduction given back); absent when zero.
     #[serde(default, skip_serializing_if = "is_zero_amount")]
     pub shipping_clawback: Amount,
+    /// China's cross-border tax refunded (see `customs` in the answer); absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customs_tax: Option<Amount>,
     /// The refund in all.
     #[serde(default)]
     pub total: Amount,
@@ -194,8 +197,32 @@ pub struct ReturnRefundAnswer {
     /// Points reversed and given back; absent when the lines carry no points.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub points: Option<PointsClawback>,
+    /// China's cross-border tax refunded and the annual amount given back,
+    /// when the receipt's landed cost is `cbec`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customs: Option<CustomsRefund>,
     /// What the host records for this return (send it in later `earlier_returns`).
     pub record: ReturnRecord,
+}
+
+/// China's cross-border tax on a return: refunded, with the annual amount
+/// given back, when the return is within `refund_days` of delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CustomsRefund {
+    /// The rule (`customs:cbec`).
+    pub rule: String,
+    /// Whether the return is within the period.
+    pub within_period: bool,
+    /// The last local day of the period, once delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<LocalDate>,
+    /// The tax refunded on the returned units (in the refund's `total`).
+    pub tax_refunded: Money,
+    /// The amount given back to the person's annual limit, in the
+    /// destination's currency: the host subtracts it from `annual_used`.
+    pub annual_given_back: DecimalString,
+    /// A default message in the request's locale.
+    pub message: String,
 }
 
 /// One requested line.
@@ -258,6 +285,9 @@ pub struct RefundBreakdown {
     /// The value of the redeemed points given back on the returned units
     /// (returned as points, not money: not part of `total`).
     pub points_value: Money,
+    /// China's cross-border tax refunded, when the receipt paid it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customs_tax: Option<Money>,
     /// The refund.
     pub total: Money,
     /// Every part with its rule; refunds positive, deductions negative.
@@ -330,6 +360,8 @@ pub enum RefundPartCode {
     LateReturnFee,
     /// A deduction for the condition of a returned line (`item_condition`).
     ConditionDeduction,
+    /// China's cross-border tax refunded on the returned units.
+    CustomsTax,
 }
 
 /// Who pays return shipping.
@@ -657,6 +689,66 @@ pub(crate) fn return_refund(
         }
     }
     let mut running = items_total;
+
+    // China's cross-border tax, refunded within the period after delivery.
+    let mut customs = None;
+    if let (true, Some(cbec)) = (returning, &checked.cbec) {
+        let path = "receipt.landed";
+        let deadline = delivered.and_then(|d| deadline_after(rules, d, cbec.refund_days));
+        let within = deadline.is_some_and(|d| !past(rules, now, d));
+        let (mut tax, mut value) = (zero, zero);
+        for (id, n) in &now_units {
+            let (Some(line), Some((line_tax, line_value))) = (checked.lines.get(id), cbec.lines.get(id)) else {
+                continue;
+            };
+            let done = before.get(id).copied().unwrap_or(0);
+            let share = |whole: Money| -> Result<Money, Error> {
+                let a = settled(whole, line.quantity, done.saturating_add(*n)).ok_or_else(|| overflow(path))?;
+                let b = settled(whole, line.quantity, done).ok_or_else(|| overflow(path))?;
+                a.checked_sub(b).map_err(oops(path))
+            };
+            tax = tax.checked_add(share(*line_tax)?).map_err(oops(path))?;
+            value = value.checked_add(share(*line_value)?).map_err(oops(path))?;
+        }
+        if !within {
+            (tax, value) = (zero, zero);
+        }
+        // The annual amount in the destination's currency, in proportion
+        // (exactly the dutiable value when the order was in that currency).
+        let annual = if value.is_zero() || cbec.dutiable.is_zero() {
+            Decimal::ZERO
+        } else {
+            cbec.order_amount
+                .checked_mul(value.amount())
+                .and_then(|x| x.checked_div(cbec.dutiable.amount()))
+                .ok_or_else(|| overflow(path))?
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero)
+        };
+        if !tax.is_zero() {
+            running = running.checked_add(tax).map_err(oops(path))?;
+            parts.push(RefundPart {
+                code: RefundPartCode::CustomsTax,
+                rule: "customs:cbec".into(),
+                line_id: None,
+                amount: tax,
+                reason: None,
+                params: None,
+                message: None,
+            });
+            record.customs_tax = Some(amount_of(tax));
+        }
+        let mut annual = annual;
+        annual.rescale(2);
+        let annual = DecimalString(annual);
+        customs = Some(CustomsRefund {
+            rule: "customs:cbec".into(),
+            within_period: within,
+            deadline,
+            tax_refunded: tax,
+            annual_given_back: annual,
+            message: crate::messages::cbec_refund_text(within, cbec.refund_days, &annual.to_string(), req.locale),
+        });
+    }
 
     // Original shipping.
     let all_returned = checked.lines.values().all(|l| after_units(&l.id) >= l.quantity);
@@ -1016,6 +1108,7 @@ pub(crate) fn return_refund(
             condition_deduction,
             points_deduction,
             points_value,
+            customs_tax: customs.as_ref().map(|c| c.tax_refunded),
             total: running,
             parts,
             tenders,
@@ -1025,6 +1118,7 @@ pub(crate) fn return_refund(
         return_shipping_rule: shipping_rule,
         gifts_to_return,
         points,
+        customs,
         record,
     })
 }

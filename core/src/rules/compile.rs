@@ -43,6 +43,8 @@ pub(crate) struct CompiledRules {
     pub(crate) points: Option<CompiledPoints>,
     /// Returns policy, when the rule set has a `returns` section.
     pub(crate) returns: Option<super::ReturnsConfig>,
+    /// Duties and import taxes, when the rule set has a `customs` section.
+    pub(crate) customs: Option<super::CustomsConfig>,
 }
 
 #[derive(Debug)]
@@ -169,6 +171,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
     }
     super::market::check_markets(rules, limits, &mut p);
     super::market_amounts::check_amounts_in(rules, limits.max_markets, &mut p);
+    super::check_customs(rules, limits, &mut p);
 
     match (time_zone, p.is_empty()) {
         (Some(time_zone), true) => Ok(CompiledRules {
@@ -186,6 +189,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
             membership,
             points,
             returns: rules.returns.clone(),
+            customs: rules.customs.clone(),
         }),
         _ => Err(p.into_vec()),
     }

@@ -433,6 +433,23 @@ fn derive(rules: &RuleSet, rule: &PriceRule) -> Result<Derived, (String, String)
     }
     let text = value.to_string();
     let mut derived: RuleSet = crate::json::parse_prepared(&text).map_err(|p| (p.path, p.message))?;
+    if let Some(customs) = &mut derived.customs {
+        // Thresholds stay in each destination's currency; its rate becomes
+        // units of that currency per unit of the market's.
+        for d in &mut customs.destinations {
+            let currency = *d.currency.get_or_insert(rules.currency);
+            let base_rate = match d.rate {
+                Some(r) => Some(r.value()),
+                None if currency == rules.currency => Some(Decimal::ONE),
+                None => None,
+            };
+            d.rate = if currency == rule.currency {
+                None
+            } else {
+                base_rate.and_then(|r| r.checked_div(rule.rate)).map(|r| DecimalString(r.round_dp(12).normalize()))
+            };
+        }
+    }
     if rule.currency != rules.currency {
         if let Some(points) = &mut derived.points {
             if let Some(earning) = &mut points.earning {

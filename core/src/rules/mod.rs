@@ -7,6 +7,7 @@ mod compile;
 mod compile_membership;
 mod compile_promotions;
 mod compile_shipping;
+mod customs;
 mod geo;
 mod market;
 mod market_amounts;
@@ -35,6 +36,11 @@ pub(crate) use compile_shipping::CompiledWeightBracket;
 pub(crate) use compile_shipping::{
     measure_problem, unit_name, CompiledCalendar, CompiledCarrier, CompiledFreeShipping, CompiledMethod, CompiledRate,
     CompiledShipping, CompiledWarehouse, CompiledZone, CM_PER_IN, G_PER_KG, G_PER_LB, G_PER_OZ,
+};
+pub(crate) use customs::check_customs;
+pub use customs::{
+    Cbec, CbecOverLimit, ConsumptionBase, CustomsConfig, CustomsDestination, CustomsFee, DeMinimis, DutiableValue,
+    LowValue, TariffRate, Terms, MAX_CUSTOMS_RATE,
 };
 pub(crate) use geo::{is_country, postcode_problem};
 pub(crate) use market::{compile_market, compile_markets, CompiledMarket};
@@ -122,4 +128,8 @@ pub struct RuleSet {
     /// (see `docs/markets.md`); empty: every quote is in `currency`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub markets: Vec<Market>,
+    /// Duties and import taxes per destination, for the landed cost (see
+    /// `docs/landed.md`); absent: no landed cost is quoted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customs: Option<CustomsConfig>,
 }

@@ -317,10 +317,29 @@ fn static_checks(s: &mut Sink<'_>, request: &QuoteRequest, a: &QuoteAnswer) {
         None if !t.tax_included => expected = expected.and_then(|m| m.checked_add(t.tax)),
         None => {}
     }
+    if let Some(duties) = t.duties_at_checkout {
+        expected = expected.and_then(|m| m.checked_add(duties));
+    }
     if let Some(expected) = s.money(expected, "grand total") {
         s.check(expected == t.grand_total, GrandTotalIdentity, || {
             format!("grand_total is {}, the identity gives {expected}", t.grand_total)
         });
+    }
+    // 2: the landed cost's parts sum to its total; its duties split into checkout and delivery.
+    if let Some(l) = &a.landed {
+        if let Some(parts) = s.money(sum(a, l.parts.iter().map(|p| &p.amount)), "landed parts") {
+            s.check(parts == l.landed_total, AllocationMismatch, || {
+                format!("landed parts sum to {parts}, landed_total is {}", l.landed_total)
+            });
+        }
+        if let Some(split) = s.money(l.collected_at_checkout.checked_add(l.due_on_delivery), "landed duties") {
+            s.check(split == l.duties_and_taxes, AllocationMismatch, || {
+                format!(
+                    "landed duties at checkout and on delivery sum to {split}, duties_and_taxes is {}",
+                    l.duties_and_taxes
+                )
+            });
+        }
     }
     // 8 (and 2): delivery windows; the chosen option is what the totals charge.
     if let Some(ship) = &a.shipping {

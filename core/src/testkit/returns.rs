@@ -158,6 +158,8 @@ pub(crate) fn ask<E: Quoter + ?Sized>(
                     tags: source.map(|l| l.tags.clone()).unwrap_or_default(),
                     line_id,
                     quantity,
+                    condition: None,
+                    assessed_percent: None,
                 }
             })
             .collect();

@@ -310,6 +310,8 @@ pub fn cart_lines(v: &Vocabulary, max_lines: usize) -> BoxedStrategy<Vec<CartLin
                     shipping_template: None,
                     shipping_class: class,
                     origin,
+                    hs_code: None,
+                    country_of_origin: None,
                 }
             },
         );
@@ -442,6 +444,7 @@ pub fn quote_request(v: &Vocabulary) -> BoxedStrategy<QuoteRequest> {
                 shipping_method: None,
                 points,
                 tenders: Vec::new(),
+                customs: None,
                 explain: false,
                 max_hints: crate::quote::DEFAULT_MAX_HINTS,
             })
