@@ -72,10 +72,10 @@ pub use quote::{
     TaxSummary, Totals, UnavailableMethod, Usage, UsageCounter, Via, WalletCoupon, WalletSelection, DEFAULT_MAX_HINTS,
     MAX_EXACT_COMBINATIONS, MAX_HINTS,
 };
-pub use quote::{PaymentAnswer, Tender, TenderKind, TenderPayment, MAX_TENDERS};
 pub use quote::{
     CbecAccount, Collected, CustomsRequest, LandedCost, LandedLine, LandedPart, LandedRefusal, LengthUnit, Package,
     Weight, WeightUnit,
 };
+pub use quote::{PaymentAnswer, Tender, TenderKind, TenderPayment, MAX_TENDERS};
 pub use reasons::{CustomsReason, LandedPartCode, LandedRegime};
 pub use time::{MerchantTimeZone, Timestamp};

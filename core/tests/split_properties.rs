@@ -3,7 +3,9 @@
 //! promotions: unit-selective benefits (buy X get Y, 第二件半价, bundles)
 //! use real units, not a line's average, and never a unit an earlier one
 //! used; so do per-unit discounts limited to N units (`max_units`) and
-//! partial get sets (`partial_get`). With rounding at unit level and tax per unit, so that a line's
+//! partial get sets (`partial_get`), and a per-unit percentage after a
+//! unit-selective promotion on the same line works on the used units at
+//! their own price and the others at theirs (`pens-5`). With rounding at unit level and tax per unit, so that a line's
 //! figures are the sum of its units'.
 
 use commerce_rules::Engine;
@@ -32,7 +34,8 @@ fn engine() -> &'static Engine {
                 {"id": "cups-3", "priority": 0, "benefit": {"type": "percent_off", "percent": "15", "max_units": 3}, "items": {"categories": ["cups"]}},
                 {"id": "cups-half", "priority": 1, "benefit": {"type": "nth_item", "n": 2, "percent": "50"}, "items": {"categories": ["cups"]}},
                 {"id": "pens-2", "priority": 0, "benefit": {"type": "amount_off", "amount": "2.00", "per": "unit", "max_units": 2, "choose": "most_expensive"}, "items": {"categories": ["pens"]}},
-                {"id": "pens-3rd", "priority": 1, "benefit": {"type": "nth_item", "n": 3, "percent": "30"}, "items": {"categories": ["pens"]}},
+                {"id": "pens-5", "priority": 1, "benefit": {"type": "percent_off", "percent": "5"}, "items": {"categories": ["pens"]}},
+                {"id": "pens-3rd", "priority": 2, "benefit": {"type": "nth_item", "n": 3, "percent": "30"}, "items": {"categories": ["pens"]}},
                 {"id": "hats-once", "priority": 0, "benefit": {"type": "buy_x_get_y", "buy": 1, "get": 2, "amount_off": "3.00", "max_units": 3}, "items": {"categories": ["hats"]}},
                 {"id": "hats-3", "priority": 1, "benefit": {"type": "bundle_price", "quantity": 3, "price": "20.00"}, "items": {"categories": ["hats"]}},
                 {"id": "caps-b2g2", "priority": 0, "benefit": {"type": "buy_x_get_y", "buy": 2, "get": 2, "percent": "50", "partial_get": true}, "items": {"categories": ["caps"]}},

@@ -70,6 +70,11 @@ pub(crate) struct Effect {
     /// For an order discount over items and shipping (items first): what
     /// the items could not take, for the shipping stage (minor units).
     pub(crate) shipping_rest: Minor,
+    /// For a per-unit percentage on lines some of whose units earlier
+    /// unit-selective promotions used: per such line, its part and the
+    /// share of it that came off the used units (each at its own price),
+    /// so that the run's bookkeeping lowers what they cost exactly.
+    pub(crate) on_taken: Vec<(usize, Minor, Minor)>,
 }
 
 /// Units of a line already used by unit-selective promotions in a run,
@@ -94,6 +99,7 @@ impl Effect {
             next: None,
             consumed: Vec::new(),
             shipping_rest: 0,
+            on_taken: Vec::new(),
         }
     }
 
@@ -207,6 +213,16 @@ pub(crate) fn evaluate(
             .chain(get_lines.iter().filter(|_| promo.reads_amounts).flat_map(|g| g.iter()))
             .chain(cart_lines.iter().flat_map(|c| c.iter()))
             .map(|&l| amounts.get(l).copied().unwrap_or(0))
+            // A per-unit percentage prices units earlier unit-selective
+            // promotions used apart from the others: which, and what they
+            // cost, are part of the key (line, units, amount).
+            .chain(
+                eligible
+                    .iter()
+                    .take(read)
+                    .filter_map(|&l| taken.get(l).filter(|t| t.units > 0).map(|t| (l, t)))
+                    .flat_map(|(l, t)| [Minor::try_from(l).unwrap_or(Minor::MAX), Minor::from(t.units), t.amount]),
+            )
     };
     if let Some(outcome) = ctx.remembered(index, generation) {
         return Ok(outcome);
@@ -506,8 +522,8 @@ impl Eval<'_, '_> {
                         self.limited_units(*n, choose.unwrap_or_default(), Deal::Percent(fraction(*percent)), max)?
                     }
                     None => {
-                        let parts = self.percent_per_line(&self.eligible, *percent)?;
-                        self.effect(self.cap(parts, max)?)
+                        let (parts, on_taken) = self.percent_per_line(&self.eligible, *percent)?;
+                        self.effect(self.cap(parts, max)?).map(|e| Effect { on_taken, ..e })
                     }
                 }
             }
@@ -611,8 +627,8 @@ impl Eval<'_, '_> {
                 });
                 match reached {
                     Some(t) => {
-                        let parts = self.percent_per_line(&self.eligible, t.percent)?;
-                        self.effect(parts).map(|e| Effect { next, ..e })
+                        let (parts, on_taken) = self.percent_per_line(&self.eligible, t.percent)?;
+                        self.effect(parts).map(|e| Effect { next, on_taken, ..e })
                     }
                     None => {
                         let needed = next.as_ref().and_then(|n| n.quantity_needed).unwrap_or(1);
@@ -700,24 +716,46 @@ impl Eval<'_, '_> {
     }
 
     /// A percentage off each line: per unit (rounded, times units) at unit
-    /// level, per line at line level.
-    fn percent_per_line(&self, lines: &[usize], percent: Percent) -> Result<Vec<(usize, Minor)>, MoneyError> {
+    /// level, per line at line level. At unit level, on the discounted
+    /// amount, the units of a line that earlier unit-selective promotions
+    /// used are priced at what they cost now and the others at theirs,
+    /// never at the line's average: a line then gives what the same units
+    /// as separate lines give. Also answers, per such line, its part and
+    /// the share of it on the used units (for [`Effect::on_taken`]).
+    #[allow(clippy::type_complexity)]
+    fn percent_per_line(
+        &self,
+        lines: &[usize],
+        percent: Percent,
+    ) -> Result<(Vec<(usize, Minor)>, Vec<(usize, Minor, Minor)>), MoneyError> {
         let f = fraction(percent);
         let units = self.ctx.minor;
+        let basis = self.promo.basis;
+        // `k` units costing `amount` together, each rounded.
+        let per_unit = |amount: Minor, k: u64| -> Result<Minor, MoneyError> {
+            let unit = units.per_unit(amount, k.max(1))?;
+            mul(units.round(unit.checked_mul(f).ok_or(MoneyError::Overflow)?)?, k.max(1))
+        };
         let mut parts = Vec::with_capacity(lines.len());
+        let mut on_taken = Vec::new();
         for &l in lines {
-            let base = self.base(l, self.promo.basis);
+            let base = self.base(l, basis);
+            let n = self.units(l);
+            let t = self.taken(l);
             let d = match self.ctx.rules.rounding.level {
                 RoundingLevel::Line => units.times(base, f)?,
-                RoundingLevel::Unit => {
-                    let n = self.units(l).max(1);
-                    let unit = units.per_unit(base, n)?;
-                    mul(units.round(unit.checked_mul(f).ok_or(MoneyError::Overflow)?)?, n)?
+                RoundingLevel::Unit if basis == Basis::Discounted && t.units > 0 && t.units < n => {
+                    let used = per_unit(t.amount.clamp(0, base.max(0)), t.units)?;
+                    let free = per_unit(self.free_base(l, basis), n.saturating_sub(t.units))?;
+                    let d = add(used, free)?;
+                    on_taken.push((l, d, used));
+                    d
                 }
+                RoundingLevel::Unit => per_unit(base, n)?,
             };
             parts.push((l, d));
         }
-        Ok(parts)
+        Ok((parts, on_taken))
     }
 
     /// Caps a set of parts at `max` in all, re-splitting in proportion.

@@ -361,7 +361,14 @@ impl Run {
                 if t.units == 0 || amount <= 0 {
                     continue;
                 }
-                let cut = d.checked_mul(t.amount).ok_or(MoneyError::Overflow)?.checked_div(amount).unwrap_or(0);
+                // What came off the used units when the effect says so (a
+                // per-unit percentage on them at their own price), and the
+                // part is still the one it said; else their share of it.
+                let exact = effect.on_taken.iter().find(|o| o.0 == l && o.1 == d).map(|o| o.2);
+                let cut = match exact {
+                    Some(cut) => cut,
+                    None => d.checked_mul(t.amount).ok_or(MoneyError::Overflow)?.checked_div(amount).unwrap_or(0),
+                };
                 t.amount = sub(t.amount, cut)?.clamp(0, sub(amount, d)?.max(0));
             }
         }
