@@ -157,6 +157,9 @@ impl Effect {
 /// reach it with the same amounts.
 pub(crate) type Outcome = Result<Rc<Effect>, Rc<(Refusal, Option<Next>)>>;
 
+/// Per line: a percentage's part and its share on used units (see [`Effect::on_taken`]).
+type OnTaken = Vec<(usize, Minor, Minor)>;
+
 /// An outcome as computed.
 type Computed = Result<Effect, Box<(Refusal, Option<Next>)>>;
 
@@ -722,12 +725,11 @@ impl Eval<'_, '_> {
     /// never at the line's average: a line then gives what the same units
     /// as separate lines give. Also answers, per such line, its part and
     /// the share of it on the used units (for [`Effect::on_taken`]).
-    #[allow(clippy::type_complexity)]
     fn percent_per_line(
         &self,
         lines: &[usize],
         percent: Percent,
-    ) -> Result<(Vec<(usize, Minor)>, Vec<(usize, Minor, Minor)>), MoneyError> {
+    ) -> Result<(Vec<(usize, Minor)>, OnTaken), MoneyError> {
         let f = fraction(percent);
         let units = self.ctx.minor;
         let basis = self.promo.basis;
