@@ -37,6 +37,10 @@ pub(crate) struct CompiledPromotion {
     /// cost: false for a free-shipping, gift or bonus-points promotion whose
     /// conditions look only at catalog amounts and quantities.
     pub(crate) reads_amounts: bool,
+    /// Whether what it reads of the current amounts is only the sums of
+    /// the lines it covers (an order-level benefit, minimum subtotals
+    /// without tax): its memo key is then those sums, not every line's amount.
+    pub(crate) reads_sums_only: bool,
     pub(crate) conditions: Condition,
     /// The `cart_contains` conditions of `conditions`, compiled, in the
     /// order [`cart_offsets`] numbers them.
@@ -270,6 +274,29 @@ fn reads_amounts(benefit: &Benefit, conditions: &Condition) -> bool {
     benefit_reads || condition_reads(conditions)
 }
 
+/// Whether a promotion reads the current amounts only through the sums of
+/// the lines it covers: an order-level or non-discounting benefit, and
+/// minimum subtotals that add no per-line tax and no other lines' amounts.
+fn reads_sums_only(benefit: &Benefit, conditions: &Condition) -> bool {
+    fn condition_sums(c: &Condition) -> bool {
+        !c.min_subtotal.is_some_and(|m| m.basis == Basis::Discounted && m.include_tax)
+            && !c.cart_contains.iter().any(|cc| cc.min_subtotal.is_some_and(|m| m.basis == Basis::Discounted))
+            && c.all.iter().chain(&c.any).all(condition_sums)
+            && c.not.as_deref().is_none_or(condition_sums)
+    }
+    let benefit_sums = matches!(
+        benefit,
+        Benefit::PercentOff { scope: Scope::Order, .. }
+            | Benefit::AmountOff { per: AmountPer::Order, .. }
+            | Benefit::SpendTiers { .. }
+            | Benefit::EverySpend { .. }
+            | Benefit::FreeShipping { .. }
+            | Benefit::Gift { .. }
+            | Benefit::BonusPoints { .. }
+    );
+    benefit_sums && condition_sums(conditions)
+}
+
 /// The stage a benefit runs in.
 pub(crate) fn stage_of(benefit: &Benefit) -> Stage {
     match benefit {
@@ -361,6 +388,7 @@ pub(crate) fn compile_promotions(
             filter_id: 0,
             get_filter_id: None,
             reads_amounts: reads_amounts(&promo.benefit, &promo.conditions),
+            reads_sums_only: reads_sums_only(&promo.benefit, &promo.conditions),
             conditions: promo.conditions.clone(),
             cart: {
                 let mut cart = Vec::new();

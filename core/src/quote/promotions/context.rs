@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::evaluate::Outcome;
-use super::minor::{Minor, Units};
+use super::minor::{add, Minor, Units};
 use crate::money::Currency;
+use crate::money::MoneyError;
 use crate::quote::{LineAnswer, PriceSourceKind, QuoteRequest};
 use crate::rules::{CompiledCart, CompiledFilter, CompiledPromotion, CompiledRules, LineFacts};
 
@@ -42,6 +43,11 @@ pub(crate) struct Context<'a> {
     /// Lines each filter of a `cart_contains` condition matches, computed
     /// once per quote; indexed by filter.
     present: RefCell<Vec<Option<Lines>>>,
+    /// What each item filter's lines cost at catalog price; indexed by filter.
+    original_sums: RefCell<Vec<Option<Minor>>>,
+    /// What each item filter's lines cost in the latest run state asked
+    /// about: (state, sum, sum of the lines still above zero); by filter.
+    current_sums: RefCell<Vec<Option<(u64, Minor, Minor)>>>,
     /// The last outcome of each promotion and the amounts of its lines then.
     memo: RefCell<Memo>,
     /// Most promotions applied in one run.
@@ -113,6 +119,8 @@ impl<'a> Context<'a> {
             unit_prices: lines.iter().map(|l| l.unit_price.amount()).collect(),
             eligible: RefCell::new(vec![None; rules.promotions.filters]),
             present: RefCell::new(vec![None; rules.promotions.filters]),
+            original_sums: RefCell::new(vec![None; rules.promotions.filters]),
+            current_sums: RefCell::new(vec![None; rules.promotions.filters]),
             memo: RefCell::new(Memo { entries: vec![None; rules.promotions.promotions.len()], keys: Vec::new() }),
             max_applied,
             work: Cell::new(0),
@@ -187,6 +195,46 @@ impl<'a> Context<'a> {
             _ => end,
         };
         *slot = Some((generation, start, len, outcome.clone()));
+    }
+
+    /// What the lines of item filter `filter` (`lines`) cost at catalog
+    /// price, computed once per quote.
+    pub(crate) fn original_sum(&self, filter: usize, lines: &[usize]) -> Result<Minor, MoneyError> {
+        if let Some(Some(s)) = self.original_sums.borrow().get(filter) {
+            return Ok(*s);
+        }
+        let s = lines.iter().try_fold(0, |acc, &l| add(acc, self.original.get(l).copied().unwrap_or(0)))?;
+        if let Some(slot) = self.original_sums.borrow_mut().get_mut(filter) {
+            *slot = Some(s);
+        }
+        Ok(s)
+    }
+
+    /// What the lines of item filter `filter` (`lines`) cost in run state
+    /// `generation` (whose amounts are `amounts`): their sum, and the sum
+    /// of those above zero. Kept for the latest state asked about.
+    pub(crate) fn current_sums(
+        &self,
+        filter: usize,
+        generation: u64,
+        lines: &[usize],
+        amounts: &[Minor],
+    ) -> Result<(Minor, Minor), MoneyError> {
+        if let Some(Some((g, s, p))) = self.current_sums.borrow().get(filter) {
+            if *g == generation {
+                return Ok((*s, *p));
+            }
+        }
+        let (mut s, mut p) = (0, 0);
+        for &l in lines {
+            let a = amounts.get(l).copied().unwrap_or(0);
+            s = add(s, a)?;
+            p = add(p, a.max(0))?;
+        }
+        if let Some(slot) = self.current_sums.borrow_mut().get_mut(filter) {
+            *slot = Some((generation, s, p));
+        }
+        Ok((s, p))
     }
 
     pub(crate) fn line_count(&self) -> usize {

@@ -230,12 +230,20 @@ pub(crate) fn evaluate(
     if let Some(outcome) = ctx.remembered(index, generation) {
         return Ok(outcome);
     }
+    // A promotion that reads only the sums of its lines is keyed by them.
+    let sums = if promo.reads_amounts && promo.reads_sums_only {
+        let (s, p) = ctx.current_sums(promo.filter_id, generation, &eligible, amounts)?;
+        Some([s, p])
+    } else {
+        None
+    };
+    let key = || sums.iter().flatten().copied().chain(key().take(if sums.is_some() { 0 } else { usize::MAX }));
     if !selective {
         if let Some(outcome) = ctx.remembered_by_amounts(index, generation, key()) {
             return Ok(outcome);
         }
     }
-    let e = Eval { ctx, index, promo, amounts, taken, eligible: Rc::clone(&eligible) };
+    let e = Eval { ctx, index, promo, amounts, taken, eligible: Rc::clone(&eligible), generation };
     let outcome = shared(match e.conditions(&promo.conditions, 0)? {
         Some(refusal) => refusal,
         None => e.benefit()?,
@@ -251,6 +259,8 @@ struct Eval<'c, 'a> {
     amounts: &'c [Minor],
     taken: &'c [Taken],
     eligible: Rc<[usize]>,
+    /// The run state `amounts` belong to.
+    generation: u64,
 }
 
 /// Whether a benefit picks units (and so uses them up for later ones): a
@@ -400,6 +410,25 @@ impl Eval<'_, '_> {
         lines.iter().try_fold(0, |acc, &l| add(acc, f(l)))
     }
 
+    /// What the covered lines come to on `basis` (sums kept per filter).
+    fn eligible_sum(&self, basis: Basis) -> Result<Minor, MoneyError> {
+        match basis {
+            Basis::Original => self.ctx.original_sum(self.promo.filter_id, &self.eligible),
+            Basis::Discounted => {
+                Ok(self.ctx.current_sums(self.promo.filter_id, self.generation, &self.eligible, self.amounts)?.0)
+            }
+        }
+    }
+
+    /// What the covered lines come to on `min`'s basis, with the estimated
+    /// tax when it asks for it and prices exclude tax.
+    fn spent_on_eligible(&self, min: &MinSubtotal) -> Result<Minor, MoneyError> {
+        if min.include_tax && !self.ctx.rules.tax.prices_include_tax {
+            return self.spent(&self.eligible, min);
+        }
+        self.eligible_sum(min.basis)
+    }
+
     fn quantity(&self, lines: &[usize]) -> u64 {
         lines.iter().map(|&l| self.units(l)).fold(0, u64::saturating_add)
     }
@@ -444,7 +473,7 @@ impl Eval<'_, '_> {
             }
         }
         if let Some(min) = &c.min_subtotal {
-            let spent = self.spent(&self.eligible, min)?;
+            let spent = self.spent_on_eligible(min)?;
             let needed = sub(self.ctx.minor.amount(min.amount)?, spent)?;
             if needed > 0 {
                 return Ok(Some(shortfall(self.money(needed)?, self.headline_discount()?, self.headline_percent())));
@@ -531,7 +560,7 @@ impl Eval<'_, '_> {
                 }
             }
             Benefit::PercentOff { percent, scope: Scope::Order, max_discount, .. } => {
-                let base = self.sum(&self.eligible, |l| self.base(l, basis))?;
+                let base = self.eligible_sum(basis)?;
                 let mut d = units.times(base, fraction(*percent))?;
                 if let Some(max) = max_discount {
                     d = d.min(units.amount(*max)?);
@@ -574,7 +603,7 @@ impl Eval<'_, '_> {
                 self.effect(parts)
             }
             Benefit::SpendTiers { tiers } => {
-                let base = self.sum(&self.eligible, |l| self.base(l, basis))?;
+                let base = self.eligible_sum(basis)?;
                 let mut reached = None;
                 let mut next = None;
                 for t in tiers {
@@ -599,7 +628,7 @@ impl Eval<'_, '_> {
                 }
             }
             Benefit::EverySpend { every, discount, max_discount } => {
-                let base = self.sum(&self.eligible, |l| self.base(l, basis))?;
+                let base = self.eligible_sum(basis)?;
                 let step = units.amount(*every)?;
                 let steps = u64::try_from(base.checked_div(step).ok_or(MoneyError::DivisionByZero)?).unwrap_or(0);
                 let per_step = units.amount(*discount)?;
@@ -776,7 +805,7 @@ impl Eval<'_, '_> {
     /// An order-level discount on the covered lines, never more than they
     /// still cost in all; spread over them only when it applies.
     fn spread(&self, discount: Minor) -> Result<Computed, MoneyError> {
-        let remaining = self.sum(&self.eligible, |l| self.amount(l).max(0))?;
+        let remaining = self.ctx.current_sums(self.promo.filter_id, self.generation, &self.eligible, self.amounts)?.1;
         let d = discount.min(remaining);
         if d <= 0 {
             return Ok(refuse(ReasonCode::NoDiscount));
