@@ -161,23 +161,23 @@ pub(crate) type Outcome = Result<Rc<Effect>, Rc<(Refusal, Option<Next>)>>;
 type OnTaken = Vec<(usize, Minor, Minor)>;
 
 /// An outcome as computed.
-type Computed = Result<Effect, Box<(Refusal, Option<Next>)>>;
+type Computed = Result<Effect, Rc<(Refusal, Option<Next>)>>;
 
 fn refuse(code: ReasonCode) -> Computed {
-    Err(Box::new((Refusal::new(code), None)))
+    Err(Rc::new((Refusal::new(code), None)))
 }
 
 fn shortfall(needed: Money, discount: Option<Money>, percent: Option<Percent>) -> Computed {
     let params = ReasonParams { shortfall: Some(needed), ..Default::default() };
     let next = Next { amount_needed: Some(needed), discount, percent, ..Default::default() };
-    Err(Box::new((Refusal { code: ReasonCode::MinSpendNotMet, params }, Some(next))))
+    Err(Rc::new((Refusal { code: ReasonCode::MinSpendNotMet, params }, Some(next))))
 }
 
 fn too_few(needed: u64, percent: Option<Percent>) -> Computed {
     let needed = u32::try_from(needed.max(1)).unwrap_or(u32::MAX);
     let params = ReasonParams { quantity_needed: Some(needed), ..Default::default() };
     let next = Next { quantity_needed: Some(needed), percent, ..Default::default() };
-    Err(Box::new((Refusal { code: ReasonCode::MinQuantityNotMet, params }, Some(next))))
+    Err(Rc::new((Refusal { code: ReasonCode::MinQuantityNotMet, params }, Some(next))))
 }
 
 /// Evaluates promotion `index` against the current line `amounts`.
@@ -191,7 +191,7 @@ pub(crate) fn evaluate(
     taken: &[Taken],
     generation: u64,
 ) -> Result<Outcome, MoneyError> {
-    let shared = |c: Computed| c.map(Rc::new).map_err(Rc::from);
+    let shared = |c: Computed| c.map(Rc::new);
     let Some(promo) = ctx.promotion(index) else { return Ok(shared(refuse(ReasonCode::Unknown))) };
     let eligible = ctx.eligible(index, false);
     ctx.count_work(eligible.len().saturating_add(1));
@@ -623,7 +623,7 @@ impl Eval<'_, '_> {
                     None => {
                         let shortfall = next.as_ref().and_then(|n| n.amount_needed);
                         let params = ReasonParams { shortfall, ..Default::default() };
-                        Err(Box::new((Refusal { code: ReasonCode::MinSpendNotMet, params }, next)))
+                        Err(Rc::new((Refusal { code: ReasonCode::MinSpendNotMet, params }, next)))
                     }
                 }
             }
@@ -665,7 +665,7 @@ impl Eval<'_, '_> {
                     None => {
                         let needed = next.as_ref().and_then(|n| n.quantity_needed).unwrap_or(1);
                         let params = ReasonParams { quantity_needed: Some(needed), ..Default::default() };
-                        Err(Box::new((Refusal { code: ReasonCode::MinQuantityNotMet, params }, next)))
+                        Err(Rc::new((Refusal { code: ReasonCode::MinQuantityNotMet, params }, next)))
                     }
                 }
             }

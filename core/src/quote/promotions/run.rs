@@ -469,7 +469,11 @@ impl Run {
             }
         }
         self.saving = add(self.saving, effect.amount)?;
-        self.generation = ctx.fresh_generation();
+        // A promotion that changes no amount and uses no unit (free
+        // shipping, a gift, bonus points) leaves the run in the same state.
+        if !parts.is_empty() || !effect.consumed.is_empty() {
+            self.generation = ctx.fresh_generation();
+        }
         if let Some(p) = ctx.promotion(candidate.index) {
             if let Some(g) = p.group {
                 self.groups_applied.insert(g as usize);
