@@ -965,8 +965,8 @@ const landedPanel = {
     ];
     const parts = l.parts.flatMap((part) => {
       const [zh, en] = LANDED_PART[part.code] ?? [part.code, part.code];
-      const fee = part.code === "fee" ? ` · ${part.rule.replace(/^customs_fee:/, "")}` : "";
-      return row(zh, `${en}${fee}`, part.amount, "landed-part", {
+      // The rule (`customs:de:duty`, `customs_fee:ID`) is for developers: on data-rule, not in the text.
+      return row(zh, en, part.amount, "landed-part", {
         why: part.message,
         when: when(part),
         data: { "data-code": part.code, "data-rule": part.rule, "data-collected": part.collected },
