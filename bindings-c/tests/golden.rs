@@ -109,3 +109,27 @@ fn every_question_of_the_engine_is_reachable_by_name() {
     assert!(commerce_rules_c::cr_question_name(count).is_null());
     assert!(commerce_rules_c::cr_question_name(usize::MAX).is_null());
 }
+
+/// The sample store's markets through the C API: a request naming a market
+/// (`examples/data/cn-store.de.quote.json`, and the same cart for Hong Kong
+/// and the United States) is answered in that market's currency, with the
+/// landed cost, byte for byte what Rust answers.
+#[test]
+fn c_answers_in_the_markets_currency() {
+    let rules = read("examples/data/cn-store.rules.json");
+    let base: Value = serde_json::from_str(&read("examples/data/cn-store.de.quote.json")).unwrap();
+    let rust_engine = Engine::from_json(&rules).unwrap();
+    let c_engine = engine_new(rules.as_bytes()).unwrap();
+    for (market, country, currency) in [("de", "DE", "EUR"), ("hk", "HK", "HKD"), ("us", "US", "USD")] {
+        let mut request = base.clone();
+        request["market"] = Value::from(market);
+        request["destination"] = serde_json::json!({ "country": country });
+        let request = serde_json::to_string(&request).unwrap();
+        let c_answer = quote(&c_engine, request.as_bytes()).unwrap_or_else(|e| panic!("{market}: {e:?}"));
+        assert_eq!(c_answer, rust_engine.quote_json(&request).unwrap(), "{market}: C differs from Rust");
+        let answer: Value = serde_json::from_str(&c_answer).unwrap();
+        assert_eq!(answer["currency"], currency, "{market}");
+        assert_eq!(answer["market"]["id"], market);
+        assert_eq!(answer["landed"]["destination"], market, "{market}: no landed cost");
+    }
+}

@@ -89,3 +89,25 @@ for (const store of ["cn-store", "us-store"]) {
     fromObject.free();
   });
 }
+
+// The sample store's markets: a request naming a market is answered in the
+// market's currency, with the landed cost, byte for byte what the native
+// CLI answers (examples/data/cn-store.de.quote.json, and the same cart for
+// Hong Kong and the United States).
+test("bundled sample cn-store in its markets: the market's currency and the landed cost, native bytes", () => {
+  const rulesFile = join(repoRoot, "examples/data/cn-store.rules.json");
+  const base = JSON.parse(readFileSync(join(repoRoot, "examples/data/cn-store.de.quote.json"), "utf8"));
+  const engine = new Engine(readFileSync(rulesFile, "utf8"));
+  for (const [market, country, currency] of [["de", "DE", "EUR"], ["hk", "HK", "HKD"], ["us", "US", "USD"]]) {
+    const requestText = JSON.stringify({ ...base, market, destination: { country } });
+    const native = runNative("quote", { file: rulesFile }, requestText);
+    assert.equal(native.status, 0, native.stderr);
+    const answerText = engine.quoteJson(requestText);
+    assert.equal(answerText + "\n", native.stdout, `${market}: WASM differs from native`);
+    const answer = JSON.parse(answerText);
+    assert.equal(answer.currency, currency, market);
+    assert.equal(answer.market.id, market);
+    assert.equal(answer.landed.destination, market, `${market}: no landed cost`);
+  }
+  engine.free();
+});

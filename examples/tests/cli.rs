@@ -400,3 +400,34 @@ fn explain_sends_the_request_with_explain_set() {
         }
     }
 }
+
+/// The sample store's German market (`examples/data/cn-store.de.quote.json`:
+/// `"market": "de"`, shipped to Berlin): the CLI answers in EUR with the
+/// market recorded and the landed cost broken down, byte for byte what the
+/// library answers.
+#[test]
+fn quote_answers_in_the_markets_currency_with_the_landed_cost() {
+    let rules = data("cn-store.rules.json");
+    let request = data("cn-store.de.quote.json");
+    let out = cli(&["quote", "--rules", rules.to_str().unwrap(), "--request", request.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let engine = commerce_rules::Engine::from_json(&std::fs::read_to_string(&rules).unwrap()).unwrap();
+    let expected = engine.quote_json(&std::fs::read_to_string(&request).unwrap()).unwrap();
+    assert_eq!(text(&out.stdout), expected.clone() + "\n");
+    let answer: serde_json::Value = serde_json::from_str(&expected).unwrap();
+    assert_eq!(answer["currency"], "EUR");
+    assert_eq!(answer["market"]["id"], "de");
+    assert_eq!(answer["market"]["currency"], "EUR");
+    assert_eq!(answer["market"]["base_currency"], "CNY");
+    assert_eq!(answer["market"]["rate"], "0.1280");
+    let landed = &answer["landed"];
+    assert_eq!(landed["destination"], "de");
+    // Under EUR 150 of goods: the IOSS low-value regime, VAT at checkout.
+    assert_eq!(landed["regime"], "low_value");
+    assert_eq!(landed["due_on_delivery"], "0.00");
+    assert_eq!(answer["totals"]["duties_at_checkout"], landed["collected_at_checkout"]);
+    // The parts sum to the landed total (cents, exactly).
+    let cents = |v: &serde_json::Value| -> i64 { v.as_str().unwrap().replace('.', "").parse().unwrap() };
+    let sum: i64 = landed["parts"].as_array().unwrap().iter().map(|p| cents(&p["amount"])).sum();
+    assert_eq!(sum, cents(&landed["landed_total"]));
+}

@@ -3,10 +3,12 @@
 // city, postcode) with its labels; which shipping zone it falls in, what
 // ships there, at what price and when it arrives is the engine's answer.
 //
-// The bundled rule set ships to mainland China (zone `cn-mainland`) and
-// prices Xinjiang and Tibet as remote (zone `cn-remote`, 偏远地区, with a
-// surcharge and slower transit). It has no zone for Hong Kong, Macao or
-// abroad, so the book holds none of those.
+// The bundled rule set ships to mainland China (zone `cn-mainland`), prices
+// Xinjiang and Tibet as remote (zone `cn-remote`, 偏远地区, with a surcharge
+// and slower transit), and ships to Hong Kong, the United States and Germany
+// by international express (zone `intl`). Those three are also markets
+// (HKD, USD, EUR) with customs destinations: the page's market switcher
+// shows the addresses of the chosen market's countries.
 export const ADDRESSES = [
   {
     id: "ningbo",
@@ -37,6 +39,24 @@ export const ADDRESSES = [
     zh: "西藏 拉萨市",
     en: "Lhasa, Tibet",
     destination: { country: "CN", region: "Tibet", city: "Lhasa", postcode: "850000" },
+  },
+  {
+    id: "hong-kong",
+    zh: "香港 中西区",
+    en: "Central and Western, Hong Kong",
+    destination: { country: "HK", region: "Hong Kong Island", city: "Central" },
+  },
+  {
+    id: "new-york",
+    zh: "美国 纽约州 纽约市",
+    en: "New York, NY, United States",
+    destination: { country: "US", region: "NY", city: "New York", postcode: "10001" },
+  },
+  {
+    id: "berlin",
+    zh: "德国 柏林",
+    en: "Berlin, Germany",
+    destination: { country: "DE", region: "Berlin", city: "Berlin", postcode: "10115" },
   },
 ];
 

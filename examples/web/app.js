@@ -1,7 +1,9 @@
 // The live cart page: every change builds a quote request from the page's
 // state and asks the engine (WASM, in the browser) again; everything shown
 // (prices, price sources, discounts, rejected codes, hints, shipping options
-// and delivery dates, points, tax, totals) comes from the answer.
+// and delivery dates, points, tax, totals, the landed cost) comes from the
+// answer. The market switcher names the request's `market`: the answer is
+// then in that market's currency, and money is formatted in its locale.
 //
 // The page is made of panels. Each may add its part to the request
 // (`contribute`) and show its part of the answer (`render`). A question or
@@ -46,11 +48,17 @@ const colon = () => say("：", ": ");
 const quoted = (name) => say(`「${name}」`, `"${name}"`);
 
 const formatters = new Map();
-/** Money (a decimal string) formatted exactly: Intl formats strings without going through floats. */
+/**
+ * Money (a decimal string) formatted exactly: Intl formats strings without
+ * going through floats. In a market, in the market's locale (the answer's
+ * `market.locale`: 1.234,50 € in de-DE, HK$1,234.50 in zh-HK); otherwise in
+ * the page's language.
+ */
 function money(amount, currency, locale = state.locale) {
-  const key = `${locale}|${currency}`;
+  const tag = state.moneyLocale ?? (locale === "en" ? "en-US" : "zh-CN");
+  const key = `${tag}|${currency}`;
   if (!formatters.has(key)) {
-    formatters.set(key, new Intl.NumberFormat(locale === "en" ? "en-US" : "zh-CN", { style: "currency", currency }));
+    formatters.set(key, new Intl.NumberFormat(tag, { style: "currency", currency }));
   }
   return formatters.get(key).format(amount);
 }
@@ -86,6 +94,8 @@ const state = {
   showUsd: true,
   displayCurrency: null,
   locale: "zh-Hans",
+  marketId: null, // the market the shopper picked (rules.markets[].id); null: the rule set's own currency
+  moneyLocale: null, // the answer's market locale, for formatting money
   addresses: [], // the customer's address book (host data, addresses.js)
   addressId: null, // the address shipped to
   shippingMethod: null, // the method the shopper picked; null: the engine's default (the cheapest)
@@ -120,7 +130,9 @@ const customerPanel = {
     request.customer = { ...(state.customerId ? { id: state.customerId } : {}), ...(state.tier ? { tier: state.tier } : {}) };
     if (state.segments.length) request.customer.segments = state.segments;
     request.locale = state.locale;
-    if (state.showUsd && state.displayCurrency) request.display_currency = state.displayCurrency;
+    // The indicative conversion is from the rule set's currency: a market
+    // answers in its own currency, so the estimate is not asked for there.
+    if (state.showUsd && state.displayCurrency && !state.marketId) request.display_currency = state.displayCurrency;
   },
   render() {
     for (const button of document.querySelectorAll("[data-tier]")) {
@@ -470,6 +482,9 @@ const summaryPanel = {
       ...(isZero(t.shipping) ? [] : [["运费", "Shipping", t.shipping, "shipping"]]),
       ...(isZero(t.shipping_discounts) ? [] : [["运费优惠", "Shipping discount", `-${t.shipping_discounts}`, "shipping-discounts"]]),
       ...(isZero(t.points_value) ? [] : [["积分抵扣", "Points", `-${t.points_value}`, "points"]]),
+      ...(t.duties_at_checkout && !isZero(t.duties_at_checkout)
+        ? [["进口税费（结算时代收）", "Import duties and taxes, collected now", t.duties_at_checkout, "duties-at-checkout"]]
+        : []),
       ...answer.tax_summary.map((s) => {
         const c = state.rules.tax.classes.find((k) => k.id === s.class);
         return [`${t.tax_included ? "其中" : ""}${c?.name ?? s.class}`, t.tax_included ? "VAT included" : "Tax", s.tax, "tax"];
@@ -581,12 +596,70 @@ function shippingRuleName(answer, rule) {
   return [rule, ""];
 }
 
+/** The rule set's market by id (`rules.markets`), or null for the rule set's own currency. */
+const marketOf = (id) => (id ? (state.rules.markets ?? []).find((m) => m.id === id) ?? null : null);
+
+/**
+ * The addresses the chosen market ships to: a market's countries; without a
+ * market, the countries no market lists (the rule set's own currency).
+ */
+function marketAddresses() {
+  const market = marketOf(state.marketId);
+  const inMarkets = new Set((state.rules.markets ?? []).flatMap((m) => m.countries));
+  return state.addresses.filter((a) =>
+    market ? market.countries.includes(a.destination.country) : !inMarkets.has(a.destination.country),
+  );
+}
+
+/**
+ * The market switcher: China (the rule set's own currency), Hong Kong, the
+ * United States, Germany... It names the request's `market` and moves the
+ * destination to the market's first address, so that the engine answers in
+ * the market's currency with its prices, and customs with the landed cost.
+ */
+const marketPanel = {
+  init() {
+    const select = $("#market");
+    select.replaceChildren(
+      h("option", { value: "" }, `中国大陆 China mainland · ${state.rules.currency}`),
+      ...(state.rules.markets ?? []).map((m) => h("option", { value: m.id }, `${m.name ?? m.id} · ${m.currency}`)),
+    );
+    select.value = state.marketId ?? "";
+    select.addEventListener("change", () => update(() => this.pick(select.value || null)));
+  },
+  pick(id) {
+    state.marketId = id;
+    const first = marketAddresses()[0];
+    if (first) state.addressId = first.id;
+    // Methods differ per zone: the engine's default (the cheapest) again.
+    state.shippingMethod = null;
+    state.shippingMethodName = null;
+    state.shippingNotice = null;
+  },
+  contribute(request) {
+    if (state.marketId) request.market = state.marketId;
+  },
+  render(answer) {
+    $("#market").value = state.marketId ?? "";
+    const m = answer.market;
+    const info = $("#market-info");
+    info.dataset.currency = answer.currency;
+    info.replaceChildren(
+      ...(m
+        ? bi(
+            `以 ${m.currency} 结算 · 汇率 1 ${m.base_currency} = ${m.rate} ${m.currency}`,
+            `Prices and totals in ${m.currency} at ${m.rate} ${m.currency} per ${m.base_currency}`,
+          )
+        : bi(`以 ${answer.currency} 结算`, `Prices and totals in ${answer.currency}`)),
+    );
+  },
+};
+
 /** The chosen address as the request's destination, and the shipping method the shopper picked. */
 const shippingPanel = {
   init() {
     const select = $("#destination");
-    select.replaceChildren(...state.addresses.map((a) => h("option", { value: a.id }, `${a.zh} · ${a.en}`)));
-    select.value = state.addressId;
+    this.fillAddresses();
     select.addEventListener("change", () =>
       update(() => {
         state.addressId = select.value;
@@ -626,7 +699,17 @@ const shippingPanel = {
     state.shippingMethod = null;
     state.shippingMethodName = null;
   },
+  /** The address choices: those of the chosen market (the switcher changes them). */
+  fillAddresses() {
+    const select = $("#destination");
+    if (select.dataset.market === (state.marketId ?? "")) return;
+    select.dataset.market = state.marketId ?? "";
+    select.replaceChildren(...marketAddresses().map((a) => h("option", { value: a.id }, `${a.zh} · ${a.en}`)));
+    select.value = state.addressId;
+  },
   render(answer) {
+    this.fillAddresses();
+    $("#destination").value = state.addressId;
     const s = answer.shipping;
     const cur = answer.currency;
     const zone = $("#shipping-zone");
@@ -759,11 +842,19 @@ const pointsPanel = {
   contribute(request) {
     if (!state.pointsHeld) return;
     const held = structuredClone(state.pointsHeld);
-    if (state.usePoints) {
+    if (state.usePoints && this.redeemable()) {
       const { available } = engine.pointsBalance({ now: request.now, ...held });
       if (available > 0) held.redeem = available;
     }
     request.points = held;
+  },
+  /**
+   * Points pay only in the rule set's own currency: a market in another
+   * currency offers no redemption (docs/markets.md), so none is asked for.
+   */
+  redeemable() {
+    const market = marketOf(state.marketId);
+    return !market || market.currency === state.rules.currency;
   },
   render(answer) {
     const p = answer.points;
@@ -771,8 +862,8 @@ const pointsPanel = {
     const toggle = $("#use-points");
     const panel = $("#points-panel");
     panel.hidden = !p && !state.pointsHeld;
-    toggle.checked = state.usePoints;
-    toggle.disabled = !state.pointsHeld || (!state.usePoints && (p?.balance_before ?? 0) <= 0);
+    toggle.checked = state.usePoints && this.redeemable();
+    toggle.disabled = !state.pointsHeld || !this.redeemable() || (!state.usePoints && (p?.balance_before ?? 0) <= 0);
     if (!p) {
       $("#points-detail").replaceChildren();
       return;
@@ -783,7 +874,14 @@ const pointsPanel = {
         "可用积分 ", h("strong", {}, count(p.balance_before)), " ", h("small", {}, `Available: ${count(p.balance_before, "en")} points`),
       ),
     ];
-    if (state.usePoints) {
+    if (!this.redeemable()) {
+      rows.push(
+        h("div", { class: "muted small", "data-testid": "points-not-in-market" },
+          `积分仅可在 ${state.rules.currency} 订单中抵扣 `,
+          h("small", {}, `Points pay only for orders in ${state.rules.currency}`),
+        ),
+      );
+    } else if (state.usePoints) {
       rows.push(
         h("div", { class: "redeem", "data-testid": "points-redeemed", "data-points": p.redeemed, "data-amount": p.value },
           "本单使用 ", h("strong", {}, count(p.redeemed)), " 积分，抵扣 ", h("strong", { class: "minus" }, `−${money(p.value, cur)}`),
@@ -812,9 +910,96 @@ const pointsPanel = {
   },
 };
 
+/** Landed-cost parts (`LandedPartCode`) by name. */
+const LANDED_PART = {
+  goods: ["商品", "Goods"],
+  shipping: ["运费", "Shipping"],
+  duty: ["关税", "Import duty"],
+  import_vat: ["进口增值税", "Import VAT"],
+  consumption_tax: ["消费税", "Consumption tax"],
+  fee: ["清关费", "Customs fee"],
+};
+/** Regimes (`LandedRegime`): why the figures are what they are. */
+const LANDED_REGIME = {
+  low_value: ["低价值包裹：增值税在结算时代收，免关税", "Low-value consignment: VAT collected at checkout, no duty"],
+  border: ["入境时征收关税和进口税", "Duty and import taxes at the border"],
+  cbec: ["跨境电商综合税：结算时代扣代缴", "Cross-border e-commerce retail import tax, withheld at checkout"],
+  general_trade: ["超出跨境电商限额：按一般贸易征税", "Past the cross-border limits: taxed as general trade"],
+};
+
+/**
+ * The landed cost (answer.landed): goods, shipping, duty, import VAT,
+ * consumption tax and fees, each with when it is paid: "included" (collected
+ * at checkout, in the total) or "due on delivery" (an estimate the shopper
+ * pays the carrier or customs, under DAP). Hidden when the destination is
+ * not a customs destination.
+ */
+const landedPanel = {
+  render(answer) {
+    const l = answer.landed;
+    const panel = $("#landed-panel");
+    panel.hidden = !l;
+    if (!l) return;
+    const cur = answer.currency;
+    panel.dataset.destination = l.destination;
+    panel.dataset.regime = l.regime;
+    panel.dataset.terms = l.terms;
+    const [rzh, ren] = LANDED_REGIME[l.regime] ?? [l.regime, l.regime];
+    const scheme = l.scheme ? ` (${l.scheme.toUpperCase()})` : "";
+    const terms =
+      l.terms === "ddp"
+        ? bi("完税后交货（DDP）：税费在结算时支付", "Delivered duty paid (DDP): duties and taxes are paid at checkout")
+        : isZero(l.due_on_delivery)
+          ? bi("未完税交货（DAP）：本单收货时无需另付税费", "Delivered at place (DAP): nothing more is due on delivery for this order")
+          : bi("未完税交货（DAP）：税费为预估，收货时支付", "Delivered at place (DAP): duties and taxes are an estimate, due on delivery");
+    $("#landed-terms").replaceChildren(h("div", {}, rzh, scheme, " ", h("small", {}, ren, scheme)), h("div", {}, ...terms));
+    const when = (part) => {
+      if (part.code === "goods" || part.code === "shipping") return null;
+      return part.collected === "checkout"
+        ? h("span", { class: "when checkout" }, "已含 ", h("small", {}, "included"))
+        : h("span", { class: "when delivery" }, "到付 ", h("small", {}, "due on delivery"));
+    };
+    const row = (zh, en, amount, testid, extra = {}) => [
+      h("dt", { class: extra.total ? "total" : "" }, ...bi(zh, en), extra.why ? h("span", { class: "why" }, extra.why) : null),
+      h("dd", { class: extra.total ? "total" : "", "data-testid": testid, "data-amount": amount, ...extra.data }, money(amount, cur), extra.when ?? null),
+    ];
+    const parts = l.parts.flatMap((part) => {
+      const [zh, en] = LANDED_PART[part.code] ?? [part.code, part.code];
+      // The rule (`customs:de:duty`, `customs_fee:ID`) is for developers: on data-rule, not in the text.
+      return row(zh, en, part.amount, "landed-part", {
+        why: part.message,
+        when: when(part),
+        data: { "data-code": part.code, "data-rule": part.rule, "data-collected": part.collected },
+      });
+    });
+    $("#landed-parts").replaceChildren(
+      ...parts,
+      ...row("税费合计", "Duties and taxes", l.duties_and_taxes, "landed-duties"),
+      ...(isZero(l.due_on_delivery) ? [] : row("收货时另付（预估）", "Due on delivery (estimate)", l.due_on_delivery, "landed-due")),
+      ...row("到手总价", "Landed total", l.landed_total, "landed-total", { total: true }),
+    );
+    const refusal = $("#landed-refusal");
+    refusal.hidden = !l.refusal;
+    refusal.dataset.reason = l.refusal?.reason ?? "";
+    refusal.replaceChildren(...(l.refusal ? [l.refusal.message] : []));
+  },
+};
+
 // The shipping panel contributes last: it checks the shopper's method
 // against the otherwise complete request.
-const panels = [customerPanel, cartPanel, couponPanel, pointsPanel, shippingPanel, hintsPanel, summaryPanel, explanationPanel, devPanel];
+const panels = [
+  customerPanel,
+  marketPanel,
+  cartPanel,
+  couponPanel,
+  pointsPanel,
+  shippingPanel,
+  hintsPanel,
+  landedPanel,
+  summaryPanel,
+  explanationPanel,
+  devPanel,
+];
 
 // ------------------------------------------------------------ recompute
 
@@ -864,6 +1049,7 @@ function update(change = () => {}, { keepFocus } = {}) {
     return;
   }
   showError(null);
+  state.moneyLocale = answer.market?.locale ?? null;
   for (const panel of panels) panel.render?.(answer, state);
   if (keepFocus) {
     // Re-rendering replaced the input; keep the caret where the shopper types.
@@ -895,6 +1081,7 @@ async function start() {
     state.wallet = sample.wallet ?? [];
     state.walletSelection = sample.wallet_selection ?? "best";
     ({ addresses: state.addresses, selected: state.addressId } = addressBook(sample.destination));
+    state.marketId = sample.market ?? null;
     state.shippingMethod = sample.shipping_method ?? null;
     state.shippingMethodName = sample.shipping_method ?? null;
     if (sample.points) {

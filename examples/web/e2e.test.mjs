@@ -107,7 +107,8 @@ async function assertShowsNative(request) {
   assert.equal(shown.total, expected.totals.grand_total, "displayed total differs from the native engine's");
   const formatted = await page.evaluate(
     ([amount, currency, tag]) => new Intl.NumberFormat(tag, { style: "currency", currency }).format(amount),
-    [expected.totals.grand_total, expected.currency, request.locale === "en" ? "en-US" : "zh-CN"],
+    // In a market, money is formatted in the market's locale.
+    [expected.totals.grand_total, expected.currency, expected.market?.locale ?? (request.locale === "en" ? "en-US" : "zh-CN")],
   );
   assert.equal(shown.totalText, formatted, "the total is shown formatted with Intl.NumberFormat");
   assert.equal(shown.display, expected.display?.grand_total ?? "");
@@ -158,6 +159,9 @@ const destinations = {
   shanghai: { country: "CN", region: "Shanghai", city: "Shanghai", postcode: "200001" },
   beijing: { country: "CN", region: "Beijing", city: "Beijing", postcode: "100010" },
   urumqi: { country: "CN", region: "Xinjiang", city: "Urumqi", postcode: "830000" },
+  hongKong: { country: "HK", region: "Hong Kong Island", city: "Central" },
+  newYork: { country: "US", region: "NY", city: "New York", postcode: "10001" },
+  berlin: { country: "DE", region: "Berlin", city: "Berlin", postcode: "10115" },
 };
 
 // The cart the page starts with: the sample's, as the page sends it. The
@@ -387,6 +391,128 @@ test("shoppers read names and plain words; codes and rule ids are in the develop
   }
   await setLocale("zh-Hans");
   request.locale = "zh-Hans";
+});
+
+const market = () => page.getByLabel(/购物市场/);
+
+/** The landed-cost panel as shown: its parts, totals and wording. */
+const shownLanded = () =>
+  page.evaluate(() => {
+    const panel = document.querySelector("[data-testid=landed]");
+    const amount = (id) => panel.querySelector(`[data-testid=${id}]`)?.dataset.amount ?? null;
+    return {
+      hidden: panel.hidden,
+      regime: panel.dataset.regime,
+      terms: panel.dataset.terms,
+      parts: [...panel.querySelectorAll("[data-testid=landed-part]")].map((d) => [d.dataset.code, d.dataset.amount, d.dataset.collected]),
+      duties: amount("landed-duties"),
+      due: amount("landed-due"),
+      total: amount("landed-total"),
+      totalText: panel.querySelector("[data-testid=landed-total]")?.textContent ?? null,
+      text: panel.innerText,
+    };
+  });
+
+/** Asserts that the landed-cost panel shows the native answer's landed cost. */
+async function assertShowsLanded(expected) {
+  const l = expected.landed;
+  const shown = await shownLanded();
+  assert.equal(shown.hidden, false, "the landed cost is shown");
+  assert.equal(shown.regime, l.regime);
+  assert.equal(shown.terms, l.terms);
+  assert.deepEqual(shown.parts, l.parts.map((p) => [p.code, p.amount, p.collected]), "landed parts differ from the native engine's");
+  assert.equal(shown.duties, l.duties_and_taxes);
+  assert.equal(shown.due, /^0+\.0+$/.test(l.due_on_delivery) ? null : l.due_on_delivery);
+  assert.equal(shown.total, l.landed_total);
+  const formatted = await page.evaluate(
+    ([amount, currency, tag]) => new Intl.NumberFormat(tag, { style: "currency", currency }).format(amount),
+    [l.landed_total, expected.currency, expected.market.locale],
+  );
+  assert.equal(shown.totalText, formatted, "the landed total is formatted in the market's locale");
+  return shown;
+}
+
+test("the market switcher answers in the market's currency with the landed cost before checkout", async () => {
+  // The switcher is a labelled select: China (the rule set's CNY), Hong Kong, the United States, Germany.
+  assert.deepEqual(
+    await market().evaluate((s) => [...s.options].map((o) => o.value)),
+    ["", "hk", "us", "de"],
+  );
+  assert.equal(await page.locator("[data-testid=landed]").isHidden(), true, "no landed cost at home");
+
+  // Germany: EUR, prices converted by the market's rule; the cart is under
+  // EUR 150, so IOSS: VAT collected at checkout ("included"), no duty.
+  await act(() => market().selectOption("de"));
+  request.market = "de";
+  request.destination = destinations.berlin;
+  delete request.shipping_method;
+  delete request.display_currency; // the indicative USD estimate is from CNY
+  delete request.points.redeem; // points pay only in CNY
+  let expected = await assertShowsNative(request);
+  assert.equal(expected.currency, "EUR");
+  assert.equal(await page.locator("[data-testid=destination]").inputValue(), "berlin");
+  assert.match(await page.locator("[data-testid=grand-total]").textContent(), /€/);
+  assert.equal(await page.locator("[data-testid=market-info]").getAttribute("data-currency"), "EUR");
+  let shown = await assertShowsLanded(expected);
+  assert.equal(expected.landed.regime, "low_value");
+  assert.ok(shown.parts.some(([code, , when]) => code === "import_vat" && when === "checkout"), "IOSS VAT at checkout");
+  assert.match(shown.text, /已含/);
+  assert.equal(
+    await page.locator("[data-testid=duties-at-checkout]").getAttribute("data-amount"),
+    expected.totals.duties_at_checkout,
+    "the IOSS VAT is in the order summary",
+  );
+
+  // More tea: over EUR 150, duty and import VAT at the border, an estimate
+  // due on delivery under DAP (not in the total).
+  await act(() => row("1").locator("[data-testid=qty-input]").fill("10"));
+  request.lines.find((l) => l.id === "1").quantity = 10;
+  expected = await assertShowsNative(request);
+  shown = await assertShowsLanded(expected);
+  assert.equal(expected.landed.regime, "border");
+  assert.equal(expected.landed.terms, "dap");
+  assert.ok(!/^0+\.0+$/.test(expected.landed.due_on_delivery), "something is due on delivery");
+  assert.ok(shown.parts.some(([code, , when]) => code === "duty" && when === "delivery"));
+  assert.match(shown.text, /到付/);
+  assert.match(shown.text, /due on delivery/);
+
+  // The United States (by keyboard: the select is one keystroke away from
+  // Hong Kong): USD, and the de minimis leaves nothing to pay.
+  await act(() => market().selectOption("hk"));
+  request.market = "hk";
+  request.destination = destinations.hongKong;
+  expected = await assertShowsNative(request);
+  assert.equal(expected.currency, "HKD");
+  await assertShowsLanded(expected);
+  await market().focus();
+  await act(() => page.keyboard.press("ArrowDown"));
+  request.market = "us";
+  request.destination = destinations.newYork;
+  expected = await assertShowsNative(request);
+  assert.equal(expected.currency, "USD");
+  assert.match(await page.locator("[data-testid=grand-total]").textContent(), /^\$/);
+  await assertShowsLanded(expected);
+  assert.equal(expected.landed.duties_and_taxes, "0.00", "under the de minimis the rule set states");
+
+  // English: the panel's wording follows the language switch.
+  await setLocale("en");
+  request.locale = "en";
+  expected = await assertShowsNative(request);
+  await assertShowsLanded(expected);
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, "cart-market-us.png"), fullPage: true });
+  await setLocale("zh-Hans");
+  request.locale = "zh-Hans";
+
+  // Back home: CNY, the first Chinese address, the USD estimate and points again.
+  await act(() => market().selectOption(""));
+  delete request.market;
+  request.destination = sample.destination;
+  request.display_currency = sample.display_currency;
+  request.points.redeem = nativeBalance(request);
+  expected = await assertShowsNative(request);
+  assert.equal(expected.currency, "CNY");
+  assert.equal(await page.locator("[data-testid=landed]").isHidden(), true);
 });
 
 test("on a phone (390 px) nothing is wider than the screen and every subtotal is in view", async () => {
