@@ -438,10 +438,19 @@ fn derive(rules: &RuleSet, rule: &PriceRule) -> Result<Derived, (String, String)
         // units of that currency per unit of the market's.
         for d in &mut customs.destinations {
             let currency = *d.currency.get_or_insert(rules.currency);
+            // Without its own rate, a destination in another currency takes
+            // the rate of the market in that currency that covers it.
+            let market_rate = || {
+                rules
+                    .markets
+                    .iter()
+                    .find(|m| m.currency == currency && m.countries.iter().any(|c| d.countries.contains(c)))
+                    .and_then(|m| m.rate.map(DecimalString::value))
+            };
             let base_rate = match d.rate {
                 Some(r) => Some(r.value()),
                 None if currency == rules.currency => Some(Decimal::ONE),
-                None => None,
+                None => market_rate(),
             };
             d.rate = if currency == rule.currency {
                 None
