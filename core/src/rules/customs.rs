@@ -357,16 +357,10 @@ fn percent(pct: Percent, max: u32, at: &JsonPath<'_>, p: &mut Problems) {
     }
 }
 
+/// A threshold is checked as any amount: at least 0, in the currency's minor units.
 fn threshold(t: Option<DecimalString>, currency: Currency, at: &JsonPath<'_>, p: &mut Problems) {
-    let Some(v) = t.map(DecimalString::value) else { return };
-    if v < Decimal::ZERO {
-        p.add(ErrorCode::OutOfRange, at, "must be >= 0");
-    } else if v.normalize().scale() > currency.minor_units() {
-        p.add(
-            ErrorCode::TooPrecise,
-            at,
-            format!("{currency} amounts have at most {} decimal places", currency.minor_units()),
-        );
+    if let Some(v) = t {
+        super::amount_valid(crate::money::Amount(v.value()), currency, at, p);
     }
 }
 
