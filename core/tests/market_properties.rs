@@ -331,3 +331,75 @@ fn fixed_amounts_of_every_field_are_used() {
     let every = b["promotions"].as_array().unwrap().iter().find(|p| p["id"] == "every").unwrap();
     assert_eq!(every["amount"], "3.00");
 }
+
+// Shipping methods' amounts fixed per currency (issue 18, item 3): rates,
+// brackets and surcharges a method states in USD are used exactly as
+// written in the US market, whatever the rate.
+
+/// A CNY rule set with two methods to the US: `flat` (50.00 CNY) and `br`
+/// (weight brackets up to 1, 5 and 20 kg, with a 10.00 CNY handling fee per
+/// parcel), both with their amounts fixed in USD.
+fn shipping_rules(rate: &str, flat: u32, brackets: &[u32], handling: u32) -> Value {
+    let bracket_usd: Vec<Value> = brackets.iter().map(|p| json!({"price": cents(*p)})).collect();
+    json!({
+        "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+        "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+        "shipping": {"carriers": [{"id": "ups"}],
+                     "zones": [{"id": "us", "match": {"countries": ["US"]}, "methods": [
+                         {"id": "flat", "carrier": "ups", "service": "standard", "rate": {"type": "flat", "price": "50.00"},
+                          "transit_days": {"min": 5, "max": 9},
+                          "amounts_in": {"USD": {"rate": {"price": cents(flat)}}}},
+                         {"id": "br", "carrier": "ups", "service": "express",
+                          "rate": {"type": "weight_brackets", "brackets": [
+                              {"up_to_g": 1000, "price": "60.00"}, {"up_to_g": 5000, "price": "100.00"},
+                              {"up_to_g": 20000, "price": "180.00"}]},
+                          "surcharges": [{"type": "handling", "amount": "10.00"}],
+                          "transit_days": {"min": 2, "max": 3},
+                          "amounts_in": {"USD": {"rate": {"brackets": bracket_usd}, "surcharges": [{"amount": cents(handling)}]}}}]}]},
+        "markets": [{"id": "m", "countries": ["US"], "currency": "USD", "rate": rate}]
+    })
+}
+
+/// Three bracket prices in cents, never falling.
+fn rising_prices() -> impl Strategy<Value = Vec<u32>> {
+    (0_u32..3_000, 0_u32..3_000, 0_u32..3_000).prop_map(|(a, b, c)| vec![a, a + b, a + b + c])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Fixed shipping amounts are used exactly as written whatever the
+    /// rate: the flat method costs its fixed price, the bracket method the
+    /// fixed price of the bracket the parcel's weight falls in plus the
+    /// fixed handling fee; and the answer does not depend on line order.
+    #[test]
+    fn fixed_shipping_amounts_are_used_exactly_and_do_not_depend_on_line_order(
+        lines in cart(), weights in prop::collection::vec(1_u32..900, 8), r in rate(),
+        flat in 0_u32..2_000, brackets in rising_prices(), handling in 0_u32..500, rotate in 0_usize..8,
+    ) {
+        let engine = Engine::from_json(&shipping_rules(&r, flat, &brackets, handling).to_string());
+        prop_assert!(engine.is_ok(), "fixed ascending amounts load at any rate: {:?}", engine.err());
+        let engine = engine.unwrap();
+        let lines: Vec<Value> = lines
+            .into_iter()
+            .zip(&weights)
+            .map(|(mut l, w)| {
+                l["weight_g"] = json!(w);
+                l
+            })
+            .collect();
+        let a = quote_us(&engine, &lines);
+        let options = a["shipping"]["options"].as_array().unwrap();
+        let option = |id: &str| options.iter().find(|o| o["method_id"] == id).unwrap_or_else(|| panic!("{id}: {a}"));
+        prop_assert_eq!(dec(&option("flat")["price"]), dec(&json!(cents(flat))));
+        let weight = option("br")["chargeable_weight_g"].as_u64().unwrap();
+        let k = if weight <= 1000 { 0 } else if weight <= 5000 { 1 } else { 2 };
+        let expected = dec(&json!(cents(brackets[k]))) + dec(&json!(cents(handling)));
+        prop_assert_eq!(dec(&option("br")["price"]), expected);
+        let mut shuffled = lines.clone();
+        shuffled.reverse();
+        let n = shuffled.len();
+        shuffled.rotate_left(rotate % n);
+        prop_assert_eq!(&a, &quote_us(&engine, &shuffled));
+    }
+}

@@ -171,6 +171,7 @@ pub(crate) fn compile(rules: &RuleSet, limits: &Limits) -> Result<CompiledRules,
     }
     super::market::check_markets(rules, limits, &mut p);
     super::market_amounts::check_amounts_in(rules, limits.max_markets, &mut p);
+    super::market_shipping::check_method_amounts_in(rules, limits.max_markets, &mut p);
     super::check_customs(rules, limits, &mut p);
 
     match (time_zone, p.is_empty()) {

@@ -111,18 +111,23 @@ pub struct FreeShippingAmounts {
 /// One amount of a rule that an `amounts_in` entry states: its key in the
 /// entry (`tiers[1].min_spend`) and its path in the rule (`benefit.tiers[1].min_spend`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Slot {
+pub(super) struct Slot {
     key: String,
     path: String,
 }
 
 impl Slot {
-    fn new(key: impl Into<String>, path: impl Into<String>) -> Slot {
+    pub(super) fn new(key: impl Into<String>, path: impl Into<String>) -> Slot {
         Slot { key: key.into(), path: path.into() }
     }
 
+    /// Its key in the entry.
+    pub(super) fn key(&self) -> &str {
+        &self.key
+    }
+
     /// The JSON pointer of the amount under the rule (`/benefit/tiers/1/min_spend`).
-    fn pointer(&self) -> String {
+    pub(super) fn pointer(&self) -> String {
         let mut out = String::new();
         for part in self.path.split('.') {
             match part.split_once('[') {
@@ -293,7 +298,7 @@ pub(crate) fn check_amounts_in(rules: &RuleSet, max_entries: usize, p: &mut Prob
 }
 
 /// The currency an `amounts_in` key names, when it is one of a market's.
-fn entry_currency(
+pub(super) fn entry_currency(
     code: &str,
     rules: &RuleSet,
     markets: &BTreeSet<Currency>,
@@ -324,7 +329,14 @@ fn entry_currency(
     Some(currency)
 }
 
-fn check_entry(currency: Currency, slots: &[Slot], given: &[(String, Amount)], at: &str, what: &str, p: &mut Problems) {
+pub(super) fn check_entry(
+    currency: Currency,
+    slots: &[Slot],
+    given: &[(String, Amount)],
+    at: &str,
+    what: &str,
+    p: &mut Problems,
+) {
     let given_keys: BTreeSet<&str> = given.iter().map(|(k, _)| k.as_str()).collect();
     let slot_keys: BTreeSet<&str> = slots.iter().map(|s| s.key.as_str()).collect();
     for s in slots {
@@ -452,6 +464,7 @@ pub(crate) fn fixed_amounts(rules: &RuleSet, currency: Currency) -> Vec<(String,
             }
         }
     }
+    out.extend(super::market_shipping::fixed_method_amounts(rules, currency));
     out
 }
 
@@ -465,6 +478,7 @@ pub(crate) fn strip_amounts_in(rules: &mut RuleSet) {
             rule.amounts_in = BTreeMap::new();
         }
     }
+    super::market_shipping::strip_method_amounts_in(rules);
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod customs;
 mod geo;
 mod market;
 mod market_amounts;
+mod market_shipping;
 mod membership;
 mod path;
 mod postcode;
@@ -46,6 +47,9 @@ pub(crate) use geo::{is_country, postcode_problem};
 pub(crate) use market::{compile_market, compile_markets, CompiledMarket};
 pub use market::{Market, MarketPrice, PriceRounding, MAX_MARKET_RATE};
 pub use market_amounts::{AmountRounding, FreeShippingAmounts, PromotionAmounts};
+pub use market_shipping::{
+    BracketAmounts, ConditionAmounts, MethodAmounts, RateAmounts, SurchargeAmounts, TemplateRateAmounts,
+};
 pub use membership::{
     BonusReturn, BonusTrigger, CategoryMultiplier, ClawbackPolicy, Downgrade, Earning, ExpiryPolicy, LastDay,
     Membership, OverLimit, Period, PointsBonus, PointsConfig, Qualification, QualificationMetric, Redemption,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{FreeShippingAmounts, Weekday};
+use super::{FreeShippingAmounts, MethodAmounts, Weekday};
 use crate::money::{Amount, DecimalString, Percent, RoundingMode};
 
 /// The rule set's `shipping` section. A rule set without it quotes no shipping.
@@ -388,6 +388,13 @@ pub struct ShippingMethod {
     /// Minutes between ordering and the start of the earliest slot offered; default 0.
     #[serde(default)]
     pub slot_lead_minutes: u32,
+    /// Fixed amounts per market currency (`{"USD": {"rate": {"price": "5.99"}}}`),
+    /// used as written in markets in that currency instead of converting
+    /// the method's own; each entry mirrors the method's priced fields
+    /// (`rate`, `template_rates`, `surcharges`, `conditions`) and states
+    /// every amount of the method (`docs/markets.md`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub amounts_in: BTreeMap<String, MethodAmounts>,
 }
 
 /// The rate of one shipping template within a method.
