@@ -141,6 +141,38 @@ proptest! {
         prop_assert_eq!(d(&a_ddp["landed"]["due_on_delivery"]), Decimal::ZERO);
     }
 
+    /// The same holds when a market's `duties` overrides the destinations'
+    /// terms (both ways): the market's terms are the ones applied.
+    #[test]
+    fn a_markets_duties_override_the_destinations_terms(
+        lines in cart(), c in 0_usize..4, used in 0_u32..30_000,
+    ) {
+        let with_market = |terms: &str, duties: &str| {
+            let mut r = rules(terms);
+            r["markets"] = json!([{"id": "eu", "countries": COUNTRIES, "currency": "EUR", "duties": duties}]);
+            Engine::from_json(&r.to_string()).unwrap()
+        };
+        let ddp = with_market("dap", "ddp");
+        let dap = with_market("ddp", "dap");
+        let a_ddp: Value = serde_json::from_str(&quote(&ddp, COUNTRIES[c], &lines, used)).unwrap();
+        let a_dap: Value = serde_json::from_str(&quote(&dap, COUNTRIES[c], &lines, used)).unwrap();
+        prop_assert_eq!(&a_ddp["market"]["id"], "eu");
+        if a_ddp["landed"]["regime"] == "border" || a_ddp["landed"]["regime"] == "general_trade" {
+            prop_assert_eq!(&a_ddp["landed"]["terms"], "ddp");
+            prop_assert_eq!(&a_dap["landed"]["terms"], "dap");
+        }
+        prop_assert_eq!(&a_ddp["landed"]["duties_and_taxes"], &a_dap["landed"]["duties_and_taxes"]);
+        prop_assert_eq!(
+            d(&a_ddp["totals"]["grand_total"]),
+            d(&a_dap["totals"]["grand_total"]) + d(&a_dap["landed"]["due_on_delivery"])
+        );
+        prop_assert_eq!(d(&a_ddp["landed"]["due_on_delivery"]), Decimal::ZERO);
+        // Without the market (the base rules), the destination's terms apply.
+        let base: Value = serde_json::from_str(&quote(
+            &Engine::from_json(&rules("ddp").to_string()).unwrap(), COUNTRIES[c], &lines, used)).unwrap();
+        prop_assert_eq!(&base["totals"]["grand_total"], &a_ddp["totals"]["grand_total"]);
+    }
+
     #[test]
     fn landed_cost_does_not_depend_on_line_order(
         lines in cart(), c in 0_usize..4, ddp in any::<bool>(), used in 0_u32..30_000, rotate in 0_usize..7,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::market_amounts::{class_of, convert_onto, fixed_amounts, strip_amounts_in, AmountClass};
-use super::{AmountRounding, CompiledRules, JsonPath, Problems, RuleSet};
+use super::{AmountRounding, CompiledRules, JsonPath, Problems, RuleSet, Terms};
 use crate::money::{Amount, Currency, DecimalString, MoneyError, PriceDirection, PriceGrid};
 use crate::{ErrorCode, Limits, Problem};
 
@@ -71,6 +71,12 @@ pub struct Market {
     /// (`amounts_in`) are used as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_rounding: Option<AmountRounding>,
+    /// Who pays duties and import taxes on quotes in this market: `ddp`
+    /// (collected at checkout) or `dap` (an estimate paid on delivery),
+    /// overriding every customs destination's `terms`; absent: each
+    /// destination's own (`docs/landed.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duties: Option<Terms>,
 }
 
 /// A market's price rounding: converted prices go to the nearest (or next,
@@ -339,7 +345,7 @@ pub(crate) fn compile_market(
 ) -> Result<CompiledMarket, Vec<Problem>> {
     let rule = price_rule(m, rate);
     let at = format!("markets[{i}]");
-    let Derived { rules: derived, fixed } = derive(rules, &rule).map_err(|(path, e)| {
+    let Derived { rules: derived, fixed } = derive(rules, &rule, m.duties).map_err(|(path, e)| {
         vec![Problem::new(
             ErrorCode::ArithmeticOverflow,
             format!("{at}.rate"),
@@ -397,9 +403,11 @@ struct Derived {
 /// rate), then the amounts rules fix for the market's currency
 /// (`amounts_in`) put in as written; points earned per unit of the
 /// market's currency, and no redemption when the currency differs (points
-/// are worth a whole number of points per unit of the base currency only).
+/// are worth a whole number of points per unit of the base currency only);
+/// every customs destination's `terms` set to the market's `duties` when it
+/// states them.
 /// On failure, the path of the amount and why.
-fn derive(rules: &RuleSet, rule: &PriceRule) -> Result<Derived, (String, String)> {
+fn derive(rules: &RuleSet, rule: &PriceRule, duties: Option<Terms>) -> Result<Derived, (String, String)> {
     let internal = |e: String| (String::new(), e);
     let mut base = rules.clone();
     base.markets.clear();
@@ -452,6 +460,10 @@ fn derive(rules: &RuleSet, rule: &PriceRule) -> Result<Derived, (String, String)
                 None if currency == rules.currency => Some(Decimal::ONE),
                 None => market_rate(),
             };
+            if let Some(terms) = duties {
+                // The market's terms take precedence over the destination's.
+                d.terms = terms;
+            }
             d.rate = if currency == rule.currency {
                 None
             } else {
