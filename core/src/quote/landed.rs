@@ -88,8 +88,16 @@ pub struct LandedLine {
     pub duty_rule: String,
     /// Duty.
     pub duty: Money,
+    /// The specific duty per unit applied, in the destination's currency
+    /// (the matching `duty_rates` entry's `per_unit`), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duty_per_unit: Option<Money>,
     /// The consumption-tax rate, in percent.
     pub consumption_percent: Percent,
+    /// The specific consumption (excise) tax per unit applied, in the
+    /// destination's currency, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumption_per_unit: Option<Money>,
     /// Consumption tax.
     pub consumption_tax: Money,
     /// The import VAT rate, in percent.
@@ -279,6 +287,21 @@ impl Converter {
         };
         crate::money::convert(m.amount(), rate, self.to, RoundingMode::HalfUp).map_err(oops)
     }
+
+    /// `per_unit × quantity`, stated in the destination's currency, in the
+    /// quote's currency: divided by the rate, exactly (not rounded; the
+    /// figure it goes into is rounded once).
+    fn specific(&self, per_unit: Decimal, quantity: u32) -> Result<Decimal, Error> {
+        let total = per_unit.checked_mul(Decimal::from(quantity)).ok_or(MoneyError::Overflow).map_err(oops)?;
+        if self.to == self.quote {
+            return Ok(total);
+        }
+        let Some(rate) = self.rate else {
+            // The same refusal as a threshold without a rate.
+            return self.convert(Money::zero(self.quote)).map(|_| total);
+        };
+        total.checked_div(rate).ok_or(MoneyError::Overflow).map_err(oops)
+    }
 }
 
 #[allow(clippy::too_many_lines)]
@@ -378,18 +401,30 @@ fn compute(
         let cart = order.get(k).and_then(|&i| req.lines.get(i));
         // The duty rate that applies: none under a low-value regime, within
         // the CBEC limits or under the duty de minimis.
-        let (duty_pct, duty_rule) = match (regime, &dest.low_value) {
+        let (duty_pct, duty_rule, duty_unit) = match (regime, &dest.low_value) {
             (LandedRegime::LowValue, Some(lv)) => {
-                (Percent::default(), format!("customs:{}:low_value:{}", dest.id, lv.scheme))
+                (Percent::default(), format!("customs:{}:low_value:{}", dest.id, lv.scheme), None)
             }
-            (LandedRegime::Cbec, _) => (Percent::default(), format!("customs:{}:cbec", dest.id)),
-            _ if no_duty => (Percent::default(), format!("customs:{}:de_minimis", dest.id)),
+            (LandedRegime::Cbec, _) => (Percent::default(), format!("customs:{}:cbec", dest.id), None),
+            _ if no_duty => (Percent::default(), format!("customs:{}:de_minimis", dest.id), None),
             _ => match best_rate(&dest.duty_rates, cart) {
-                Some((j, r)) => (r.percent, format!("customs:{}:duty_rates[{j}]", dest.id)),
-                None => (dest.default_duty_percent.unwrap_or_default(), format!("customs:{}:default_duty", dest.id)),
+                Some((j, r)) => {
+                    (r.percent.unwrap_or_default(), format!("customs:{}:duty_rates[{j}]", dest.id), r.per_unit)
+                }
+                None => {
+                    (dest.default_duty_percent.unwrap_or_default(), format!("customs:{}:default_duty", dest.id), None)
+                }
             },
         };
-        let cons_pct = best_rate(&dest.consumption_rates, cart).map(|(_, r)| r.percent).unwrap_or_default();
+        let cons_rate = best_rate(&dest.consumption_rates, cart).map(|(_, r)| r);
+        let cons_pct = cons_rate.and_then(|r| r.percent).unwrap_or_default();
+        // Specific amounts are charged at the border only (not under a
+        // low-value or CBEC regime, nor under the tax de minimis).
+        let cons_unit = cons_rate.and_then(|r| r.per_unit).filter(|_| border && !no_tax);
+        let quantity = cart.map_or(0, |l| l.quantity);
+        let specific = |u: Option<crate::money::DecimalString>| -> Result<Decimal, Error> {
+            u.map_or(Ok(Decimal::ZERO), |u| conv.specific(u.value(), quantity))
+        };
         let c = fraction(Some(cons_pct));
         let (duty, consumption, vat) = if refused {
             (zero, zero, zero)
@@ -398,11 +433,19 @@ fn compute(
                 LandedRegime::Cbec => cbec_line(*value, c, vat_rate, levy)?,
                 LandedRegime::LowValue => (zero, zero, half_up(value.checked_mul(vat_rate).map_err(oops)?)),
                 LandedRegime::Border | LandedRegime::GeneralTrade => {
-                    let duty = half_up(value.checked_mul(fraction(Some(duty_pct))).map_err(oops)?);
+                    let ad_valorem = value.checked_mul(fraction(Some(duty_pct))).map_err(oops)?;
+                    let duty = half_up(ad_valorem.checked_add(Money::new(specific(duty_unit)?, cur)).map_err(oops)?);
                     let (consumption, vat) = if no_tax {
                         (zero, zero)
                     } else {
-                        border_taxes(*value, duty, c, vat_rate, dest.consumption_base)?
+                        let taxes = BorderTaxes {
+                            consumption: c,
+                            consumption_specific: specific(cons_unit)?,
+                            vat: vat_rate,
+                            base: dest.consumption_base,
+                            consumption_in_vat_base: dest.consumption_in_vat_base,
+                        };
+                        taxes.on(*value, duty)?
                     };
                     (duty, consumption, vat)
                 }
@@ -415,8 +458,10 @@ fn compute(
             dutiable_value: *value,
             duty_percent: duty_pct,
             duty_rule,
+            duty_per_unit: duty_unit.filter(|_| border).map(|u| Money::new(u.value(), conv.to)),
             duty,
             consumption_percent: cons_pct,
+            consumption_per_unit: cons_unit.map(|u| Money::new(u.value(), conv.to)),
             consumption_tax: consumption,
             import_vat_percent: dest.import_vat_percent.unwrap_or_default(),
             import_vat: vat,
@@ -514,22 +559,44 @@ fn cbec_line(p: Money, c: Decimal, v: Decimal, levy: Decimal) -> Result<(Money, 
     Ok((Money::zero(p.currency()), consumption, vat))
 }
 
-/// Consumption tax and import VAT at the border on a line's dutiable value
-/// `p` and its duty: consumption tax `(p + duty) × c / (1 - c)` (composite)
-/// or `(p + duty) × c`; VAT `(p + duty + consumption tax) × v`; each rounded half-up.
-fn border_taxes(p: Money, duty: Money, c: Decimal, v: Decimal, base: ConsumptionBase) -> Result<(Money, Money), Error> {
-    let with_duty = p.checked_add(duty).map_err(oops)?;
-    let consumption = match base {
-        ConsumptionBase::Composite => {
-            let one_minus_c = Decimal::ONE.checked_sub(c).ok_or(MoneyError::Overflow).map_err(oops)?;
-            with_duty.checked_mul(c).and_then(|x| x.checked_div(one_minus_c))
+/// How a destination taxes a line at the border, besides duty.
+struct BorderTaxes {
+    /// The consumption-tax rate, as a fraction.
+    consumption: Decimal,
+    /// The specific consumption tax of the line (per unit × units), in the
+    /// quote's currency, exact.
+    consumption_specific: Decimal,
+    /// The import VAT rate, as a fraction.
+    vat: Decimal,
+    base: ConsumptionBase,
+    consumption_in_vat_base: bool,
+}
+
+impl BorderTaxes {
+    /// Consumption tax and import VAT on a line's dutiable value `p` and its
+    /// duty, with `s` the specific consumption tax: `(p + duty + s) × c / (1 - c) + s`
+    /// (composite: China's compound assessable price) or `(p + duty) × c + s`;
+    /// VAT `(p + duty + consumption tax) × v`, or `(p + duty) × v` when the
+    /// destination leaves consumption tax out of the VAT base; each rounded
+    /// half-up once.
+    fn on(&self, p: Money, duty: Money) -> Result<(Money, Money), Error> {
+        let c = self.consumption;
+        let s = Money::new(self.consumption_specific, p.currency());
+        let with_duty = p.checked_add(duty).map_err(oops)?;
+        let ad_valorem = match self.base {
+            ConsumptionBase::Composite => {
+                let one_minus_c = Decimal::ONE.checked_sub(c).ok_or(MoneyError::Overflow).map_err(oops)?;
+                with_duty.checked_add(s).and_then(|x| x.checked_mul(c)).and_then(|x| x.checked_div(one_minus_c))
+            }
+            ConsumptionBase::ValueAndDuty => with_duty.checked_mul(c),
         }
-        ConsumptionBase::ValueAndDuty => with_duty.checked_mul(c),
+        .map_err(oops)?;
+        let consumption = half_up(ad_valorem.checked_add(s).map_err(oops)?);
+        let base =
+            if self.consumption_in_vat_base { with_duty.checked_add(consumption).map_err(oops)? } else { with_duty };
+        let vat = half_up(base.checked_mul(self.vat).map_err(oops)?);
+        Ok((consumption, vat))
     }
-    .map_err(oops)?;
-    let consumption = half_up(consumption);
-    let vat = half_up(with_duty.checked_add(consumption).and_then(|x| x.checked_mul(v)).map_err(oops)?);
-    Ok((consumption, vat))
 }
 
 /// The CBEC limits: which is passed first (reason, limit, value), and the account before this order.

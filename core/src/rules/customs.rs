@@ -72,6 +72,11 @@ pub struct CustomsDestination {
     /// How consumption tax is computed; default `composite` (China's).
     #[serde(default)]
     pub consumption_base: ConsumptionBase,
+    /// Whether consumption (excise) tax counts in the import-VAT base
+    /// (value + duty + consumption tax, as the EU's art. 86 and China's
+    /// rules have it); default true. `false`: VAT on value + duty.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub consumption_in_vat_base: bool,
     /// No duty, or no import tax, on goods worth at most these amounts (in `currency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub de_minimis: Option<DeMinimis>,
@@ -117,6 +122,10 @@ fn yes() -> bool {
     true
 }
 
+fn is_yes(b: &bool) -> bool {
+    *b
+}
+
 impl Default for DutiableValue {
     fn default() -> Self {
         DutiableValue { shipping: true, insurance_percent: None }
@@ -140,8 +149,16 @@ pub struct TariffRate {
     /// Countries of origin it applies to; empty: any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub origins: Vec<String>,
-    /// The rate in percent, 0 to 1000.
-    pub percent: Percent,
+    /// The ad valorem rate in percent (0 to 1000 for duty, under 100 for
+    /// consumption tax); absent: none. Give `percent`, `per_unit` or both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<Percent>,
+    /// A specific amount per unit of the line (an excise of 2.50 per
+    /// bottle or pack), in the destination's `currency`, converted into the
+    /// quote's currency at the destination's rate; charged besides
+    /// `percent` at the border (regimes `border` and `general_trade`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_unit: Option<DecimalString>,
 }
 
 /// How consumption tax is computed on a line.
@@ -274,8 +291,8 @@ pub(crate) fn check_customs(rules: &RuleSet, limits: &Limits, p: &mut Problems) 
         if let Some(duty) = d.default_duty_percent {
             percent(duty, 1000, &at.field("default_duty_percent"), p);
         }
-        tariff(&d.duty_rates, 1000, limits, &at.field("duty_rates"), p);
-        tariff(&d.consumption_rates, 99, limits, &at.field("consumption_rates"), p);
+        tariff(&d.duty_rates, 1000, currency, limits, &at.field("duty_rates"), p);
+        tariff(&d.consumption_rates, 99, currency, limits, &at.field("consumption_rates"), p);
         if let Some(dm) = &d.de_minimis {
             let dm_at = at.field("de_minimis");
             threshold(dm.duty_up_to, currency, &dm_at.field("duty_up_to"), p);
@@ -367,7 +384,7 @@ fn threshold(t: Option<DecimalString>, currency: Currency, at: &JsonPath<'_>, p:
 /// What a tariff entry applies to: HS prefix, category, sorted origins.
 type TariffKey<'a> = (Option<&'a str>, Option<&'a str>, Vec<&'a str>);
 
-fn tariff(rates: &[TariffRate], max: u32, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {
+fn tariff(rates: &[TariffRate], max: u32, currency: Currency, limits: &Limits, at: &JsonPath<'_>, p: &mut Problems) {
     p.count(rates.len(), limits.max_price_entries, at);
     let mut keys: HashMap<TariffKey<'_>, usize> = HashMap::new();
     for (i, r) in rates.iter().enumerate() {
@@ -388,7 +405,19 @@ fn tariff(rates: &[TariffRate], max: u32, limits: &Limits, at: &JsonPath<'_>, p:
                 "must be an ISO 3166-1 alpha-2 country code (upper case)",
             );
         }
-        percent(r.percent, max, &r_at.field("percent"), p);
+        match (r.percent, r.per_unit) {
+            (None, None) => p.add(
+                ErrorCode::MissingField,
+                &r_at.field("percent"),
+                "give `percent` (ad valorem), `per_unit` (a specific amount per unit) or both",
+            ),
+            (pct, per_unit) => {
+                if let Some(pct) = pct {
+                    percent(pct, max, &r_at.field("percent"), p);
+                }
+                threshold(per_unit, currency, &r_at.field("per_unit"), p);
+            }
+        }
         let mut origins: Vec<&str> = r.origins.iter().map(String::as_str).collect();
         origins.sort_unstable();
         if let Some(first) = keys.insert((r.hs_prefix.as_deref(), r.category.as_deref(), origins), i) {
