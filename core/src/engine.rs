@@ -206,7 +206,7 @@ impl Engine {
     pub fn quote(&self, request: &QuoteRequest) -> Result<QuoteAnswer, Error> {
         let (rules, request, market) = self.route(request)?;
         let mut answer = quote::quote(rules, &self.limits, &request)?;
-        answer.market = market.map(quote::market::record);
+        answer.market = market.map(|m| quote::market::record(m, &answer));
         Ok(answer)
     }
 
@@ -232,7 +232,7 @@ impl Engine {
         let request: QuoteRequest = self.parse_request(request_json)?;
         let (rules, request, market) = self.route(&request)?;
         let (mut answer, _, work) = quote::quote_with_coupon_saving(rules, &self.limits, &request)?;
-        answer.market = market.map(quote::market::record);
+        answer.market = market.map(|m| quote::market::record(m, &answer));
         Ok((to_json(&answer)?, work))
     }
 

@@ -72,6 +72,7 @@ pub use quote::{
     TaxSummary, Totals, UnavailableMethod, Usage, UsageCounter, Via, WalletCoupon, WalletSelection, DEFAULT_MAX_HINTS,
     MAX_EXACT_COMBINATIONS, MAX_HINTS,
 };
+pub use quote::{AmountOrigin, AmountSource, MarketAnswer, RoundedClass};
 pub use quote::{
     CbecAccount, Collected, CustomsRequest, LandedCost, LandedLine, LandedPart, LandedRefusal, LengthUnit, Package,
     Weight, WeightUnit,

@@ -240,6 +240,12 @@ proptest! {
         let d = |c: u32| cents(c).parse::<Dec>().unwrap();
         let expected = fixed.iter().rev().find(|(m, _)| subtotal >= d(*m)).map_or(Dec::ZERO, |(_, disc)| d(*disc));
         prop_assert_eq!(mj_discount(&a), expected);
+        if expected > Dec::ZERO {
+            // The market block says where the applied 满减's amounts come from.
+            let sources = a["market"]["amounts"].as_array().unwrap();
+            let mj = sources.iter().find(|s| s["rule"] == "promotion:mj");
+            prop_assert_eq!(mj.map(|s| &s["source"]), Some(&json!("fixed")));
+        }
         if let Some((next, _)) = fixed.iter().find(|(m, _)| subtotal < d(*m)) {
             let hint = a["hints"].as_array().unwrap().iter().find(|h| h["promotion_id"] == "mj" && h["code"] == "spend_more");
             if let Some(h) = hint {
@@ -396,6 +402,8 @@ proptest! {
         let k = if weight <= 1000 { 0 } else if weight <= 5000 { 1 } else { 2 };
         let expected = dec(&json!(cents(brackets[k]))) + dec(&json!(cents(handling)));
         prop_assert_eq!(dec(&option("br")["price"]), expected);
+        let chosen = a["shipping"]["chosen_method"].as_str().unwrap();
+        prop_assert_eq!(&a["market"]["amounts"][0], &json!({"rule": format!("shipping_method:{chosen}"), "source": "fixed"}));
         let mut shuffled = lines.clone();
         shuffled.reverse();
         let n = shuffled.len();

@@ -33,6 +33,49 @@ pub struct MarketAnswer {
     /// The market's locale, when it names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// Where the money amounts of the rules this quote applied come from
+    /// in the market's currency: each applied promotion, the chosen
+    /// shipping method and the free-shipping rule that discounted it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amounts: Vec<AmountSource>,
+}
+
+/// Where one rule's money amounts come from in a market.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmountSource {
+    /// The rule, named as adjustments name it: `promotion:ID`,
+    /// `shipping_method:ID` (of the quote's zone), `free_shipping:ID`.
+    pub rule: String,
+    /// `fixed`, `rounded` or `converted`.
+    pub source: AmountOrigin,
+    /// For `rounded`: the classes of amounts put on the market's grids
+    /// (`thresholds`, `discounts`); the rule's other amounts are converted
+    /// to the minor unit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounded: Vec<RoundedClass>,
+}
+
+/// How a rule's amounts are obtained in a market's currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AmountOrigin {
+    /// Stated for the market's currency on the rule (`amounts_in`), used as written.
+    Fixed,
+    /// Converted at the rate, then rounded onto the market's `amount_rounding` grid.
+    Rounded,
+    /// Converted at the rate, rounded half-up to the minor unit.
+    Converted,
+}
+
+/// A class of amounts a market's `amount_rounding` rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundedClass {
+    /// Spend thresholds, minimum subtotals, unit-price filters.
+    Thresholds,
+    /// Discounts and discount caps.
+    Discounts,
 }
 
 /// The market that answers `req`: the one it names, else the one whose
@@ -105,8 +148,8 @@ pub(crate) fn localize<'r>(req: &'r QuoteRequest, m: &CompiledMarket) -> Result<
     Ok(Cow::Owned(out))
 }
 
-/// What the answer records about market `m`.
-pub(crate) fn record(m: &CompiledMarket) -> MarketAnswer {
+/// What the answer records about market `m`, for `answer`.
+pub(crate) fn record(m: &CompiledMarket, answer: &super::QuoteAnswer) -> MarketAnswer {
     let adjustment = m.price_rule.adjustment_percent;
     MarketAnswer {
         id: m.id.clone(),
@@ -115,5 +158,46 @@ pub(crate) fn record(m: &CompiledMarket) -> MarketAnswer {
         rate: DecimalString(m.price_rule.rate),
         price_adjustment_percent: (adjustment != Decimal::ZERO).then_some(DecimalString(adjustment)),
         locale: m.locale.clone(),
+        amounts: amounts(m, answer),
     }
+}
+
+/// The rules `answer` applied, in answer order (promotions, the chosen
+/// shipping method, its free-shipping rule), with where their amounts
+/// come from.
+fn amounts(m: &CompiledMarket, answer: &super::QuoteAnswer) -> Vec<AmountSource> {
+    let mut applied: Vec<(String, String)> =
+        answer.promotions.iter().map(|p| (format!("promotion:{}", p.id), format!("promotion:{}", p.id))).collect();
+    if let Some(s) = &answer.shipping {
+        if let (Some(zone), Some(method)) = (&s.zone_id, &s.chosen_method) {
+            applied.push((format!("shipping_method:{method}"), format!("shipping_method:{zone}:{method}")));
+            let chosen = s.options.iter().find(|o| o.chosen);
+            if let Some(rule) = chosen.and_then(|o| o.discount_rule.as_ref()) {
+                if rule.starts_with("free_shipping:") {
+                    applied.push((rule.clone(), rule.clone()));
+                }
+            }
+        }
+    }
+    let mut out: Vec<AmountSource> = Vec::with_capacity(applied.len());
+    for (name, key) in applied {
+        let Some(p) = m.provenance.get(&key) else { continue };
+        if out.iter().any(|a| a.rule == name) {
+            continue;
+        }
+        let mut rounded = Vec::new();
+        if p.thresholds_rounded {
+            rounded.push(RoundedClass::Thresholds);
+        }
+        if p.discounts_rounded {
+            rounded.push(RoundedClass::Discounts);
+        }
+        let source = match (p.fixed, rounded.is_empty()) {
+            (true, _) => AmountOrigin::Fixed,
+            (false, false) => AmountOrigin::Rounded,
+            (false, true) => AmountOrigin::Converted,
+        };
+        out.push(AmountSource { rule: name, source, rounded });
+    }
+    out
 }

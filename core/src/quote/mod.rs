@@ -31,7 +31,7 @@ pub use answer::{
 pub(crate) use best::best_coupons;
 pub use best::{BestCouponsAnswer, RecommendedCoupon};
 pub use landed::{CbecAccount, Collected, LandedCost, LandedLine, LandedPart, LandedRefusal};
-pub use market::MarketAnswer;
+pub use market::{AmountOrigin, AmountSource, MarketAnswer, RoundedClass};
 pub use points::{LinePoints, NotEarned, PointsAnswer, PointsClamp, ShippingPoints};
 pub use promotions::MAX_EXACT_COMBINATIONS;
 pub use request::{

@@ -123,6 +123,20 @@ pub(crate) struct CompiledMarket {
     pub(crate) prices: HashMap<String, Decimal>,
     /// The base rule set in the market's currency.
     pub(crate) rules: CompiledRules,
+    /// Where each rule's amounts come from in this market, by rule name
+    /// (`promotion:ID`, `free_shipping:ID`, `shipping_method:ZONE:ID`).
+    pub(crate) provenance: HashMap<String, Provenance>,
+}
+
+/// Where a rule's money amounts come from in a market.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Provenance {
+    /// An `amounts_in` entry for the market's currency states them.
+    pub(crate) fixed: bool,
+    /// Converted thresholds of the rule went onto the market's `amount_rounding` grid.
+    pub(crate) thresholds_rounded: bool,
+    /// Converted discounts of the rule went onto the market's `amount_rounding` grid.
+    pub(crate) discounts_rounded: bool,
 }
 
 /// How a base price becomes a market price: `grid(base × rate × factor)`.
@@ -345,7 +359,7 @@ pub(crate) fn compile_market(
 ) -> Result<CompiledMarket, Vec<Problem>> {
     let rule = price_rule(m, rate);
     let at = format!("markets[{i}]");
-    let Derived { rules: derived, fixed } = derive(rules, &rule, m.duties).map_err(|(path, e)| {
+    let Derived { rules: derived, fixed, rounded } = derive(rules, &rule, m.duties).map_err(|(path, e)| {
         vec![Problem::new(
             ErrorCode::ArithmeticOverflow,
             format!("{at}.rate"),
@@ -378,7 +392,9 @@ pub(crate) fn compile_market(
             })
             .collect::<Vec<_>>()
     })?;
+    let provenance = provenance(rules, m.currency, &rounded);
     Ok(CompiledMarket {
+        provenance,
         id: m.id.clone(),
         countries: m.countries.clone(),
         locale: m.locale.clone(),
@@ -395,6 +411,48 @@ struct Derived {
     /// For each amount an `amounts_in` entry fixed: its path in the derived
     /// rule set, and the entry's path in the rule set.
     fixed: HashMap<String, String>,
+    /// For each rule (`promotions[3]`, `shipping.free_shipping[0]`) with an
+    /// amount rounded onto a grid: (thresholds rounded, discounts rounded).
+    rounded: HashMap<String, (bool, bool)>,
+}
+
+/// The rule an amount's path belongs to: `promotions[3]`, `shipping.free_shipping[0]`.
+fn rule_of(path: &str) -> Option<&str> {
+    if !path.starts_with("promotions[") && !path.starts_with("shipping.free_shipping[") {
+        return None;
+    }
+    path.find(']').map(|end| &path[..=end])
+}
+
+/// Where each rule's amounts come from in a market in `currency`, by the
+/// rule's name in answers.
+fn provenance(
+    rules: &RuleSet,
+    currency: Currency,
+    rounded: &HashMap<String, (bool, bool)>,
+) -> HashMap<String, Provenance> {
+    let code = currency.code();
+    let of = |fixed: bool, path: String| {
+        let (t, d) = if fixed { (false, false) } else { rounded.get(&path).copied().unwrap_or_default() };
+        Provenance { fixed, thresholds_rounded: t, discounts_rounded: d }
+    };
+    let mut out = HashMap::new();
+    for (i, p) in rules.promotions.iter().enumerate() {
+        out.insert(format!("promotion:{}", p.id), of(p.amounts_in.contains_key(code), format!("promotions[{i}]")));
+    }
+    if let Some(shipping) = &rules.shipping {
+        for (j, r) in shipping.free_shipping.iter().enumerate() {
+            let path = format!("shipping.free_shipping[{j}]");
+            out.insert(format!("free_shipping:{}", r.id), of(r.amounts_in.contains_key(code), path));
+        }
+        for zone in &shipping.zones {
+            for m in &zone.methods {
+                let fixed = m.amounts_in.contains_key(code);
+                out.insert(format!("shipping_method:{}:{}", zone.id, m.id), of(fixed, String::new()));
+            }
+        }
+    }
+    out
 }
 
 /// The base rule set in the market's currency: every `Amount` converted
@@ -416,11 +474,23 @@ fn derive(rules: &RuleSet, rule: &PriceRule, duties: Option<Terms>) -> Result<De
     let mut value: Value = serde_json::from_str(&text).map_err(|e| internal(e.to_string()))?;
     let schema: Value = serde_json::from_str(crate::json::shape::RULE_SET).map_err(|e| internal(e.to_string()))?;
     let mut failure = None;
+    let mut rounded: HashMap<String, (bool, bool)> = HashMap::new();
     crate::json::shape::each_of_type(&schema, &mut value, "Amount", &mut |path, v| {
         if failure.is_some() {
             return;
         }
         let Some(d) = v.as_str().and_then(|s| crate::money::parse_decimal(s).ok()) else { return };
+        if let Some(r) = rule_of(path) {
+            match class_of(path) {
+                Some(AmountClass::Threshold) if rule.thresholds.is_some() => {
+                    rounded.entry(r.to_string()).or_default().0 = true
+                }
+                Some(AmountClass::Discount) if rule.discounts.is_some() => {
+                    rounded.entry(r.to_string()).or_default().1 = true
+                }
+                _ => {}
+            }
+        }
         let converted = if path.starts_with("price_lists[") { rule.price(d) } else { rule.amount_at(path, d) };
         match converted {
             Ok(c) => *v = Value::String(c.to_string()),
@@ -491,5 +561,5 @@ fn derive(rules: &RuleSet, rule: &PriceRule, duties: Option<Terms>) -> Result<De
             points.redemption = None;
         }
     }
-    Ok(Derived { rules: derived, fixed })
+    Ok(Derived { rules: derived, fixed, rounded })
 }
