@@ -22,7 +22,7 @@ use crate::error::money_error;
 use crate::messages;
 use crate::money::Money;
 use crate::reasons::{Hint, HintCode};
-use crate::rules::{Benefit, CompiledRules};
+use crate::rules::{Benefit, CompiledRules, WithShipping};
 use crate::{Error, Limits};
 use context::Context;
 
@@ -112,6 +112,12 @@ pub(crate) fn apply(
             shipping_rest: match a.effect.shipping_rest {
                 0 => None,
                 rest => Some(ctx.minor.money(rest).map_err(err)?),
+            },
+            pro_rata_base: match &promo.benefit {
+                Benefit::AmountOff { with_shipping: Some(WithShipping::ProRata), .. } => {
+                    Some(ctx.minor.money(a.effect.items_base).map_err(err)?)
+                }
+                _ => None,
             },
         });
         usages.push(Usage {
