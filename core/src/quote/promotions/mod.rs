@@ -55,7 +55,15 @@ pub(crate) fn apply(
     trail: &mut Trail,
 ) -> Result<PromotionsOutcome, Error> {
     let err = |e| money_error(e, "promotions");
-    let ctx = Context::new(rules, req, lines, order, limits.max_applied_promotions);
+    let mut ctx = Context::new(rules, req, lines, order, limits.max_applied_promotions);
+    // An order discount over items and shipping is weighed with what it
+    // takes off shipping: the chosen option's price, previewed once.
+    let with_shipping = |b: &Benefit| matches!(b, Benefit::AmountOff { with_shipping: Some(_), .. });
+    if rules.promotions.promotions.iter().any(|p| with_shipping(&p.benefit)) {
+        if let Some((price, discount)) = super::shipping::chosen_price(rules, limits, req, lines, &[])? {
+            ctx.shipping = Some((ctx.minor.of(price).map_err(err)?, ctx.minor.of(discount).map_err(err)?));
+        }
+    }
     let chosen = select::select(&ctx, limits.max_search_work).map_err(err)?;
     let lang = req.locale;
 
