@@ -1380,7 +1380,8 @@ fn cart_still_holds(
             Some(min) => amount.is_some_and(|a| a.amount() >= min.amount.value()),
             None => true,
         };
-        if !(enough_units && enough_amount) && !unknown {
+        let holds = enough_units && enough_amount;
+        if !holds && !unknown {
             return Ok(false);
         }
     }
