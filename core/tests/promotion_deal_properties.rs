@@ -2,7 +2,7 @@
 //! 12 over generated carts: buy X get Y at an amount off or a unit price,
 //! per-unit discounts limited to N units, partial get sets, order
 //! discounts allocated by original price, and an order discount taken from
-//! the items first and the rest from shipping. Each keeps invariants 1 and 2
+//! the items first and the rest from shipping, or spread pro rata over both. Each keeps invariants 1 and 2
 //! (no line below zero, parts summing exactly to the amount) and its own
 //! promise (a unit never below zero nor above its price, never more units
 //! than the limit...).
@@ -225,6 +225,68 @@ proptest! {
         let expected = items.checked_sub(took).unwrap().checked_add(t.shipping.amount()).unwrap().checked_sub(shipping_off).unwrap();
         prop_assert_eq!(t.grand_total.amount(), expected);
     }
+}
+
+proptest! {
+    /// Item 12: an order discount spread pro rata over items and shipping
+    /// gives exactly min(amount, items + shipping), split in proportion
+    /// (within a cent) to what the items cost before it and the shipping
+    /// price (0.00 when the 99.00 free-shipping threshold, seen on the items
+    /// before the coupon, frees it); no line below zero; grand total identity.
+    #[test]
+    fn pro_rata_over_items_and_shipping_is_exact(req in request()) {
+        let mut req = req;
+        req["destination"] = json!({"country": "CN", "region": "Shanghai", "city": "Shanghai", "postcode": "200000"});
+        let a: QuoteAnswer = {
+            let r: QuoteRequest = serde_json::from_value(req.clone()).unwrap();
+            pro_rata_engine().quote(&r).unwrap()
+        };
+        for l in &a.lines {
+            prop_assert!(!l.net.is_negative(), "{} below zero", l.id);
+            prop_assert_eq!(cny(&a, l.adjustments.iter().map(|x| x.amount)), l.discount_total);
+        }
+        let items: Decimal = a.lines.iter().map(|l| l.subtotal.amount()).fold(Decimal::ZERO, |s, x| s.checked_add(x).unwrap());
+        let t = &a.totals;
+        let free = items >= dec("99.00");
+        let side = if a.lines.is_empty() || free { Decimal::ZERO } else { dec("15.00") };
+        let whole = dec("30.00").min(items.checked_add(side).unwrap());
+        let items_part = t.discounts.amount();
+        let coupon_shipping = if free { Decimal::ZERO } else { t.shipping_discounts.amount() };
+        prop_assert_eq!(items_part.checked_add(coupon_shipping).unwrap(), whole);
+        let given = a.promotions.iter().find(|p| p.id == "cart-pr").map_or(Decimal::ZERO, |p| p.amount.amount());
+        prop_assert_eq!(given, whole);
+        if free && !a.lines.is_empty() {
+            prop_assert_eq!(t.shipping_discounts.amount(), dec("15.00"));
+        }
+        let base = items.checked_add(side).unwrap();
+        if !base.is_zero() {
+            let exact = whole.checked_mul(items).unwrap().checked_div(base).unwrap();
+            let off = exact.checked_sub(items_part).unwrap().abs();
+            prop_assert!(off < dec("0.01"), "items part {items_part}, exact {exact}");
+        }
+        let expected = items.checked_sub(items_part).unwrap().checked_add(t.shipping.amount()).unwrap()
+            .checked_sub(t.shipping_discounts.amount()).unwrap();
+        prop_assert_eq!(t.grand_total.amount(), expected);
+    }
+}
+
+fn pro_rata_engine() -> &'static Engine {
+    use std::sync::OnceLock;
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| {
+        let rules = json!({
+            "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+            "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+            "shipping": {"carriers": [{"id": "yto"}], "free_shipping": [{"id": "over-99", "min_subtotal": "99.00"}],
+                "zones": [{"id": "cn", "match": {"countries": ["CN"]},
+                "methods": [{"carrier": "yto", "id": "std", "rate": {"type": "flat", "price": "15.00"}, "service": "standard",
+                             "transit_days": {"min": 1, "max": 3}}]}]},
+            "promotions": [
+                {"id": "cart-pr", "benefit": {"type": "amount_off", "amount": "30.00", "per": "order", "with_shipping": "pro_rata"}}
+            ]
+        });
+        Engine::from_json(&rules.to_string()).unwrap()
+    })
 }
 
 fn shipping_engine() -> &'static Engine {

@@ -7,7 +7,9 @@
 //! fees the policy names (return shipping, restocking, kept gifts).
 //! Invariant 7: a full return reverses exactly the points earned and gives
 //! back exactly the points redeemed. Invariant 4: the order of the
-//! receipt's lines does not change a byte of the answer.
+//! receipt's lines does not change a byte of the answer. The rule set has
+//! threshold promotions and a `cart_contains` one (tea 5 % off with 50.00
+//! of other goods), re-checked on the kept lines with the `line_facts` sent.
 
 use std::collections::BTreeMap;
 
@@ -40,6 +42,8 @@ fn engine(fees: bool) -> Engine {
                 {"id": "mj", "benefit": {"type": "spend_tiers", "tiers": [
                     {"min_spend": "199.00", "discount": "20.00"}, {"min_spend": "399.00", "discount": "50.00"}]}},
                 {"id": "every", "benefit": {"type": "every_spend", "every": "100.00", "discount": "5.00"}},
+                {"id": "tea-with-other", "items": {"categories": ["tea"]}, "benefit": {"type": "percent_off", "percent": "5"},
+                 "conditions": {"cart_contains": [{"items": {"categories": ["other"]}, "min_subtotal": {"amount": "50.00"}}]}},
                 {"id": "gift", "conditions": {"min_subtotal": {"amount": "300.00"}},
                  "benefit": {"type": "gift", "sku": "GIFT", "value": "15.00"}}
             ],
@@ -159,7 +163,8 @@ proptest! {
                 "now": now, "receipt": receipt,
                 "delivered_at": "2026-11-22T10:00:00+08:00",
                 "earlier_returns": earlier, "items": items,
-                "reason": if quality { "quality" } else { "no_reason" }
+                "reason": if quality { "quality" } else { "no_reason" },
+                "line_facts": cart_lines.iter().map(|l| json!({"line_id": l["id"], "categories": l["categories"]})).collect::<Vec<_>>()
             });
             let text = engine.answer_json(commerce_rules::Question::ReturnRefund, &req.to_string()).unwrap();
             // Invariant 4: the order of the receipt's lines does not change a byte.

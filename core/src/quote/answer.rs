@@ -138,6 +138,11 @@ pub struct AppliedPromotion {
     /// take off shipping, for the shipping stage (not in the answer).
     #[serde(skip)]
     pub(crate) shipping_rest: Option<Money>,
+    /// For an order discount spread pro rata over items and shipping:
+    /// what its covered lines cost before it, until the split (not in the
+    /// answer).
+    #[serde(skip)]
+    pub(crate) pro_rata_base: Option<Money>,
 }
 
 /// Free shipping granted by a promotion, for the shipping stage.
@@ -454,6 +459,14 @@ impl Trail {
     pub(crate) fn push(&mut self, make: impl FnOnce() -> Step) {
         if self.on {
             self.steps.push(make());
+        }
+    }
+
+    /// Sets the figure of the steps of this kind and rule (a discount
+    /// split again).
+    pub(crate) fn set_amount(&mut self, code: StepCode, rule: &str, amount: Money) {
+        for s in self.steps.iter_mut().filter(|s| s.code == code && s.rule == rule) {
+            s.amount = amount;
         }
     }
 

@@ -11,6 +11,7 @@ pub(crate) mod catalog;
 pub(crate) mod landed;
 pub(crate) mod market;
 pub(crate) mod points;
+mod pro_rata;
 mod promotions;
 mod request;
 mod shipping;
@@ -75,11 +76,18 @@ pub(crate) fn quote_with_coupon_saving(
     let mut lines = catalog::price_lines(rules, req, &order, &mut trail)?;
     // 2-3 (and 6). Item, order and shipping promotions, with coupon selection.
     let mut promos = promotions::apply(rules, limits, req, &mut lines, &order, &mut trail)?;
+    // 3b. An order discount spread pro rata over items and shipping, split
+    // against the shipping price; the shipping stages then see the items
+    // before its items part.
+    let shipping_view =
+        pro_rata::split(rules, limits, req, &mut lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
     // 4. Points redemption on the items, allocated to the lines.
     let mut redemption = points::redeem(rules, req, &mut lines, &mut trail)?;
     // 5-6. Shipping options for the destination, then shipping discounts.
     let mut order_amounts = totals::OrderAmounts::zero(rules.currency);
-    let mut ship = shipping::apply(rules, limits, req, &lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
+    let ship_lines = shipping_view.as_deref().unwrap_or(&lines);
+    let mut ship =
+        shipping::apply(rules, limits, req, ship_lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
     for line in &mut lines {
         line.shipping = ship.lines.remove(&line.id);
     }

@@ -21,8 +21,8 @@ pub use receipt::{
 };
 pub use refund::{
     CustomsRefund, FulfilledLine, GiftToReturn, ItemCondition, RefundBreakdown, RefundPart, RefundPartCode, ReturnItem,
-    ReturnLineAnswer, ReturnReason, ReturnRecord, ReturnRecordClawback, ReturnRecordGift, ReturnRecordLine,
-    ReturnRefundAnswer, ReturnRefundRequest, ShippingPayer, TenderRefund,
+    ReturnLineAnswer, ReturnLineFacts, ReturnReason, ReturnRecord, ReturnRecordClawback, ReturnRecordGift,
+    ReturnRecordLine, ReturnRefundAnswer, ReturnRefundRequest, ShippingPayer, TenderRefund,
 };
 
 pub(crate) use price::price_protection;

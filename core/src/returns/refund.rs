@@ -80,6 +80,28 @@ pub struct ReturnRefundRequest {
     /// Units never shipped cannot be returned (`not_shipped`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fulfilled: Vec<FulfilledLine>,
+    /// Catalog facts of receipt lines (categories, tags, brand), for
+    /// re-checking `cart_contains` conditions on the kept lines; a line not
+    /// listed is known by its SKU and unit price only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_facts: Vec<ReturnLineFacts>,
+}
+
+/// What the catalog says of a receipt line, as the quote's cart line did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnLineFacts {
+    /// The receipt's line id.
+    pub line_id: String,
+    /// Its categories.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    /// Its tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Its brand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
 }
 
 /// The units of a receipt line shipped so far.
@@ -463,6 +485,52 @@ fn shipped_units(
     Ok(out)
 }
 
+/// Catalog facts per line, from `line_facts`, checked: each names a
+/// receipt line, once.
+fn line_facts<'a>(
+    checked: &Checked,
+    limits: &Limits,
+    facts: &'a [ReturnLineFacts],
+) -> Result<BTreeMap<&'a str, &'a ReturnLineFacts>, Error> {
+    let root = JsonPath::root();
+    let at = root.field("line_facts");
+    let max = receipt::max_receipt_lines(limits);
+    if facts.len() > max {
+        return Err(Error::request(
+            ErrorCode::LimitExceeded,
+            at.to_string(),
+            format!("has {} items; the limit is {max}", facts.len()),
+        ));
+    }
+    let mut out = BTreeMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        let fp = at.index(i);
+        if !checked.lines.contains_key(&f.line_id) {
+            return Err(Error::request(
+                ErrorCode::UnknownReference,
+                fp.field("line_id").to_string(),
+                format!("the receipt has no line `{}`", f.line_id),
+            ));
+        }
+        let too_many = f.categories.len().max(f.tags.len()) > limits.max_labels;
+        if too_many {
+            return Err(Error::request(
+                ErrorCode::LimitExceeded,
+                fp.to_string(),
+                format!("lists more than {} categories or tags", limits.max_labels),
+            ));
+        }
+        if out.insert(f.line_id.as_str(), f).is_some() {
+            return Err(Error::request(
+                ErrorCode::DuplicateId,
+                fp.field("line_id").to_string(),
+                format!("line `{}` is listed twice", f.line_id),
+            ));
+        }
+    }
+    Ok(out)
+}
+
 struct Eligibility {
     reason: Option<ReturnReasonCode>,
     params: ReturnReasonParams,
@@ -480,6 +548,7 @@ pub(crate) fn return_refund(
     let checked = receipt::check(rules, limits, &req.receipt)?;
     let shipped = shipped_units(&checked, limits, &req.fulfilled)?;
     let earlier = check_earlier(&checked, limits, &req.earlier_returns, &shipped)?;
+    let facts = line_facts(&checked, limits, &req.line_facts)?;
     let before = &earlier.units;
     let cur = rules.currency;
     let zero = Money::zero(cur);
@@ -783,7 +852,7 @@ pub(crate) fn return_refund(
     if returning && cfg.clawback_thresholds {
         let mut seen_ids = BTreeSet::new();
         for id in checked.promotions.iter().filter(|id| seen_ids.insert(id.as_str())) {
-            let target = clawback_target(rules, &checked, id, &after_units)?;
+            let target = clawback_target(rules, &checked, &facts, id, &after_units)?;
             let prior = earlier.clawback.get(id.as_str()).copied().unwrap_or(zero);
             let mut c = target.checked_sub(prior).map_err(oops("receipt.promotions"))?;
             if c.amount() > Decimal::ZERO {
@@ -1130,6 +1199,7 @@ pub(crate) fn return_refund(
 fn clawback_target(
     rules: &CompiledRules,
     checked: &Checked,
+    facts: &Facts<'_>,
     id: &str,
     after: &dyn Fn(&str) -> u32,
 ) -> Result<Money, Error> {
@@ -1157,7 +1227,10 @@ fn clawback_target(
         kept_basis = kept_basis.checked_add(kb).map_err(oops(path))?;
         kept_discount = kept_discount.checked_add(kd).map_err(oops(path))?;
     }
-    let still = still_earned(promo, kept_basis, kept_discount)?;
+    let still = match cart_still_holds(checked, facts, promo, after)? {
+        true => still_earned(promo, kept_basis, kept_discount)?,
+        false => zero,
+    };
     let still = still.min(kept_discount).map_err(oops(path))?;
     let c = kept_discount.checked_sub(still).map_err(oops(path))?;
     Ok(if c.is_negative() { zero } else { c })
@@ -1243,6 +1316,76 @@ fn lost_shipping_target(
         }
         _ => lost,
     })
+}
+
+/// Catalog facts of receipt lines, by line id.
+type Facts<'a> = BTreeMap<&'a str, &'a ReturnLineFacts>;
+
+/// Whether promotion `promo`'s own `cart_contains` conditions (the top
+/// level of its `conditions`) still hold on the kept non-gift lines: the
+/// lines its filter matches (by SKU and unit price from the receipt,
+/// categories, tags and brand from `line_facts`) keep at least its
+/// `min_quantity` units (default 1) and, with a `min_subtotal`, that much
+/// on its basis (`original`: the lines' subtotal; `discounted`: their
+/// `net`), prorated on kept units as refunds are. A condition that fails
+/// only because a kept line without facts could not be matched is taken
+/// to hold: nothing is clawed back on a guess.
+fn cart_still_holds(
+    checked: &Checked,
+    facts: &Facts<'_>,
+    promo: &crate::rules::CompiledPromotion,
+    after: &dyn Fn(&str) -> u32,
+) -> Result<bool, Error> {
+    let path = "receipt.promotions";
+    for (k, cc) in promo.conditions.cart_contains.iter().enumerate() {
+        let Some(compiled) = promo.cart.get(k) else { continue };
+        let mut units = 0_u64;
+        let mut amount: Option<Money> = None;
+        let mut unknown = false;
+        for l in checked.lines.values().filter(|l| l.gift_of.is_none()) {
+            let r = after(&l.id);
+            let kept = l.quantity.saturating_sub(r);
+            if kept == 0 {
+                continue;
+            }
+            let f = facts.get(l.id.as_str());
+            if f.is_none() && compiled.filter.needs_catalog() {
+                unknown = true;
+                continue;
+            }
+            let line = crate::rules::LineFacts {
+                sku: &l.sku,
+                categories: f.map_or(&[][..], |f| &f.categories),
+                tags: f.map_or(&[][..], |f| &f.tags),
+                brand: f.and_then(|f| f.brand.as_deref()),
+                on_sale: false,
+                unit_price: l.unit_price.amount(),
+            };
+            if !compiled.filter.matches(&line) {
+                continue;
+            }
+            units = units.saturating_add(u64::from(kept));
+            if let Some(min) = &cc.min_subtotal {
+                let basis = if min.basis == Basis::Original { l.subtotal } else { l.net };
+                let settled = settled(basis, l.quantity, r).ok_or_else(|| overflow(path))?;
+                let kb = basis.checked_sub(settled).map_err(oops(path))?;
+                amount = Some(match amount {
+                    Some(a) => a.checked_add(kb).map_err(oops(path))?,
+                    None => kb,
+                });
+            }
+        }
+        let enough_units = units >= u64::from(cc.min_quantity.unwrap_or(1));
+        let enough_amount = match &cc.min_subtotal {
+            Some(min) => amount.is_some_and(|a| a.amount() >= min.amount.value()),
+            None => true,
+        };
+        let holds = enough_units && enough_amount;
+        if !holds && !unknown {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// What a threshold promotion still gives on `kept` (its basis amount):

@@ -220,6 +220,14 @@ impl CompiledFilter {
         (lists.into_iter().map(sorted).collect(), self.exclude_on_sale, self.min_unit_price, self.max_unit_price)
     }
 
+    /// Whether the filter reads what only the catalog knows of a line
+    /// (categories, tags or brand, named or left out), beyond its SKU and price.
+    pub(crate) fn needs_catalog(&self) -> bool {
+        [&self.categories, &self.tags, &self.brands, &self.exclude_categories, &self.exclude_tags, &self.exclude_brands]
+            .iter()
+            .any(|s| !s.is_empty())
+    }
+
     /// Whether a line passes the filter.
     pub(crate) fn matches(&self, line: &LineFacts<'_>) -> bool {
         let any = |set: &HashSet<String>, items: &[String]| items.iter().any(|i| set.contains(i));

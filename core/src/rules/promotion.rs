@@ -336,7 +336,8 @@ pub enum Benefit {
         /// `unit` or `order`.
         per: AmountPer,
         /// With `per: order`: the discount covers shipping too,
-        /// `items_first` (what the items cannot take comes off shipping).
+        /// `items_first` (what the items cannot take comes off shipping) or
+        /// `pro_rata` (spread over items and shipping by what each costs).
         /// Absent: items only.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         with_shipping: Option<WithShipping>,
@@ -493,6 +494,11 @@ pub enum WithShipping {
     /// Taken from the items first (spread over them as usual); the rest
     /// comes off the shipping of the chosen method, as a shipping discount.
     ItemsFirst,
+    /// Spread over the items and the chosen method's shipping price
+    /// together, in proportion to what each costs (see
+    /// `docs/promotions.md`): the items' part over the covered lines, the
+    /// shipping part as a shipping discount.
+    ProRata,
 }
 
 /// Which units a buy-X-get-Y discounts.

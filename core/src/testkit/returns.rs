@@ -16,7 +16,9 @@ use chrono::Duration;
 use super::check::{Comparison, Quoter, Violation, ViolationCode};
 use super::Vocabulary;
 use crate::money::{Money, MoneyError};
-use crate::returns::{ItemCondition, Receipt, ReturnItem, ReturnReason, ReturnRefundAnswer, ReturnRefundRequest};
+use crate::returns::{
+    ItemCondition, Receipt, ReturnItem, ReturnLineFacts, ReturnReason, ReturnRefundAnswer, ReturnRefundRequest,
+};
 use crate::{Error, QuoteAnswer, QuoteRequest, Timestamp};
 
 /// Most returns in one generated sequence.
@@ -176,6 +178,18 @@ pub(crate) fn ask<E: Quoter + ?Sized>(
             customer_tier: request.customer.tier.clone(),
             points_balance: None,
             fulfilled: Vec::new(),
+            // What the catalog said of each line, for re-checking
+            // `cart_contains` conditions on the kept lines.
+            line_facts: request
+                .lines
+                .iter()
+                .map(|l| ReturnLineFacts {
+                    line_id: l.id.clone(),
+                    categories: l.categories.clone(),
+                    tags: l.tags.clone(),
+                    brand: l.brand.clone(),
+                })
+                .collect(),
         };
         let answer = engine.return_refund(&req)?;
         if let Ok(a) = &answer {

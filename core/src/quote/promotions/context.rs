@@ -61,6 +61,11 @@ pub(crate) struct Context<'a> {
     pub(crate) points: Option<crate::quote::points::PointsOnItems>,
     /// No discount on any line, shared by every effect without parts.
     pub(crate) no_parts: Rc<[(usize, Minor)]>,
+    /// The chosen shipping option's price and the discount the rule set
+    /// alone gives it, previewed on the catalog-priced lines when a
+    /// promotion takes part of its discount off shipping (`with_shipping`),
+    /// for comparing combinations (minor units).
+    pub(crate) shipping: Option<(Minor, Minor)>,
 }
 
 /// A promotion's last outcome: the state it was computed in (a run's
@@ -127,6 +132,7 @@ impl<'a> Context<'a> {
             generations: Cell::new(0),
             points: crate::quote::points::PointsOnItems::of(rules, req),
             no_parts: Rc::from(Vec::new()),
+            shipping: None,
         }
     }
 

@@ -70,6 +70,9 @@ pub(crate) struct Effect {
     /// For an order discount over items and shipping (items first): what
     /// the items could not take, for the shipping stage (minor units).
     pub(crate) shipping_rest: Minor,
+    /// For an order discount over items and shipping: what the covered
+    /// lines cost before it (minor units), for the pro rata split.
+    pub(crate) items_base: Minor,
     /// For a per-unit percentage on lines some of whose units earlier
     /// unit-selective promotions used: per such line, its part and the
     /// share of it that came off the used units (each at its own price),
@@ -99,6 +102,7 @@ impl Effect {
             next: None,
             consumed: Vec::new(),
             shipping_rest: 0,
+            items_base: 0,
             on_taken: Vec::new(),
         }
     }
@@ -580,15 +584,20 @@ impl Eval<'_, '_> {
                 self.spread(units.amount(*amount)?)?
             }
             Benefit::AmountOff {
-                amount, per: AmountPer::Order, with_shipping: Some(WithShipping::ItemsFirst), ..
+                amount,
+                per: AmountPer::Order,
+                with_shipping: Some(WithShipping::ItemsFirst | WithShipping::ProRata),
+                ..
             } => {
                 // The items first; what they cannot take is left for shipping.
+                // Pro rata is split between items and shipping once the
+                // shipping price is known (`quote::pro_rata`), from this.
                 let whole = units.amount(*amount)?;
                 let items = self.sum(&self.eligible, |l| self.amount(l).max(0))?;
                 let rest = sub(whole, whole.min(items))?;
                 match self.spread(whole)? {
-                    Ok(e) => Ok(Effect { shipping_rest: rest, ..e }),
-                    Err(_) => Ok(Effect { shipping_rest: rest, ..Effect::nothing() }),
+                    Ok(e) => Ok(Effect { shipping_rest: rest, items_base: items, ..e }),
+                    Err(_) => Ok(Effect { shipping_rest: rest, items_base: items, ..Effect::nothing() }),
                 }
             }
             Benefit::FixedPrice { unit_price } => {

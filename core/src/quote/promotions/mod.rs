@@ -22,7 +22,7 @@ use crate::error::money_error;
 use crate::messages;
 use crate::money::Money;
 use crate::reasons::{Hint, HintCode};
-use crate::rules::{Benefit, CompiledRules};
+use crate::rules::{Benefit, CompiledRules, WithShipping};
 use crate::{Error, Limits};
 use context::Context;
 
@@ -55,7 +55,15 @@ pub(crate) fn apply(
     trail: &mut Trail,
 ) -> Result<PromotionsOutcome, Error> {
     let err = |e| money_error(e, "promotions");
-    let ctx = Context::new(rules, req, lines, order, limits.max_applied_promotions);
+    let mut ctx = Context::new(rules, req, lines, order, limits.max_applied_promotions);
+    // An order discount over items and shipping is weighed with what it
+    // takes off shipping: the chosen option's price, previewed once.
+    let with_shipping = |b: &Benefit| matches!(b, Benefit::AmountOff { with_shipping: Some(_), .. });
+    if rules.promotions.promotions.iter().any(|p| with_shipping(&p.benefit)) {
+        if let Some((price, discount)) = super::shipping::chosen_price(rules, limits, req, lines, &[])? {
+            ctx.shipping = Some((ctx.minor.of(price).map_err(err)?, ctx.minor.of(discount).map_err(err)?));
+        }
+    }
     let chosen = select::select(&ctx, limits.max_search_work).map_err(err)?;
     let lang = req.locale;
 
@@ -112,6 +120,12 @@ pub(crate) fn apply(
             shipping_rest: match a.effect.shipping_rest {
                 0 => None,
                 rest => Some(ctx.minor.money(rest).map_err(err)?),
+            },
+            pro_rata_base: match &promo.benefit {
+                Benefit::AmountOff { with_shipping: Some(WithShipping::ProRata), .. } => {
+                    Some(ctx.minor.money(a.effect.items_base).map_err(err)?)
+                }
+                _ => None,
             },
         });
         usages.push(Usage {

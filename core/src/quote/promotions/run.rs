@@ -10,6 +10,7 @@ use std::rc::Rc;
 use super::minor::{add, sub, Minor};
 use crate::money::MoneyError;
 use crate::quote::{ReasonCode, ReasonParams, Stage, Via};
+use crate::rules::{Benefit, WithShipping};
 
 /// A promotion to try, and how the customer came by it.
 ///
@@ -297,8 +298,35 @@ fn execute(
     if record.is_some_and(|r| r.iter().any(|&p| p >= plan.len())) {
         snapshots.push(Snapshot { position: plan.len(), run: state.clone(), stopped, handled: handled.clone() });
     }
-    state.payable = payable(ctx, &state.amounts)?;
+    state.payable = sub(payable(ctx, &state.amounts)?, shipping_value(ctx, &state.applied)?)?;
     Ok((state, snapshots))
+}
+
+/// What the applied order discounts over items and shipping take off
+/// shipping beyond what they took from the items, for comparing
+/// combinations: the largest (an option has one shipping discount), against
+/// the shipping price previewed before the promotions ([`Context::shipping`]).
+/// `items_first`: its rest up to the price, beyond the discount the rule set
+/// gives anyway; `pro_rata`: what the split adds to its items part, the
+/// shipping side counting only when nothing else takes anything off it.
+fn shipping_value(ctx: &Context<'_>, applied: &[Applied]) -> Result<Minor, MoneyError> {
+    let Some((price, other)) = ctx.shipping else { return Ok(0) };
+    let mut best = 0;
+    for a in applied {
+        let e = &a.effect;
+        let Some(p) = ctx.promotion(a.candidate.index) else { continue };
+        let Benefit::AmountOff { with_shipping: Some(w), .. } = &p.benefit else { continue };
+        let extra = match w {
+            WithShipping::ItemsFirst => sub(e.shipping_rest.min(price), other)?,
+            WithShipping::ProRata => {
+                let side = if other == 0 { price } else { 0 };
+                let whole = add(e.amount, e.shipping_rest)?;
+                sub(whole.min(add(e.items_base, side)?), e.amount)?
+            }
+        };
+        best = best.max(extra);
+    }
+    Ok(best)
 }
 
 /// The items' amounts plus, when tax is added on top, their tax, computed

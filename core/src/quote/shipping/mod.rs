@@ -142,6 +142,22 @@ pub(crate) fn apply(
     Ok(outcome)
 }
 
+/// The chosen option's price and the shipping discount it would get from
+/// `applied` and the rule set, on these `lines`, without recording
+/// anything: what an order discount spread pro rata over items and
+/// shipping is split against. `None` without a chosen option.
+pub(crate) fn chosen_price(
+    rules: &CompiledRules,
+    limits: &Limits,
+    req: &QuoteRequest,
+    lines: &[LineAnswer],
+    applied: &[AppliedPromotion],
+) -> Result<Option<(Money, Money)>, Error> {
+    let Some(s) = &rules.shipping else { return Ok(None) };
+    let (answer, _) = options(rules, s, limits, req, lines, applied)?;
+    Ok(answer.options.iter().find(|o| o.chosen).map(|o| (o.price, o.discount)))
+}
+
 /// The answer when the rule set has no shipping section.
 pub(crate) fn not_configured(rules: &CompiledRules, lang: Lang) -> ShippingAnswer {
     empty(rules, Some(NoShippingReason::NotConfigured), lang)
