@@ -57,6 +57,7 @@ mod sort;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod time;
+mod units;
 
 pub use engine::{parse_rules_json, validate_rules_json, Engine, Question};
 pub use error::{escape_control, Error, ErrorCode, ErrorReport, Problem};

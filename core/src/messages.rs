@@ -339,7 +339,7 @@ pub fn shipping_reason_text(reason: ShippingReason, p: &ShippingReasonParams, la
         }
         ShippingReason::TooLarge => {
             let unit = match p.length_unit {
-                Some(crate::quote::LengthUnit::In) => "in",
+                Some(crate::units::LengthUnit::In) => "in",
                 _ => "cm",
             };
             let max =

@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, DecimalString, Money, Percent};
-use crate::quote::{LengthUnit, WeightUnit};
+use crate::units::{LengthUnit, WeightUnit};
 
 /// Why a code, coupon or promotion did not apply. Stable codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]

@@ -1,5 +1,6 @@
 //! The quote request: a cart, the customer and `now`.
 
+pub use crate::units::{LengthUnit, WeightUnit};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -153,20 +154,6 @@ pub struct Weight {
     pub unit: WeightUnit,
 }
 
-/// A unit of weight. 1 lb is 453.59237 g and 1 oz 28.349523125 g, exactly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WeightUnit {
-    /// Grams.
-    G,
-    /// Kilograms.
-    Kg,
-    /// Pounds (avoirdupois).
-    Lb,
-    /// Ounces (avoirdupois).
-    Oz,
-}
-
 /// A unit's outer dimensions in a named unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -179,16 +166,6 @@ pub struct Package {
     pub height: DecimalString,
     /// `cm` or `in`.
     pub unit: LengthUnit,
-}
-
-/// A unit of length. 1 in is 2.54 cm, exactly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LengthUnit {
-    /// Centimetres.
-    Cm,
-    /// Inches.
-    In,
 }
 
 /// Points the customer wants to redeem, and what they hold. The host sends
