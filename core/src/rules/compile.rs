@@ -1,7 +1,7 @@
 //! Validation of a rule set (every problem, with its path) and compilation
 //! into lookup structures the quote pipeline reads.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -30,9 +30,9 @@ pub(crate) struct CompiledRules {
     pub(crate) price_selection: PriceSelection,
     pub(crate) price_lists: Vec<CompiledPriceList>,
     /// For each SKU, the (price list, entry) pairs that name it, in list order.
-    pub(crate) by_sku: HashMap<String, Vec<(usize, usize)>>,
+    pub(crate) by_sku: super::FastMap<String, Vec<(usize, usize)>>,
     /// For each category, the (price list, entry) pairs that name it, in list order.
-    pub(crate) by_category: HashMap<String, Vec<(usize, usize)>>,
+    pub(crate) by_category: super::FastMap<String, Vec<(usize, usize)>>,
     /// Promotions in run order, with their indexes.
     pub(crate) promotions: PromotionIndex,
     /// The shipping section, when the rule set has one.
@@ -52,7 +52,7 @@ pub(crate) struct CompiledTax {
     pub(crate) prices_include_tax: bool,
     pub(crate) calculation: TaxCalculation,
     pub(crate) rounding: RoundingMode,
-    pub(crate) classes: HashMap<String, CompiledTaxClass>,
+    pub(crate) classes: super::FastMap<String, CompiledTaxClass>,
     pub(crate) default_class: String,
 }
 
@@ -222,7 +222,7 @@ fn compile_tax(rules: &RuleSet, limits: &Limits, p: &mut Problems) -> CompiledTa
     let classes_path = tax_path.field("classes");
     let tax = &rules.tax;
     p.count(tax.classes.len(), limits.max_tax_classes, &classes_path);
-    let mut classes = HashMap::with_capacity(tax.classes.len());
+    let mut classes = super::FastMap::with_capacity_and_hasher(tax.classes.len(), Default::default());
     for (i, class) in tax.classes.iter().enumerate() {
         let at = classes_path.index(i);
         p.id(&class.id, limits.max_id_bytes, &at.field("id"));
@@ -249,7 +249,7 @@ fn compile_tax(rules: &RuleSet, limits: &Limits, p: &mut Problems) -> CompiledTa
     }
 }
 
-type PriceIndex = HashMap<String, Vec<(usize, usize)>>;
+type PriceIndex = super::FastMap<String, Vec<(usize, usize)>>;
 
 fn compile_price_lists(
     rules: &RuleSet,
@@ -261,8 +261,8 @@ fn compile_price_lists(
     let lists_path = root.field("price_lists");
     p.count(rules.price_lists.len(), limits.max_price_lists, &lists_path);
     let mut ids = HashSet::with_capacity(rules.price_lists.len());
-    let mut by_sku: PriceIndex = HashMap::new();
-    let mut by_category: PriceIndex = HashMap::new();
+    let mut by_sku = PriceIndex::default();
+    let mut by_category = PriceIndex::default();
     let mut compiled = Vec::with_capacity(rules.price_lists.len());
 
     for (i, list) in rules.price_lists.iter().enumerate() {

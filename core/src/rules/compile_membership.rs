@@ -82,7 +82,7 @@ pub(crate) struct CompiledEarning {
     pub(crate) min_paid: Option<Decimal>,
     pub(crate) rounding: RoundingMode,
     pub(crate) include_tax: bool,
-    pub(crate) categories: HashMap<String, Decimal>,
+    pub(crate) categories: super::FastMap<String, Decimal>,
     pub(crate) exclude_categories: HashSet<String>,
     pub(crate) exclude_skus: HashSet<String>,
     pub(crate) max_per_order: Option<u64>,
@@ -414,7 +414,7 @@ fn compile_earning(
     }
     let cats_path = at.field("categories");
     p.count(e.categories.len(), limits.max_filter_entries, &cats_path);
-    let mut categories = HashMap::with_capacity(e.categories.len());
+    let mut categories = super::FastMap::with_capacity_and_hasher(e.categories.len(), Default::default());
     for (i, c) in e.categories.iter().enumerate() {
         let cp = cats_path.index(i);
         p.id(&c.category, limits.max_id_bytes, &cp.field("category"));

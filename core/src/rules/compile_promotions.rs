@@ -251,14 +251,14 @@ impl CompiledFilter {
 pub(crate) struct PromotionIndex {
     pub(crate) promotions: Vec<CompiledPromotion>,
     /// Normalized public code → promotion.
-    pub(crate) by_code: HashMap<String, usize>,
+    pub(crate) by_code: super::FastMap<String, usize>,
     /// Promotion id → promotion.
-    pub(crate) by_id: HashMap<String, usize>,
+    pub(crate) by_id: super::FastMap<String, usize>,
     /// Promotions whose filter names a SKU / category / tag / brand, by that key.
-    pub(crate) by_sku: HashMap<String, Vec<usize>>,
-    pub(crate) by_category: HashMap<String, Vec<usize>>,
-    pub(crate) by_tag: HashMap<String, Vec<usize>>,
-    pub(crate) by_brand: HashMap<String, Vec<usize>>,
+    pub(crate) by_sku: super::FastMap<String, Vec<usize>>,
+    pub(crate) by_category: super::FastMap<String, Vec<usize>>,
+    pub(crate) by_tag: super::FastMap<String, Vec<usize>>,
+    pub(crate) by_brand: super::FastMap<String, Vec<usize>>,
     /// Promotions whose filter includes every line.
     pub(crate) global: Vec<usize>,
     /// How many distinct item filters the promotions have.
@@ -449,7 +449,7 @@ fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
             idx.by_code.insert(code.clone(), i);
         }
         let f = &promo.filter;
-        let keyed = |map: &mut HashMap<String, Vec<usize>>, keys: &HashSet<String>| {
+        let keyed = |map: &mut super::FastMap<String, Vec<usize>>, keys: &HashSet<String>| {
             let mut keys: Vec<&String> = keys.iter().collect();
             crate::sort::sort(&mut keys);
             for k in keys {

@@ -30,7 +30,7 @@ pub(crate) const MAX_TRANSIT_MONTHS: u32 = 12;
 #[derive(Debug)]
 pub(crate) struct CompiledShipping {
     pub(crate) warehouses: Vec<CompiledWarehouse>,
-    pub(crate) warehouse_index: HashMap<String, usize>,
+    pub(crate) warehouse_index: super::FastMap<String, usize>,
     pub(crate) default_warehouse: usize,
     pub(crate) carriers: Vec<CompiledCarrier>,
     pub(crate) zones: Vec<CompiledZone>,
@@ -372,7 +372,7 @@ pub(crate) fn compile_shipping(
     let wh_path = at.field("warehouses");
     p.count(s.warehouses.len(), limits.max_shipping_zones, &wh_path);
     let mut warehouses = Vec::with_capacity(s.warehouses.len().max(1));
-    let mut warehouse_index = HashMap::new();
+    let mut warehouse_index = super::FastMap::default();
     for (i, w) in s.warehouses.iter().enumerate() {
         let wp = wh_path.index(i);
         p.id(&w.id, limits.max_id_bytes, &wp.field("id"));

@@ -120,12 +120,12 @@ pub(crate) struct CompiledMarket {
     pub(crate) base_currency: Currency,
     pub(crate) price_rule: PriceRule,
     /// Fixed unit prices by SKU.
-    pub(crate) prices: HashMap<String, Decimal>,
+    pub(crate) prices: super::FastMap<String, Decimal>,
     /// The base rule set in the market's currency.
     pub(crate) rules: CompiledRules,
     /// Where each rule's amounts come from in this market, by rule name
     /// (`promotion:ID`, `free_shipping:ID`, `shipping_method:ZONE:ID`).
-    pub(crate) provenance: HashMap<String, Provenance>,
+    pub(crate) provenance: super::FastMap<String, Provenance>,
 }
 
 /// Where a rule's money amounts come from in a market.
@@ -430,13 +430,13 @@ fn provenance(
     rules: &RuleSet,
     currency: Currency,
     rounded: &HashMap<String, (bool, bool)>,
-) -> HashMap<String, Provenance> {
+) -> super::FastMap<String, Provenance> {
     let code = currency.code();
     let of = |fixed: bool, path: String| {
         let (t, d) = if fixed { (false, false) } else { rounded.get(&path).copied().unwrap_or_default() };
         Provenance { fixed, thresholds_rounded: t, discounts_rounded: d }
     };
-    let mut out = HashMap::new();
+    let mut out = super::FastMap::default();
     for (i, p) in rules.promotions.iter().enumerate() {
         out.insert(format!("promotion:{}", p.id), of(p.amounts_in.contains_key(code), format!("promotions[{i}]")));
     }

@@ -75,8 +75,13 @@ pub(crate) fn allocate(
             }
         }
     }
+    let whole = Money::checked_sum(cur, amounts.values().copied()).map_err(|_| AllocationFailed)?;
     let discounts = if o.discount.is_zero() || amounts.is_empty() {
         vec![Money::zero(cur); amounts.len()]
+    } else if o.discount == whole {
+        // All of it taken off (free shipping): each line's discount is its
+        // share, as the proportional split would give, without the arithmetic.
+        amounts.values().copied().collect()
     } else {
         let weights: Vec<Decimal> = amounts.values().map(|m| m.amount()).collect();
         allocate_proportional(o.discount, &weights).map_err(|_| AllocationFailed)?
