@@ -23,7 +23,7 @@ use crate::rules::ShippingAllocation;
 pub(crate) struct AllocationFailed;
 
 /// An item's weight in the split: its amount, its weight (to the milligram) or its units.
-fn basis(by: ShippingAllocation, it: &Item) -> Result<Decimal, AllocationFailed> {
+fn basis(by: ShippingAllocation, it: &Item<'_>) -> Result<Decimal, AllocationFailed> {
     Ok(match by {
         ShippingAllocation::Amount => it.value.amount(),
         ShippingAllocation::Weight => {
@@ -34,7 +34,7 @@ fn basis(by: ShippingAllocation, it: &Item) -> Result<Decimal, AllocationFailed>
 }
 
 /// Splits `total` over `items` by `by`; by pieces when every item's basis is zero.
-fn spread(total: Money, items: &[&Item], by: ShippingAllocation) -> Result<Vec<Money>, AllocationFailed> {
+fn spread(total: Money, items: &[&Item<'_>], by: ShippingAllocation) -> Result<Vec<Money>, AllocationFailed> {
     let mut weights = items.iter().map(|it| basis(by, it)).collect::<Result<Vec<_>, _>>()?;
     if weights.iter().all(Decimal::is_zero) {
         weights = items.iter().map(|it| Decimal::from(it.qty)).collect();
@@ -46,7 +46,7 @@ fn spread(total: Money, items: &[&Item], by: ShippingAllocation) -> Result<Vec<M
 /// bearing neither are left out.
 pub(crate) fn allocate(
     by: ShippingAllocation,
-    parcels: &[Parcel],
+    parcels: &[Parcel<'_>],
     o: &ShippingOption,
 ) -> Result<BTreeMap<String, LineShipping>, AllocationFailed> {
     let cur = o.price.currency();
@@ -55,22 +55,22 @@ pub(crate) fn allocate(
     }
     let mut amounts: BTreeMap<&str, Money> = BTreeMap::new();
     for (parcel, quote) in parcels.iter().zip(&o.parcels) {
-        let items: Vec<&Item> = parcel.items.iter().collect();
+        let items: Vec<&Item<'_>> = parcel.items.iter().collect();
         if items.is_empty() {
             continue;
         }
         for (it, m) in items.iter().zip(spread(quote.price, &items, by)?) {
-            let e = amounts.entry(it.line_id.as_str()).or_insert(Money::zero(cur));
+            let e = amounts.entry(it.line_id).or_insert(Money::zero(cur));
             *e = e.checked_add(m).map_err(|_| AllocationFailed)?;
         }
     }
     let fees = Money::checked_sum(cur, o.order_fees.iter().map(|f| f.amount)).map_err(|_| AllocationFailed)?;
     if !fees.is_zero() {
-        let mut all: Vec<&Item> = parcels.iter().flat_map(|p| &p.items).collect();
+        let mut all: Vec<&Item<'_>> = parcels.iter().flat_map(|p| &p.items).collect();
         crate::sort::sort_by(&mut all, |a, b| a.line_id.cmp(&b.line_id));
         if !all.is_empty() {
             for (it, m) in all.iter().zip(spread(fees, &all, by)?) {
-                let e = amounts.entry(it.line_id.as_str()).or_insert(Money::zero(cur));
+                let e = amounts.entry(it.line_id).or_insert(Money::zero(cur));
                 *e = e.checked_add(m).map_err(|_| AllocationFailed)?;
             }
         }
@@ -109,10 +109,10 @@ mod tests {
         Money::parse(s, Currency::CNY).unwrap()
     }
 
-    fn item(id: &str, qty: u64, unit_g: u64, value: &str) -> Item {
+    fn item(id: &'static str, qty: u64, unit_g: u64, value: &str) -> Item<'static> {
         Item {
-            line_id: id.into(),
-            sku: id.into(),
+            line_id: id,
+            sku: id,
             class: None,
             ships_free: false,
             template: None,
@@ -123,11 +123,11 @@ mod tests {
         }
     }
 
-    fn parcel(items: Vec<Item>) -> Parcel {
+    fn parcel(items: Vec<Item<'static>>) -> Parcel<'static> {
         Parcel {
             warehouse: 0,
             origin: "w".into(),
-            line_ids: items.iter().map(|i| i.line_id.clone()).collect(),
+            line_ids: items.iter().map(|i| i.line_id).collect(),
             units: items.iter().map(|i| i.qty).sum(),
             items,
             longest_side_cm: Decimal::ZERO,

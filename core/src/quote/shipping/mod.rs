@@ -296,7 +296,7 @@ fn options(
 
 /// What the shipping stages know of the cart.
 struct Cart<'a> {
-    parcels: &'a [Parcel],
+    parcels: &'a [Parcel<'a>],
     /// The order subtotal after item and order discounts.
     subtotal: Money,
     /// Units in the cart's parcels.
@@ -347,7 +347,7 @@ fn unmet_before_pricing(
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
             let params = ShippingReasonParams {
-                line_id: Some(item.line_id.clone()),
+                line_id: Some(item.line_id.to_string()),
                 dimensions: Some(shown),
                 max_dimensions: Some(written.to_vec()),
                 length_unit: Some(carrier.units.length_unit()),

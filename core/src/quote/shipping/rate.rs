@@ -14,18 +14,18 @@ use crate::rules::{
     G_PER_KG, G_PER_LB, G_PER_OZ,
 };
 
-/// One line's share of a parcel.
+/// One line's share of a parcel, borrowing the request's strings.
 #[derive(Debug, Clone)]
-pub(crate) struct Item {
-    pub(crate) line_id: String,
+pub(crate) struct Item<'a> {
+    pub(crate) line_id: &'a str,
     /// The product's SKU.
-    pub(crate) sku: String,
+    pub(crate) sku: &'a str,
     /// The line's shipping class.
-    pub(crate) class: Option<String>,
+    pub(crate) class: Option<&'a str>,
     /// The product ships free (`ships_free`).
     pub(crate) ships_free: bool,
     /// The line's shipping template.
-    pub(crate) template: Option<String>,
+    pub(crate) template: Option<&'a str>,
     pub(crate) qty: u64,
     /// Grams per unit, exact.
     pub(crate) unit_g: Decimal,
@@ -36,16 +36,16 @@ pub(crate) struct Item {
 
 /// The lines of one origin warehouse, summed.
 #[derive(Debug, Clone)]
-pub(crate) struct Parcel {
+pub(crate) struct Parcel<'a> {
     pub(crate) warehouse: usize,
     pub(crate) origin: String,
-    pub(crate) line_ids: Vec<String>,
+    pub(crate) line_ids: Vec<&'a str>,
     pub(crate) units: u64,
-    pub(crate) items: Vec<Item>,
+    pub(crate) items: Vec<Item<'a>>,
     /// The longest side of any unit, cm.
     pub(crate) longest_side_cm: Decimal,
     /// (shipping class, first line id with it), by class.
-    pub(crate) classes: BTreeMap<String, String>,
+    pub(crate) classes: BTreeMap<&'a str, &'a str>,
     pub(crate) value: Money,
 }
 
@@ -98,16 +98,16 @@ pub(crate) fn unit_sides_cm(line: &CartLine) -> Result<Option<[Decimal; 3]>, Ove
 /// Groups the request's lines into one parcel per origin, in warehouse-id
 /// order. `lines` are the priced lines in line-id order (gift lines, which
 /// carry no weight, are left out).
-pub(crate) fn parcels(
+pub(crate) fn parcels<'a>(
     s: &CompiledShipping,
     currency: Currency,
-    req_lines: &[CartLine],
-    lines: &[LineAnswer],
-) -> Result<Vec<Parcel>, Overflow> {
+    req_lines: &'a [CartLine],
+    lines: &'a [LineAnswer],
+) -> Result<Vec<Parcel<'a>>, Overflow> {
     let by_id: BTreeMap<&str, &CartLine> = req_lines.iter().map(|l| (l.id.as_str(), l)).collect();
-    let mut out: BTreeMap<&str, Parcel> = BTreeMap::new();
+    let mut out: BTreeMap<&str, Parcel<'a>> = BTreeMap::new();
     for line in lines {
-        let Some(cart) = by_id.get(line.id.as_str()) else { continue };
+        let Some(cart) = by_id.get(line.id.as_str()).copied() else { continue };
         let warehouse =
             cart.origin.as_ref().and_then(|o| s.warehouse_index.get(o)).copied().unwrap_or(s.default_warehouse);
         let Some(w) = s.warehouses.get(warehouse) else { continue };
@@ -122,25 +122,25 @@ pub(crate) fn parcels(
             value: Money::zero(currency),
         });
         let qty = u64::from(cart.quantity);
-        parcel.line_ids.push(line.id.clone());
+        parcel.line_ids.push(&line.id);
         parcel.units = parcel.units.checked_add(qty).ok_or(Overflow)?;
         let sides_cm = unit_sides_cm(cart)?;
         if let Some(sides) = sides_cm {
             parcel.longest_side_cm = sides.iter().fold(parcel.longest_side_cm, |m, s| m.max(*s));
         }
         parcel.items.push(Item {
-            line_id: line.id.clone(),
-            sku: cart.sku.clone(),
-            class: cart.shipping_class.clone(),
+            line_id: &line.id,
+            sku: &cart.sku,
+            class: cart.shipping_class.as_deref(),
             ships_free: s.ships_free.as_ref().is_some_and(|f| f.covers(&cart.sku, &cart.categories, &cart.tags)),
-            template: cart.shipping_template.clone(),
+            template: cart.shipping_template.as_deref(),
             qty,
             unit_g: unit_grams(cart)?,
             sides_cm,
             value: line.net,
         });
         if let Some(class) = &cart.shipping_class {
-            parcel.classes.entry(class.clone()).or_insert_with(|| line.id.clone());
+            parcel.classes.entry(class.as_str()).or_insert(line.id.as_str());
         }
         parcel.value = parcel.value.checked_add(line.net)?;
     }
@@ -188,8 +188,8 @@ pub(crate) fn in_unit(grams: Decimal, carrier: &CompiledCarrier) -> Result<Decim
 /// Weighs `items` as `carrier` bills: actual weight; volume (each side
 /// converted to the carrier's unit and rounded as it says) over its divisor;
 /// the greater rounded up to its increment.
-pub(crate) fn weigh<'a>(
-    items: impl IntoIterator<Item = &'a Item>,
+pub(crate) fn weigh<'a, 'r: 'a>(
+    items: impl IntoIterator<Item = &'a Item<'r>>,
     carrier: &CompiledCarrier,
 ) -> Result<Weighed, Overflow> {
     let mut actual = Decimal::ZERO;
@@ -259,24 +259,24 @@ pub(super) fn step(code: RateStepCode, amount: Money) -> RateStep {
 struct Group<'a> {
     template: Option<&'a str>,
     rate: &'a CompiledRate,
-    items: Vec<&'a Item>,
+    items: Vec<&'a Item<'a>>,
 }
 
 /// Prices one parcel with `method`. `rounding` is the rule set's mode (percentage fees).
 pub(crate) fn price_parcel(
-    parcel: &Parcel,
+    parcel: &Parcel<'_>,
     method: &CompiledMethod,
     carrier: &CompiledCarrier,
     remote: bool,
     currency: Currency,
     rounding: RoundingMode,
 ) -> Result<Priced, Overflow> {
-    if let Some((class, line)) = parcel.classes.iter().find(|(c, _)| method.excluded_classes.contains(c)) {
+    if let Some((class, line)) = parcel.classes.iter().find(|(c, _)| method.excluded_classes.iter().any(|x| x == **c)) {
         return Ok(Priced::Refused(
             ShippingReason::ShippingClassNotAllowed,
             ShippingReasonParams {
-                line_id: Some(line.clone()),
-                shipping_class: Some(class.clone()),
+                line_id: Some((*line).to_string()),
+                shipping_class: Some((*class).to_string()),
                 origin: Some(parcel.origin.clone()),
                 ..Default::default()
             },
@@ -352,7 +352,7 @@ pub(crate) fn price_parcel(
                 steps.push(step(RateStepCode::OversizeSurcharge, money(*amount, currency)))
             }
             Surcharge::ColdChain { amount, shipping_classes }
-                if shipping_classes.iter().any(|c| parcel.classes.contains_key(c)) =>
+                if shipping_classes.iter().any(|c| parcel.classes.contains_key(c.as_str())) =>
             {
                 steps.push(step(RateStepCode::ColdChainSurcharge, money(*amount, currency)))
             }
@@ -372,7 +372,7 @@ pub(crate) fn price_parcel(
                     .items
                     .iter()
                     .filter(|it| {
-                        skus.contains(&it.sku) || it.class.as_ref().is_some_and(|c| shipping_classes.contains(c))
+                        skus.iter().any(|x| x == it.sku) || it.class.is_some_and(|c| shipping_classes.iter().any(|x| x == c))
                     })
                     .try_fold(0_u64, |a, it| a.checked_add(it.qty))
                     .ok_or(Overflow)?;
@@ -402,7 +402,7 @@ pub(crate) fn price_parcel(
     Ok(Priced::Parcel(
         ParcelQuote {
             origin: parcel.origin.clone(),
-            line_ids: parcel.line_ids.clone(),
+            line_ids: parcel.line_ids.iter().map(|id| (*id).to_string()).collect(),
             units: parcel.units,
             actual_weight_g: whole_grams(weighed.actual_g)?,
             volumetric_weight_g: whole_grams(weighed.volumetric_g)?,
@@ -595,13 +595,20 @@ mod tests {
         }
     }
 
-    fn item(id: &str, template: Option<&str>, qty: u64, unit_g: &str, sides: Option<[&str; 3]>, value: &str) -> Item {
+    fn item(
+        id: &'static str,
+        template: Option<&'static str>,
+        qty: u64,
+        unit_g: &str,
+        sides: Option<[&str; 3]>,
+        value: &str,
+    ) -> Item<'static> {
         Item {
-            line_id: id.into(),
-            sku: id.into(),
+            line_id: id,
+            sku: id,
             class: None,
             ships_free: false,
-            template: template.map(str::to_string),
+            template,
             qty,
             unit_g: dec(unit_g),
             sides_cm: sides.map(|[a, b, c]| [dec(a), dec(b), dec(c)]),
@@ -609,13 +616,13 @@ mod tests {
         }
     }
 
-    fn parcel_of(items: Vec<Item>) -> Parcel {
+    fn parcel_of(items: Vec<Item<'static>>) -> Parcel<'static> {
         let units = items.iter().map(|i| i.qty).sum();
         let value = Money::checked_sum(Currency::CNY, items.iter().map(|i| i.value)).unwrap();
         Parcel {
             warehouse: 0,
             origin: "w".into(),
-            line_ids: items.iter().map(|i| i.line_id.clone()).collect(),
+            line_ids: items.iter().map(|i| i.line_id).collect(),
             units,
             items,
             longest_side_cm: Decimal::ZERO,
@@ -624,7 +631,7 @@ mod tests {
         }
     }
 
-    fn parcel(grams: u64, units: u64, value: &str) -> Parcel {
+    fn parcel(grams: u64, units: u64, value: &str) -> Parcel<'static> {
         let mut p = parcel_of(vec![item("1", None, 1, &grams.to_string(), None, value)]);
         p.units = units;
         if let Some(i) = p.items.first_mut() {
