@@ -67,7 +67,7 @@ pub(crate) fn allocate(
     let fees = Money::checked_sum(cur, o.order_fees.iter().map(|f| f.amount)).map_err(|_| AllocationFailed)?;
     if !fees.is_zero() {
         let mut all: Vec<&Item<'_>> = parcels.iter().flat_map(|p| &p.items).collect();
-        crate::sort::sort_by(&mut all, |a, b| a.line_id.cmp(&b.line_id));
+        crate::sort::sort_by(&mut all, |a, b| a.line_id.cmp(b.line_id));
         if !all.is_empty() {
             for (it, m) in all.iter().zip(spread(fees, &all, by)?) {
                 let e = amounts.entry(it.line_id).or_insert(Money::zero(cur));
