@@ -298,7 +298,7 @@ pub(crate) fn price_parcel(
     // The lines priced by each rate: the default rate's first, then templates by id.
     let mut groups: Vec<Group<'_>> = Vec::new();
     for it in &parcel.items {
-        let found = it.template.as_deref().and_then(|t| method.template_rates.iter().find(|(id, _)| id == t));
+        let found = it.template.and_then(|t| method.template_rates.iter().find(|(id, _)| id == t));
         let (template, rate) = match found {
             Some((id, rate)) => (Some(id.as_str()), rate),
             None => (None, &method.rate),
@@ -372,7 +372,8 @@ pub(crate) fn price_parcel(
                     .items
                     .iter()
                     .filter(|it| {
-                        skus.iter().any(|x| x == it.sku) || it.class.is_some_and(|c| shipping_classes.iter().any(|x| x == c))
+                        skus.iter().any(|x| x == it.sku)
+                            || it.class.is_some_and(|c| shipping_classes.iter().any(|x| x == c))
                     })
                     .try_fold(0_u64, |a, it| a.checked_add(it.qty))
                     .ok_or(Overflow)?;
