@@ -88,8 +88,10 @@ pub(crate) fn quote_with_coupon_saving(
     let ship_lines = shipping_view.as_deref().unwrap_or(&lines);
     let mut ship =
         shipping::apply(rules, limits, req, ship_lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
-    for line in &mut lines {
-        line.shipping = ship.lines.remove(&line.id);
+    // The shares are by position in `ship_lines`: the same lines in the same order.
+    debug_assert!(ship.lines.is_empty() || ship.lines.len() == lines.len());
+    for (line, share) in lines.iter_mut().zip(std::mem::take(&mut ship.lines)) {
+        line.shipping = share;
     }
     order_amounts.shipping = ship.shipping;
     order_amounts.shipping_discounts = ship.discount;

@@ -8,8 +8,6 @@
 //! [`allocate_proportional`](crate::money::allocate_proportional), in line-id
 //! order, and sums exactly to its whole.
 
-use std::collections::BTreeMap;
-
 use rust_decimal::Decimal;
 
 use super::answer::{LineShipping, ShippingOption};
@@ -42,59 +40,69 @@ fn spread(total: Money, items: &[&Item<'_>], by: ShippingAllocation) -> Result<V
     allocate_proportional(total, &weights).map_err(|_| AllocationFailed)
 }
 
-/// Each line's share of option `o`'s price and discount, by line id. Lines
-/// bearing neither are left out.
+/// Each line's share of option `o`'s price and discount, by the line's
+/// position among the `n` priced lines (line-id order). Lines bearing
+/// neither are `None`.
 pub(crate) fn allocate(
     by: ShippingAllocation,
     parcels: &[Parcel<'_>],
     o: &ShippingOption,
-) -> Result<BTreeMap<String, LineShipping>, AllocationFailed> {
+    n: usize,
+) -> Result<Vec<Option<LineShipping>>, AllocationFailed> {
     let cur = o.price.currency();
     if parcels.len() != o.parcels.len() {
         return Err(AllocationFailed);
     }
-    let mut amounts: BTreeMap<&str, Money> = BTreeMap::new();
+    let mut amounts: Vec<Option<Money>> = vec![None; n];
+    let mut add = |it: &Item<'_>, m: Money| -> Result<(), AllocationFailed> {
+        let slot = amounts.get_mut(it.pos).ok_or(AllocationFailed)?;
+        *slot = Some(slot.unwrap_or(Money::zero(cur)).checked_add(m).map_err(|_| AllocationFailed)?);
+        Ok(())
+    };
     for (parcel, quote) in parcels.iter().zip(&o.parcels) {
         let items: Vec<&Item<'_>> = parcel.items.iter().collect();
         if items.is_empty() {
             continue;
         }
         for (it, m) in items.iter().zip(spread(quote.price, &items, by)?) {
-            let e = amounts.entry(it.line_id).or_insert(Money::zero(cur));
-            *e = e.checked_add(m).map_err(|_| AllocationFailed)?;
+            add(it, m)?;
         }
     }
     let fees = Money::checked_sum(cur, o.order_fees.iter().map(|f| f.amount)).map_err(|_| AllocationFailed)?;
     if !fees.is_zero() {
+        // In line-id order, which is position order.
         let mut all: Vec<&Item<'_>> = parcels.iter().flat_map(|p| &p.items).collect();
-        crate::sort::sort_by(&mut all, |a, b| a.line_id.cmp(b.line_id));
+        crate::sort::sort_by(&mut all, |a, b| a.pos.cmp(&b.pos));
         if !all.is_empty() {
             for (it, m) in all.iter().zip(spread(fees, &all, by)?) {
-                let e = amounts.entry(it.line_id).or_insert(Money::zero(cur));
-                *e = e.checked_add(m).map_err(|_| AllocationFailed)?;
+                add(it, m)?;
             }
         }
     }
-    let whole = Money::checked_sum(cur, amounts.values().copied()).map_err(|_| AllocationFailed)?;
-    let discounts = if o.discount.is_zero() || amounts.is_empty() {
-        vec![Money::zero(cur); amounts.len()]
+    // The lines bearing shipping, in line-id order.
+    let bearing: Vec<(usize, Money)> = amounts.iter().enumerate().filter_map(|(pos, a)| a.map(|a| (pos, a))).collect();
+    let whole = Money::checked_sum(cur, bearing.iter().map(|(_, a)| *a)).map_err(|_| AllocationFailed)?;
+    let discounts = if o.discount.is_zero() || bearing.is_empty() {
+        vec![Money::zero(cur); bearing.len()]
     } else if o.discount == whole {
         // All of it taken off (free shipping): each line's discount is its
         // share, as the proportional split would give, without the arithmetic.
-        amounts.values().copied().collect()
+        bearing.iter().map(|(_, a)| *a).collect()
     } else {
-        let weights: Vec<Decimal> = amounts.values().map(|m| m.amount()).collect();
+        let weights: Vec<Decimal> = bearing.iter().map(|(_, m)| m.amount()).collect();
         allocate_proportional(o.discount, &weights).map_err(|_| AllocationFailed)?
     };
-    Ok(amounts
-        .into_iter()
-        .zip(discounts)
-        .filter(|((_, amount), discount)| !amount.is_zero() || !discount.is_zero())
-        .map(|((id, amount), discount)| {
-            let rule = (!discount.is_zero()).then(|| o.discount_rule.clone()).flatten();
-            (id.to_string(), LineShipping { amount, discount, discount_rule: rule })
-        })
-        .collect())
+    let mut out: Vec<Option<LineShipping>> = vec![None; n];
+    for ((pos, amount), discount) in bearing.into_iter().zip(discounts) {
+        if amount.is_zero() && discount.is_zero() {
+            continue;
+        }
+        let rule = (!discount.is_zero()).then(|| o.discount_rule.clone()).flatten();
+        if let Some(slot) = out.get_mut(pos) {
+            *slot = Some(LineShipping { amount, discount, discount_rule: rule });
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -112,6 +120,8 @@ mod tests {
     fn item(id: &'static str, qty: u64, unit_g: u64, value: &str) -> Item<'static> {
         Item {
             line_id: id,
+            // Ids are single letters from "a", in line-id order.
+            pos: usize::from(id.as_bytes()[0] - b'a'),
             sku: id,
             class: None,
             ships_free: false,
@@ -176,11 +186,15 @@ mod tests {
         }
     }
 
-    fn shares(by: ShippingAllocation, parcels: &[Parcel], o: &ShippingOption) -> Vec<(String, String, String)> {
-        allocate(by, parcels, o)
+    fn shares(by: ShippingAllocation, parcels: &[Parcel<'_>], o: &ShippingOption) -> Vec<(String, String, String)> {
+        let items: Vec<&Item<'_>> = parcels.iter().flat_map(|p| &p.items).collect();
+        let n = items.iter().map(|it| it.pos + 1).max().unwrap_or(0);
+        let id = |pos: usize| items.iter().find(|it| it.pos == pos).unwrap().line_id.to_string();
+        allocate(by, parcels, o, n)
             .unwrap()
             .into_iter()
-            .map(|(id, s)| (id, s.amount.to_string(), s.discount.to_string()))
+            .enumerate()
+            .filter_map(|(pos, s)| s.map(|s| (id(pos), s.amount.to_string(), s.discount.to_string())))
             .collect()
     }
 
@@ -201,6 +215,6 @@ mod tests {
         let o = option(&["3.00", "1.00"], "2.00");
         let s = shares(ShippingAllocation::Pieces, &p, &o);
         assert_eq!(s, [("a".into(), "3.00".into(), "1.50".into()), ("b".into(), "1.00".into(), "0.50".into())]);
-        assert!(allocate(ShippingAllocation::Pieces, &p[..1], &o).is_err(), "parcels and quotes must match");
+        assert!(allocate(ShippingAllocation::Pieces, &p[..1], &o, 2).is_err(), "parcels and quotes must match");
     }
 }

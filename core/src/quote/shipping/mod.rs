@@ -13,7 +13,6 @@ pub use answer::{
 };
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
@@ -48,8 +47,9 @@ pub(crate) struct ShippingOutcome {
     pub(crate) tax_included: bool,
     /// The shipping tax's class, rate, taxable amount and tax, for the tax summary.
     pub(crate) tax_entry: Option<(String, Percent, Money, Money)>,
-    /// Each line's share of the chosen option's price and discount, by line id.
-    pub(crate) lines: BTreeMap<String, LineShipping>,
+    /// Each line's share of the chosen option's price and discount, by the
+    /// line's position in the priced lines (empty without a chosen option).
+    pub(crate) lines: Vec<Option<LineShipping>>,
 }
 
 fn overflow(_: Overflow) -> Error {
@@ -83,7 +83,7 @@ pub(crate) fn apply(
         tax: zero,
         tax_included: rules.tax.prices_include_tax,
         tax_entry: None,
-        lines: BTreeMap::new(),
+        lines: Vec::new(),
     };
     let Some(s) = &rules.shipping else { return Ok(outcome) };
     outcome.tax_included = s.tax_included.unwrap_or(rules.tax.prices_include_tax);
@@ -198,8 +198,8 @@ fn options(
     req: &QuoteRequest,
     lines: &[LineAnswer],
     applied: &[AppliedPromotion],
-) -> Result<(ShippingAnswer, BTreeMap<String, LineShipping>), Error> {
-    let none = BTreeMap::new;
+) -> Result<(ShippingAnswer, Vec<Option<LineShipping>>), Error> {
+    let none = Vec::new;
     let lang = req.locale;
     let Some(destination) = &req.destination else {
         return Ok((empty(rules, Some(NoShippingReason::DestinationMissing), lang), none()));
@@ -287,7 +287,7 @@ fn options(
     let mut line_shares = none();
     if let Some(o) = answer.options.iter().find(|o| o.chosen) {
         answer.hints = hints(rules, s, zone, o, &cart, tier, lang).map_err(money_err)?;
-        line_shares = lines::allocate(s.allocate_by, &parcels, o).map_err(|_| {
+        line_shares = lines::allocate(s.allocate_by, &parcels, o, lines.len()).map_err(|_| {
             Error::request(ErrorCode::ArithmeticOverflow, "lines", "shipping cannot be spread over the lines")
         })?;
     }

@@ -18,6 +18,8 @@ use crate::rules::{
 #[derive(Debug, Clone)]
 pub(crate) struct Item<'a> {
     pub(crate) line_id: &'a str,
+    /// The line's position in the priced lines (line-id order).
+    pub(crate) pos: usize,
     /// The product's SKU.
     pub(crate) sku: &'a str,
     /// The line's shipping class.
@@ -106,7 +108,7 @@ pub(crate) fn parcels<'a>(
 ) -> Result<Vec<Parcel<'a>>, Overflow> {
     let by_id: BTreeMap<&str, &CartLine> = req_lines.iter().map(|l| (l.id.as_str(), l)).collect();
     let mut out: BTreeMap<&str, Parcel<'a>> = BTreeMap::new();
-    for line in lines {
+    for (pos, line) in lines.iter().enumerate() {
         let Some(cart) = by_id.get(line.id.as_str()).copied() else { continue };
         let warehouse =
             cart.origin.as_ref().and_then(|o| s.warehouse_index.get(o)).copied().unwrap_or(s.default_warehouse);
@@ -130,6 +132,7 @@ pub(crate) fn parcels<'a>(
         }
         parcel.items.push(Item {
             line_id: &line.id,
+            pos,
             sku: &cart.sku,
             class: cart.shipping_class.as_deref(),
             ships_free: s.ships_free.as_ref().is_some_and(|f| f.covers(&cart.sku, &cart.categories, &cart.tags)),
@@ -606,6 +609,7 @@ mod tests {
     ) -> Item<'static> {
         Item {
             line_id: id,
+            pos: 0,
             sku: id,
             class: None,
             ships_free: false,
