@@ -2,7 +2,6 @@
 //! which promotions concern the cart, and which lines each one covers.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
@@ -32,8 +31,11 @@ pub(crate) struct Context<'a> {
     /// Request index per line.
     request_index: Vec<usize>,
     /// For each promotion found through the rule set's item indexes, the
-    /// lines (in line-id order) whose SKU, category, tag or brand it names.
-    touching: HashMap<usize, Vec<usize>, BuildIndexHasher>,
+    /// lines (in line-id order) whose SKU, category, tag or brand it names,
+    /// as compressed rows: promotion `p`'s lines are
+    /// `touch_lines[touch_start[p]..touch_start[p + 1]]`.
+    touch_start: Vec<usize>,
+    touch_lines: Vec<usize>,
     on_sale: Vec<bool>,
     /// Unit price per line after the catalog stage (item filters on price read it).
     unit_prices: Vec<Decimal>,
@@ -90,15 +92,24 @@ impl<'a> Context<'a> {
         order: &[usize],
         max_applied: usize,
     ) -> Self {
-        let mut touching: HashMap<usize, Vec<usize>, BuildIndexHasher> = HashMap::default();
         let idx = &rules.promotions;
+        // (promotion, line) pairs in line order, each once, counted per
+        // promotion; then laid out by promotion (a counting sort keeps each
+        // promotion's lines in line order).
+        let n = idx.promotions.len();
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        let mut last = vec![usize::MAX; n];
+        let mut touch_start = vec![0_usize; n.saturating_add(1)];
         for (k, &i) in order.iter().enumerate() {
             let Some(line) = req.lines.get(i) else { continue };
             let mut note = |v: Option<&Vec<usize>>| {
                 for &p in v.into_iter().flatten() {
-                    let lines = touching.entry(p).or_default();
-                    if lines.last() != Some(&k) {
-                        lines.push(k);
+                    if let Some(l) = last.get_mut(p).filter(|l| **l != k) {
+                        *l = k;
+                        pairs.push((p, k));
+                        if let Some(c) = touch_start.get_mut(p.saturating_add(1)) {
+                            *c = c.saturating_add(1);
+                        }
                     }
                 }
             };
@@ -106,6 +117,22 @@ impl<'a> Context<'a> {
             line.categories.iter().for_each(|c| note(idx.by_category.get(c)));
             line.tags.iter().for_each(|t| note(idx.by_tag.get(t)));
             note(line.brand.as_ref().and_then(|b| idx.by_brand.get(b)));
+        }
+        for p in 0..n {
+            let before = touch_start.get(p).copied().unwrap_or(0);
+            if let Some(c) = touch_start.get_mut(p.saturating_add(1)) {
+                *c = c.saturating_add(before);
+            }
+        }
+        let mut next = touch_start.clone();
+        let mut touch_lines = vec![0_usize; pairs.len()];
+        for (p, k) in pairs {
+            if let Some(at) = next.get_mut(p) {
+                if let Some(slot) = touch_lines.get_mut(*at) {
+                    *slot = k;
+                }
+                *at = at.saturating_add(1);
+            }
         }
         let tax_rates =
             lines.iter().map(|l| rules.tax.classes.get(&l.tax.class).map(|c| c.rate).unwrap_or_default()).collect();
@@ -119,7 +146,8 @@ impl<'a> Context<'a> {
             units: lines.iter().map(|l| u64::from(l.quantity)).collect(),
             tax_rates,
             request_index: order.to_vec(),
-            touching,
+            touch_start,
+            touch_lines,
             on_sale: lines.iter().map(|l| l.price_source.kind == PriceSourceKind::Sale).collect(),
             unit_prices: lines.iter().map(|l| l.unit_price.amount()).collect(),
             eligible: RefCell::new(vec![None; rules.promotions.filters]),
@@ -278,7 +306,7 @@ impl<'a> Context<'a> {
         };
         // Only the lines the indexes found can match a promotion's own items;
         // a promotion for every line, or a get-set, looks at all of them.
-        let touched = if get { None } else { self.touching.get(&index) };
+        let touched = if get { None } else { self.touched(index) };
         let everything = touched.is_none() && (get || self.rules.promotions.global.contains(&index));
         let keep = |&k: &usize| {
             let Some(line) = self.request_index.get(k).and_then(|&i| self.req.lines.get(i)) else {
@@ -295,6 +323,13 @@ impl<'a> Context<'a> {
             out.extend(v.iter().copied().filter(keep));
         }
         out
+    }
+
+    /// The lines promotion `index`'s item indexes found, if any.
+    fn touched(&self, index: usize) -> Option<&[usize]> {
+        let from = self.touch_start.get(index).copied()?;
+        let to = self.touch_start.get(index.saturating_add(1)).copied()?;
+        self.touch_lines.get(from..to).filter(|v| !v.is_empty())
     }
 
     /// Whether line `k` passes `filter`.
@@ -329,41 +364,13 @@ impl<'a> Context<'a> {
     /// first include list names something in it), in run order.
     pub(crate) fn automatic_candidates(&self) -> Vec<usize> {
         let mut out: Vec<usize> = self.rules.promotions.global.clone();
-        out.extend(self.touching.keys().copied());
+        out.extend((0..self.touch_start.len().saturating_sub(1)).filter(|&p| self.touched(p).is_some()));
         crate::sort::sort(&mut out);
         out.dedup();
         out.retain(|&i| self.promotion(i).is_some_and(|p| p.trigger == crate::rules::Trigger::Automatic));
         out
     }
 }
-
-/// Hashes promotion indexes: they are small distinct integers, so a
-/// multiplicative hash is enough and much cheaper than SipHash. Keys come
-/// from the rule set, not from the request, so they cannot be chosen to collide.
-#[derive(Default)]
-pub(crate) struct IndexHasher(u64);
-
-impl std::hash::Hasher for IndexHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type BuildIndexHasher = std::hash::BuildHasherDefault<IndexHasher>;
 
 /// Line indexes, shared.
 type Lines = Rc<[usize]>;
