@@ -58,6 +58,11 @@ pub(crate) struct CompiledPromotion {
     pub(crate) group: Option<u32>,
     pub(crate) class: String,
     pub(crate) combines_with: Option<Vec<String>>,
+    /// `class` as a small number, the same for every promotion of one class
+    /// (set when the rule set is indexed).
+    pub(crate) class_id: u32,
+    /// `combines_with` as class numbers, ascending (set when indexed).
+    pub(crate) combines_ids: Option<Vec<u32>>,
     pub(crate) stop_after: bool,
     pub(crate) limits: UsageLimits,
 }
@@ -66,7 +71,7 @@ impl CompiledPromotion {
     /// Whether two promotions may apply together: each accepts the other's class.
     pub(crate) fn combines(&self, other: &CompiledPromotion) -> bool {
         let accepts = |a: &CompiledPromotion, b: &CompiledPromotion| {
-            a.combines_with.as_ref().is_none_or(|classes| classes.contains(&b.class))
+            a.combines_ids.as_ref().is_none_or(|classes| classes.binary_search(&b.class_id).is_ok())
         };
         accepts(self, other) && accepts(other, self)
     }
@@ -413,6 +418,8 @@ pub(crate) fn compile_promotions(
             group: None,
             class: promo.class.clone(),
             combines_with: promo.combines_with.clone(),
+            class_id: 0,
+            combines_ids: None,
             stop_after: promo.stop_after,
             limits: promo.limits.unwrap_or_default(),
         });
@@ -423,6 +430,11 @@ pub(crate) fn compile_promotions(
 fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
     crate::sort::sort_by(&mut compiled, |a, b| (a.stage, a.priority, &a.id).cmp(&(b.stage, b.priority, &b.id)));
     let mut groups: HashMap<String, u32> = HashMap::new();
+    let mut classes: HashMap<String, u32> = HashMap::new();
+    let mut class_id = |c: &String| {
+        let next = u32::try_from(classes.len()).unwrap_or(u32::MAX);
+        *classes.entry(c.clone()).or_insert(next)
+    };
     let mut filters: HashMap<FilterKey<String>, usize> = HashMap::new();
     let mut filter_id = |f: &CompiledFilter| {
         let (lists, on_sale, min, max) = f.key();
@@ -441,6 +453,12 @@ fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
             let next = u32::try_from(groups.len()).unwrap_or(u32::MAX);
             promo.group = Some(*groups.entry(g.clone()).or_insert(next));
         }
+        promo.class_id = class_id(&promo.class);
+        promo.combines_ids = promo.combines_with.as_ref().map(|cs| {
+            let mut ids: Vec<u32> = cs.iter().map(&mut class_id).collect();
+            crate::sort::sort(&mut ids);
+            ids
+        });
     }
     let mut idx = PromotionIndex { filters: filters.len(), ..PromotionIndex::default() };
     for (i, promo) in compiled.iter().enumerate() {

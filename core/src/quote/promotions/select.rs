@@ -173,7 +173,13 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
     // Every combination runs the automatic promotions up to the first place
     // where a coupon could change anything; that prefix runs once.
     let base_plan: &[Candidate] = &autos;
-    let reach: Vec<Reach> = coupons.iter().map(|c| Reach::of(ctx, base_plan, *c)).collect();
+    let restricted: Vec<usize> = base_plan
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| ctx.promotion(a.index).is_none_or(|p| p.group.is_some() || p.combines_with.is_some()))
+        .map(|(i, _)| i)
+        .collect();
+    let reach: Vec<Reach> = coupons.iter().map(|c| Reach::of(ctx, base_plan, *c, Some(&restricted))).collect();
     let positions: Vec<usize> = reach.iter().map(|r| r.divergence).collect();
     let (baseline, snapshots) = run_recording(ctx, base_plan, &positions)?;
     let baseline_saving = baseline.saving;
@@ -444,9 +450,29 @@ struct Reach {
 }
 
 impl Reach {
-    fn of(ctx: &Context<'_>, base_plan: &[Candidate], coupon: Candidate) -> Self {
-        let displaced: Vec<usize> =
-            base_plan.iter().enumerate().filter(|(_, a)| !compatible(ctx, a, &coupon)).map(|(i, _)| i).collect();
+    /// `restricted`, when given, lists the positions of `base_plan` whose
+    /// promotion is in an exclusive group or limits what it combines with: a
+    /// coupon that does neither combines with every other automatic
+    /// promotion (but its own), so only those are checked.
+    fn of(ctx: &Context<'_>, base_plan: &[Candidate], coupon: Candidate, restricted: Option<&[usize]>) -> Self {
+        let unrestricted = ctx.promotion(coupon.index).is_some_and(|p| p.group.is_none() && p.combines_with.is_none());
+        let displaced: Vec<usize> = match restricted {
+            Some(positions) if unrestricted => {
+                let mut d: Vec<usize> = positions
+                    .iter()
+                    .copied()
+                    .filter(|&i| base_plan.get(i).is_none_or(|a| !compatible(ctx, a, &coupon)))
+                    .collect();
+                if let Some(i) = base_plan.iter().position(|a| a.index == coupon.index) {
+                    if !d.contains(&i) {
+                        d.push(i);
+                        crate::sort::sort(&mut d);
+                    }
+                }
+                d
+            }
+            _ => base_plan.iter().enumerate().filter(|(_, a)| !compatible(ctx, a, &coupon)).map(|(i, _)| i).collect(),
+        };
         let divergence = divergence(ctx, base_plan, &coupon, &displaced);
         Reach { coupon, divergence, displaced }
     }
@@ -468,7 +494,7 @@ impl Resume<'_, '_> {
     fn reach(&self, c: &Candidate) -> std::borrow::Cow<'_, Reach> {
         match self.reach.iter().find(|r| r.coupon == *c) {
             Some(r) => std::borrow::Cow::Borrowed(r),
-            None => std::borrow::Cow::Owned(Reach::of(self.ctx, self.base_plan, *c)),
+            None => std::borrow::Cow::Owned(Reach::of(self.ctx, self.base_plan, *c, None)),
         }
     }
 
@@ -531,6 +557,9 @@ fn divergence(ctx: &Context<'_>, base_plan: &[Candidate], coupon: &Candidate, di
         if let Some(p) = base_plan.get(i).and_then(|a| ctx.promotion(a.index)) {
             note_group(p, &mut groups);
         }
+    }
+    if groups.is_empty() {
+        return first;
     }
     for (i, a) in base_plan.iter().enumerate().take(first) {
         let in_group = ctx
