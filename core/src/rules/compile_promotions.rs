@@ -56,12 +56,11 @@ pub(crate) struct CompiledPromotion {
     /// The exclusive group as a small number, the same for every member of
     /// one group (set when the rule set is indexed).
     pub(crate) group: Option<u32>,
-    pub(crate) class: String,
-    pub(crate) combines_with: Option<Vec<String>>,
-    /// `class` as a small number, the same for every promotion of one class
-    /// (set when the rule set is indexed).
+    /// The promotion's `class` as a small number, the same for every
+    /// promotion of one class.
     pub(crate) class_id: u32,
-    /// `combines_with` as class numbers, ascending (set when indexed).
+    /// Its `combines_with` as class numbers, ascending; `None` when it
+    /// combines with every class.
     pub(crate) combines_ids: Option<Vec<u32>>,
     pub(crate) stop_after: bool,
     pub(crate) limits: UsageLimits,
@@ -338,6 +337,16 @@ pub(crate) fn compile_promotions(
     let mut compiled = Vec::with_capacity(promotions.len());
     let mut ids = HashSet::new();
     let mut codes: HashMap<String, usize> = HashMap::new();
+    // Classes as small numbers, for the combinability checks.
+    let mut classes: HashMap<String, u32> = HashMap::new();
+    let mut class_id = |c: &str| {
+        if let Some(&id) = classes.get(c) {
+            return id;
+        }
+        let next = u32::try_from(classes.len()).unwrap_or(u32::MAX);
+        classes.insert(c.to_string(), next);
+        next
+    };
     for (i, promo) in promotions.iter().enumerate() {
         let at = list_path.index(i);
         p.id(&promo.id, limits.max_id_bytes, &at.field("id"));
@@ -416,10 +425,12 @@ pub(crate) fn compile_promotions(
             allocate_by: promo.allocate_by,
             exclusive_group: promo.exclusive_group.clone(),
             group: None,
-            class: promo.class.clone(),
-            combines_with: promo.combines_with.clone(),
-            class_id: 0,
-            combines_ids: None,
+            class_id: class_id(&promo.class),
+            combines_ids: promo.combines_with.as_ref().map(|cs| {
+                let mut ids: Vec<u32> = cs.iter().map(|c| class_id(c)).collect();
+                crate::sort::sort(&mut ids);
+                ids
+            }),
             stop_after: promo.stop_after,
             limits: promo.limits.unwrap_or_default(),
         });
@@ -430,11 +441,6 @@ pub(crate) fn compile_promotions(
 fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
     crate::sort::sort_by(&mut compiled, |a, b| (a.stage, a.priority, &a.id).cmp(&(b.stage, b.priority, &b.id)));
     let mut groups: HashMap<String, u32> = HashMap::new();
-    let mut classes: HashMap<String, u32> = HashMap::new();
-    let mut class_id = |c: &String| {
-        let next = u32::try_from(classes.len()).unwrap_or(u32::MAX);
-        *classes.entry(c.clone()).or_insert(next)
-    };
     let mut filters: HashMap<FilterKey<String>, usize> = HashMap::new();
     let mut filter_id = |f: &CompiledFilter| {
         let (lists, on_sale, min, max) = f.key();
@@ -453,12 +459,6 @@ fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
             let next = u32::try_from(groups.len()).unwrap_or(u32::MAX);
             promo.group = Some(*groups.entry(g.clone()).or_insert(next));
         }
-        promo.class_id = class_id(&promo.class);
-        promo.combines_ids = promo.combines_with.as_ref().map(|cs| {
-            let mut ids: Vec<u32> = cs.iter().map(&mut class_id).collect();
-            crate::sort::sort(&mut ids);
-            ids
-        });
     }
     let mut idx = PromotionIndex { filters: filters.len(), ..PromotionIndex::default() };
     for (i, promo) in compiled.iter().enumerate() {

@@ -458,7 +458,7 @@ impl Run {
         // one applied already, or whose group has a member applied, looks
         // through what applied.
         let in_applied_group = promo.group.is_some_and(|g| self.groups_applied.contains(g as usize));
-        let check = promo.combines_with.is_some() || self.restrictive_applied || in_applied_group;
+        let check = promo.combines_ids.is_some() || self.restrictive_applied || in_applied_group;
         for a in self.applied.iter().filter(|_| check) {
             let Some(other) = ctx.promotion(a.candidate.index) else { continue };
             if !promo.combines(other) {
@@ -506,7 +506,7 @@ impl Run {
             if let Some(g) = p.group {
                 self.groups_applied.insert(g as usize);
             }
-            self.restrictive_applied |= p.combines_with.is_some();
+            self.restrictive_applied |= p.combines_ids.is_some();
         }
         self.applied.push(Applied { candidate, effect, parts });
         Ok(())

@@ -176,7 +176,7 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
     let restricted: Vec<usize> = base_plan
         .iter()
         .enumerate()
-        .filter(|(_, a)| ctx.promotion(a.index).is_none_or(|p| p.group.is_some() || p.combines_with.is_some()))
+        .filter(|(_, a)| ctx.promotion(a.index).is_none_or(|p| p.group.is_some() || p.combines_ids.is_some()))
         .map(|(i, _)| i)
         .collect();
     let reach: Vec<Reach> = coupons.iter().map(|c| Reach::of(ctx, base_plan, *c, Some(&restricted))).collect();
@@ -455,7 +455,7 @@ impl Reach {
     /// coupon that does neither combines with every other automatic
     /// promotion (but its own), so only those are checked.
     fn of(ctx: &Context<'_>, base_plan: &[Candidate], coupon: Candidate, restricted: Option<&[usize]>) -> Self {
-        let unrestricted = ctx.promotion(coupon.index).is_some_and(|p| p.group.is_none() && p.combines_with.is_none());
+        let unrestricted = ctx.promotion(coupon.index).is_some_and(|p| p.group.is_none() && p.combines_ids.is_none());
         let displaced: Vec<usize> = match restricted {
             Some(positions) if unrestricted => {
                 let mut d: Vec<usize> = positions
