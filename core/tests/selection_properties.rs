@@ -38,6 +38,17 @@ fn grand_total(request: &Value) -> (rust_decimal::Decimal, bool) {
     (total, answer["selection"]["optimal"] == true)
 }
 
+/// One unit per price (in cents), each its own line and SKU.
+fn cart_lines(prices: &[i64]) -> Vec<Value> {
+    prices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            json!({"id": format!("L{i}"), "sku": format!("S{i}"), "quantity": 1, "unit_price": format!("{}.{:02}", c / 100, c % 100)})
+        })
+        .collect()
+}
+
 proptest! {
     #[test]
     fn another_coupon_never_raises_what_is_paid_points_included(
@@ -46,9 +57,7 @@ proptest! {
         extra in prop::sample::select(COUPONS),
         redeem in prop::sample::select(&[0_u64, 1000, 1500, 3000, 5000][..]),
     ) {
-        let lines: Vec<Value> = prices.iter().enumerate().map(|(i, c)| json!({
-            "id": format!("L{i}"), "sku": format!("S{i}"), "quantity": 1, "unit_price": format!("{}.{:02}", c / 100, c % 100)
-        })).collect();
+        let lines = cart_lines(&prices);
         let coupon = |k: usize, p: &str| json!({"id": format!("w{k}"), "promotion_id": p});
         let mut request = json!({
             "now": "2026-11-11T12:00:00+08:00", "lines": lines,
@@ -104,9 +113,7 @@ proptest! {
         wallet in prop::collection::vec(prop::sample::select(SHIPPING_COUPONS), 0..3),
         extra in prop::sample::select(SHIPPING_COUPONS),
     ) {
-        let lines: Vec<Value> = prices.iter().enumerate().map(|(i, c)| json!({
-            "id": format!("L{i}"), "sku": format!("S{i}"), "quantity": 1, "unit_price": format!("{}.{:02}", c / 100, c % 100)
-        })).collect();
+        let lines = cart_lines(&prices);
         let coupon = |k: usize, p: &str| json!({"id": format!("w{k}"), "promotion_id": p});
         let mut request = json!({
             "now": "2026-11-11T12:00:00+08:00", "lines": lines,
