@@ -161,10 +161,14 @@ proptest! {
         dest in 0_usize..3,
         secs in FROM..UNTIL,
         codes in prop::bool::ANY,
+        gold in prop::bool::ANY,
     ) {
         let mut req = request(engine, &lines, dest, secs);
         if codes {
             req["codes"] = json!(["FREESHIP"]);
+        }
+        if gold {
+            req["customer"] = json!({"tier": "gold"});
         }
         let e = &engines()[engine];
         let forward = e.quote_json(&req.to_string()).unwrap();
@@ -185,6 +189,20 @@ proptest! {
         prop_assert!(t.shipping_discounts.amount() <= t.shipping.amount());
         let tax_sum = Money::checked_sum(answer.currency, answer.tax_summary.iter().map(|s| s.tax)).unwrap();
         prop_assert_eq!(tax_sum, t.tax);
+        // Once options are quoted, a free-shipping code is applied (and
+        // counted in the usages) exactly when it discounts one of them; a
+        // code that takes nothing off (the gold tier or 包邮 already frees
+        // every option) is refused as `no_discount`.
+        let options = answer.shipping.as_ref().map(|s| &s.options[..]).unwrap_or(&[]);
+        let applied = answer.promotions.iter().any(|p| p.id == "FREESHIP");
+        prop_assert_eq!(applied, answer.usages.iter().any(|u| u.promotion_id == "FREESHIP"));
+        if !options.is_empty() {
+            let gives = options.iter().any(|o| o.discount_rule.as_deref() == Some("promotion:FREESHIP"));
+            prop_assert_eq!(applied, gives);
+            let idle = answer.rejected.iter().any(|r| r.promotion_id.as_deref() == Some("FREESHIP")
+                && r.reason == commerce_rules::ReasonCode::NoDiscount);
+            prop_assert_eq!(idle, codes && engine == 0 && !gives);
+        }
     }
 }
 

@@ -99,6 +99,14 @@ pub(crate) fn quote_with_coupon_saving(
     order_amounts.shipping_tax_included = Some(ship.tax_included);
     if let Some(answer) = &ship.answer {
         promos.hints.extend(answer.hints.iter().cloned());
+        promotions::drop_idle_free_shipping(
+            &mut promos.applied,
+            &mut promos.usages,
+            &mut promos.rejected,
+            &answer.options,
+            req.explain,
+            req.locale,
+        );
     }
     let max_hints = usize::try_from(req.max_hints).unwrap_or(usize::MAX);
     promotions::order_hints(&mut promos.hints, max_hints, req.locale);

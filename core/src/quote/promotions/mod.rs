@@ -177,6 +177,57 @@ pub(crate) fn apply(
     })
 }
 
+/// Once shipping is quoted, a free-shipping promotion that discounts none
+/// of the options offered (another rule already frees them, or the larger
+/// discount comes from elsewhere) gave nothing: it leaves the applied
+/// promotions and the usages, so a single-use code is not spent on it,
+/// and is refused as `no_discount` (in the default answer when the request
+/// named it, as every refusal with `explain`). Without options (no
+/// destination yet, no zone) the grant stays applied: it is what the
+/// customer will get.
+pub(crate) fn drop_idle_free_shipping(
+    applied: &mut Vec<AppliedPromotion>,
+    usages: &mut Vec<Usage>,
+    rejected: &mut Vec<Rejection>,
+    options: &[super::ShippingOption],
+    explain: bool,
+    lang: messages::Lang,
+) {
+    if options.is_empty() || applied.iter().all(|a| a.free_shipping.is_none()) {
+        return;
+    }
+    let gives = |id: &str| {
+        options.iter().any(|o| o.discount_rule.as_deref().and_then(|r| r.strip_prefix("promotion:")) == Some(id))
+    };
+    let idle = |a: &AppliedPromotion| a.free_shipping.is_some() && a.amount.is_zero() && !gives(&a.id);
+    let mut dropped = Vec::new();
+    applied.retain(|a| {
+        let keep = !idle(a);
+        if !keep {
+            dropped.push((a.id.clone(), a.via, a.code.clone(), a.wallet_coupon_id.clone()));
+        }
+        keep
+    });
+    if dropped.is_empty() {
+        return;
+    }
+    usages.retain(|u| !dropped.iter().any(|(id, ..)| *id == u.promotion_id));
+    for (id, via, code, wallet_coupon_id) in dropped {
+        if via == super::Via::Automatic && !explain {
+            continue;
+        }
+        let params = crate::reasons::ReasonParams::default();
+        rejected.push(Rejection {
+            promotion_id: Some(id),
+            code,
+            wallet_coupon_id,
+            reason: crate::reasons::ReasonCode::NoDiscount,
+            message: messages::reason_text(crate::reasons::ReasonCode::NoDiscount, &params, lang),
+            params,
+        });
+    }
+}
+
 /// Keeps the `max` nearest hints: those asking to spend less first, then
 /// those asking for fewer items; one per promotion and code. Words the
 /// ones that have no message yet.
