@@ -196,34 +196,47 @@ pub(crate) fn drop_idle_free_shipping(
     if options.is_empty() || applied.iter().all(|a| a.free_shipping.is_none()) {
         return;
     }
-    let gives = |id: &str| {
-        options.iter().any(|o| o.discount_rule.as_deref().and_then(|r| r.strip_prefix("promotion:")) == Some(id))
-    };
-    let idle = |a: &AppliedPromotion| a.free_shipping.is_some() && a.amount.is_zero() && !gives(&a.id);
-    let mut dropped = Vec::new();
-    applied.retain(|a| {
-        let keep = !idle(a);
-        if !keep {
-            dropped.push((a.id.clone(), a.via, a.code.clone(), a.wallet_coupon_id.clone()));
-        }
-        keep
-    });
-    if dropped.is_empty() {
+    let givers: Vec<&str> =
+        options.iter().filter_map(|o| o.discount_rule.as_deref()?.strip_prefix("promotion:")).collect();
+    let keep: Vec<bool> = applied
+        .iter()
+        .map(|a| a.free_shipping.is_none() || !a.amount.is_zero() || givers.contains(&a.id.as_str()))
+        .collect();
+    if keep.iter().all(|k| *k) {
         return;
     }
-    usages.retain(|u| !dropped.iter().any(|(id, ..)| *id == u.promotion_id));
-    for (id, via, code, wallet_coupon_id) in dropped {
-        if via == super::Via::Automatic && !explain {
-            continue;
+    // A usage is pushed with each applied promotion: they stand side by side.
+    debug_assert_eq!(applied.len(), usages.len());
+    let mut flags = keep.iter();
+    usages.retain(|_| flags.next().copied().unwrap_or(true));
+    let all = std::mem::replace(applied, Vec::with_capacity(keep.len()));
+    let mut named = false;
+    for (a, keep) in all.into_iter().zip(keep) {
+        if keep {
+            applied.push(a);
+        } else if a.via != super::Via::Automatic || explain {
+            named = true;
+            let params = crate::reasons::ReasonParams::default();
+            rejected.push(Rejection {
+                promotion_id: Some(a.id),
+                code: a.code,
+                wallet_coupon_id: a.wallet_coupon_id,
+                reason: crate::reasons::ReasonCode::NoDiscount,
+                message: messages::reason_text(crate::reasons::ReasonCode::NoDiscount, &params, lang),
+                params,
+            });
         }
-        let params = crate::reasons::ReasonParams::default();
-        rejected.push(Rejection {
-            promotion_id: Some(id),
-            code,
-            wallet_coupon_id,
-            reason: crate::reasons::ReasonCode::NoDiscount,
-            message: messages::reason_text(crate::reasons::ReasonCode::NoDiscount, &params, lang),
-            params,
+    }
+    if named {
+        // Codes first, then wallet coupons, as the other refusals (stable:
+        // automatic promotions keep their order).
+        crate::sort::sort_by(rejected, |a, b| {
+            (a.code.is_none(), &a.code, a.wallet_coupon_id.is_none(), &a.wallet_coupon_id).cmp(&(
+                b.code.is_none(),
+                &b.code,
+                b.wallet_coupon_id.is_none(),
+                &b.wallet_coupon_id,
+            ))
         });
     }
 }
