@@ -143,3 +143,94 @@ proptest! {
         }
     }
 }
+
+/// A store with wallet percent and amount coupons (some excluding each
+/// other), an entered free-shipping code `SHIP` with a minimum spend after
+/// discounts, and an automatic free-shipping promotion for big orders.
+fn free_shipping_code_engine() -> &'static Engine {
+    use std::sync::OnceLock;
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| {
+        let rules = json!({
+            "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+            "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+            "shipping": {"carriers": [{"id": "yto"}], "zones": [{"id": "cn", "match": {"countries": ["CN"]},
+                "methods": [{"carrier": "yto", "id": "std", "rate": {"type": "flat", "price": "12.00"}, "service": "standard",
+                             "transit_days": {"min": 1, "max": 3}},
+                            {"carrier": "yto", "id": "exp", "rate": {"type": "flat", "price": "20.00"}, "service": "express",
+                             "transit_days": {"min": 1, "max": 1}}]}]},
+            "promotions": [
+                {"id": "ship", "trigger": "code", "codes": ["SHIP"], "benefit": {"type": "free_shipping", "methods": ["std"]},
+                 "conditions": {"min_subtotal": {"amount": "60.00"}}},
+                {"id": "auto-ship", "trigger": "automatic", "benefit": {"type": "free_shipping"},
+                 "conditions": {"min_subtotal": {"amount": "150.00"}}},
+                {"id": "f-10", "trigger": "wallet", "class": "coupon", "combines_with": ["coupon", "default"], "benefit": {"type": "percent_off", "percent": "10", "scope": "order"}},
+                {"id": "f-30", "trigger": "wallet", "class": "coupon", "combines_with": ["default"], "benefit": {"type": "percent_off", "percent": "30", "scope": "order"}},
+                {"id": "f-25", "trigger": "wallet", "class": "coupon", "combines_with": ["default"], "benefit": {"type": "amount_off", "amount": "25.00", "per": "order"}}
+            ]
+        });
+        Engine::from_json(&rules.to_string()).unwrap()
+    })
+}
+
+const FREE_SHIPPING_CODE_COUPONS: &[&str] = &["f-10", "f-30", "f-25"];
+
+proptest! {
+    /// An entered free-shipping code never changes what the items cost:
+    /// the same coupons are chosen and the same discounts land on the same
+    /// lines, with or without it. It applies exactly when its minimum
+    /// holds on what the items cost after those discounts and it discounts
+    /// an option (here: the standard one, unless the automatic promotion
+    /// for big orders frees it first); otherwise it is refused with a
+    /// reason, and the grand total never rises.
+    #[test]
+    fn a_free_shipping_code_rides_along_with_the_chosen_coupons(
+        prices in prop::collection::vec(500_i64..9_000, 1..4),
+        wallet in prop::collection::vec(prop::sample::select(FREE_SHIPPING_CODE_COUPONS), 0..3),
+        express in prop::bool::ANY,
+    ) {
+        let coupon = |k: usize, p: &str| json!({"id": format!("w{k}"), "promotion_id": p});
+        let mut request = json!({
+            "now": "2026-11-11T12:00:00+08:00", "lines": cart_lines(&prices),
+            "destination": {"country": "CN", "region": "Shanghai", "city": "Shanghai", "postcode": "200000"},
+            "wallet": wallet.iter().enumerate().map(|(k, p)| coupon(k, p)).collect::<Vec<_>>()
+        });
+        if express {
+            request["shipping_method"] = json!("exp");
+        }
+        let quote = |r: &Value| -> Value {
+            serde_json::from_str(&free_shipping_code_engine().quote_json(&r.to_string()).unwrap()).unwrap()
+        };
+        let without = quote(&request);
+        request["codes"] = json!(["SHIP"]);
+        let with = quote(&request);
+        // The lines without their shipping share (the code may free it).
+        let items = |a: &Value| {
+            let mut lines = a["lines"].clone();
+            for l in lines.as_array_mut().unwrap() {
+                l.as_object_mut().unwrap().remove("shipping");
+            }
+            (lines, a["totals"]["discounts"].clone(), a["totals"]["item_subtotal"].clone())
+        };
+        prop_assert_eq!(items(&with), items(&without));
+        let applied = |a: &Value, id: &str| a["promotions"].as_array().unwrap().iter().any(|p| p["id"] == id);
+        let wallet_used = |a: &Value| {
+            let mut ids: Vec<String> = a["usages"].as_array().unwrap().iter()
+                .filter_map(|u| u["wallet_coupon_id"].as_str().map(String::from)).collect();
+            ids.sort();
+            ids
+        };
+        prop_assert_eq!(wallet_used(&with), wallet_used(&without));
+        let cents = |v: &Value| v.as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap();
+        let after_discounts = cents(&with["totals"]["item_subtotal"]) - cents(&with["totals"]["discounts"]);
+        let big = applied(&with, "auto-ship");
+        prop_assert_eq!(big, after_discounts >= rust_decimal::Decimal::from(150));
+        let expected = after_discounts >= rust_decimal::Decimal::from(60) && !big;
+        prop_assert_eq!(applied(&with, "ship"), expected, "after discounts {}", after_discounts);
+        if !expected {
+            let refused = with["rejected"].as_array().unwrap().iter().find(|r| r["code"] == "SHIP");
+            prop_assert!(refused.is_some(), "SHIP neither applied nor refused: {}", with["rejected"]);
+        }
+        prop_assert!(cents(&with["totals"]["grand_total"]) <= cents(&without["totals"]["grand_total"]));
+    }
+}

@@ -16,7 +16,7 @@ use super::minor::Minor;
 use super::run::{run_detailed, run_from, run_recording, saving, Candidate, Exit, Run, Snapshot};
 use crate::money::MoneyError;
 use crate::quote::{ReasonCode, SelectionStrategy, Via, WalletCoupon, WalletSelection};
-use crate::rules::{active_at, normalize_code, Activity, CompiledPromotion, Trigger};
+use crate::rules::{active_at, normalize_code, Activity, Benefit, CompiledPromotion, Trigger};
 
 /// Combinations evaluated exactly before the search turns greedy.
 pub const MAX_EXACT_COMBINATIONS: usize = 256;
@@ -169,6 +169,12 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
         .map(|index| Candidate { index, via: Via::Automatic, coupon: 0 })
         .collect();
     let (coupons, table) = resolve_coupons(ctx, &mut rejected);
+    // Entered free-shipping codes that combine with everything ride along:
+    // they take nothing off the items, so they cannot change which
+    // combination the customer pays least for; they join the chosen one.
+    let riders = riders(ctx, &autos, &coupons);
+    let all_coupons = coupons;
+    let coupons: Vec<Candidate> = all_coupons.iter().copied().filter(|c| !riders.contains(c)).collect();
 
     // Every combination runs the automatic promotions up to the first place
     // where a coupon could change anything; that prefix runs once.
@@ -179,7 +185,7 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
         .filter(|(_, a)| ctx.promotion(a.index).is_none_or(|p| p.group.is_some() || p.combines_ids.is_some()))
         .map(|(i, _)| i)
         .collect();
-    let reach: Vec<Reach> = coupons.iter().map(|c| Reach::of(ctx, base_plan, *c, Some(&restricted))).collect();
+    let reach: Vec<Reach> = all_coupons.iter().map(|c| Reach::of(ctx, base_plan, *c, Some(&restricted))).collect();
     let positions: Vec<usize> = reach.iter().map(|r| r.divergence).collect();
     let (baseline, snapshots) = run_recording(ctx, base_plan, &positions)?;
     let baseline_saving = baseline.saving;
@@ -211,7 +217,7 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
             }
         }
     }
-    let considered = u32::try_from(viable.len()).unwrap_or(u32::MAX);
+    let considered = u32::try_from(viable.len().saturating_add(riders.len())).unwrap_or(u32::MAX);
 
     // Then every compatible combination of two or more, or greedily when
     // there are too many.
@@ -244,7 +250,15 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
         }
     }
     let optimal = strategy == SelectionStrategy::Exhaustive;
-    let (best, best_run) = best;
+    let (mut best, mut best_run) = best;
+    if !riders.is_empty() {
+        // The riders join the chosen combination (each one that applies on
+        // its amounts does; the others are refused in that run).
+        best.extend_from_slice(&riders);
+        crate::sort::sort(&mut best);
+        best_run = resume.run(&best, Exit::Never)?;
+        evaluated = evaluated.saturating_add(1);
+    }
     // With the explanation, the chosen combination runs once more from the
     // start, recording every refusal; otherwise its run is the answer's.
     let final_run = if ctx.req.explain { run_detailed(ctx, &resume.plan(&best))? } else { best_run };
@@ -429,6 +443,24 @@ fn resolve_coupons(ctx: &Context<'_>, rejected: &mut Vec<Rejected>) -> (Vec<Cand
         })
         .collect();
     (candidates, Coupons(table))
+}
+
+/// The entered codes that cannot change what the customer pays for the
+/// items, so the search leaves them out and they join the combination it
+/// chooses: a free-shipping benefit (nothing off the items; its stage runs
+/// last), in no exclusive group, not stopping its stage, combining with
+/// every automatic promotion and every other coupon. Wallet coupons are
+/// searched: spending one is weighed. When the applied limit is reached,
+/// the riders come in run order like any promotion of their stage.
+fn riders(ctx: &Context<'_>, autos: &[Candidate], coupons: &[Candidate]) -> Vec<Candidate> {
+    let rides = |c: &Candidate| {
+        c.via == Via::Code
+            && ctx.promotion(c.index).is_some_and(|p| {
+                matches!(p.benefit, Benefit::FreeShipping { .. }) && p.group.is_none() && !p.stop_after
+            })
+            && autos.iter().chain(coupons).all(|o| std::ptr::eq(o, c) || compatible(ctx, o, c))
+    };
+    coupons.iter().filter(|c| rides(c)).copied().collect()
 }
 
 /// Two candidates may apply together: different promotions that combine
