@@ -69,7 +69,8 @@ pub(crate) fn apply(
 
     let mut applied = Vec::with_capacity(chosen.run.applied.len());
     let mut usages = Vec::with_capacity(chosen.run.applied.len());
-    let mut hints = Vec::new();
+    // Thresholds for hints, in the order found; only the nearest few become hints.
+    let mut pending: Vec<(&str, &evaluate::Next)> = Vec::new();
     let mut gifts = Vec::new();
     let mut bonus_points = Vec::new();
     for a in &chosen.run.applied {
@@ -103,7 +104,7 @@ pub(crate) fn apply(
             id
         });
         if let Some(next) = &a.effect.next {
-            hints.push(hint(&promo.id, next));
+            pending.push((promo.id.as_str(), next));
         }
         applied.push(AppliedPromotion {
             id: promo.id.clone(),
@@ -139,10 +140,11 @@ pub(crate) fn apply(
 
     let mut rejected = Vec::with_capacity(chosen.rejected.len());
     for r in &chosen.rejected {
-        let promotion_id = r.promotion_index.and_then(|i| ctx.promotion(i)).map(|p| p.id.clone());
-        if let (Some(next), Some(id)) = (&r.next, &promotion_id) {
-            hints.push(hint(id, next));
+        let promotion = r.promotion_index.and_then(|i| ctx.promotion(i));
+        if let (Some(next), Some(p)) = (&r.next, promotion) {
+            pending.push((p.id.as_str(), next));
         }
+        let promotion_id = promotion.map(|p| p.id.clone());
         rejected.push(Rejection {
             promotion_id,
             code: r.code.clone(),
@@ -154,9 +156,17 @@ pub(crate) fn apply(
     }
     for (index, next) in &chosen.thresholds {
         if let Some(p) = ctx.promotion(*index) {
-            hints.push(hint(&p.id, next));
+            pending.push((p.id.as_str(), next));
         }
     }
+    // The quote keeps the `max_hints` nearest of these and the shipping
+    // hints, one per promotion and code: none past the nearest `max_hints`
+    // of these can be kept, so only those are built.
+    let max_hints = usize::try_from(req.max_hints).unwrap_or(usize::MAX);
+    let hints: Vec<Hint> = nearest(&pending, max_hints, |&(id, next)| nearness_of(id, next))
+        .into_iter()
+        .filter_map(|k| pending.get(k).map(|&(id, next)| hint(id, next)))
+        .collect();
 
     let coupon_saving =
         ctx.minor.money(chosen.run.saving.saturating_sub(chosen.baseline_saving).max(0)).map_err(err)?;
@@ -245,29 +255,71 @@ pub(crate) fn drop_idle_free_shipping(
 /// those asking for fewer items; one per promotion and code. Words the
 /// ones that have no message yet.
 pub(crate) fn order_hints(hints: &mut Vec<Hint>, max: usize, lang: messages::Lang) {
-    crate::sort::sort_by(hints, |a, b| {
-        let key =
-            |h: &Hint| (h.amount_needed.is_none(), h.amount_needed.map(|m| m.amount()), h.quantity_needed, h.code);
-        key(a).cmp(&key(b)).then_with(|| a.promotion_id.cmp(&b.promotion_id))
+    let kept = nearest(hints, max, |h| {
+        (
+            h.amount_needed.is_none(),
+            h.amount_needed.map(|m| m.amount()),
+            h.quantity_needed,
+            h.code,
+            h.promotion_id.as_str(),
+        )
     });
-    let mut seen: Vec<(&str, HintCode)> = Vec::with_capacity(max);
-    let mut keep = vec![false; hints.len()];
-    for (k, h) in hints.iter().enumerate() {
-        if seen.len() >= max {
-            break;
-        }
-        if !seen.contains(&(h.promotion_id.as_str(), h.code)) {
-            seen.push((h.promotion_id.as_str(), h.code));
-            if let Some(slot) = keep.get_mut(k) {
-                *slot = true;
-            }
-        }
-    }
-    let mut flags = keep.into_iter();
-    hints.retain(|_| flags.next().unwrap_or(false));
+    let mut all: Vec<Option<Hint>> = std::mem::take(hints).into_iter().map(Some).collect();
+    hints.extend(kept.into_iter().filter_map(|k| all.get_mut(k).and_then(Option::take)));
     for h in hints.iter_mut().filter(|h| h.message.is_empty()) {
         h.message = messages::hint_text(h, lang);
     }
+}
+
+/// How near a hint is: less to spend first, then fewer items; then its
+/// code and promotion (the code and promotion make it unique).
+type Nearness<'a> = (bool, Option<rust_decimal::Decimal>, Option<u32>, HintCode, &'a str);
+
+/// The nearness of the hint [`hint`] builds from a threshold.
+fn nearness_of<'a>(promotion_id: &'a str, next: &evaluate::Next) -> Nearness<'a> {
+    let amount = next.amount_needed.map(|m| m.amount());
+    let code = if amount.is_some() { HintCode::SpendMore } else { HintCode::AddItems };
+    let quantity = if amount.is_some() { None } else { next.quantity_needed };
+    (amount.is_none(), amount, quantity, code, promotion_id)
+}
+
+/// The positions of the `max` nearest items, one per promotion and code,
+/// nearest first: what a stable sort by nearness keeps when it skips
+/// every promotion and code already kept. With `max` at most
+/// [`MAX_HINTS`](crate::quote::MAX_HINTS) they are picked one by one
+/// (W1 finds about 45 thresholds and keeps 3) instead of sorting them all.
+fn nearest<'a, T>(items: &'a [T], max: usize, key: impl Fn(&'a T) -> Nearness<'a>) -> Vec<usize> {
+    let keys: Vec<Nearness<'a>> = items.iter().map(key).collect();
+    let unique = |k: &Nearness<'a>| (k.4, k.3);
+    let mut kept: Vec<usize> = Vec::with_capacity(max.min(keys.len()));
+    let mut seen: Vec<(&str, HintCode)> = Vec::with_capacity(max.min(keys.len()));
+    if max <= crate::quote::MAX_HINTS as usize {
+        while seen.len() < max {
+            let mut next: Option<(usize, &Nearness<'a>)> = None;
+            for (i, k) in keys.iter().enumerate() {
+                if !seen.contains(&unique(k)) && next.is_none_or(|(_, best)| k < best) {
+                    next = Some((i, k));
+                }
+            }
+            let Some((i, k)) = next else { break };
+            seen.push(unique(k));
+            kept.push(i);
+        }
+    } else {
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        crate::sort::sort_by(&mut order, |&a, &b| keys.get(a).cmp(&keys.get(b)));
+        for i in order {
+            let Some(k) = keys.get(i) else { continue };
+            if seen.len() >= max {
+                break;
+            }
+            if !seen.contains(&unique(k)) {
+                seen.push(unique(k));
+                kept.push(i);
+            }
+        }
+    }
+    kept
 }
 
 /// A hint for a promotion's threshold, not yet worded.
@@ -339,5 +391,97 @@ pub(crate) fn benefit_name(b: &Benefit) -> &'static str {
         Benefit::Gift { .. } => "gift",
         Benefit::FreeShipping { .. } => "free_shipping",
         Benefit::BonusPoints { .. } => "bonus_points",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::{Currency, Money};
+
+    /// Hints with colliding nearness, promotions and codes, in a scrambled order.
+    fn hints() -> Vec<Hint> {
+        (0..60_u32)
+            .map(|i| {
+                let k = i.wrapping_mul(7919) % 17;
+                let spend = k % 3 != 0;
+                Hint {
+                    code: if spend { HintCode::SpendMore } else { HintCode::AddItems },
+                    promotion_id: format!("P{}", k % 6),
+                    amount_needed: spend.then(|| Money::new(rust_decimal::Decimal::from(k % 4), Currency::CNY)),
+                    quantity_needed: (!spend).then_some(k % 2 + 1),
+                    discount: Some(Money::new(rust_decimal::Decimal::from(i), Currency::CNY)),
+                    percent: None,
+                    message: String::new(),
+                }
+            })
+            .collect()
+    }
+
+    /// What a stable sort by nearness keeps, skipping every promotion and code already kept.
+    fn by_sorting(hints: &[Hint], max: usize) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..hints.len()).collect();
+        let key =
+            |h: &Hint| (h.amount_needed.is_none(), h.amount_needed.map(|m| m.amount()), h.quantity_needed, h.code);
+        order.sort_by(|&a, &b| {
+            key(&hints[a]).cmp(&key(&hints[b])).then(hints[a].promotion_id.cmp(&hints[b].promotion_id))
+        });
+        let mut seen = Vec::new();
+        order
+            .into_iter()
+            .filter(|&i| {
+                let u = (hints[i].promotion_id.clone(), hints[i].code);
+                let new = seen.len() < max && !seen.contains(&u);
+                if new {
+                    seen.push(u);
+                }
+                new
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_nearest_hints_are_those_a_stable_sort_keeps() {
+        fn key(h: &Hint) -> Nearness<'_> {
+            (h.amount_needed.is_none(), h.amount_needed.map(|m| m.amount()), h.quantity_needed, h.code, &h.promotion_id)
+        }
+        let all = hints();
+        // Picked one by one (max up to MAX_HINTS) and sorted (beyond), with more than the distinct hints.
+        for max in 0..=14 {
+            assert_eq!(nearest(&all, max, key), by_sorting(&all, max), "max {max}");
+        }
+        let mut kept = all.clone();
+        order_hints(&mut kept, 3, messages::Lang::En);
+        let expected: Vec<&Hint> = by_sorting(&all, 3).into_iter().map(|k| &all[k]).collect();
+        assert_eq!(
+            kept.iter().collect::<Vec<_>>(),
+            expected
+                .iter()
+                .map(|h| {
+                    let mut h = (*h).clone();
+                    h.message = messages::hint_text(&h, messages::Lang::En);
+                    h
+                })
+                .collect::<Vec<_>>()
+                .iter()
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_thresholds_nearness_is_its_hints() {
+        let next = evaluate::Next {
+            amount_needed: Some(Money::new(rust_decimal::Decimal::from(23), Currency::CNY)),
+            quantity_needed: Some(2),
+            discount: None,
+            percent: None,
+        };
+        let h = hint("P1", &next);
+        let of_hint = (h.amount_needed.is_none(), h.amount_needed.map(|m| m.amount()), h.quantity_needed, h.code, "P1");
+        assert_eq!(nearness_of("P1", &next), of_hint);
+        let items = evaluate::Next { amount_needed: None, ..next };
+        let h = hint("P2", &items);
+        assert_eq!(nearness_of("P2", &items), (true, None, Some(2), HintCode::AddItems, "P2"));
+        assert_eq!(h.quantity_needed, Some(2));
     }
 }
