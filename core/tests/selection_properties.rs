@@ -81,23 +81,31 @@ fn shipping_engine() -> &'static Engine {
     use std::sync::OnceLock;
     static E: OnceLock<Engine> = OnceLock::new();
     E.get_or_init(|| {
-        let rules = json!({
-            "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
-            "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
-            "shipping": {"carriers": [{"id": "yto"}], "zones": [{"id": "cn", "match": {"countries": ["CN"]},
-                "methods": [{"carrier": "yto", "id": "std", "rate": {"type": "flat", "price": "15.00"}, "service": "standard",
-                             "transit_days": {"min": 1, "max": 3}}]}]},
-            "promotions": [
+        cn_store(
+            json!([{"carrier": "yto", "id": "std", "rate": {"type": "flat", "price": "15.00"}, "service": "standard",
+                    "transit_days": {"min": 1, "max": 3}}]),
+            json!([
                 {"id": "s-if-30", "trigger": "wallet", "class": "coupon", "combines_with": ["default"], "benefit": {"type": "amount_off", "amount": "30.00", "per": "order", "with_shipping": "items_first"}},
                 {"id": "s-pr-30", "trigger": "wallet", "class": "coupon", "combines_with": ["default"], "benefit": {"type": "amount_off", "amount": "30.00", "per": "order", "with_shipping": "pro_rata"}},
                 {"id": "s-pr-12", "trigger": "wallet", "class": "coupon", "combines_with": ["default"], "benefit": {"type": "amount_off", "amount": "12.00", "per": "order", "with_shipping": "pro_rata"}},
                 {"id": "s-25", "trigger": "wallet", "class": "coupon", "combines_with": ["default"], "benefit": {"type": "amount_off", "amount": "25.00", "per": "order"}},
                 {"id": "s-20pct", "trigger": "wallet", "class": "coupon", "combines_with": ["default"], "benefit": {"type": "percent_off", "percent": "20", "scope": "order"}},
                 {"id": "s-5", "trigger": "wallet", "class": "coupon", "combines_with": ["coupon", "default"], "benefit": {"type": "amount_off", "amount": "5.00", "per": "order"}}
-            ]
-        });
-        Engine::from_json(&rules.to_string()).unwrap()
+            ]),
+        )
     })
+}
+
+/// A CNY store, prices including 13 % VAT, shipping in one zone (all of
+/// China) by `methods`, with `promotions`.
+fn cn_store(methods: Value, promotions: Value) -> Engine {
+    let rules = json!({
+        "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
+        "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
+        "shipping": {"carriers": [{"id": "yto"}], "zones": [{"id": "cn", "match": {"countries": ["CN"]}, "methods": methods}]},
+        "promotions": promotions
+    });
+    Engine::from_json(&rules.to_string()).unwrap()
 }
 
 const SHIPPING_COUPONS: &[&str] = &["s-if-30", "s-pr-30", "s-pr-12", "s-25", "s-20pct", "s-5"];
@@ -151,15 +159,12 @@ fn free_shipping_code_engine() -> &'static Engine {
     use std::sync::OnceLock;
     static E: OnceLock<Engine> = OnceLock::new();
     E.get_or_init(|| {
-        let rules = json!({
-            "schema_version": 1, "currency": "CNY", "time_zone": "Asia/Shanghai",
-            "tax": {"prices_include_tax": true, "default_class": "std", "classes": [{"id": "std", "rate_percent": "13"}]},
-            "shipping": {"carriers": [{"id": "yto"}], "zones": [{"id": "cn", "match": {"countries": ["CN"]},
-                "methods": [{"carrier": "yto", "id": "std", "rate": {"type": "flat", "price": "12.00"}, "service": "standard",
-                             "transit_days": {"min": 1, "max": 3}},
-                            {"carrier": "yto", "id": "exp", "rate": {"type": "flat", "price": "20.00"}, "service": "express",
-                             "transit_days": {"min": 1, "max": 1}}]}]},
-            "promotions": [
+        cn_store(
+            json!([{"carrier": "yto", "id": "std", "rate": {"type": "flat", "price": "12.00"}, "service": "standard",
+                    "transit_days": {"min": 1, "max": 3}},
+                   {"carrier": "yto", "id": "exp", "rate": {"type": "flat", "price": "20.00"}, "service": "express",
+                    "transit_days": {"min": 1, "max": 1}}]),
+            json!([
                 {"id": "ship", "trigger": "code", "codes": ["SHIP"], "benefit": {"type": "free_shipping", "methods": ["std"]},
                  "conditions": {"min_subtotal": {"amount": "60.00"}}},
                 {"id": "auto-ship", "trigger": "automatic", "benefit": {"type": "free_shipping"},
@@ -167,9 +172,8 @@ fn free_shipping_code_engine() -> &'static Engine {
                 {"id": "f-10", "trigger": "wallet", "class": "coupon", "combines_with": ["coupon", "default"], "benefit": {"type": "percent_off", "percent": "10", "scope": "order"}},
                 {"id": "f-30", "trigger": "wallet", "class": "coupon", "combines_with": ["default"], "benefit": {"type": "percent_off", "percent": "30", "scope": "order"}},
                 {"id": "f-25", "trigger": "wallet", "class": "coupon", "combines_with": ["default"], "benefit": {"type": "amount_off", "amount": "25.00", "per": "order"}}
-            ]
-        });
-        Engine::from_json(&rules.to_string()).unwrap()
+            ]),
+        )
     })
 }
 
