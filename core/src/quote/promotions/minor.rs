@@ -59,6 +59,13 @@ impl Units {
         if units == 0 {
             return Err(MoneyError::DivisionByZero);
         }
+        // Most lines' amounts divide evenly by their units: no decimal
+        // division then (only the value is used: it is rounded to minor
+        // units or compared).
+        let k = i128::from(units);
+        if m % k == 0 {
+            return self.decimal(m / k);
+        }
         self.decimal(m)?.checked_div(Decimal::from(units)).ok_or(MoneyError::Overflow)
     }
 }
@@ -133,6 +140,17 @@ pub(crate) fn split_capped(total: Minor, weights: &[Minor], caps: &[Minor]) -> R
 #[cfg(test)]
 mod tests {
     use super::split_capped;
+
+    #[test]
+    fn a_unit_price_is_the_exact_quotient_with_or_without_a_remainder() {
+        use rust_decimal::Decimal;
+        let units = super::Units { currency: crate::Currency::CNY, mode: crate::money::RoundingMode::HalfEven };
+        for (m, k) in [(1000, 4), (1000, 3), (-999, 3), (7, 1), (1, 7), (0, 5), (123_456_789, 9), (10, 4)] {
+            let slow = Decimal::try_from_i128_with_scale(m, 2).unwrap().checked_div(Decimal::from(k)).unwrap();
+            assert_eq!(units.per_unit(m, k).unwrap(), slow, "{m} / {k}");
+        }
+        assert!(units.per_unit(100, 0).is_err());
+    }
 
     #[test]
     fn capped_split_gives_what_a_capped_part_cannot_take_to_the_others() {
