@@ -169,12 +169,6 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
         .map(|index| Candidate { index, via: Via::Automatic, coupon: 0 })
         .collect();
     let (coupons, table) = resolve_coupons(ctx, &mut rejected);
-    // Entered free-shipping codes that combine with everything ride along:
-    // they take nothing off the items, so they cannot change which
-    // combination the customer pays least for; they join the chosen one.
-    let riders = riders(ctx, &autos, &coupons);
-    let all_coupons = coupons;
-    let coupons: Vec<Candidate> = all_coupons.iter().copied().filter(|c| !riders.contains(c)).collect();
 
     // Every combination runs the automatic promotions up to the first place
     // where a coupon could change anything; that prefix runs once.
@@ -185,6 +179,12 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
         .filter(|(_, a)| ctx.promotion(a.index).is_none_or(|p| p.group.is_some() || p.combines_ids.is_some()))
         .map(|(i, _)| i)
         .collect();
+    // Entered free-shipping codes that combine with everything ride along:
+    // they take nothing off the items, so they cannot change which
+    // combination the customer pays least for; they join the chosen one.
+    let riders = riders(ctx, base_plan, &restricted, &coupons);
+    let all_coupons = coupons;
+    let coupons: Vec<Candidate> = all_coupons.iter().copied().filter(|c| !riders.contains(c)).collect();
     let reach: Vec<Reach> = all_coupons.iter().map(|c| Reach::of(ctx, base_plan, *c, Some(&restricted))).collect();
     let positions: Vec<usize> = reach.iter().map(|r| r.divergence).collect();
     let (baseline, snapshots) = run_recording(ctx, base_plan, &positions)?;
@@ -452,13 +452,23 @@ fn resolve_coupons(ctx: &Context<'_>, rejected: &mut Vec<Rejected>) -> (Vec<Cand
 /// every automatic promotion and every other coupon. Wallet coupons are
 /// searched: spending one is weighed. When the applied limit is reached,
 /// the riders come in run order like any promotion of their stage.
-fn riders(ctx: &Context<'_>, autos: &[Candidate], coupons: &[Candidate]) -> Vec<Candidate> {
+///
+/// `restricted` lists the positions of `autos` that are grouped or limit
+/// what they combine with: a code that limits nothing itself combines with
+/// every other automatic promotion, so only those are checked (as in
+/// [`Reach::of`]).
+fn riders(ctx: &Context<'_>, autos: &[Candidate], restricted: &[usize], coupons: &[Candidate]) -> Vec<Candidate> {
     let rides = |c: &Candidate| {
-        c.via == Via::Code
-            && ctx.promotion(c.index).is_some_and(|p| {
-                matches!(p.benefit, Benefit::FreeShipping { .. }) && p.group.is_none() && !p.stop_after
-            })
-            && autos.iter().chain(coupons).all(|o| std::ptr::eq(o, c) || compatible(ctx, o, c))
+        let Some(p) = ctx.promotion(c.index) else { return false };
+        let shipping_only = matches!(p.benefit, Benefit::FreeShipping { .. }) && p.group.is_none() && !p.stop_after;
+        if c.via != Via::Code || !shipping_only {
+            return false;
+        }
+        let autos_combine = match p.combines_ids {
+            None => restricted.iter().filter_map(|&i| autos.get(i)).all(|o| compatible(ctx, o, c)),
+            Some(_) => autos.iter().all(|o| compatible(ctx, o, c)),
+        };
+        autos_combine && coupons.iter().all(|o| std::ptr::eq(o, c) || compatible(ctx, o, c))
     };
     coupons.iter().filter(|c| rides(c)).copied().collect()
 }
