@@ -182,10 +182,9 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
     // Entered free-shipping codes that combine with everything ride along:
     // they take nothing off the items, so they cannot change which
     // combination the customer pays least for; they join the chosen one.
-    let riders = riders(ctx, base_plan, &restricted, &coupons);
-    let all_coupons = coupons;
-    let coupons: Vec<Candidate> = all_coupons.iter().copied().filter(|c| !riders.contains(c)).collect();
-    let reach: Vec<Reach> = all_coupons.iter().map(|c| Reach::of(ctx, base_plan, *c, Some(&restricted))).collect();
+    let reach: Vec<Reach> = coupons.iter().map(|c| Reach::of(ctx, base_plan, *c, Some(&restricted))).collect();
+    let riders = riders(ctx, &reach, &coupons);
+    let coupons: Vec<Candidate> = coupons.into_iter().filter(|c| !riders.contains(c)).collect();
     let positions: Vec<usize> = reach.iter().map(|r| r.divergence).collect();
     let (baseline, snapshots) = run_recording(ctx, base_plan, &positions)?;
     let baseline_saving = baseline.saving;
@@ -448,29 +447,22 @@ fn resolve_coupons(ctx: &Context<'_>, rejected: &mut Vec<Rejected>) -> (Vec<Cand
 /// The entered codes that cannot change what the customer pays for the
 /// items, so the search leaves them out and they join the combination it
 /// chooses: a free-shipping benefit (nothing off the items; its stage runs
-/// last), in no exclusive group, not stopping its stage, combining with
-/// every automatic promotion and every other coupon. Wallet coupons are
-/// searched: spending one is weighed. When the applied limit is reached,
-/// the riders come in run order like any promotion of their stage.
-///
-/// `restricted` lists the positions of `autos` that are grouped or limit
-/// what they combine with: a code that limits nothing itself combines with
-/// every other automatic promotion, so only those are checked (as in
-/// [`Reach::of`]).
-fn riders(ctx: &Context<'_>, autos: &[Candidate], restricted: &[usize], coupons: &[Candidate]) -> Vec<Candidate> {
-    let rides = |c: &Candidate| {
+/// last), in no exclusive group, not stopping its stage, displacing no
+/// automatic promotion (its [`Reach`]) and combining with every other
+/// coupon. Wallet coupons are searched: spending one is weighed. When the
+/// applied limit is reached, the riders come in run order like any
+/// promotion of their stage.
+fn riders(ctx: &Context<'_>, reach: &[Reach], coupons: &[Candidate]) -> Vec<Candidate> {
+    let rides = |r: &Reach| {
+        let c = &r.coupon;
         let Some(p) = ctx.promotion(c.index) else { return false };
         let shipping_only = matches!(p.benefit, Benefit::FreeShipping { .. }) && p.group.is_none() && !p.stop_after;
-        if c.via != Via::Code || !shipping_only {
-            return false;
-        }
-        let autos_combine = match p.combines_ids {
-            None => restricted.iter().filter_map(|&i| autos.get(i)).all(|o| compatible(ctx, o, c)),
-            Some(_) => autos.iter().all(|o| compatible(ctx, o, c)),
-        };
-        autos_combine && coupons.iter().all(|o| std::ptr::eq(o, c) || compatible(ctx, o, c))
+        c.via == Via::Code
+            && shipping_only
+            && r.displaced.is_empty()
+            && coupons.iter().all(|o| o == c || compatible(ctx, o, c))
     };
-    coupons.iter().filter(|c| rides(c)).copied().collect()
+    reach.iter().filter(|r| rides(r)).map(|r| r.coupon).collect()
 }
 
 /// Two candidates may apply together: different promotions that combine
