@@ -8,8 +8,6 @@
 //! to the list price, then to the earlier price list; with `first_match`
 //! the first eligible price list wins.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 
 use super::answer::{LineAnswer, LineTax, PriceSource, PriceSourceKind, Step, StepCode, Trail};
@@ -27,7 +25,8 @@ pub(crate) fn price_lines(
     trail: &mut Trail,
 ) -> Result<Vec<LineAnswer>, Error> {
     let now = req.now.utc();
-    let mut units_per_sku: HashMap<&str, u64> = HashMap::with_capacity(req.lines.len());
+    let mut units_per_sku: crate::rules::FastMap<&str, u64> =
+        crate::rules::FastMap::with_capacity_and_hasher(req.lines.len(), Default::default());
     for line in &req.lines {
         let n = units_per_sku.entry(line.sku.as_str()).or_default();
         *n = n.saturating_add(u64::from(line.quantity));

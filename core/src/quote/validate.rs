@@ -1,7 +1,7 @@
 //! Checks a quote request against the limits and the rule set before any
 //! computation, so that every later stage works on sound input.
 
-use std::collections::HashSet;
+use crate::rules::FastSet;
 
 use rust_decimal::Decimal;
 
@@ -51,7 +51,7 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
     }
     let lines_path = root.field("lines");
     p.count(req.lines.len(), limits.max_lines, &lines_path);
-    let mut ids = HashSet::with_capacity(req.lines.len());
+    let mut ids = FastSet::with_capacity_and_hasher(req.lines.len(), Default::default());
     for (i, line) in req.lines.iter().enumerate() {
         if !p.is_empty() {
             break;
@@ -94,7 +94,7 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
     }
     let wallet = root.field("wallet");
     p.count(req.wallet.len(), limits.max_wallet, &wallet);
-    let mut wallet_ids = HashSet::with_capacity(req.wallet.len());
+    let mut wallet_ids = FastSet::with_capacity_and_hasher(req.wallet.len(), Default::default());
     for (i, w) in req.wallet.iter().enumerate() {
         let at = wallet.index(i);
         p.id(&w.id, limits.max_id_bytes, &at.field("id"));

@@ -10,7 +10,7 @@ use super::promotion::{
     AllocateBy, AmountPer, Basis, Benefit, Condition, ItemFilter, Promotion, RecurringWindow, Scope, Trigger,
     UsageLimits,
 };
-use super::{JsonPath, Problems};
+use super::{FastSet, JsonPath, Problems};
 use crate::money::{Currency, Percent};
 use crate::quote::Stage;
 use crate::time::MerchantTimeZone;
@@ -157,14 +157,14 @@ pub(crate) enum Activity {
 /// An item filter with sets for fast membership.
 #[derive(Debug, Default)]
 pub(crate) struct CompiledFilter {
-    skus: HashSet<String>,
-    categories: HashSet<String>,
-    tags: HashSet<String>,
-    brands: HashSet<String>,
-    exclude_skus: HashSet<String>,
-    exclude_categories: HashSet<String>,
-    exclude_tags: HashSet<String>,
-    exclude_brands: HashSet<String>,
+    skus: FastSet<String>,
+    categories: FastSet<String>,
+    tags: FastSet<String>,
+    brands: FastSet<String>,
+    exclude_skus: FastSet<String>,
+    exclude_categories: FastSet<String>,
+    exclude_tags: FastSet<String>,
+    exclude_brands: FastSet<String>,
     pub(crate) exclude_on_sale: bool,
     /// Unit price bounds (inclusive), in the rule set's currency.
     min_unit_price: Option<Decimal>,
@@ -188,7 +188,7 @@ pub(crate) struct LineFacts<'a> {
 
 impl CompiledFilter {
     fn new(f: &ItemFilter) -> Self {
-        let set = |v: &[String]| v.iter().cloned().collect::<HashSet<_>>();
+        let set = |v: &[String]| v.iter().cloned().collect::<FastSet<_>>();
         CompiledFilter {
             skus: set(&f.skus),
             categories: set(&f.categories),
@@ -206,7 +206,7 @@ impl CompiledFilter {
 
     /// The filter's lists, sorted, and its other settings: equal for equal filters.
     fn key(&self) -> FilterKey<&str> {
-        fn sorted(set: &HashSet<String>) -> Vec<&str> {
+        fn sorted(set: &FastSet<String>) -> Vec<&str> {
             let mut v: Vec<&str> = set.iter().map(String::as_str).collect();
             crate::sort::sort(&mut v);
             v
@@ -234,8 +234,8 @@ impl CompiledFilter {
 
     /// Whether a line passes the filter.
     pub(crate) fn matches(&self, line: &LineFacts<'_>) -> bool {
-        let any = |set: &HashSet<String>, items: &[String]| items.iter().any(|i| set.contains(i));
-        let brand_in = |set: &HashSet<String>| line.brand.is_some_and(|b| set.contains(b));
+        let any = |set: &FastSet<String>, items: &[String]| items.iter().any(|i| set.contains(i));
+        let brand_in = |set: &FastSet<String>| line.brand.is_some_and(|b| set.contains(b));
         (self.skus.is_empty() || self.skus.contains(line.sku))
             && (self.categories.is_empty() || any(&self.categories, line.categories))
             && (self.tags.is_empty() || any(&self.tags, line.tags))
@@ -467,7 +467,7 @@ fn index(mut compiled: Vec<CompiledPromotion>) -> PromotionIndex {
             idx.by_code.insert(code.clone(), i);
         }
         let f = &promo.filter;
-        let keyed = |map: &mut super::FastMap<String, Vec<usize>>, keys: &HashSet<String>| {
+        let keyed = |map: &mut super::FastMap<String, Vec<usize>>, keys: &FastSet<String>| {
             let mut keys: Vec<&String> = keys.iter().collect();
             crate::sort::sort(&mut keys);
             for k in keys {

@@ -33,6 +33,11 @@ use crate::money::{Currency, Rounding};
 /// merchant's, and nothing iterates it where order matters.
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
+/// A set hashed like [`FastMap`]. Also used for a request's own keys (line
+/// and wallet ids, SKUs): their number is bounded by the request limits, so
+/// even keys chosen to collide cost at most that many probes each.
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+
 pub(crate) use compile::{amount_valid, compile, labels, CompiledRules, PriceSpec};
 pub(crate) use compile_membership::{CompiledEarning, CompiledMembership, CompiledRedemption, CompiledTier};
 pub(crate) use compile_promotions::{

@@ -256,6 +256,54 @@ pub(crate) fn evaluate(
     Ok(outcome)
 }
 
+/// What comparing promotion `index` with an exclusive group's leader
+/// needs to know, found without building its effect (see [`preview`]).
+pub(crate) enum Preview {
+    /// It does not apply, for this reason.
+    Refused(Rc<(Refusal, Option<Next>)>),
+    /// It applies with this discount in all.
+    Discount(Minor),
+}
+
+/// Promotion `index` on the current `amounts` as [`evaluate`] would find
+/// it, when it is a money-off order benefit (see `Eval::order_discount`):
+/// its refusal, or its discount in all, without the effect that spreads it
+/// over the lines. An exclusive group compares its members by it, and
+/// evaluates in full only a member that would lead. `None` for other
+/// benefits. Counts the same work as `evaluate`.
+pub(crate) fn preview(
+    ctx: &Context<'_>,
+    index: usize,
+    amounts: &[Minor],
+    taken: &[Taken],
+    generation: u64,
+) -> Result<Option<Preview>, MoneyError> {
+    let Some(promo) = ctx.promotion(index) else { return Ok(None) };
+    if !matches!(
+        promo.benefit,
+        Benefit::PercentOff { scope: Scope::Order, .. }
+            | Benefit::AmountOff { per: AmountPer::Order, with_shipping: None, .. }
+    ) {
+        return Ok(None);
+    }
+    let eligible = ctx.eligible(index, false);
+    ctx.count_work(eligible.len().saturating_add(1));
+    if eligible.is_empty() {
+        return Ok(Some(Preview::Refused(Rc::new((Refusal::new(ReasonCode::NoEligibleItems), None)))));
+    }
+    let e = Eval { ctx, index, promo, amounts, taken, eligible, generation };
+    match e.conditions(&promo.conditions, 0)? {
+        Some(Err(why)) => return Ok(Some(Preview::Refused(why))),
+        Some(Ok(_)) => return Ok(None),
+        None => {}
+    }
+    let Some(discount) = e.order_discount()? else { return Ok(None) };
+    Ok(Some(match e.spread_amount(discount)? {
+        Some(d) => Preview::Discount(d),
+        None => Preview::Refused(Rc::new((Refusal::new(ReasonCode::NoDiscount), None))),
+    }))
+}
+
 struct Eval<'c, 'a> {
     ctx: &'c Context<'a>,
     index: usize,
@@ -563,14 +611,11 @@ impl Eval<'_, '_> {
                     }
                 }
             }
-            Benefit::PercentOff { percent, scope: Scope::Order, max_discount, .. } => {
-                let base = self.eligible_sum(basis)?;
-                let mut d = units.times(base, fraction(*percent))?;
-                if let Some(max) = max_discount {
-                    d = d.min(units.amount(*max)?);
-                }
-                self.spread(d)?
-            }
+            Benefit::PercentOff { scope: Scope::Order, .. }
+            | Benefit::AmountOff { per: AmountPer::Order, with_shipping: None, .. } => match self.order_discount()? {
+                Some(d) => self.spread(d)?,
+                None => refuse(ReasonCode::Unknown),
+            },
             Benefit::AmountOff { amount, per: AmountPer::Unit, max_units: Some(n), choose, .. } => {
                 self.limited_units(*n, choose.unwrap_or_default(), Deal::AmountOff(units.amount(*amount)?), None)?
             }
@@ -579,9 +624,6 @@ impl Eval<'_, '_> {
                 let parts =
                     self.eligible.iter().map(|&l| Ok((l, mul(each, self.units(l))?))).collect::<Result<_, _>>()?;
                 self.effect(parts)
-            }
-            Benefit::AmountOff { amount, per: AmountPer::Order, with_shipping: None, .. } => {
-                self.spread(units.amount(*amount)?)?
             }
             Benefit::AmountOff {
                 amount,
@@ -772,10 +814,7 @@ impl Eval<'_, '_> {
         let units = self.ctx.minor;
         let basis = self.promo.basis;
         // `k` units costing `amount` together, each rounded.
-        let per_unit = |amount: Minor, k: u64| -> Result<Minor, MoneyError> {
-            let unit = units.per_unit(amount, k.max(1))?;
-            mul(units.round(unit.checked_mul(f).ok_or(MoneyError::Overflow)?)?, k.max(1))
-        };
+        let per_unit = |amount: Minor, k: u64| units.per_unit_times(amount, k, f);
         let mut parts = Vec::with_capacity(lines.len());
         let mut on_taken = Vec::new();
         for &l in lines {
@@ -814,12 +853,40 @@ impl Eval<'_, '_> {
     /// An order-level discount on the covered lines, never more than they
     /// still cost in all; spread over them only when it applies.
     fn spread(&self, discount: Minor) -> Result<Computed, MoneyError> {
+        Ok(match self.spread_amount(discount)? {
+            Some(d) => Ok(Effect { spread: Some(d), amount: d, ..Effect::nothing() }),
+            None => refuse(ReasonCode::NoDiscount),
+        })
+    }
+
+    /// What an order-level discount comes to on the covered lines (at most
+    /// what they still cost in all); `None` when that is nothing.
+    fn spread_amount(&self, discount: Minor) -> Result<Option<Minor>, MoneyError> {
         let remaining = self.ctx.current_sums(self.promo.filter_id, self.generation, &self.eligible, self.amounts)?.1;
         let d = discount.min(remaining);
-        if d <= 0 {
-            return Ok(refuse(ReasonCode::NoDiscount));
-        }
-        Ok(Ok(Effect { spread: Some(d), amount: d, ..Effect::nothing() }))
+        Ok((d > 0).then_some(d))
+    }
+
+    /// The discount of a money-off order benefit (a percentage of the
+    /// covered lines, or an amount off the order that does not reach
+    /// shipping) before it is capped by what the lines cost and spread;
+    /// `None` for any other benefit.
+    fn order_discount(&self) -> Result<Option<Minor>, MoneyError> {
+        let units = self.ctx.minor;
+        Ok(match &self.promo.benefit {
+            Benefit::PercentOff { percent, scope: Scope::Order, max_discount, .. } => {
+                let base = self.eligible_sum(self.promo.basis)?;
+                let d = units.times(base, fraction(*percent))?;
+                Some(match max_discount {
+                    Some(max) => d.min(units.amount(*max)?),
+                    None => d,
+                })
+            }
+            Benefit::AmountOff { amount, per: AmountPer::Order, with_shipping: None, .. } => {
+                Some(units.amount(*amount)?)
+            }
+            _ => None,
+        })
     }
 
     /// The units of `lines` at their exact current unit price, most

@@ -51,7 +51,41 @@ impl Units {
 
     /// `m × fraction`, rounded.
     pub(crate) fn times(self, m: Minor, fraction: Decimal) -> Result<Minor, MoneyError> {
+        if let Some(exact) = self.times_in_integers(m, fraction) {
+            return Ok(exact);
+        }
         self.round(self.decimal(m)?.checked_mul(fraction).ok_or(MoneyError::Overflow)?)
+    }
+
+    /// `m × fraction` rounded, in integers: `m × mantissa / 10^scale`.
+    ///
+    /// Taken only when the decimal product is exact (its digits fit the 96
+    /// bits of a `Decimal` and its scale is at most 28), so it is the
+    /// decimal path's answer to the unit, without its arithmetic.
+    fn times_in_integers(self, m: Minor, fraction: Decimal) -> Option<Minor> {
+        const DECIMAL_DIGITS: u128 = 1 << 96;
+        let scale = fraction.scale();
+        if self.scale().checked_add(scale)? > 28 || m.unsigned_abs() >= DECIMAL_DIGITS {
+            return None;
+        }
+        let product = m.checked_mul(fraction.mantissa())?;
+        if product.unsigned_abs() >= DECIMAL_DIGITS {
+            return None;
+        }
+        Some(round_div(product, 10_i128.checked_pow(scale)?, self.mode))
+    }
+
+    /// `k` units of `amount` (minor units, `k` > 0) each discounted by
+    /// `fraction` and rounded: the unit price times `fraction`, rounded, `k`
+    /// times.
+    pub(crate) fn per_unit_times(self, amount: Minor, k: u64, fraction: Decimal) -> Result<Minor, MoneyError> {
+        let n = i128::from(k.max(1));
+        let each = if amount % n == 0 {
+            self.times(amount / n, fraction)?
+        } else {
+            self.round(self.per_unit(amount, k.max(1))?.checked_mul(fraction).ok_or(MoneyError::Overflow)?)?
+        };
+        mul(each, k.max(1))
     }
 
     /// The exact unit price of `m` spread over `units` units.
@@ -67,6 +101,29 @@ impl Units {
             return self.decimal(m / k);
         }
         self.decimal(m)?.checked_div(Decimal::from(units)).ok_or(MoneyError::Overflow)
+    }
+}
+
+/// `n / d` (`d` > 0) rounded to an integer with `mode`.
+fn round_div(n: i128, d: i128, mode: RoundingMode) -> Minor {
+    let (q, r) = (n / d, n % d);
+    if r == 0 {
+        return q;
+    }
+    let away = if n < 0 { q.saturating_sub(1) } else { q.saturating_add(1) };
+    // Twice the remainder against the divisor: below, at or past half.
+    let half = r.unsigned_abs().saturating_mul(2).cmp(&d.unsigned_abs());
+    let up = match mode {
+        RoundingMode::Down => false,
+        RoundingMode::Up => true,
+        RoundingMode::HalfUp => half.is_ge(),
+        RoundingMode::HalfDown => half.is_gt(),
+        RoundingMode::HalfEven => half.is_gt() || (half.is_eq() && q % 2 != 0),
+    };
+    if up {
+        away
+    } else {
+        q
     }
 }
 
@@ -150,6 +207,53 @@ mod tests {
             assert_eq!(units.per_unit(m, k).unwrap(), slow, "{m} / {k}");
         }
         assert!(units.per_unit(100, 0).is_err());
+    }
+
+    use crate::money::RoundingMode;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    const MODES: [RoundingMode; 5] =
+        [RoundingMode::HalfUp, RoundingMode::HalfEven, RoundingMode::HalfDown, RoundingMode::Down, RoundingMode::Up];
+
+    /// What `times` computed before its integer path: in decimals.
+    fn times_in_decimals(units: super::Units, m: i128, f: Decimal) -> Result<i128, crate::money::MoneyError> {
+        units.round(units.decimal(m)?.checked_mul(f).ok_or(crate::money::MoneyError::Overflow)?)
+    }
+
+    #[test]
+    fn integer_rounding_takes_each_mode_at_and_around_half() {
+        let units = |mode| super::Units { currency: crate::Currency::CNY, mode };
+        // 0.5 %, 1.5 % and 2.5 % of 1.00 (halves), and of -1.00; 0.4 % and 0.6 %.
+        let cases = [(100, "0.005"), (100, "0.015"), (100, "0.025"), (-100, "0.005"), (-100, "0.015"), (100, "0.004")];
+        for mode in MODES {
+            for (m, f) in cases.iter().chain(&[(100, "0.006"), (-100, "0.006"), (7, "1"), (0, "0.5")]) {
+                let f: Decimal = f.parse().unwrap();
+                assert_eq!(units(mode).times(*m, f), times_in_decimals(units(mode), *m, f), "{mode:?} {m} × {f}");
+            }
+        }
+    }
+
+    proptest! {
+        /// The integer path gives the decimal path's minor units, for any
+        /// amount, percentage (up to 4 decimals), currency scale and mode,
+        /// and falls back to it where the product would not be exact.
+        #[test]
+        fn times_in_integers_is_the_decimal_answer(
+            m in prop_oneof![-1_000_000_000_i128..1_000_000_000, any::<i64>().prop_map(i128::from), any::<i128>()],
+            percent in 0_i64..1_000_000, percent_scale in 0_u32..6, currency in 0_usize..3, mode in 0_usize..5,
+            k in 1_u64..50,
+        ) {
+            let currency = [crate::Currency::CNY, crate::Currency::JPY, crate::Currency::KWD][currency];
+            let units = super::Units { currency, mode: MODES[mode] };
+            let f = Decimal::new(percent, percent_scale) / Decimal::ONE_HUNDRED;
+            prop_assert_eq!(units.times(m, f), times_in_decimals(units, m, f));
+            let decimal_units = units
+                .per_unit(m, k)
+                .and_then(|u| units.round(u.checked_mul(f).ok_or(crate::money::MoneyError::Overflow)?))
+                .and_then(|each| super::mul(each, k));
+            prop_assert_eq!(units.per_unit_times(m, k, f), decimal_units);
+        }
     }
 
     #[test]

@@ -4,13 +4,13 @@
 //! budgets applied.
 
 use super::context::Context;
-use super::evaluate::{evaluate, Effect, Next, Refusal, Taken};
+use super::evaluate::{evaluate, preview, Effect, Next, Preview, Refusal, Taken};
 use std::rc::Rc;
 
 use super::minor::{add, sub, Minor};
 use crate::money::MoneyError;
 use crate::quote::{ReasonCode, ReasonParams, Stage, Via};
-use crate::rules::{Benefit, WithShipping};
+use crate::rules::{Benefit, CompiledPromotion, WithShipping};
 
 /// A promotion to try, and how the customer came by it.
 ///
@@ -254,6 +254,24 @@ fn execute(
             if promo.group.is_some() {
                 group_members.push(c.index);
             }
+            // Behind a leader, a member is compared by its discount alone:
+            // only one that would lead is evaluated in full.
+            if let Some((winner, b)) = &best {
+                match state.preview(ctx, c)? {
+                    Some(Preview::Discount(d)) if d <= b.amount => {
+                        let winner = *winner;
+                        state.lose_group(ctx, c, winner);
+                        continue;
+                    }
+                    Some(Preview::Refused(why)) => {
+                        if state.keeps(c, &why) {
+                            state.refused.push(Refused { candidate: *c, why });
+                        }
+                        continue;
+                    }
+                    Some(Preview::Discount(_)) | None => {}
+                }
+            }
             match state.try_one(ctx, c)? {
                 Ok(effect) => match &best {
                     Some((winner, b)) if effect.amount <= b.amount => {
@@ -449,6 +467,26 @@ impl Run {
         });
     }
 
+    /// Previews an automatic candidate (see [`preview`](super::evaluate::preview))
+    /// when that tells all a non-detailed run records of it: nothing limits
+    /// what it combines with here (else [`Run::try_one`] may refuse it
+    /// first) and it has no budget to cap it.
+    fn preview(&self, ctx: &Context<'_>, c: &Candidate) -> Result<Option<Preview>, MoneyError> {
+        let Some(promo) = ctx.promotion(c.index) else { return Ok(None) };
+        if self.detail || c.via != Via::Automatic || self.checks_applied(promo) || promo.limits.budget.is_some() {
+            return Ok(None);
+        }
+        preview(ctx, c.index, &self.amounts, &self.taken, self.generation)
+    }
+
+    /// Whether a promotion must be checked against the applied ones: it
+    /// limits what it combines with, or one applied does, or its group has
+    /// a member applied.
+    fn checks_applied(&self, promo: &CompiledPromotion) -> bool {
+        let in_applied_group = promo.group.is_some_and(|g| self.groups_applied.contains(g as usize));
+        promo.combines_ids.is_some() || self.restrictive_applied || in_applied_group
+    }
+
     /// Evaluates one candidate against what already applied.
     fn try_one(&self, ctx: &Context<'_>, c: &Candidate) -> Result<super::evaluate::Outcome, MoneyError> {
         let Some(promo) = ctx.promotion(c.index) else {
@@ -457,8 +495,7 @@ impl Run {
         // Only a promotion that limits what it combines with, or that meets
         // one applied already, or whose group has a member applied, looks
         // through what applied.
-        let in_applied_group = promo.group.is_some_and(|g| self.groups_applied.contains(g as usize));
-        let check = promo.combines_ids.is_some() || self.restrictive_applied || in_applied_group;
+        let check = self.checks_applied(promo);
         for a in self.applied.iter().filter(|_| check) {
             let Some(other) = ctx.promotion(a.candidate.index) else { continue };
             if !promo.combines(other) {
