@@ -143,7 +143,12 @@ pub fn reason_text(code: ReasonCode, p: &ReasonParams, lang: Lang) -> String {
                 format!("issued in {c}, not usable here")
             }
         }
-        ReasonCode::NoDiscount => pick(zh, "it takes nothing off this cart", "对当前购物车无优惠"),
+        ReasonCode::NoDiscount => match &p.conflicting_promotion {
+            // A free-shipping grant that an applied one covers.
+            Some(c) if zh => format!("{c} 已为您包邮，无需再用"),
+            Some(c) => format!("{c} already gives this shipping discount"),
+            None => pick(zh, "it takes nothing off this cart", "对当前购物车无优惠"),
+        },
         ReasonCode::NotBest => pick(zh, "a better combination was chosen", "已为您选择更优惠的组合"),
         ReasonCode::AppliedLimitReached => {
             pick(zh, "the most promotions one order can use are applied already", "本单可享优惠数量已达上限")

@@ -55,7 +55,10 @@ pub enum ReasonCode {
     BudgetExhausted,
     /// Issued in another currency; `currency` names it.
     CurrencyMismatch,
-    /// It would take nothing off this cart.
+    /// It would take nothing off this cart. For a free-shipping promotion,
+    /// `conflicting_promotion` may name an applied one whose grant covers
+    /// its own (every method, remote zones, amount), so it can never be the
+    /// one that frees an option.
     NoDiscount,
     /// A combination without it saves the customer as much or more.
     NotBest,

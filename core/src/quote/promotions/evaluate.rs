@@ -1065,6 +1065,28 @@ impl Eval<'_, '_> {
 }
 
 /// A percentage as a fraction; 0 on overflow (validated to 0..=100 at load).
+///
+/// The same value as [`Percent::fraction`], by moving the decimal point two
+/// places (no division) while the scale allows it.
 pub(crate) fn fraction(p: Percent) -> Decimal {
-    p.fraction().unwrap_or_default()
+    let v = p.value();
+    v.scale()
+        .checked_add(2)
+        .filter(|s| *s <= 28)
+        .and_then(|s| Decimal::try_from_i128_with_scale(v.mantissa(), s).ok())
+        .or_else(|| p.fraction())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::money::Percent;
+
+    #[test]
+    fn a_fraction_is_the_percentage_divided_by_a_hundred() {
+        for p in ["0", "1", "12.5", "100", "33.333333", "0.0001", "99.99999999999999999999999999", "7"] {
+            let p: Percent = serde_json::from_str(&format!("\"{p}\"")).unwrap();
+            assert_eq!(super::fraction(p), p.fraction().unwrap(), "{p}");
+        }
+    }
 }

@@ -71,6 +71,53 @@ pub(crate) struct Run {
     groups_applied: Handled,
     /// Whether an applied promotion limits what it combines with.
     restrictive_applied: bool,
+    /// The first free-shipping promotions applied (by index), in run order.
+    grants: Grants,
+}
+
+/// The first [`Grants::KEPT`] free-shipping promotions applied in a run,
+/// in run order: a later grant that one of them covers gives nothing.
+#[derive(Debug, Clone, Copy, Default)]
+struct Grants {
+    len: usize,
+    indexes: [usize; Grants::KEPT],
+}
+
+impl Grants {
+    /// How many are compared with each later grant (bounded work).
+    const KEPT: usize = 4;
+
+    fn push(&mut self, index: usize) {
+        if let Some(slot) = self.indexes.get_mut(self.len) {
+            *slot = index;
+            self.len = self.len.saturating_add(1);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.indexes.iter().take(self.len).copied()
+    }
+}
+
+/// Whether free-shipping benefit `a` takes at least as much as `b` off
+/// every shipping option: it covers every method `b` covers, remote zones
+/// whenever `b` does, and at least `b`'s amount.
+fn covers(a: &Benefit, b: &Benefit) -> bool {
+    let (
+        Benefit::FreeShipping { methods: am, exclude_remote: ar, amount_off: aa },
+        Benefit::FreeShipping { methods: bm, exclude_remote: br, amount_off: ba },
+    ) = (a, b)
+    else {
+        return false;
+    };
+    let methods = am.is_empty() || (!bm.is_empty() && bm.iter().all(|m| am.contains(m)));
+    let remote = !*ar || *br;
+    let amount = match (aa, ba) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(a), Some(b)) => a.value() >= b.value(),
+    };
+    methods && remote && amount
 }
 
 /// What one allocation (a promotion's part on one line) is counted as in
@@ -191,6 +238,7 @@ fn execute(
                 taken: r.taken.clone(),
                 groups_applied: r.groups_applied.clone(),
                 restrictive_applied: r.restrictive_applied,
+                grants: r.grants,
             };
             (run, s.stopped, s.handled.clone(), s.position)
         }
@@ -207,6 +255,7 @@ fn execute(
                 taken: Vec::new(),
                 groups_applied: Handled::default(),
                 restrictive_applied: false,
+                grants: Grants::default(),
             },
             None,
             Handled::default(),
@@ -234,6 +283,15 @@ fn execute(
         // allocation budget, a promotion is refused without being evaluated.
         if state.applied.len() >= ctx.max_applied || !state.allocations_fit(ctx, candidate.index) {
             state.refuse(candidate, ReasonCode::AppliedLimitReached, |p| p.limit = u64::try_from(ctx.max_applied).ok());
+            if exit == Exit::OnCouponRefused && candidate.via != Via::Automatic {
+                return Ok((state, snapshots));
+            }
+            continue;
+        }
+        // A free-shipping grant that an earlier one covers can never be the
+        // one that frees an option (ties go to the earlier): it gives nothing.
+        if let Some(by) = state.covering_grant(ctx, promo) {
+            state.refuse(candidate, ReasonCode::NoDiscount, |p| p.conflicting_promotion = Some(by));
             if exit == Exit::OnCouponRefused && candidate.via != Via::Automatic {
                 return Ok((state, snapshots));
             }
@@ -467,6 +525,27 @@ impl Run {
         });
     }
 
+    /// The id of an applied free-shipping promotion that covers what
+    /// free-shipping promotion `promo` would grant (see [`covers`]), when
+    /// `promo` stands alone: in no exclusive group, not stopping its stage,
+    /// without a budget, and with nothing to check against the applied
+    /// promotions (so no other reason would refuse it first).
+    fn covering_grant(&self, ctx: &Context<'_>, promo: &CompiledPromotion) -> Option<String> {
+        if !matches!(promo.benefit, Benefit::FreeShipping { .. })
+            || promo.group.is_some()
+            || promo.stop_after
+            || promo.limits.budget.is_some()
+            || self.checks_applied(promo)
+        {
+            return None;
+        }
+        self.grants
+            .iter()
+            .filter_map(|i| ctx.promotion(i))
+            .find(|g| covers(&g.benefit, &promo.benefit))
+            .map(|g| g.id.clone())
+    }
+
     /// Previews an automatic candidate (see [`preview`](super::evaluate::preview))
     /// when that tells all a non-detailed run records of it: nothing limits
     /// what it combines with here (else [`Run::try_one`] may refuse it
@@ -544,6 +623,9 @@ impl Run {
                 self.groups_applied.insert(g as usize);
             }
             self.restrictive_applied |= p.combines_ids.is_some();
+            if matches!(p.benefit, Benefit::FreeShipping { .. }) {
+                self.grants.push(candidate.index);
+            }
         }
         self.applied.push(Applied { candidate, effect, parts });
         Ok(())
