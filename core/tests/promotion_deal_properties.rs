@@ -72,7 +72,7 @@ fn exact(a: &QuoteAnswer) -> Result<(), TestCaseError> {
     }
     for p in &a.promotions {
         let parts =
-            cny(a, a.lines.iter().flat_map(|l| l.adjustments.iter()).filter(|x| x.rule_id == p.id).map(|x| x.amount));
+            cny(a, a.lines.iter().flat_map(|l| l.adjustments.iter()).filter(|x| *x.rule_id == *p.id).map(|x| x.amount));
         prop_assert_eq!(parts, p.amount, "parts of {} sum to its amount", p.id);
     }
     Ok(())
@@ -82,7 +82,7 @@ fn exact(a: &QuoteAnswer) -> Result<(), TestCaseError> {
 fn part(l: &commerce_rules::LineAnswer, id: &str) -> Decimal {
     l.adjustments
         .iter()
-        .filter(|x| x.rule_id == id)
+        .filter(|x| &*x.rule_id == id)
         .map(|x| x.amount.amount())
         .fold(Decimal::ZERO, |a, b| a.checked_add(b).unwrap())
 }

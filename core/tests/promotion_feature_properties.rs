@@ -68,7 +68,7 @@ fn exact(a: &QuoteAnswer) -> Result<(), TestCaseError> {
     }
     for p in &a.promotions {
         let parts =
-            cny(a, a.lines.iter().flat_map(|l| l.adjustments.iter()).filter(|x| x.rule_id == p.id).map(|x| x.amount));
+            cny(a, a.lines.iter().flat_map(|l| l.adjustments.iter()).filter(|x| *x.rule_id == *p.id).map(|x| x.amount));
         prop_assert_eq!(parts, p.amount, "parts of {} sum to its amount", p.id);
     }
     Ok(())
@@ -88,7 +88,7 @@ proptest! {
         for l in &a.lines {
             let price = l.unit_price.amount();
             for adj in &l.adjustments {
-                match adj.rule_id.as_str() {
+                match &*adj.rule_id {
                     "from-100" => prop_assert!(price >= hundred, "{} at {}", l.id, price),
                     "range-20-50" => prop_assert!(price >= twenty && price <= fifty, "{} at {}", l.id, price),
                     _ => {}

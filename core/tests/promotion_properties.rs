@@ -91,7 +91,7 @@ proptest! {
             prop_assert_eq!(l.subtotal.checked_sub(l.discount_total).unwrap(), l.net);
         }
         for p in &a.promotions {
-            let parts = cny(&a, a.lines.iter().flat_map(|l| l.adjustments.iter()).filter(|x| x.rule_id == p.id).map(|x| x.amount));
+            let parts = cny(&a, a.lines.iter().flat_map(|l| l.adjustments.iter()).filter(|x| *x.rule_id == *p.id).map(|x| x.amount));
             prop_assert_eq!(parts, p.amount, "parts of {} sum to its amount", p.id);
         }
         let t = &a.totals;

@@ -328,7 +328,7 @@ pub struct Adjustment {
     /// The stage that made it.
     pub stage: Stage,
     /// The id of the rule that made it.
-    pub rule_id: String,
+    pub rule_id: std::sync::Arc<str>,
     /// The amount taken off the line (positive).
     pub amount: Money,
 }

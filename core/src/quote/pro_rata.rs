@@ -57,7 +57,7 @@ pub(crate) fn split(
         return Ok(None);
     }
     let zero = Money::zero(rules.currency);
-    let is_part = |id: &str, x: &super::Adjustment| x.stage == Stage::OrderPromotions && x.rule_id == id;
+    let is_part = |id: &str, x: &super::Adjustment| x.stage == Stage::OrderPromotions && &*x.rule_id == id;
     // The items before the pro rata discounts' items parts.
     let mut view = lines.to_vec();
     for a in applied.iter().filter(|a| a.pro_rata_base.is_some()) {

@@ -20,6 +20,9 @@ use crate::{ErrorCode, Limits};
 #[derive(Debug)]
 pub(crate) struct CompiledPromotion {
     pub(crate) id: String,
+    /// The id again, shared by the adjustments it makes on the lines (one
+    /// per line it discounts: a count, not a copy each).
+    pub(crate) rule_id: std::sync::Arc<str>,
     pub(crate) name: Option<String>,
     pub(crate) trigger: Trigger,
     /// Public codes, normalized.
@@ -400,6 +403,7 @@ pub(crate) fn compile_promotions(
         };
         compiled.push(CompiledPromotion {
             id: promo.id.clone(),
+            rule_id: promo.id.as_str().into(),
             name: promo.name.clone(),
             trigger: promo.trigger,
             codes: promo.codes.iter().map(|c| normalize_code(c)).collect(),

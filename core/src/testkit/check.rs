@@ -269,7 +269,8 @@ fn static_checks(s: &mut Sink<'_>, request: &QuoteRequest, a: &QuoteAnswer) {
     for p in &a.promotions {
         s.check(!p.amount.is_negative(), NegativeAmount, || format!("promotion {}: amount {}", p.id, p.amount));
         if matches!(p.stage, Stage::ItemPromotions | Stage::OrderPromotions) {
-            let parts = a.lines.iter().flat_map(|l| &l.adjustments).filter(|x| x.rule_id == p.id && x.stage == p.stage);
+            let parts =
+                a.lines.iter().flat_map(|l| &l.adjustments).filter(|x| *x.rule_id == *p.id && x.stage == p.stage);
             // An order discount over items and shipping also gave the
             // chosen option's discount when that names it.
             let rule = format!("promotion:{}", p.id);

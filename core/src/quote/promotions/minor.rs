@@ -79,9 +79,9 @@ impl Units {
     /// `fraction` and rounded: the unit price times `fraction`, rounded, `k`
     /// times.
     pub(crate) fn per_unit_times(self, amount: Minor, k: u64, fraction: Decimal) -> Result<Minor, MoneyError> {
-        let n = i128::from(k.max(1));
-        let each = if amount % n == 0 {
-            self.times(amount / n, fraction)?
+        let (each, rest) = div_rem(amount, i128::from(k.max(1)));
+        let each = if rest == 0 {
+            self.times(each, fraction)?
         } else {
             self.round(self.per_unit(amount, k.max(1))?.checked_mul(fraction).ok_or(MoneyError::Overflow)?)?
         };
@@ -96,17 +96,28 @@ impl Units {
         // Most lines' amounts divide evenly by their units: no decimal
         // division then (only the value is used: it is rounded to minor
         // units or compared).
-        let k = i128::from(units);
-        if m % k == 0 {
-            return self.decimal(m / k);
+        let (each, rest) = div_rem(m, i128::from(units));
+        if rest == 0 {
+            return self.decimal(each);
         }
         self.decimal(m)?.checked_div(Decimal::from(units)).ok_or(MoneyError::Overflow)
     }
 }
 
+/// `(n / d, n % d)` for `d` > 0, truncating: in 64-bit arithmetic when both
+/// fit (amounts in minor units nearly always do), which is one machine
+/// instruction where a 128-bit division is a library call.
+fn div_rem(n: i128, d: i128) -> (i128, i128) {
+    match (i64::try_from(n), i64::try_from(d)) {
+        (Ok(n), Ok(d)) if d > 0 => (i128::from(n / d), i128::from(n % d)),
+        _ if d > 0 => (n / d, n % d),
+        _ => (0, n),
+    }
+}
+
 /// `n / d` (`d` > 0) rounded to an integer with `mode`.
 fn round_div(n: i128, d: i128, mode: RoundingMode) -> Minor {
-    let (q, r) = (n / d, n % d);
+    let (q, r) = div_rem(n, d);
     if r == 0 {
         return q;
     }
@@ -219,6 +230,15 @@ mod tests {
     /// What `times` computed before its integer path: in decimals.
     fn times_in_decimals(units: super::Units, m: i128, f: Decimal) -> Result<i128, crate::money::MoneyError> {
         units.round(units.decimal(m)?.checked_mul(f).ok_or(crate::money::MoneyError::Overflow)?)
+    }
+
+    #[test]
+    fn division_in_64_bits_is_the_128_bit_division() {
+        let big = i128::from(i64::MAX) * 3;
+        for (n, d) in [(7, 2), (-7, 2), (0, 5), (i128::from(i64::MIN), 7), (big, 10), (-big, 10), (big, big), (5, big)]
+        {
+            assert_eq!(super::div_rem(n, d), (n / d, n % d), "{n} / {d}");
+        }
     }
 
     #[test]

@@ -82,7 +82,11 @@ pub(crate) fn apply(
         for &(l, amount) in a.parts.iter() {
             let amount = ctx.minor.money(amount).map_err(err)?;
             let Some(line) = lines.get_mut(l) else { continue };
-            line.adjustments.push(Adjustment { stage: promo.stage, rule_id: promo.id.clone(), amount });
+            line.adjustments.push(Adjustment {
+                stage: promo.stage,
+                rule_id: std::sync::Arc::clone(&promo.rule_id),
+                amount,
+            });
             line.discount_total = line.discount_total.checked_add(amount).map_err(err)?;
             line.net = line.net.checked_sub(amount).map_err(err)?;
             line.total = line.net;
