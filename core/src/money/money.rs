@@ -171,7 +171,7 @@ impl Money {
         let scale = self.amount.scale();
         let mantissa = self.amount.mantissa();
         if scale <= minor {
-            return mantissa.checked_mul(10_i128.checked_pow(minor.checked_sub(scale)?)?);
+            return shifted(mantissa, minor.checked_sub(scale)?);
         }
         if !self.is_rounded() {
             return None;
@@ -203,6 +203,38 @@ impl Money {
     }
 }
 
+/// `mantissa × 10^shift`, checked: in 64 bits when the result fits (nearly
+/// every amount), where a 128-bit multiplication is a library call (and in
+/// WebAssembly a long one).
+fn shifted(mantissa: i128, shift: u32) -> Option<i128> {
+    const POWERS: [i64; 19] = [
+        1,
+        10,
+        100,
+        1_000,
+        10_000,
+        100_000,
+        1_000_000,
+        10_000_000,
+        100_000_000,
+        1_000_000_000,
+        10_000_000_000,
+        100_000_000_000,
+        1_000_000_000_000,
+        10_000_000_000_000,
+        100_000_000_000_000,
+        1_000_000_000_000_000,
+        10_000_000_000_000_000,
+        100_000_000_000_000_000,
+        1_000_000_000_000_000_000,
+    ];
+    let small = i64::try_from(mantissa).ok().zip(POWERS.get(shift as usize)).and_then(|(m, p)| m.checked_mul(*p));
+    match small {
+        Some(v) => Some(i128::from(v)),
+        None => mantissa.checked_mul(10_i128.checked_pow(shift)?),
+    }
+}
+
 impl Money {
     /// Writes the amount with exactly the currency's minor units into `buf`
     /// without allocating; `None` when it has more digits than that.
@@ -211,7 +243,7 @@ impl Money {
         let scale = self.amount.scale();
         let mantissa = self.amount.mantissa();
         let units = if scale <= minor {
-            mantissa.checked_mul(10_i128.checked_pow(minor.checked_sub(scale)?)?)?
+            shifted(mantissa, minor.checked_sub(scale)?)?
         } else {
             let p = 10_i128.checked_pow(scale.checked_sub(minor)?)?;
             if mantissa.checked_rem(p)? != 0 {
@@ -319,6 +351,14 @@ mod tests {
         assert_eq!(cny("12.3000").to_string(), "12.30");
         assert_eq!(Money::new(Decimal::MAX, Currency::CNY).to_string(), "79228162514264337593543950335.00");
         assert_eq!(Money::parse("-0.5", Currency::JPY).unwrap().to_string(), "-0.5");
+    }
+
+    #[test]
+    fn a_shift_in_64_bits_is_the_128_bit_one() {
+        let big = i128::from(i64::MAX);
+        for (m, k) in [(0, 0), (7, 2), (-7, 2), (big, 1), (-big, 0), (big / 10, 1), (123, 18), (123, 19), (5, 30)] {
+            assert_eq!(super::shifted(m, k), m.checked_mul(10_i128.pow(k)), "{m} x 10^{k}");
+        }
     }
 
     #[test]
