@@ -387,8 +387,10 @@ impl Engine {
     }
 }
 
+/// An answer as compact JSON: byte for byte what `serde_json::to_string`
+/// writes, with less work per byte (see `json::write`).
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
-    serde_json::to_string(value).map_err(|e| Error::request(ErrorCode::Internal, "", e.to_string()))
+    json::write::to_string(value).map_err(|e| Error::request(ErrorCode::Internal, "", e.to_string()))
 }
 
 /// Reads a rule set's JSON text, without validating what it says: the

@@ -19,6 +19,8 @@ use serde_json::error::Category;
 use crate::{ErrorCode, Problem};
 
 pub(crate) mod shape;
+mod words;
+pub(crate) mod write;
 
 /// Parses `text` into `T`, refusing texts over `max_bytes` or nesting deeper
 /// than `max_depth`, and naming the JSON path of the first fault. A
@@ -554,21 +556,14 @@ fn unescape(raw: &[u8]) -> String {
 
 /// Refuses nesting deeper than `max_depth` before any parsing, in one pass.
 fn check_depth(text: &str, max_depth: usize) -> Result<(), Problem> {
+    let b = text.as_bytes();
     let mut depth = 0_usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for b in text.bytes() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        i = i.saturating_add(1);
+        match c {
+            // String contents are skipped eight bytes at a time.
+            b'"' => i = words::after_string(b, i),
             b'[' | b'{' => {
                 depth = depth.saturating_add(1);
                 if depth > max_depth {

@@ -97,3 +97,47 @@ fn answers_are_byte_identical_across_runs() {
         assert_eq!(run(&scenario), run(&scenario), "{}", file.display());
     }
 }
+
+/// The engine writes its answers with its own JSON writer (`json::write`):
+/// every golden answer must be byte for byte what `serde_json::to_string`
+/// writes for the same typed answer.
+#[test]
+fn answers_are_written_as_serde_json_writes_them() {
+    fn typed<T: serde::Serialize>(answer: Result<T, commerce_rules::Error>) -> Option<String> {
+        answer.ok().map(|a| serde_json::to_string(&a).unwrap())
+    }
+    let mut files = Vec::new();
+    scenario_files(&repo_root().join("core/tests/scenarios"), &mut files);
+    let mut compared = 0;
+    for file in files {
+        let scenario: Map<String, Value> = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+        let (key, text) = run(&scenario);
+        if key != "answer" {
+            continue;
+        }
+        let rules = match (scenario.get("rules"), scenario.get("rules_file")) {
+            (Some(r), None) => serde_json::to_string(r).unwrap(),
+            (None, Some(Value::String(f))) => fs::read_to_string(repo_root().join(f)).unwrap(),
+            _ => unreachable!("run checked it"),
+        };
+        let engine = Engine::from_json(&rules).unwrap();
+        let mut request = scenario["request"].clone();
+        if let Some(members) = request.as_object_mut() {
+            members.remove("$schema");
+        }
+        let question = scenario.get("question").and_then(Value::as_str).unwrap_or("quote");
+        let serde_text = match question {
+            "quote" => typed(engine.quote(&serde_json::from_value(request).unwrap())),
+            "best_coupons" => typed(engine.best_coupons(&serde_json::from_value(request).unwrap())),
+            "shipping_options" => typed(engine.shipping_options(&serde_json::from_value(request).unwrap())),
+            "tier_status" => typed(engine.tier_status(&serde_json::from_value(request).unwrap())),
+            "points_balance" => typed(engine.points_balance(&serde_json::from_value(request).unwrap())),
+            "return_refund" => typed(engine.return_refund(&serde_json::from_value(request).unwrap())),
+            "price_protection" => typed(engine.price_protection(&serde_json::from_value(request).unwrap())),
+            other => panic!("unknown question {other}"),
+        };
+        assert_eq!(serde_text.as_deref(), Some(text.as_str()), "{}", file.display());
+        compared += 1;
+    }
+    assert!(compared >= 100, "compared only {compared} answers");
+}
