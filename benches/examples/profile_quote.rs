@@ -54,6 +54,6 @@ fn main() {
     time("value", &mut || drop(serde_json::from_str::<serde_json::Value>(&request).unwrap()));
     time("parse", &mut || drop(serde_json::from_str::<QuoteRequest>(&request).unwrap()));
     time("quote", &mut || drop(engine.quote(&req).unwrap()));
-    time("serialize", &mut || drop(serde_json::to_string(&answer).unwrap()));
+    time("serialize", &mut || drop(commerce_rules::to_json(&answer).unwrap()));
     time("all", &mut || drop(engine.quote_json(&request).unwrap()));
 }

@@ -59,7 +59,7 @@ pub mod testkit;
 pub mod time;
 mod units;
 
-pub use engine::{parse_rules_json, validate_rules_json, Engine, Question};
+pub use engine::{parse_rules_json, to_json, validate_rules_json, Engine, Question};
 pub use error::{escape_control, Error, ErrorCode, ErrorReport, Problem};
 pub use limits::Limits;
 pub use money::{Currency, Money};

@@ -54,15 +54,26 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Money is exact: no `f32` or `f64` anywhere in the core's source.
+/// Money is exact: no `f32` or `f64` anywhere in the core's source. The
+/// one exception is the signature of the two float methods of serde's
+/// `Serializer` trait, which the JSON writer (`json/write.rs`) must
+/// implement: it hands such values to serde_json untouched and the core
+/// never makes one.
 #[test]
 fn the_core_has_no_floating_point() {
     let mut files = Vec::new();
     rust_files(&repo_root().join("core/src"), &mut files);
     for file in files {
         let text = fs::read_to_string(&file).unwrap();
+        let writer = file.ends_with("json/write.rs");
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default();
+            let serde_signature = ["fn serialize_f32(self, v: f32)", "fn serialize_f64(self, v: f64)"]
+                .iter()
+                .any(|sig| code.trim_start().starts_with(sig));
+            if writer && serde_signature {
+                continue;
+            }
             for word in code.split(|c: char| !c.is_alphanumeric() && c != '_') {
                 assert!(word != "f64" && word != "f32", "{}:{}: floating point in the core", file.display(), n + 1);
             }

@@ -131,7 +131,7 @@ proptest! {
             let rate = s.rate_percent.fraction().unwrap();
             // The tax is the rate applied to the taxable base, to within the
             // rounding of each line (half a minor unit per line at most).
-            let lines = answer.lines.iter().filter(|l| l.tax.class == s.class).count();
+            let lines = answer.lines.iter().filter(|l| *l.tax.class == *s.class).count();
             let exact = s.taxable.amount() * rate;
             let slack = Decimal::new(i64::try_from(lines).unwrap(), 2);
             prop_assert!((s.tax.amount() - exact).abs() <= slack, "{} vs {} for {}", s.tax, exact, s.class);

@@ -310,7 +310,7 @@ pub extern "C" fn fuel_stage_quote(handle: u32) -> i32 {
 pub extern "C" fn fuel_stage_serialize() -> i32 {
     guarded(|| {
         STAGED.with(|s| match &s.borrow().1 {
-            Some(answer) => serde_json::to_string(answer).map_err(|e| Failure(FUEL_ERROR, e.to_string())),
+            Some(answer) => commerce_rules::to_json(answer).map_err(|e| Failure(FUEL_ERROR, e.to_string())),
             None => Err(bad("no answer: call fuel_stage_quote first")),
         })
     })

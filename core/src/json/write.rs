@@ -687,8 +687,8 @@ mod tests {
         bad.insert(vec![1], 1);
         same(&bad);
         same(&json!({"a": [1, -2, 1.5, null, {"b\u{1}": "c\\"}], "": {}}));
-        same(&1.0e300_f64);
-        same(&f64::NAN);
+        // A float read from JSON text, written back through serde_json.
+        same(&serde_json::from_str::<Value>("[1.0e300, 0.5, -0.0]").unwrap());
     }
 
     fn serde_bytes_like() -> impl Serialize {

@@ -337,7 +337,7 @@ pub struct Adjustment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct LineTax {
     /// The tax class id.
-    pub class: String,
+    pub class: std::sync::Arc<str>,
     /// The class's rate in percent.
     pub rate_percent: Percent,
     /// The tax amount.

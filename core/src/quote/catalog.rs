@@ -61,7 +61,7 @@ pub(crate) fn price_lines(
             net: priced.subtotal,
             // The tax stage computes the amount.
             tax: LineTax {
-                class: class.map_or_else(|| rules.tax.default_class.clone(), |c| c.id.clone()),
+                class: class.map_or_else(|| rules.tax.default_class.clone(), |c| std::sync::Arc::clone(&c.id)),
                 rate_percent: class.map(|c| c.rate_percent).unwrap_or_default(),
                 amount: zero,
                 included: rules.tax.prices_include_tax,

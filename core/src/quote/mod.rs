@@ -181,7 +181,7 @@ fn tax_summary(
     let zero = Money::zero(rules.currency);
     let mut by_class: BTreeMap<&str, (&LineTax, Money, Money)> = BTreeMap::new();
     for line in lines {
-        let entry = by_class.entry(line.tax.class.as_str()).or_insert((&line.tax, zero, zero));
+        let entry = by_class.entry(&*line.tax.class).or_insert((&line.tax, zero, zero));
         let taxable = if rules.tax.prices_include_tax { line.net.checked_sub(line.tax.amount) } else { Ok(line.net) };
         let add = |a: Money, b: Result<Money, _>| b.and_then(|b| a.checked_add(b));
         entry.1 = add(entry.1, taxable).map_err(|e| money_error(e, "tax_summary"))?;
@@ -189,7 +189,7 @@ fn tax_summary(
     }
     let mut by_class: BTreeMap<&str, (String, crate::money::Percent, Money, Money)> = by_class
         .into_iter()
-        .map(|(k, (t, taxable, tax))| (k, (t.class.clone(), t.rate_percent, taxable, tax)))
+        .map(|(k, (t, taxable, tax))| (k, (t.class.to_string(), t.rate_percent, taxable, tax)))
         .collect();
     if let Some((class, rate, taxable, tax)) = shipping {
         let entry = by_class.entry(class.as_str()).or_insert((class.clone(), *rate, zero, zero));

@@ -26,7 +26,7 @@ pub(crate) fn apply(
 ) -> Result<(), Error> {
     let tax = &rules.tax;
     for (k, line) in lines.iter_mut().enumerate() {
-        let rate = tax.classes.get(&line.tax.class).map(|c| c.rate).unwrap_or_default();
+        let rate = tax.classes.get(&*line.tax.class).map(|c| c.rate).unwrap_or_default();
         let at = || match order.get(k) {
             Some(index) => format!("lines[{index}]"),
             None => "promotions".to_string(),

@@ -13,12 +13,11 @@ use crate::{Error, ErrorCode, Limits};
 pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteRequest) -> Result<(), Error> {
     let mut p = Problems::new(1);
     let root = JsonPath::root();
-    if let Some(currency) = req.currency {
-        p.check(
-            currency != rules.currency,
+    if let Some(currency) = req.currency.filter(|c| *c != rules.currency) {
+        p.add(
             ErrorCode::CurrencyMismatch,
             &root.field("currency"),
-            &format!("the rule set settles in {}, not {currency}", rules.currency),
+            format!("the rule set settles in {}, not {currency}", rules.currency),
         );
     }
     let customer = root.field("customer");
@@ -37,15 +36,16 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
     }
     crate::rules::labels(&req.customer.segments, limits, &customer.field("segments"), &mut p);
 
-    p.check(
-        crate::time::too_late(req.now),
-        ErrorCode::OutOfRange,
-        &root.field("now"),
-        &format!(
-            "must be before {}-01-01T00:00:00Z: answers name dates up to 200 years later, and RFC 3339 ends at 9999-12-31",
-            crate::time::LATEST_NOW_YEAR
-        ),
-    );
+    if crate::time::too_late(req.now) {
+        p.add(
+            ErrorCode::OutOfRange,
+            &root.field("now"),
+            format!(
+                "must be before {}-01-01T00:00:00Z: answers name dates up to 200 years later, and RFC 3339 ends at 9999-12-31",
+                crate::time::LATEST_NOW_YEAR
+            ),
+        );
+    }
     if req.max_hints > super::MAX_HINTS {
         p.add(ErrorCode::LimitExceeded, &root.field("max_hints"), format!("must be at most {}", super::MAX_HINTS));
     }

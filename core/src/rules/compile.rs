@@ -53,7 +53,7 @@ pub(crate) struct CompiledTax {
     pub(crate) calculation: TaxCalculation,
     pub(crate) rounding: RoundingMode,
     pub(crate) classes: super::FastMap<String, CompiledTaxClass>,
-    pub(crate) default_class: String,
+    pub(crate) default_class: std::sync::Arc<str>,
 }
 
 impl CompiledTax {
@@ -65,7 +65,8 @@ impl CompiledTax {
 
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledTaxClass {
-    pub(crate) id: String,
+    /// Shared with every line's answer that names it.
+    pub(crate) id: std::sync::Arc<str>,
     pub(crate) rate_percent: Percent,
     /// The rate as a fraction: 13 % is 0.13.
     pub(crate) rate: Decimal,
@@ -228,7 +229,7 @@ fn compile_tax(rules: &RuleSet, limits: &Limits, p: &mut Problems) -> CompiledTa
         p.id(&class.id, limits.max_id_bytes, &at.field("id"));
         percent_in_range(class.rate_percent, &at.field("rate_percent"), p);
         let rate = class.rate_percent.fraction().unwrap_or_default();
-        let compiled = CompiledTaxClass { id: class.id.clone(), rate_percent: class.rate_percent, rate };
+        let compiled = CompiledTaxClass { id: class.id.as_str().into(), rate_percent: class.rate_percent, rate };
         if classes.insert(class.id.clone(), compiled).is_some() {
             p.add(ErrorCode::DuplicateId, &at.field("id"), format!("tax class `{}` is defined twice", class.id));
         }
@@ -245,7 +246,7 @@ fn compile_tax(rules: &RuleSet, limits: &Limits, p: &mut Problems) -> CompiledTa
         calculation: tax.calculation,
         rounding: tax.rounding,
         classes,
-        default_class: tax.default_class.clone(),
+        default_class: tax.default_class.as_str().into(),
     }
 }
 

@@ -135,7 +135,7 @@ impl<'a> Context<'a> {
             }
         }
         let tax_rates =
-            lines.iter().map(|l| rules.tax.classes.get(&l.tax.class).map(|c| c.rate).unwrap_or_default()).collect();
+            lines.iter().map(|l| rules.tax.classes.get(&*l.tax.class).map(|c| c.rate).unwrap_or_default()).collect();
         Context {
             rules,
             req,

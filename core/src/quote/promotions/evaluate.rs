@@ -261,6 +261,10 @@ pub(crate) fn evaluate(
 pub(crate) enum Preview {
     /// It does not apply, for this reason.
     Refused(Rc<(Refusal, Option<Next>)>),
+    /// It does not apply, for a reason without a threshold (no eligible
+    /// items, no discount): an automatic promotion's such refusal is
+    /// recorded only in the explained run, which does not preview.
+    Unrecorded,
     /// It applies with this discount in all.
     Discount(Minor),
 }
@@ -289,7 +293,7 @@ pub(crate) fn preview(
     let eligible = ctx.eligible(index, false);
     ctx.count_work(eligible.len().saturating_add(1));
     if eligible.is_empty() {
-        return Ok(Some(Preview::Refused(Rc::new((Refusal::new(ReasonCode::NoEligibleItems), None)))));
+        return Ok(Some(Preview::Unrecorded));
     }
     let e = Eval { ctx, index, promo, amounts, taken, eligible, generation };
     match e.conditions(&promo.conditions, 0)? {
@@ -300,7 +304,7 @@ pub(crate) fn preview(
     let Some(discount) = e.order_discount()? else { return Ok(None) };
     Ok(Some(match e.spread_amount(discount)? {
         Some(d) => Preview::Discount(d),
-        None => Preview::Refused(Rc::new((Refusal::new(ReasonCode::NoDiscount), None))),
+        None => Preview::Unrecorded,
     }))
 }
 

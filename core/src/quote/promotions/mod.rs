@@ -73,6 +73,16 @@ pub(crate) fn apply(
     let mut pending: Vec<(&str, &evaluate::Next)> = Vec::new();
     let mut gifts = Vec::new();
     let mut bonus_points = Vec::new();
+    // Each line's adjustments in one allocation.
+    let mut per_line = vec![0_usize; lines.len()];
+    for &(l, _) in chosen.run.applied.iter().flat_map(|a| a.parts.iter()) {
+        if let Some(n) = per_line.get_mut(l) {
+            *n = n.saturating_add(1);
+        }
+    }
+    for (line, n) in lines.iter_mut().zip(per_line) {
+        line.adjustments.reserve_exact(n);
+    }
     for a in &chosen.run.applied {
         let Some(promo) = ctx.promotion(a.candidate.index) else { continue };
         let total = ctx.minor.money(a.effect.amount).map_err(err)?;

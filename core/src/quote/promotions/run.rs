@@ -321,6 +321,7 @@ fn execute(
                         state.lose_group(ctx, c, winner);
                         continue;
                     }
+                    Some(Preview::Unrecorded) => continue,
                     Some(Preview::Refused(why)) => {
                         if state.keeps(c, &why) {
                             state.refused.push(Refused { candidate: *c, why });

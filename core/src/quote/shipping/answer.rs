@@ -289,5 +289,5 @@ pub struct LineShipping {
     /// The rule behind `discount` (`free_shipping:ID`, `tier:ID`,
     /// `promotion:ID`); absent when there is no discount.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_rule: Option<String>,
+    pub discount_rule: Option<std::sync::Arc<str>>,
 }

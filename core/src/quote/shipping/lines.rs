@@ -8,6 +8,8 @@
 //! [`allocate_proportional`](crate::money::allocate_proportional), in line-id
 //! order, and sums exactly to its whole.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use super::answer::{LineShipping, ShippingOption};
@@ -93,11 +95,13 @@ pub(crate) fn allocate(
         allocate_proportional(o.discount, &weights).map_err(|_| AllocationFailed)?
     };
     let mut out: Vec<Option<LineShipping>> = vec![None; n];
+    // One copy of the rule's name, shared by the lines.
+    let shared_rule: Option<Arc<str>> = o.discount_rule.as_deref().map(Arc::from);
     for ((pos, amount), discount) in bearing.into_iter().zip(discounts) {
         if amount.is_zero() && discount.is_zero() {
             continue;
         }
-        let rule = (!discount.is_zero()).then(|| o.discount_rule.clone()).flatten();
+        let rule = (!discount.is_zero()).then(|| shared_rule.clone()).flatten();
         if let Some(slot) = out.get_mut(pos) {
             *slot = Some(LineShipping { amount, discount, discount_rule: rule });
         }

@@ -128,7 +128,7 @@ pub(crate) fn apply(
                 .map_err(money_err)?;
             let taxable = if included { net.checked_sub(tax).map_err(money_err)? } else { net };
             outcome.tax = tax;
-            outcome.tax_entry = Some((class.id.clone(), class.rate_percent, taxable, tax));
+            outcome.tax_entry = Some((class.id.to_string(), class.rate_percent, taxable, tax));
             trail.push(|| Step {
                 stage: Stage::Tax,
                 line_id: None,
