@@ -51,6 +51,24 @@ pub(crate) fn parse_prepared<T: DeserializeOwned>(text: &str) -> Result<T, Probl
     })
 }
 
+/// Reads a string into an `Arc<str>` with one allocation (serde's own
+/// `Arc<str>` makes a `String`, then a `Box<str>`, then copies it into the
+/// `Arc`): for ids a quote shares between its request and its answer.
+/// Refuses what is not a string as `String` does ("expected a string").
+pub(crate) fn shared_str<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::sync::Arc<str>, D::Error> {
+    struct Shared;
+    impl serde::de::Visitor<'_> for Shared {
+        type Value = std::sync::Arc<str>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            Ok(std::sync::Arc::from(s))
+        }
+    }
+    d.deserialize_str(Shared)
+}
+
 /// The name of the member an editor reads to find a document's JSON Schema.
 pub(crate) const SCHEMA_MEMBER: &str = "$schema";
 

@@ -37,8 +37,8 @@ prop_compose! {
         categories in prop::sample::subsequence(CATEGORIES, 0..3),
     ) -> CartLine {
         CartLine {
-            id: String::new(),
-            sku: sku.to_string(),
+            id: "".into(),
+            sku: sku.into(),
             quantity,
             unit_price: Decimal::new(cents, 2).into(),
             tax_class: class.map(str::to_string),
@@ -72,7 +72,7 @@ fn request() -> impl Strategy<Value = (usize, QuoteRequest)> {
         )
             .prop_map(|(e, mut lines, tier, enterprise, secs)| {
                 for (i, l) in lines.iter_mut().enumerate() {
-                    l.id = format!("L{i:02}");
+                    l.id = format!("L{i:02}").into();
                 }
                 let now = chrono::DateTime::from_timestamp(secs, 0).unwrap().fixed_offset();
                 let customer = Customer {

@@ -74,8 +74,8 @@ impl Cart {
             .take(30)
             .enumerate()
             .map(|(i, l)| CartLine {
-                id: format!("L{i:02}"),
-                sku: pick(SKUS, l.sku).to_string(),
+                id: format!("L{i:02}").into(),
+                sku: pick(SKUS, l.sku).into(),
                 quantity: u32::from(l.quantity % 50) + 1,
                 unit_price: Decimal::new(i64::from(l.cents % 10_000_000), 2).into(),
                 tax_class: l.vat_9.then(|| "vat-9".to_string()),

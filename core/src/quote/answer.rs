@@ -236,9 +236,11 @@ pub enum SelectionStrategy {
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct LineAnswer {
     /// The line id from the request.
-    pub id: String,
+    #[schemars(with = "String")]
+    pub id: std::sync::Arc<str>,
     /// The SKU.
-    pub sku: String,
+    #[schemars(with = "String")]
+    pub sku: std::sync::Arc<str>,
     /// Units.
     pub quantity: u32,
     /// The list unit price sent by the host.

@@ -28,13 +28,13 @@ pub(crate) fn price_lines(
     let mut units_per_sku: crate::rules::FastMap<&str, u64> =
         crate::rules::FastMap::with_capacity_and_hasher(req.lines.len(), Default::default());
     for line in &req.lines {
-        let n = units_per_sku.entry(line.sku.as_str()).or_default();
+        let n = units_per_sku.entry(&*line.sku).or_default();
         *n = n.saturating_add(u64::from(line.quantity));
     }
     let mut out = Vec::with_capacity(order.len());
     for &i in order {
         let Some(line) = req.lines.get(i) else { continue };
-        let sku_units = units_per_sku.get(line.sku.as_str()).copied().unwrap_or_default();
+        let sku_units = units_per_sku.get(&*line.sku).copied().unwrap_or_default();
         let priced =
             price_line(rules, req, line, sku_units, now).map_err(|e| money_error(e, &format!("lines[{i}]")))?;
         if trail.is_on() {
@@ -77,7 +77,7 @@ pub(crate) fn price_lines(
 }
 
 fn step(line: &CartLine, code: StepCode, rule: &str, amount: Money) -> Step {
-    Step { stage: Stage::CatalogPrice, line_id: Some(line.id.clone()), code, rule: rule.to_string(), amount }
+    Step { stage: Stage::CatalogPrice, line_id: Some(line.id.to_string()), code, rule: rule.to_string(), amount }
 }
 
 struct Priced {
@@ -136,7 +136,7 @@ fn price_line(
 /// one per list: its SKU entry if any, else its first matching category entry.
 fn candidates(rules: &CompiledRules, line: &CartLine) -> Vec<(usize, usize)> {
     let mut hits: Vec<(usize, bool, usize)> = Vec::new();
-    if let Some(v) = rules.by_sku.get(&line.sku) {
+    if let Some(v) = rules.by_sku.get(&*line.sku) {
         hits.extend(v.iter().map(|&(l, e)| (l, false, e)));
     }
     for category in &line.categories {

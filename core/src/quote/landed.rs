@@ -452,7 +452,7 @@ fn compute(
             }
         };
         out_lines.push(LandedLine {
-            line_id: line.id.clone(),
+            line_id: line.id.to_string(),
             hs_code: cart.and_then(|l| l.hs_code.clone()),
             country_of_origin: cart.and_then(|l| l.country_of_origin.clone()),
             dutiable_value: *value,

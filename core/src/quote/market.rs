@@ -129,7 +129,7 @@ pub(crate) fn localize<'r>(req: &'r QuoteRequest, m: &CompiledMarket) -> Result<
     }
     let mut out = req.clone();
     for (i, line) in out.lines.iter_mut().enumerate() {
-        let price = match m.prices.get(&line.sku) {
+        let price = match m.prices.get(&*line.sku) {
             Some(fixed) => *fixed,
             None => m
                 .price_rule

@@ -278,7 +278,7 @@ pub(crate) fn redeem<'a>(
         if !value.is_zero() {
             trail.push(|| Step {
                 stage: Stage::PointsRedemption,
-                line_id: Some(line.id.clone()),
+                line_id: Some(line.id.to_string()),
                 code: StepCode::PointsRedeemed,
                 rule: "points".to_string(),
                 amount: value,
@@ -530,7 +530,7 @@ pub(crate) fn earn(
         let paid = if e.include_tax { line.total } else { line.total.checked_sub(line.tax.amount).map_err(err)? };
         let base = paid.checked_sub(lp.redeemed_value).map_err(err)?.max(Money::zero(currency)).map_err(err)?;
         let excluded = request_line.is_none_or(|l| {
-            e.exclude_skus.contains(&l.sku) || l.categories.iter().any(|c| e.exclude_categories.contains(c))
+            e.exclude_skus.contains(&*l.sku) || l.categories.iter().any(|c| e.exclude_categories.contains(c))
         });
         let multiplier =
             if excluded {
@@ -671,7 +671,7 @@ fn bonuses(
                 for (k, line) in lines.iter_mut().enumerate() {
                     let Some(l) = order.get(k).and_then(|&i| req.lines.get(i)) else { continue };
                     if line.gift_of.is_some()
-                        || !(b.skus.contains(&l.sku) || l.categories.iter().any(|c| b.categories.contains(c)))
+                        || !(b.skus.contains(&*l.sku) || l.categories.iter().any(|c| b.categories.contains(c)))
                     {
                         continue;
                     }

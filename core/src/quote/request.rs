@@ -1,6 +1,8 @@
 //! The quote request: a cart, the customer and `now`.
 
 pub use crate::units::{LengthUnit, WeightUnit};
+use std::sync::Arc;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -262,9 +264,13 @@ pub struct Customer {
 #[serde(deny_unknown_fields)]
 pub struct CartLine {
     /// Unique within the cart.
-    pub id: String,
+    #[serde(deserialize_with = "crate::json::shared_str")]
+    #[schemars(with = "String")]
+    pub id: Arc<str>,
     /// The product's SKU.
-    pub sku: String,
+    #[serde(deserialize_with = "crate::json::shared_str")]
+    #[schemars(with = "String")]
+    pub sku: Arc<str>,
     /// Units, at least 1.
     pub quantity: u32,
     /// The list unit price, in the rule set's currency and minor units (in a

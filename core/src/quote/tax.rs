@@ -42,7 +42,7 @@ pub(crate) fn apply(
         };
         trail.push(|| Step {
             stage: Stage::Tax,
-            line_id: Some(line.id.clone()),
+            line_id: Some(line.id.to_string()),
             code: StepCode::LineTax,
             rule: format!("tax_class:{}", line.tax.class),
             amount,

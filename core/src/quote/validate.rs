@@ -58,7 +58,7 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
         }
         let at = lines_path.index(i);
         p.id(&line.id, limits.max_id_bytes, &at.field("id"));
-        if !ids.insert(line.id.as_str()) {
+        if !ids.insert(&*line.id) {
             p.add(ErrorCode::DuplicateId, &at.field("id"), format!("line id `{}` is used twice", line.id));
         }
         p.id(&line.sku, limits.max_id_bytes, &at.field("sku"));

@@ -118,7 +118,7 @@ pub(crate) fn ask<E: Quoter + ?Sized>(
         for (r, n) in per.into_iter().enumerate() {
             if n > 0 {
                 if let Some(items) = split.get_mut(r) {
-                    items.push((line.id.clone(), n));
+                    items.push((line.id.to_string(), n));
                 }
             }
         }
@@ -154,7 +154,7 @@ pub(crate) fn ask<E: Quoter + ?Sized>(
         let items = items
             .into_iter()
             .map(|(line_id, quantity)| {
-                let source = request.lines.iter().find(|l| l.id == line_id);
+                let source = request.lines.iter().find(|l| *l.id == *line_id);
                 ReturnItem {
                     category: source.and_then(|l| l.categories.first().cloned()),
                     tags: source.map(|l| l.tags.clone()).unwrap_or_default(),
@@ -184,7 +184,7 @@ pub(crate) fn ask<E: Quoter + ?Sized>(
                 .lines
                 .iter()
                 .map(|l| ReturnLineFacts {
-                    line_id: l.id.clone(),
+                    line_id: l.id.to_string(),
                     categories: l.categories.clone(),
                     tags: l.tags.clone(),
                     brand: l.brand.clone(),

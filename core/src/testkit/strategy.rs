@@ -290,8 +290,8 @@ pub fn cart_lines(v: &Vocabulary, max_lines: usize) -> BoxedStrategy<Vec<CartLin
         .prop_map(
             move |(sku, quantity, minor, tax_class, categories, tags, brand, nd, weight, dims, class, origin)| {
                 CartLine {
-                    id: String::new(),
-                    sku,
+                    id: "".into(),
+                    sku: sku.into(),
                     quantity,
                     unit_price: Decimal::new(minor, scale).into(),
                     tax_class,
@@ -318,7 +318,7 @@ pub fn cart_lines(v: &Vocabulary, max_lines: usize) -> BoxedStrategy<Vec<CartLin
     prop::collection::vec(line, 0..=max_lines)
         .prop_map(|mut lines| {
             for (i, l) in lines.iter_mut().enumerate() {
-                l.id = format!("L{i:02}");
+                l.id = format!("L{i:02}").into();
             }
             lines
         })

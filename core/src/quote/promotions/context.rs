@@ -113,7 +113,7 @@ impl<'a> Context<'a> {
                     }
                 }
             };
-            note(idx.by_sku.get(&line.sku));
+            note(idx.by_sku.get(&*line.sku));
             line.categories.iter().for_each(|c| note(idx.by_category.get(c)));
             line.tags.iter().for_each(|t| note(idx.by_tag.get(t)));
             note(line.brand.as_ref().and_then(|b| idx.by_brand.get(b)));

@@ -361,8 +361,8 @@ fn gift_line(
     let zero = Money::zero(rules.currency);
     let class = rules.tax.class_of(None);
     LineAnswer {
-        id: id.to_string(),
-        sku: sku.to_string(),
+        id: id.into(),
+        sku: sku.into(),
         quantity,
         list_unit_price: zero,
         unit_price: zero,

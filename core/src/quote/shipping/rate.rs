@@ -108,10 +108,10 @@ pub(crate) fn parcels<'a>(
 ) -> Result<Vec<Parcel<'a>>, Overflow> {
     let mut by_id: crate::rules::FastMap<&str, &CartLine> =
         crate::rules::FastMap::with_capacity_and_hasher(req_lines.len(), Default::default());
-    by_id.extend(req_lines.iter().map(|l| (l.id.as_str(), l)));
+    by_id.extend(req_lines.iter().map(|l| (&*l.id, l)));
     let mut out: BTreeMap<&str, Parcel<'a>> = BTreeMap::new();
     for (pos, line) in lines.iter().enumerate() {
-        let Some(cart) = by_id.get(line.id.as_str()).copied() else { continue };
+        let Some(cart) = by_id.get(&*line.id).copied() else { continue };
         let warehouse =
             cart.origin.as_ref().and_then(|o| s.warehouse_index.get(o)).copied().unwrap_or(s.default_warehouse);
         let Some(w) = s.warehouses.get(warehouse) else { continue };
@@ -145,7 +145,7 @@ pub(crate) fn parcels<'a>(
             value: line.net,
         });
         if let Some(class) = &cart.shipping_class {
-            parcel.classes.entry(class.as_str()).or_insert(line.id.as_str());
+            parcel.classes.entry(class.as_str()).or_insert(&*line.id);
         }
         parcel.value = parcel.value.checked_add(line.net)?;
     }
