@@ -419,7 +419,7 @@ fn tariff(rates: &[TariffRate], max: u32, currency: Currency, limits: &Limits, a
             }
         }
         let mut origins: Vec<&str> = r.origins.iter().map(String::as_str).collect();
-        origins.sort_unstable();
+        crate::sort::sort(&mut origins);
         if let Some(first) = keys.insert((r.hs_prefix.as_deref(), r.category.as_deref(), origins), i) {
             p.add(ErrorCode::DuplicateId, &r_at, format!("the same goods and origins as entry [{first}]"));
         }

@@ -106,7 +106,7 @@ pub(crate) fn parcels<'a>(
     req_lines: &'a [CartLine],
     lines: &'a [LineAnswer],
 ) -> Result<Vec<Parcel<'a>>, Overflow> {
-    let by_id: BTreeMap<&str, &CartLine> = req_lines.iter().map(|l| (l.id.as_str(), l)).collect();
+    let by_id: BTreeMap<&str, &CartLine> = crate::sort::map_of(req_lines.iter().map(|l| (l.id.as_str(), l)));
     let mut out: BTreeMap<&str, Parcel<'a>> = BTreeMap::new();
     for (pos, line) in lines.iter().enumerate() {
         let Some(cart) = by_id.get(line.id.as_str()).copied() else { continue };
