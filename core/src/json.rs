@@ -19,6 +19,7 @@ use serde_json::error::Category;
 use crate::{ErrorCode, Problem};
 
 pub(crate) mod shape;
+pub(crate) mod unit_enum;
 
 /// Parses `text` into `T`, refusing texts over `max_bytes` or nesting deeper
 /// than `max_depth`, and naming the JSON path of the first fault. A
