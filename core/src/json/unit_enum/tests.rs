@@ -162,4 +162,5 @@ fn every_unit_enum_reads_the_names_it_writes() {
     check::<crate::TenderKind>();
     check::<crate::AmountOrigin>();
     check::<crate::RoundedClass>();
+    check::<crate::Currency>();
 }
