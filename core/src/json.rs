@@ -19,6 +19,7 @@ use serde_json::error::Category;
 use crate::{ErrorCode, Problem};
 
 pub(crate) mod shape;
+pub(crate) mod unit_enum;
 mod words;
 pub(crate) mod write;
 

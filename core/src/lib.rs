@@ -41,6 +41,32 @@
 )]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+/// Implements `Deserialize` for a unit-only enum with the shared visitors
+/// of `json::unit_enum` (one compiled copy for all such enums), given every
+/// variant and its name as the enum's `#[serde]` attributes name it (the
+/// derived `Serialize` must write the same names: a test checks them all).
+/// `unit_enum!(Scope { Items = "items", Order = "order" });`
+macro_rules! unit_enum {
+    ($ty:ident { $($variant:ident = $name:literal),+ $(,)? }) => {
+        impl $crate::json::unit_enum::UnitEnum for $ty {
+            const NAME: &'static str = stringify!($ty);
+            const ALL: &'static [Self] = &[$($ty::$variant),+];
+            const NAMES: &'static [&'static str] = &[$($name),+];
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::json::unit_enum::deserialize(d)
+            }
+        }
+
+        // Every variant is listed: this match fails to compile otherwise.
+        const _: fn(&$ty) = |v| match v {
+            $($ty::$variant)|+ => {}
+        };
+    };
+}
+
 mod engine;
 mod error;
 mod json;

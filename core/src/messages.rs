@@ -4,7 +4,7 @@
 //! these defaults exist so that every code has a readable message.
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::money::{Money, Percent};
 use crate::reasons::{
@@ -16,7 +16,7 @@ use crate::time::LocalDate;
 use crate::ErrorCode;
 
 /// A language for default messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, JsonSchema)]
 pub enum Lang {
     /// English.
     #[default]
@@ -26,6 +26,8 @@ pub enum Lang {
     #[serde(rename = "zh-Hans")]
     ZhHans,
 }
+
+unit_enum!(Lang { En = "en", ZhHans = "zh-Hans" });
 
 /// The default one-line text for an error code.
 ///

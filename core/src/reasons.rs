@@ -7,7 +7,7 @@
 //! without depending on the quote.
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::money::{Currency, DecimalString, Money, Percent};
 use crate::units::{LengthUnit, WeightUnit};
@@ -298,7 +298,7 @@ pub enum LandedPartCode {
 }
 
 /// Which customs regime a landed cost was computed under. Stable codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LandedRegime {
@@ -312,6 +312,8 @@ pub enum LandedRegime {
     /// Past a cross-border limit: general-trade taxation in full.
     GeneralTrade,
 }
+
+unit_enum!(LandedRegime { Border = "border", LowValue = "low_value", Cbec = "cbec", GeneralTrade = "general_trade" });
 
 /// Why customs refuses an order. Stable codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]

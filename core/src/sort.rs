@@ -14,6 +14,7 @@
 //! result is the same too.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `v.sort_by(compare)`.
 #[cfg(not(target_family = "wasm"))]
@@ -66,6 +67,28 @@ pub(crate) fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) 
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// `items.collect::<BTreeSet<_>>()`, inserting one by one: collecting
+/// sorts the items first (a stable sort compiled for each element type).
+/// The same set.
+pub(crate) fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for item in items {
+        set.insert(item);
+    }
+    set
+}
+
+/// `pairs.collect::<BTreeMap<_, _>>()`, inserting one by one: collecting
+/// sorts the pairs first (a stable sort compiled for each pair type). The
+/// same map: for a repeated key, the last value.
+pub(crate) fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (key, value) in pairs {
+        map.insert(key, value);
+    }
+    map
+}
+
 #[cfg(any(target_family = "wasm", test))]
 fn sort_positions(order: &mut [usize], compare: &mut dyn FnMut(usize, usize) -> Ordering) {
     order.sort_by(|&a, &b| compare(a, b));
@@ -104,5 +127,13 @@ mod tests {
             sort(&mut w);
             assert_eq!(w, expected);
         }
+    }
+
+    #[test]
+    fn sets_and_maps_are_those_collect_builds() {
+        let keys = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
+        assert_eq!(set_of(keys), keys.into_iter().collect::<BTreeSet<_>>());
+        let pairs: Vec<(u8, usize)> = keys.iter().enumerate().map(|(i, &k)| (k, i)).collect();
+        assert_eq!(map_of(pairs.clone()), pairs.into_iter().collect::<BTreeMap<_, _>>());
     }
 }

@@ -5,10 +5,10 @@
 //! root does).
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A unit of weight. 1 lb is 453.59237 g and 1 oz 28.349523125 g, exactly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WeightUnit {
     /// Grams.
@@ -21,8 +21,10 @@ pub enum WeightUnit {
     Oz,
 }
 
+unit_enum!(WeightUnit { G = "g", Kg = "kg", Lb = "lb", Oz = "oz" });
+
 /// A unit of length. 1 in is 2.54 cm, exactly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LengthUnit {
     /// Centimetres.
@@ -30,3 +32,5 @@ pub enum LengthUnit {
     /// Inches.
     In,
 }
+
+unit_enum!(LengthUnit { Cm = "cm", In = "in" });

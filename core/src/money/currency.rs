@@ -17,7 +17,7 @@ macro_rules! currencies {
         /// assert_eq!(Currency::JPY.minor_units(), 0);
         /// assert_eq!(Currency::KWD.minor_units(), 3);
         /// ```
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
         #[non_exhaustive]
         pub enum Currency {
             $(
@@ -38,6 +38,19 @@ macro_rules! currencies {
             /// The three-letter ISO 4217 code.
             pub const fn code(self) -> &'static str {
                 match self { $(Currency::$variant => stringify!($variant),)* }
+            }
+        }
+
+        // Read by the shared visitors of every unit-only enum (json::unit_enum).
+        impl $crate::json::unit_enum::UnitEnum for Currency {
+            const NAME: &'static str = "Currency";
+            const ALL: &'static [Self] = Currency::ALL;
+            const NAMES: &'static [&'static str] = &[$(stringify!($variant),)*];
+        }
+
+        impl<'de> Deserialize<'de> for Currency {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::json::unit_enum::deserialize(d)
             }
         }
 

@@ -24,7 +24,7 @@ pub fn convert(amount: Decimal, rate: Decimal, to: Currency, mode: RoundingMode)
 }
 
 /// Which way a price goes to the nearest allowed price.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PriceDirection {
     /// To the nearest allowed price; halfway goes up (the default).
@@ -35,6 +35,8 @@ pub enum PriceDirection {
     /// Down to the allowed price below.
     Down,
 }
+
+unit_enum!(PriceDirection { Nearest = "nearest", Up = "up", Down = "down" });
 
 /// The prices a market allows: every `k × step + ending` for whole `k >= 0`
 /// (`step` 1 and `ending` 0.99 allow 0.99, 1.99, 2.99...; `step` 0.05 and

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(RoundingMode::HalfEven.round(x, 2).to_string(), "0.12");
 /// assert_eq!(RoundingMode::Down.round(Decimal::new(199, 2), 0).to_string(), "1");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingMode {
     /// Half away from zero (四舍五入): 0.125 -> 0.13.
@@ -29,6 +29,8 @@ pub enum RoundingMode {
     /// Away from zero: 0.121 -> 0.13.
     Up,
 }
+
+unit_enum!(RoundingMode { HalfUp = "half_up", HalfEven = "half_even", HalfDown = "half_down", Down = "down", Up = "up" });
 
 impl RoundingMode {
     /// Rounds `value` to `dp` decimal places with this mode.
@@ -48,7 +50,7 @@ impl RoundingMode {
 }
 
 /// Where a computed price is rounded to minor units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingLevel {
     /// Each unit price is rounded, then multiplied by the quantity.
@@ -57,6 +59,8 @@ pub enum RoundingLevel {
     /// The unrounded unit price is multiplied by the quantity and the line rounded once.
     Line,
 }
+
+unit_enum!(RoundingLevel { Unit = "unit", Line = "line" });
 
 /// The rule set's rounding policy: a mode and a level.
 ///

@@ -14,7 +14,7 @@ use crate::money::Money;
 use crate::rules::BonusReturn;
 
 /// What earned a bonus, as answers name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BonusKind {
     /// Every order that earns points.
@@ -26,6 +26,8 @@ pub enum BonusKind {
     /// Items reaching a spend threshold (`min_spend`).
     SpendThreshold,
 }
+
+unit_enum!(BonusKind { Order = "order", FirstOrder = "first_order", PerUnit = "per_unit", SpendThreshold = "spend_threshold" });
 
 /// A bonus an order earns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]

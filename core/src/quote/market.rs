@@ -57,7 +57,7 @@ pub struct AmountSource {
 }
 
 /// How a rule's amounts are obtained in a market's currency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AmountOrigin {
     /// Stated for the market's currency on the rule (`amounts_in`), used as written.
@@ -68,8 +68,10 @@ pub enum AmountOrigin {
     Converted,
 }
 
+unit_enum!(AmountOrigin { Fixed = "fixed", Rounded = "rounded", Converted = "converted" });
+
 /// A class of amounts a market's `amount_rounding` rounds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundedClass {
     /// Spend thresholds, minimum subtotals, unit-price filters.
@@ -77,6 +79,8 @@ pub enum RoundedClass {
     /// Discounts and discount caps.
     Discounts,
 }
+
+unit_enum!(RoundedClass { Thresholds = "thresholds", Discounts = "discounts" });
 
 /// The market that answers `req`: the one it names, else the one whose
 /// countries include its destination's; none when neither applies.

@@ -187,10 +187,9 @@ fn tax_summary(
         entry.1 = add(entry.1, taxable).map_err(|e| money_error(e, "tax_summary"))?;
         entry.2 = entry.2.checked_add(line.tax.amount).map_err(|e| money_error(e, "tax_summary"))?;
     }
-    let mut by_class: BTreeMap<&str, (String, crate::money::Percent, Money, Money)> = by_class
-        .into_iter()
-        .map(|(k, (t, taxable, tax))| (k, (t.class.to_string(), t.rate_percent, taxable, tax)))
-        .collect();
+    let mut by_class: BTreeMap<&str, (String, crate::money::Percent, Money, Money)> = crate::sort::map_of(
+        by_class.into_iter().map(|(k, (t, taxable, tax))| (k, (t.class.to_string(), t.rate_percent, taxable, tax))),
+    );
     if let Some((class, rate, taxable, tax)) = shipping {
         let entry = by_class.entry(class.as_str()).or_insert((class.clone(), *rate, zero, zero));
         entry.2 = entry.2.checked_add(*taxable).map_err(|e| money_error(e, "tax_summary"))?;

@@ -16,7 +16,7 @@ use crate::{Error, ErrorCode, Limits};
 pub const MAX_TENDERS: usize = 20;
 
 /// What kind of stored value a tender is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TenderKind {
     /// A gift card (the default).
@@ -25,6 +25,8 @@ pub enum TenderKind {
     /// Stored value on the customer's account (余额).
     StoredValue,
 }
+
+unit_enum!(TenderKind { GiftCard = "gift_card", StoredValue = "stored_value" });
 
 /// A gift card or stored-value balance offered to pay the order.
 ///

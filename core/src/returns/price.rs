@@ -137,7 +137,7 @@ pub(crate) fn price_protection(
             ));
         }
     }
-    let claimed: BTreeSet<&str> = req.earlier_claims.iter().map(String::as_str).collect();
+    let claimed: BTreeSet<&str> = crate::sort::set_of(req.earlier_claims.iter().map(String::as_str));
     let prices_at = root.field("prices");
     let max_prices = receipt::max_receipt_lines(limits);
     if req.prices.len() > max_prices {

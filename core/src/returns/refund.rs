@@ -19,7 +19,7 @@ use crate::time::LocalDate;
 use crate::{Error, ErrorCode, Limits, Timestamp};
 
 /// Why the customer returns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnReason {
     /// No reason (七天无理由).
@@ -30,8 +30,10 @@ pub enum ReturnReason {
     Exchange,
 }
 
+unit_enum!(ReturnReason { NoReason = "no_reason", Quality = "quality", Exchange = "exchange" });
+
 /// The condition of the returned items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemCondition {
     /// Sealed, as delivered.
@@ -42,6 +44,8 @@ pub enum ItemCondition {
     /// Damaged (the host assesses how much; see `ReturnItem::assessed_percent`).
     Damaged,
 }
+
+unit_enum!(ItemCondition { Unopened = "unopened", Opened = "opened", Damaged = "damaged" });
 
 /// A return: the receipt, earlier returns and the lines to return now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

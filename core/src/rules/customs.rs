@@ -96,7 +96,7 @@ pub struct CustomsDestination {
 }
 
 /// Delivered duty paid or delivered at place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Terms {
     /// Duties and taxes are an estimate the shopper pays on delivery; not in the grand total.
@@ -105,6 +105,8 @@ pub enum Terms {
     /// Duties and taxes are collected at checkout and in the grand total.
     Ddp,
 }
+
+unit_enum!(Terms { Dap = "dap", Ddp = "ddp" });
 
 /// What the dutiable value includes besides the goods (the lines after discounts, tax excluded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -162,7 +164,7 @@ pub struct TariffRate {
 }
 
 /// How consumption tax is computed on a line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsumptionBase {
     /// China's composite assessable price: `(value + duty) / (1 - rate) × rate`.
@@ -171,6 +173,8 @@ pub enum ConsumptionBase {
     /// `(value + duty) × rate`.
     ValueAndDuty,
 }
+
+unit_enum!(ConsumptionBase { Composite = "composite", ValueAndDuty = "value_and_duty" });
 
 /// De minimis thresholds, in the destination's currency, compared with the goods' value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -216,7 +220,7 @@ pub struct Cbec {
 }
 
 /// What happens to an order past a CBEC limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CbecOverLimit {
     /// Taxed as general trade: duty, import VAT and consumption tax in full.
@@ -225,6 +229,8 @@ pub enum CbecOverLimit {
     /// The order is refused, with the reason.
     Refuse,
 }
+
+unit_enum!(CbecOverLimit { GeneralTrade = "general_trade", Refuse = "refuse" });
 
 /// A fee charged on import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -419,7 +425,7 @@ fn tariff(rates: &[TariffRate], max: u32, currency: Currency, limits: &Limits, a
             }
         }
         let mut origins: Vec<&str> = r.origins.iter().map(String::as_str).collect();
-        origins.sort_unstable();
+        crate::sort::sort(&mut origins);
         if let Some(first) = keys.insert((r.hs_prefix.as_deref(), r.category.as_deref(), origins), i) {
             p.add(ErrorCode::DuplicateId, &r_at, format!("the same goods and origins as entry [{first}]"));
         }

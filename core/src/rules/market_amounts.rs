@@ -234,7 +234,7 @@ fn free_shipping_given(e: &FreeShippingAmounts) -> Vec<(String, Amount)> {
 /// tiers no longer ascending) is checked when each market's rules are
 /// compiled, at the entry's path.
 pub(crate) fn check_amounts_in(rules: &RuleSet, max_entries: usize, p: &mut Problems) {
-    let market_currencies: BTreeSet<Currency> = rules.markets.iter().map(|m| m.currency).collect();
+    let market_currencies: BTreeSet<Currency> = crate::sort::set_of(rules.markets.iter().map(|m| m.currency));
     for (i, promo) in rules.promotions.iter().enumerate() {
         if promo.amounts_in.is_empty() {
             continue;
@@ -337,8 +337,8 @@ pub(super) fn check_entry(
     what: &str,
     p: &mut Problems,
 ) {
-    let given_keys: BTreeSet<&str> = given.iter().map(|(k, _)| k.as_str()).collect();
-    let slot_keys: BTreeSet<&str> = slots.iter().map(|s| s.key.as_str()).collect();
+    let given_keys: BTreeSet<&str> = crate::sort::set_of(given.iter().map(|(k, _)| k.as_str()));
+    let slot_keys: BTreeSet<&str> = crate::sort::set_of(slots.iter().map(|s| s.key.as_str()));
     for s in slots {
         if !given_keys.contains(s.key.as_str()) {
             p.add_at(

@@ -255,7 +255,7 @@ fn method_lists(m: &ShippingMethod, e: &MethodAmounts) -> Vec<(String, usize, us
 /// is checked when each market's rules are compiled, at the entry's path.
 pub(crate) fn check_method_amounts_in(rules: &RuleSet, max_entries: usize, p: &mut Problems) {
     let Some(shipping) = &rules.shipping else { return };
-    let market_currencies: BTreeSet<Currency> = rules.markets.iter().map(|m| m.currency).collect();
+    let market_currencies: BTreeSet<Currency> = crate::sort::set_of(rules.markets.iter().map(|m| m.currency));
     for (z, zone) in shipping.zones.iter().enumerate() {
         for (j, m) in zone.methods.iter().enumerate() {
             if m.amounts_in.is_empty() {

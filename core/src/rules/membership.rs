@@ -50,7 +50,7 @@ pub struct Qualification {
 }
 
 /// The metric tiers qualify on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QualificationMetric {
     /// Amount paid (a money amount in the rule set's currency); history
@@ -62,8 +62,10 @@ pub enum QualificationMetric {
     OrderCount,
 }
 
+unit_enum!(QualificationMetric { PaidSpend = "paid_spend", PointsEarned = "points_earned", OrderCount = "order_count" });
+
 /// How a tier drops once its validity ends without requalifying.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Downgrade {
     /// One level at a time: the next lower tier is kept for another validity
@@ -73,6 +75,8 @@ pub enum Downgrade {
     /// Straight down to the tier the customer then qualifies for.
     ToQualified,
 }
+
+unit_enum!(Downgrade { OneLevel = "one_level", ToQualified = "to_qualified" });
 
 /// One membership tier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -246,7 +250,7 @@ pub enum BonusTrigger {
 
 /// How a return reverses a bonus. Over all returns of an order, a bonus is
 /// reversed at most once in full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BonusReturn {
     /// In full, on the first return of a unit it covers (any unit of the
@@ -261,6 +265,8 @@ pub enum BonusReturn {
     /// order, nothing kept; for `per_unit`, per unit (as `proportional`).
     WhenConditionFails,
 }
+
+unit_enum!(BonusReturn { All = "all", Proportional = "proportional", WhenConditionFails = "when_condition_fails" });
 
 fn down() -> RoundingMode {
     RoundingMode::Down
@@ -336,7 +342,7 @@ pub struct Redemption {
 }
 
 /// What a redemption does with a request over a limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OverLimit {
     /// Redeem as many points as the limits allow, listing each reduction (the default).
@@ -345,6 +351,8 @@ pub enum OverLimit {
     /// Redeem nothing, listing the limits the request broke.
     Refuse,
 }
+
+unit_enum!(OverLimit { Clamp = "clamp", Refuse = "refuse" });
 
 impl OverLimit {
     fn is_clamp(&self) -> bool {
@@ -411,7 +419,7 @@ pub enum ExpiryPolicy {
 }
 
 /// Whether points can still be used on the last day of their validity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LastDay {
     /// They expire at the start of that day (the last day they can be used
@@ -422,8 +430,10 @@ pub enum LastDay {
     UsableThrough,
 }
 
+unit_enum!(LastDay { ExpiresAtStart = "expires_at_start", UsableThrough = "usable_through" });
+
 /// A calendar period of an expiry policy, in the merchant's local dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     /// A calendar month.
@@ -433,6 +443,8 @@ pub enum Period {
     /// A calendar year.
     Year,
 }
+
+unit_enum!(Period { Month = "month", Quarter = "quarter", Year = "year" });
 
 impl Period {
     /// The months in one period.
@@ -459,7 +471,7 @@ pub struct ClawbackPolicy {
 }
 
 /// The expiry of redeemed points given back on a return.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnedPointsExpiry {
     /// They keep the expiry of the lots they came from (the default).
@@ -469,8 +481,10 @@ pub enum ReturnedPointsExpiry {
     New,
 }
 
+unit_enum!(ReturnedPointsExpiry { Original = "original", New = "new" });
+
 /// What to do when the points a return reverses are no longer in the balance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SpentEarnedPoints {
     /// Deduct their value from the refund (the default).
@@ -479,3 +493,5 @@ pub enum SpentEarnedPoints {
     /// Let the balance go negative (the host records a debt).
     NegativeBalance,
 }
+
+unit_enum!(SpentEarnedPoints { DeductFromRefund = "deduct_from_refund", NegativeBalance = "negative_balance" });

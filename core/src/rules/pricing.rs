@@ -8,7 +8,7 @@ use crate::money::{Amount, Percent};
 use crate::time::WindowBound;
 
 /// Which eligible price a line gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PriceSelection {
     /// The lowest eligible price, the list price included (the default). Ties
@@ -19,9 +19,11 @@ pub enum PriceSelection {
     FirstMatch,
 }
 
+unit_enum!(PriceSelection { Lowest = "lowest", FirstMatch = "first_match" });
+
 /// What a price list is, as shown to the shopper. A `sale` price marks the
 /// line as on sale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PriceListKind {
     /// Member or tier prices (会员价).
@@ -35,6 +37,8 @@ pub enum PriceListKind {
     /// Anything else.
     Custom,
 }
+
+unit_enum!(PriceListKind { Member = "member", Sale = "sale", Volume = "volume", Segment = "segment", Custom = "custom" });
 
 /// A price list: prices for some SKUs or categories, for some customers, in
 /// an optional time window.

@@ -98,7 +98,7 @@ fn default_class() -> String {
 }
 
 /// How a promotion is unlocked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Trigger {
     /// Applies by itself when its conditions hold.
@@ -110,8 +110,10 @@ pub enum Trigger {
     Wallet,
 }
 
+unit_enum!(Trigger { Automatic = "automatic", Code = "code", Wallet = "wallet" });
+
 /// The base a percentage or threshold is computed on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// After the discounts of earlier promotions (the default).
@@ -121,8 +123,10 @@ pub enum Basis {
     Original,
 }
 
+unit_enum!(Basis { Discounted = "discounted", Original = "original" });
+
 /// The weights an order discount is spread over its lines by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AllocateBy {
     /// What each line still costs after earlier discounts (the default).
@@ -132,6 +136,8 @@ pub enum AllocateBy {
     /// takes more than it still costs, the rest going to the others.
     Original,
 }
+
+unit_enum!(AllocateBy { Current = "current", Original = "original" });
 
 impl AllocateBy {
     fn is_current(&self) -> bool {
@@ -277,7 +283,7 @@ pub struct RecurringWindow {
 }
 
 /// A day of the week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Weekday {
@@ -289,6 +295,8 @@ pub enum Weekday {
     Sat,
     Sun,
 }
+
+unit_enum!(Weekday { Mon = "mon", Tue = "tue", Wed = "wed", Thu = "thu", Fri = "fri", Sat = "sat", Sun = "sun" });
 
 /// Usage limits, checked against the counters the host sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -467,7 +475,7 @@ fn one() -> u32 {
 }
 
 /// The scope of a percentage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Each item line (item stage).
@@ -477,8 +485,10 @@ pub enum Scope {
     Order,
 }
 
+unit_enum!(Scope { Items = "items", Order = "order" });
+
 /// What a fixed amount is off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AmountPer {
     /// Each unit (item stage).
@@ -487,8 +497,10 @@ pub enum AmountPer {
     Order,
 }
 
+unit_enum!(AmountPer { Unit = "unit", Order = "order" });
+
 /// How an order discount covers shipping too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WithShipping {
     /// Taken from the items first (spread over them as usual); the rest
@@ -501,8 +513,10 @@ pub enum WithShipping {
     ProRata,
 }
 
+unit_enum!(WithShipping { ItemsFirst = "items_first", ProRata = "pro_rata" });
+
 /// Which units a buy-X-get-Y discounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Choose {
     /// The cheapest units (the default).
@@ -511,6 +525,8 @@ pub enum Choose {
     /// The most expensive units.
     MostExpensive,
 }
+
+unit_enum!(Choose { Cheapest = "cheapest", MostExpensive = "most_expensive" });
 
 /// One spend tier: from `min_spend`, `discount` off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -86,7 +86,7 @@ pub struct ReturnsConfig {
 
 /// The order in which a refund goes back to what paid the order. Each
 /// tender gets back at most what it paid, over every return.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TenderRefundOrder {
     /// The gift cards and stored value first, in the receipt's order, then
@@ -96,6 +96,8 @@ pub enum TenderRefundOrder {
     /// The original payment first, then the tenders.
     OriginalPaymentFirst,
 }
+
+unit_enum!(TenderRefundOrder { TendersFirst = "tenders_first", OriginalPaymentFirst = "original_payment_first" });
 
 impl TenderRefundOrder {
     fn is_default(&self) -> bool {
@@ -174,7 +176,7 @@ pub struct CampaignExtension {
 }
 
 /// What happens to a gift with purchase on a return that breaks its promotion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GiftPolicy {
     /// The gift's recorded value is deducted from the refund unless the gift is returned too.
@@ -184,11 +186,13 @@ pub enum GiftPolicy {
     ReturnWithItem,
 }
 
+unit_enum!(GiftPolicy { DeductValue = "deduct_value", ReturnWithItem = "return_with_item" });
+
 /// What a return deducts when the kept items no longer earn the order's
 /// shipping discount. China's 网络购买商品七日无理由退货暂行办法, Art. 18: when a
 /// return leaves the order short of a free-shipping condition, the seller
 /// *may* deduct the shipping from the refund.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LostShippingDiscount {
     /// Nothing is deducted: the merchant bears the shipping it waived.
@@ -201,6 +205,8 @@ pub enum LostShippingDiscount {
     /// shipping discount) is deducted.
     DeductKeptShare,
 }
+
+unit_enum!(LostShippingDiscount { Waive = "waive", Deduct = "deduct", DeductKeptShare = "deduct_kept_share" });
 
 fn is_waive(p: &LostShippingDiscount) -> bool {
     *p == LostShippingDiscount::Waive

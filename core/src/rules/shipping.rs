@@ -94,7 +94,7 @@ impl ShipsFree {
 }
 
 /// What the shipping charged is spread over the lines by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ShippingAllocation {
     /// The lines' amounts after item and order discounts (`net`): every line
@@ -106,6 +106,8 @@ pub enum ShippingAllocation {
     /// The lines' units.
     Pieces,
 }
+
+unit_enum!(ShippingAllocation { Amount = "amount", Weight = "weight", Pieces = "pieces" });
 
 fn is_by_amount(a: &ShippingAllocation) -> bool {
     *a == ShippingAllocation::Amount
@@ -201,7 +203,7 @@ pub struct Carrier {
 }
 
 /// The units a carrier measures in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CarrierUnits {
     /// Centimetres and kilograms; divisors in cm³ per kg.
@@ -210,6 +212,8 @@ pub enum CarrierUnits {
     /// Inches and pounds; divisors in in³ per lb.
     Imperial,
 }
+
+unit_enum!(CarrierUnits { Metric = "metric", Imperial = "imperial" });
 
 fn is_metric(u: &CarrierUnits) -> bool {
     *u == CarrierUnits::Metric
@@ -319,7 +323,7 @@ pub struct PostcodeMatch {
 }
 
 /// A service level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceLevel {
     /// Standard delivery.
@@ -335,6 +339,8 @@ pub enum ServiceLevel {
     /// Collected at a store.
     StorePickup,
 }
+
+unit_enum!(ServiceLevel { Standard = "standard", Express = "express", NextDay = "next_day", SameDay = "same_day", PickupPoint = "pickup_point", StorePickup = "store_pickup" });
 
 /// A shipping method a zone offers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -408,7 +414,7 @@ pub struct TemplateRate {
 }
 
 /// How a parcel's template groups combine into its price.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CombineTemplates {
     /// Each group is priced by its own template; the prices are added (叠加).
@@ -418,6 +424,8 @@ pub enum CombineTemplates {
     /// parcel's (取最高), the others' groups travel at no extra charge.
     Highest,
 }
+
+unit_enum!(CombineTemplates { Sum = "sum", Highest = "highest" });
 
 fn is_sum(c: &CombineTemplates) -> bool {
     *c == CombineTemplates::Sum
@@ -498,7 +506,7 @@ pub struct TransitDays {
 }
 
 /// What a method's transit counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TransitUnit {
     /// Carrier delivery days after pickup (0: the pickup day).
@@ -510,6 +518,8 @@ pub enum TransitUnit {
     /// month's last day), landing on the carrier's next delivery day.
     Months,
 }
+
+unit_enum!(TransitUnit { Days = "days", Weeks = "weeks", Months = "months" });
 
 fn is_days(u: &TransitUnit) -> bool {
     *u == TransitUnit::Days
@@ -695,7 +705,7 @@ pub enum Surcharge {
 }
 
 /// What a fee is charged on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FeePer {
     /// Each parcel.
@@ -704,6 +714,8 @@ pub enum FeePer {
     /// The order, once, whatever the parcels.
     Order,
 }
+
+unit_enum!(FeePer { Parcel = "parcel", Order = "order" });
 
 fn is_per_parcel(p: &FeePer) -> bool {
     *p == FeePer::Parcel
@@ -763,7 +775,7 @@ pub struct FreeShippingRule {
 }
 
 /// How a free-shipping rule's thresholds combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ThresholdCombine {
     /// Every threshold given must be reached (满 99 元且满 2 件).
@@ -772,6 +784,8 @@ pub enum ThresholdCombine {
     /// One threshold reached is enough (满 99 元或满 2 件).
     Any,
 }
+
+unit_enum!(ThresholdCombine { All = "all", Any = "any" });
 
 fn is_all(c: &ThresholdCombine) -> bool {
     *c == ThresholdCombine::All

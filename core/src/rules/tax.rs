@@ -35,7 +35,7 @@ pub struct TaxConfig {
 }
 
 /// Where tax is rounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaxCalculation {
     /// Tax on each line's amount, rounded once per line: 1.08 × 3 at 19 % is 0.62.
@@ -44,6 +44,8 @@ pub enum TaxCalculation {
     /// Tax on each unit, rounded per unit, then summed: 1.08 × 3 at 19 % is 3 × 0.21 = 0.63.
     PerUnit,
 }
+
+unit_enum!(TaxCalculation { PerLine = "per_line", PerUnit = "per_unit" });
 
 /// A tax class and its rate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
