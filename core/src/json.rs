@@ -578,15 +578,7 @@ fn check_depth(text: &str, max_depth: usize) -> Result<(), Problem> {
     let b = text.as_bytes();
     let mut depth = 0_usize;
     let mut i = 0;
-    loop {
-        // Bytes that are neither a quote nor a bracket are skipped eight at a time.
-        while let Some(word) = words::word_at(b, i) {
-            if words::structural_mask(word) != 0 {
-                break;
-            }
-            i = i.saturating_add(8);
-        }
-        let Some(&c) = b.get(i) else { break };
+    while let Some(&c) = b.get(i) {
         i = i.saturating_add(1);
         match c {
             // String contents are skipped eight bytes at a time.

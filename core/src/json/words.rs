@@ -27,14 +27,6 @@ pub(crate) fn below_mask(word: u64, n: u8) -> u64 {
     word.wrapping_sub(ONES.wrapping_mul(u64::from(n))) & !word & HIGHS
 }
 
-/// Non-zero exactly when some byte of `word` is `"`, `[`, `]`, `{` or `}`
-/// (setting bit 5 maps `[` and `]` to `{` and `}`, and no other byte to
-/// either).
-pub(crate) fn structural_mask(word: u64) -> u64 {
-    let folded = word | ONES.wrapping_mul(0x20);
-    byte_mask(word, b'"') | byte_mask(folded, b'{') | byte_mask(folded, b'}')
-}
-
 /// Past the closing quote of the string whose contents start at `i` (just
 /// after its opening quote), stepping over escapes; the text's length when
 /// the string is not closed.
@@ -77,7 +69,6 @@ mod tests {
             let word = u64::from_le_bytes(bytes);
             prop_assert_eq!(byte_mask(word, probe) != 0, bytes.contains(&probe));
             prop_assert_eq!(below_mask(word, n) != 0, bytes.iter().any(|&b| b < n));
-            prop_assert_eq!(structural_mask(word) != 0, bytes.iter().any(|b| b"\"[]{}".contains(b)));
         }
 
         #[test]
