@@ -131,16 +131,31 @@ impl Writer {
         // u128::MAX has 39 digits.
         let mut digits = [0_u8; 40];
         let mut at = digits.len();
-        let mut n = n;
-        loop {
+        let mut put = |d: u8| {
             at = at.saturating_sub(1);
-            if let Some(d) = digits.get_mut(at) {
-                // `n % 10` is below 10: the cast cannot truncate.
-                *d = b'0'.saturating_add(u8::try_from(n % 10).unwrap_or(0));
+            if let Some(slot) = digits.get_mut(at) {
+                *slot = b'0'.saturating_add(d);
             }
-            n /= 10;
-            if n == 0 {
-                break;
+        };
+        // In 64 bits when it fits: a 128-bit division is a library call in
+        // WebAssembly. `% 10` is below 10: the casts cannot truncate.
+        match u64::try_from(n) {
+            Ok(mut n) => loop {
+                put(u8::try_from(n % 10).unwrap_or(0));
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            },
+            Err(_) => {
+                let mut n = n;
+                loop {
+                    put(u8::try_from(n % 10).unwrap_or(0));
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
             }
         }
         for &d in digits.get(at..).unwrap_or_default() {

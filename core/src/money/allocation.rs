@@ -78,7 +78,15 @@ pub(crate) fn split_units(units: u128, weights: &[u128]) -> Result<Vec<u128>, Al
     // is much cheaper than a 128-bit one.
     let sum64 = u64::try_from(sum).ok().filter(|s| *s > 0);
     for (i, w) in weights.iter().enumerate() {
-        let product = units.checked_mul(*w).ok_or(AllocationError::Overflow)?;
+        // In 64 bits when it fits (a library call in WebAssembly otherwise).
+        let product = match (u64::try_from(units), u64::try_from(*w)) {
+            (Ok(u), Ok(w64)) => u.checked_mul(w64).map(u128::from),
+            _ => None,
+        };
+        let product = match product {
+            Some(p) => p,
+            None => units.checked_mul(*w).ok_or(AllocationError::Overflow)?,
+        };
         let (floor, rem) = match (u64::try_from(product), sum64) {
             (Ok(p), Some(s)) => (u128::from(p / s), u128::from(p % s)),
             _ => (
