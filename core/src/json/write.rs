@@ -170,6 +170,12 @@ impl Writer {
         self.unsigned(n.unsigned_abs());
     }
 
+    /// Writes a value with `write`, as it is (see `KeyWriter::quoted`).
+    fn plain(&mut self, write: impl FnOnce(&mut Writer)) -> Result<(), WriteError> {
+        write(self);
+        Ok(())
+    }
+
     /// Floats never occur in the core's answers; they are written by
     /// serde_json itself so that the two writers cannot differ.
     fn float<T: Serialize>(&mut self, value: T) -> Result<(), WriteError> {
@@ -177,6 +183,43 @@ impl Writer {
         self.out.push_str(&text);
         Ok(())
     }
+}
+
+/// The ten integer methods of a `Serializer`, each writing its value with
+/// `Writer::signed` or `Writer::unsigned` through `self.$emit`.
+macro_rules! integer_methods {
+    ($emit:ident) => {
+        fn serialize_i8(self, v: i8) -> Result<(), WriteError> {
+            self.$emit(|w| w.signed(v.into()))
+        }
+        fn serialize_i16(self, v: i16) -> Result<(), WriteError> {
+            self.$emit(|w| w.signed(v.into()))
+        }
+        fn serialize_i32(self, v: i32) -> Result<(), WriteError> {
+            self.$emit(|w| w.signed(v.into()))
+        }
+        fn serialize_i64(self, v: i64) -> Result<(), WriteError> {
+            self.$emit(|w| w.signed(v.into()))
+        }
+        fn serialize_i128(self, v: i128) -> Result<(), WriteError> {
+            self.$emit(|w| w.signed(v))
+        }
+        fn serialize_u8(self, v: u8) -> Result<(), WriteError> {
+            self.$emit(|w| w.unsigned(v.into()))
+        }
+        fn serialize_u16(self, v: u16) -> Result<(), WriteError> {
+            self.$emit(|w| w.unsigned(v.into()))
+        }
+        fn serialize_u32(self, v: u32) -> Result<(), WriteError> {
+            self.$emit(|w| w.unsigned(v.into()))
+        }
+        fn serialize_u64(self, v: u64) -> Result<(), WriteError> {
+            self.$emit(|w| w.unsigned(v.into()))
+        }
+        fn serialize_u128(self, v: u128) -> Result<(), WriteError> {
+            self.$emit(|w| w.unsigned(v))
+        }
+    };
 }
 
 /// A sequence, map or struct being written: whether the next element is
@@ -250,46 +293,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
         self.out.push_str(if v { "true" } else { "false" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), WriteError> {
-        self.signed(i128::from(v));
-        Ok(())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), WriteError> {
-        self.signed(i128::from(v));
-        Ok(())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), WriteError> {
-        self.signed(i128::from(v));
-        Ok(())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), WriteError> {
-        self.signed(i128::from(v));
-        Ok(())
-    }
-    fn serialize_i128(self, v: i128) -> Result<(), WriteError> {
-        self.signed(v);
-        Ok(())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), WriteError> {
-        self.unsigned(u128::from(v));
-        Ok(())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), WriteError> {
-        self.unsigned(u128::from(v));
-        Ok(())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), WriteError> {
-        self.unsigned(u128::from(v));
-        Ok(())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), WriteError> {
-        self.unsigned(u128::from(v));
-        Ok(())
-    }
-    fn serialize_u128(self, v: u128) -> Result<(), WriteError> {
-        self.unsigned(v);
-        Ok(())
-    }
+    integer_methods!(plain);
     fn serialize_f32(self, v: f32) -> Result<(), WriteError> {
         self.float(v)
     }
@@ -496,36 +500,7 @@ impl ser::Serializer for KeyWriter<'_> {
     fn serialize_bool(self, v: bool) -> Result<(), WriteError> {
         self.quoted(|w| w.out.push_str(if v { "true" } else { "false" }))
     }
-    fn serialize_i8(self, v: i8) -> Result<(), WriteError> {
-        self.quoted(|w| w.signed(i128::from(v)))
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), WriteError> {
-        self.quoted(|w| w.signed(i128::from(v)))
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), WriteError> {
-        self.quoted(|w| w.signed(i128::from(v)))
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), WriteError> {
-        self.quoted(|w| w.signed(i128::from(v)))
-    }
-    fn serialize_i128(self, v: i128) -> Result<(), WriteError> {
-        self.quoted(|w| w.signed(v))
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), WriteError> {
-        self.quoted(|w| w.unsigned(u128::from(v)))
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), WriteError> {
-        self.quoted(|w| w.unsigned(u128::from(v)))
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), WriteError> {
-        self.quoted(|w| w.unsigned(u128::from(v)))
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), WriteError> {
-        self.quoted(|w| w.unsigned(u128::from(v)))
-    }
-    fn serialize_u128(self, v: u128) -> Result<(), WriteError> {
-        self.quoted(|w| w.unsigned(v))
-    }
+    integer_methods!(quoted);
     fn serialize_f32(self, v: f32) -> Result<(), WriteError> {
         self.float(v, v.is_finite())
     }
