@@ -27,14 +27,20 @@ fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Runs one scenario and returns the actual outcome (`answer` or `error`)
-/// as the exact text the engine produced.
-fn run(scenario: &Map<String, Value>) -> (&'static str, String) {
-    let rules = match (scenario.get("rules"), scenario.get("rules_file")) {
+/// A scenario's rule set as JSON text: inline (`rules`) or from a file
+/// (`rules_file`).
+fn rules_text(scenario: &Map<String, Value>) -> String {
+    match (scenario.get("rules"), scenario.get("rules_file")) {
         (Some(r), None) => serde_json::to_string(r).unwrap(),
         (None, Some(Value::String(f))) => fs::read_to_string(repo_root().join(f)).unwrap(),
         _ => panic!("give exactly one of `rules` or `rules_file`"),
-    };
+    }
+}
+
+/// Runs one scenario and returns the actual outcome (`answer` or `error`)
+/// as the exact text the engine produced.
+fn run(scenario: &Map<String, Value>) -> (&'static str, String) {
+    let rules = rules_text(scenario);
     let question = scenario.get("question").and_then(Value::as_str).unwrap_or("quote");
     let question = Question::from_name(question).unwrap_or_else(|| panic!("unknown question {question}"));
     let engine = match Engine::from_json(&rules) {
@@ -115,12 +121,7 @@ fn answers_are_written_as_serde_json_writes_them() {
         if key != "answer" {
             continue;
         }
-        let rules = match (scenario.get("rules"), scenario.get("rules_file")) {
-            (Some(r), None) => serde_json::to_string(r).unwrap(),
-            (None, Some(Value::String(f))) => fs::read_to_string(repo_root().join(f)).unwrap(),
-            _ => unreachable!("run checked it"),
-        };
-        let engine = Engine::from_json(&rules).unwrap();
+        let engine = Engine::from_json(&rules_text(&scenario)).unwrap();
         let mut request = scenario["request"].clone();
         if let Some(members) = request.as_object_mut() {
             members.remove("$schema");

@@ -1,5 +1,6 @@
 //! Looking at JSON text eight bytes at a time ("SWAR": a `u64` as eight
-//! lanes), to skip string contents and plain text without a branch per byte.
+//! lanes): string contents skipped, and strings checked for escapes,
+//! without a branch per byte.
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
