@@ -353,6 +353,43 @@ mod tests {
         assert_eq!(Money::parse("-0.5", Currency::JPY).unwrap().to_string(), "-0.5");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn amounts_are_written_as_rescaled_decimals(
+            lo in proptest::prelude::any::<u32>(),
+            mid in proptest::prelude::any::<u32>(),
+            hi in proptest::prop_oneof![proptest::strategy::Just(0_u32), proptest::prelude::any::<u32>()],
+            negative in proptest::prelude::any::<bool>(),
+            scale in 0_u32..=28,
+            currency in proptest::prop_oneof![
+                proptest::strategy::Just(Currency::JPY),
+                proptest::strategy::Just(Currency::CNY),
+                proptest::strategy::Just(Currency::KWD),
+            ],
+        ) {
+            let amount = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let minor = currency.minor_units();
+            // The reference: minor units in plain i128 arithmetic.
+            let m = amount.mantissa();
+            let units = if scale <= minor {
+                m.checked_mul(10_i128.pow(minor - scale))
+            } else {
+                let p = 10_i128.pow(scale - minor);
+                (m % p == 0).then(|| m / p)
+            };
+            let expected = units.map(|u| {
+                let (sign, a, d) = (if u < 0 { "-" } else { "" }, u.unsigned_abs(), 10_u128.pow(minor));
+                if minor == 0 {
+                    format!("{sign}{a}")
+                } else {
+                    format!("{sign}{}.{:0w$}", a / d, a % d, w = minor as usize)
+                }
+            });
+            let mut buf = [0_u8; 48];
+            proptest::prop_assert_eq!(Money::new(amount, currency).write_minor(&mut buf).map(str::to_string), expected);
+        }
+    }
+
     #[test]
     fn a_shift_in_64_bits_is_the_128_bit_one() {
         let big = i128::from(i64::MAX);
