@@ -44,14 +44,23 @@ impl ser::Error for WriteError {
 /// assert_eq!(to_string(&("a\"b", 1, None::<u8>)).unwrap(), r#"["a\"b",1,null]"#);
 /// ```
 pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, WriteError> {
-    let mut writer = Writer { out: String::with_capacity(4096) };
+    let mut writer = Writer { out: String::with_capacity(4096), plain_names: [(0, 0); PLAIN_NAMES] };
     value.serialize(&mut writer)?;
     Ok(writer.out)
 }
 
+/// How many member names a [`Writer`] remembers as needing no escape.
+const PLAIN_NAMES: usize = 64;
+
 /// The output being written.
 struct Writer {
     out: String,
+    /// Struct member names already found to need no escape, by address and
+    /// length, in a slot chosen by the address. A member name is a
+    /// `&'static str`: fixed text that never moves, so the same address and
+    /// length are the same text. An answer repeats a few dozen names
+    /// thousands of times; each is checked once.
+    plain_names: [(usize, usize); PLAIN_NAMES],
 }
 
 /// Whether any of the eight bytes of `word` needs an escape: a control
@@ -122,6 +131,22 @@ fn escape_into(out: &mut String, s: &str) {
 }
 
 impl Writer {
+    /// Writes `"name":`, checking `name` for escapes only the first time.
+    fn member_name(&mut self, name: &'static str) {
+        let key = (name.as_ptr().addr(), name.len());
+        let slot = self.plain_names.get_mut((key.0 ^ key.0 >> 6) % PLAIN_NAMES);
+        self.out.push('"');
+        match slot {
+            Some(known) if *known == key => self.out.push_str(name),
+            Some(known) if !needs_escape(name.as_bytes()) => {
+                *known = key;
+                self.out.push_str(name);
+            }
+            _ => escape_into(&mut self.out, name),
+        }
+        self.out.push_str("\":");
+    }
+
     fn string(&mut self, s: &str) {
         self.out.push('"');
         escape_into(&mut self.out, s);
@@ -241,10 +266,9 @@ impl Compound<'_> {
         }
     }
 
-    fn member<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), WriteError> {
+    fn member<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), WriteError> {
         self.separate();
-        self.w.string(key);
-        self.w.out.push(':');
+        self.w.member_name(key);
         value.serialize(&mut *self.w)
     }
 
@@ -594,6 +618,23 @@ mod tests {
     use proptest::prelude::*;
     use serde_json::{json, Value};
     use std::collections::BTreeMap;
+
+    #[test]
+    fn member_names_are_remembered_by_address_and_length() {
+        const FULL: &str = "ab\"c";
+        let prefix: &'static str = &FULL[..2];
+        let mut w = Writer { out: String::new(), plain_names: [(0, 0); PLAIN_NAMES] };
+        // The plain prefix is remembered; the longer name at the same address is not taken for it.
+        for name in [prefix, FULL, prefix, FULL] {
+            w.member_name(name);
+        }
+        assert_eq!(w.out, r#""ab":"ab\"c":"ab":"ab\"c":"#);
+        let mut w = Writer { out: String::new(), plain_names: [(0, 0); PLAIN_NAMES] };
+        for name in [FULL, prefix, FULL] {
+            w.member_name(name);
+        }
+        assert_eq!(w.out, r#""ab\"c":"ab":"ab\"c":"#);
+    }
 
     fn same<T: Serialize + ?Sized>(value: &T) {
         let ours = to_string(value).map_err(|e| e.to_string());

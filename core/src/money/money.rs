@@ -242,59 +242,58 @@ impl Money {
         let minor = self.currency.minor_units();
         let scale = self.amount.scale();
         let mantissa = self.amount.mantissa();
-        let units = if scale <= minor {
-            shifted(mantissa, minor.checked_sub(scale)?)?
-        } else {
-            let p = 10_i128.checked_pow(scale.checked_sub(minor)?)?;
-            if mantissa.checked_rem(p)? != 0 {
-                return None;
-            }
-            mantissa.checked_div(p)?
-        };
-        // Written from the end: fraction digits, the point, integer digits, the sign.
-        let mut at = buf.len();
-        let mut put = |b: u8, at: &mut usize| -> Option<()> {
-            *at = at.checked_sub(1)?;
-            *buf.get_mut(*at)? = b;
-            Some(())
-        };
-        // Almost every amount fits in a u64, whose division is much cheaper
-        // than a u128's. `next` yields the lowest digit left and whether it was the last.
-        let mut write = |next: &mut dyn FnMut() -> Option<(u8, bool)>| -> Option<()> {
-            for _ in 0..minor {
-                put(b'0'.checked_add(next()?.0)?, &mut at)?;
-            }
-            if minor > 0 {
-                put(b'.', &mut at)?;
-            }
-            loop {
-                let (d, last) = next()?;
-                put(b'0'.checked_add(d)?, &mut at)?;
-                if last {
-                    return Some(());
+        let units = match scale.cmp(&minor) {
+            // Most amounts: already at the currency's minor units.
+            Ordering::Equal => mantissa,
+            Ordering::Less => shifted(mantissa, minor.checked_sub(scale)?)?,
+            Ordering::Greater => {
+                let p = 10_i128.checked_pow(scale.checked_sub(minor)?)?;
+                if mantissa.checked_rem(p)? != 0 {
+                    return None;
                 }
+                mantissa.checked_div(p)?
             }
         };
-        match u64::try_from(units.unsigned_abs()) {
-            Ok(mut n) => write(&mut || {
-                let d = u8::try_from(n % 10).ok()?;
-                n /= 10;
-                Some((d, n == 0))
-            })?,
-            Err(_) => {
-                let mut n = units.unsigned_abs();
-                write(&mut || {
-                    let d = u8::try_from(n % 10).ok()?;
+        // Written from the end: `minor` fraction digits, the point, then at
+        // least one integer digit ("0.05"). In 64 bits whenever the amount
+        // fits (almost always): a 128-bit division is a library call, and
+        // in WebAssembly a long one. `% 10` is below 10: no truncation.
+        let mut at = buf.len();
+        macro_rules! write_digits {
+            ($n:expr) => {{
+                let mut n = $n;
+                for _ in 0..minor {
+                    put(buf, &mut at, b'0'.checked_add(u8::try_from(n % 10).ok()?)?)?;
                     n /= 10;
-                    Some((d, n == 0))
-                })?
-            }
+                }
+                if minor > 0 {
+                    put(buf, &mut at, b'.')?;
+                }
+                loop {
+                    put(buf, &mut at, b'0'.checked_add(u8::try_from(n % 10).ok()?)?)?;
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
+            }};
+        }
+        match u64::try_from(units.unsigned_abs()) {
+            Ok(n) => write_digits!(n),
+            Err(_) => write_digits!(units.unsigned_abs()),
         }
         if units < 0 {
-            put(b'-', &mut at)?;
+            put(buf, &mut at, b'-')?;
         }
         std::str::from_utf8(buf.get(at..)?).ok()
     }
+}
+
+/// Writes `b` just before `at` in `buf`, moving `at` back.
+fn put(buf: &mut [u8; 48], at: &mut usize, b: u8) -> Option<()> {
+    *at = at.checked_sub(1)?;
+    *buf.get_mut(*at)? = b;
+    Some(())
 }
 
 impl fmt::Display for Money {
