@@ -45,7 +45,8 @@ impl Problems {
 
     /// Checks an id: non-empty and at most `max_bytes` long.
     pub(crate) fn id(&mut self, id: &str, max_bytes: usize, path: &JsonPath<'_>) {
-        if id.trim().is_empty() {
+        // Blank (empty or only whitespace): stops at the first other character.
+        if id.chars().all(char::is_whitespace) {
             self.add(ErrorCode::OutOfRange, path, "must not be empty");
         } else if id.len() > max_bytes {
             self.add(ErrorCode::LimitExceeded, path, format!("must be at most {max_bytes} bytes"));
@@ -65,5 +66,28 @@ impl Problems {
 
     pub(crate) fn into_vec(self) -> Vec<Problem> {
         self.list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id_problems(id: &str) -> Vec<(ErrorCode, String)> {
+        let mut p = Problems::new(10);
+        let root = JsonPath::root();
+        p.id(id, 8, &root.field("id"));
+        p.into_vec().into_iter().map(|problem| (problem.code, problem.message)).collect()
+    }
+
+    #[test]
+    fn ids_are_neither_blank_nor_too_long() {
+        for blank in ["", " ", "\t \n", "\u{3000}"] {
+            assert_eq!(id_problems(blank), [(ErrorCode::OutOfRange, "must not be empty".to_string())], "{blank:?}");
+        }
+        for fine in ["a", " a ", "P-001", "满减"] {
+            assert!(id_problems(fine).is_empty(), "{fine:?}");
+        }
+        assert_eq!(id_problems("123456789"), [(ErrorCode::LimitExceeded, "must be at most 8 bytes".to_string())]);
     }
 }
