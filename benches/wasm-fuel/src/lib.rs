@@ -56,6 +56,9 @@ use std::ptr::NonNull;
 
 use commerce_rules::{Engine, Question, QuoteAnswer, QuoteRequest};
 
+#[cfg(feature = "profile")]
+pub mod profile;
+
 /// The call succeeded; the output is the answer JSON.
 pub const FUEL_OK: i32 = 0;
 /// The engine refused the rule set or the request; the output is the error
