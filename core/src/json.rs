@@ -40,7 +40,9 @@ pub(crate) fn prepare(text: &str, max_bytes: usize, max_depth: usize) -> Result<
             format!("the JSON text is {} bytes; the limit is {max_bytes}", text.len()),
         ));
     }
-    check_depth(text, max_depth)?;
+    if !check_depth(text, max_depth)? {
+        return Ok(Cow::Borrowed(text));
+    }
     without_schema(text)
 }
 
@@ -573,16 +575,24 @@ fn unescape(raw: &[u8]) -> String {
     serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.into_owned())
 }
 
-/// Refuses nesting deeper than `max_depth` before any parsing, in one pass.
-fn check_depth(text: &str, max_depth: usize) -> Result<(), Problem> {
+/// Refuses nesting deeper than `max_depth` before any parsing, in one pass;
+/// says whether a string `"$schema"` is in the top-level object (as a
+/// member name or a value: [`without_schema`] tells them apart), so that
+/// only those texts are searched for the member.
+fn check_depth(text: &str, max_depth: usize) -> Result<bool, Problem> {
+    const SCHEMA_STRING: &[u8] = b"$schema\"";
     let b = text.as_bytes();
     let mut depth = 0_usize;
+    let mut schema = false;
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         i = i.saturating_add(1);
         match c {
             // String contents are skipped eight bytes at a time.
-            b'"' => i = words::after_string(b, i),
+            b'"' => {
+                schema |= depth == 1 && b.get(i..).is_some_and(|rest| rest.starts_with(SCHEMA_STRING));
+                i = words::after_string(b, i);
+            }
             b'[' | b'{' => {
                 depth = depth.saturating_add(1);
                 if depth > max_depth {
@@ -597,7 +607,7 @@ fn check_depth(text: &str, max_depth: usize) -> Result<(), Problem> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(schema)
 }
 
 #[cfg(test)]

@@ -380,3 +380,27 @@ fn a_top_level_schema_member_is_accepted_as_a_string_only() {
     assert_eq!(ok(r#"["$schema"]"#).unwrap_err().code, ErrorCode::InvalidValue);
     assert_eq!(ok(r#"{"$schema": "x" "#).unwrap_err().code, ErrorCode::InvalidJson);
 }
+
+proptest::proptest! {
+    /// `prepare` searches for the top-level `$schema` member only when the
+    /// depth scan saw a `"$schema"` string at the top level: it answers as
+    /// the full search over every text does.
+    #[test]
+    fn prepare_finds_the_schema_member_as_a_full_search_does(
+        tokens in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "{", "}", "[", "]", ":", ",", " ", "1", "\"a\"", "\"$schema\"", "\"$schema", "\"x$schema\"",
+                "\"\\\"$schema\\\"\"", "\"$schema\":\"s\"", "{\"$schema\":", "\"b\":",
+            ]),
+            0..24,
+        ),
+    ) {
+        let text: String = tokens.concat();
+        let full = check_depth(&text, 32).and_then(|_| without_schema(&text));
+        let ours = prepare(&text, usize::MAX, 32);
+        proptest::prop_assert_eq!(
+            ours.as_ref().map(|t| t.to_string()).map_err(|p| (p.code, p.message.clone())),
+            full.as_ref().map(|t| t.to_string()).map_err(|p| (p.code, p.message.clone()))
+        );
+    }
+}
