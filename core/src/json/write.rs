@@ -49,14 +49,16 @@ pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Writ
     Ok(writer.out)
 }
 
-/// How many member names a [`Writer`] remembers as needing no escape.
-const PLAIN_NAMES: usize = 64;
+/// How many member names a [`Writer`] remembers as needing no escape: a
+/// power of two, well above the hundred or so names of the largest answer,
+/// so that two names seldom share a slot.
+const PLAIN_NAMES: usize = 256;
 
 /// The output being written.
 struct Writer {
     out: String,
     /// Struct member names already found to need no escape, by address and
-    /// length, in a slot chosen by the address. A member name is a
+    /// length, in a slot chosen by a hash of the address. A member name is a
     /// `&'static str`: fixed text that never moves, so the same address and
     /// length are the same text. An answer repeats a few dozen names
     /// thousands of times; each is checked once.
@@ -134,7 +136,11 @@ impl Writer {
     /// Writes `"name":`, checking `name` for escapes only the first time.
     fn member_name(&mut self, name: &'static str) {
         let key = (name.as_ptr().addr(), name.len());
-        let slot = self.plain_names.get_mut((key.0 ^ key.0 >> 6) % PLAIN_NAMES);
+        // The address's top bits after a multiplication by 2^64 / golden
+        // ratio (Fibonacci hashing): names laid out side by side spread over
+        // the slots. 256 slots: the top 8 bits.
+        let hash = (key.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56;
+        let slot = self.plain_names.get_mut(usize::try_from(hash).unwrap_or_default());
         self.out.push('"');
         match slot {
             Some(known) if *known == key => self.out.push_str(name),
