@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Attributes the operators of a WebAssembly module's exports to functions.
 
-Usage: profile.py MODULE.wasm [--top N] [--steps "quote write"]
+Usage: profile.py MODULE.wasm [--top N] [--steps "quote write"] [--callers "memcmp __multi3"]
 
 Runs `wasm-interp MODULE --run-all-exports --trace` twice, reading the trace
 as a stream. Each trace line is `#DEPTH. OFFSET: ... | OPERATOR ARGS`, the
@@ -12,6 +12,11 @@ whose start is the nearest at or below its offset (self) and to every
 function on the call stack, each once (inclusive). A function entered only
 by `call_indirect` (trait objects, closures behind pointers) has no start of
 its own and is counted in the function laid out before it.
+
+With --callers, the functions named (exactly, or as the end of a Rust
+path) also get a table of their callers: the function one level up the
+stack at each operator they execute, so the operators of a `memcmp` are
+charged to what called it.
 
 Only the exports named `profile_*` (benches/wasm-fuel/src/profile.rs) are
 reported; the module's other exports, which wasm-interp also calls (with
@@ -64,8 +69,11 @@ def main():
     ap.add_argument("module")
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--steps", default="", help="steps to print (setup parse quote write drop quote_json); all by default")
+    ap.add_argument("--callers", default="", help="functions whose callers to list, e.g. \"memcmp __multi3\"")
     args = ap.parse_args()
     names = names_of(args.module)
+    wanted_callees = args.callers.split()
+    watched = {f for f, n in names.items() if any(short(n) == w or short(n).endswith("::" + w) for w in wanted_callees)}
 
     starts = {}
     pending = None
@@ -84,6 +92,7 @@ def main():
         i = bisect.bisect_right(offsets, offset) - 1
         return starts[offsets[i]] if i >= 0 else -1
 
+    callers = collections.defaultdict(lambda: collections.defaultdict(collections.Counter))
     own = collections.defaultdict(collections.Counter)
     inclusive = collections.defaultdict(collections.Counter)
     step, stack, cache = None, [], {}
@@ -108,6 +117,8 @@ def main():
             stack.append(-1)
         stack.append(f)
         own[step][f] += 1
+        if f in watched and depth > 0:
+            callers[step][f][stack[depth - 1]] += 1
         for g in set(stack):
             inclusive[step][g] += 1
 
@@ -120,6 +131,11 @@ def main():
             print(f"-- {title}")
             for f, n in counts.most_common(args.top):
                 label = f"profile_*_{step} (the export)" if f == EXPORT else short(names.get(f, f"func[{f}]"))
+                print(f"{n:12,}  {label[:160]}")
+        for f, by in callers[step].items():
+            print(f"-- callers of {short(names.get(f, f'func[{f}]'))} (its operators, by caller)")
+            for g, n in by.most_common(args.top):
+                label = f"profile_*_{step} (the export)" if g == EXPORT else short(names.get(g, f"func[{g}]"))
                 print(f"{n:12,}  {label[:160]}")
         print()
 
