@@ -80,7 +80,7 @@ pub(crate) fn split_units(units: u128, weights: &[u128]) -> Result<Vec<u128>, Al
     for (i, w) in weights.iter().enumerate() {
         // In 64 bits when it fits (a library call in WebAssembly otherwise).
         let product = match (u64::try_from(units), u64::try_from(*w)) {
-            (Ok(u), Ok(w64)) => u.checked_mul(w64).map(u128::from),
+            (Ok(u), Ok(w64)) => super::mul_u64(u, w64).map(u128::from),
             _ => None,
         };
         let product = match product {

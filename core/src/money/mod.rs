@@ -6,6 +6,7 @@ mod currency;
 mod exchange;
 #[allow(clippy::module_inception)]
 mod money;
+mod narrow;
 mod rounding;
 
 pub(crate) use allocation::split_units;
@@ -14,4 +15,5 @@ pub use amount::{parse_decimal, Amount, DecimalParseError, DecimalString, Percen
 pub use currency::{Currency, UnknownCurrency};
 pub use exchange::{convert, PriceDirection, PriceGrid};
 pub use money::{Money, MoneyError};
+pub(crate) use narrow::{mul_i64, mul_u64, pow10_i128};
 pub use rounding::{Rounding, RoundingLevel, RoundingMode};

@@ -207,31 +207,14 @@ impl Money {
 /// every amount), where a 128-bit multiplication is a library call (and in
 /// WebAssembly a long one).
 fn shifted(mantissa: i128, shift: u32) -> Option<i128> {
-    const POWERS: [i64; 19] = [
-        1,
-        10,
-        100,
-        1_000,
-        10_000,
-        100_000,
-        1_000_000,
-        10_000_000,
-        100_000_000,
-        1_000_000_000,
-        10_000_000_000,
-        100_000_000_000,
-        1_000_000_000_000,
-        10_000_000_000_000,
-        100_000_000_000_000,
-        1_000_000_000_000_000,
-        10_000_000_000_000_000,
-        100_000_000_000_000_000,
-        1_000_000_000_000_000_000,
-    ];
-    let small = i64::try_from(mantissa).ok().zip(POWERS.get(shift as usize)).and_then(|(m, p)| m.checked_mul(*p));
+    if shift == 0 {
+        return Some(mantissa);
+    }
+    let small =
+        i64::try_from(mantissa).ok().zip(super::narrow::pow10_i64(shift)).and_then(|(m, p)| super::mul_i64(m, p));
     match small {
         Some(v) => Some(i128::from(v)),
-        None => mantissa.checked_mul(10_i128.checked_pow(shift)?),
+        None => mantissa.checked_mul(super::pow10_i128(shift)?),
     }
 }
 
@@ -247,7 +230,7 @@ impl Money {
             Ordering::Equal => mantissa,
             Ordering::Less => shifted(mantissa, minor.checked_sub(scale)?)?,
             Ordering::Greater => {
-                let p = 10_i128.checked_pow(scale.checked_sub(minor)?)?;
+                let p = super::pow10_i128(scale.checked_sub(minor)?)?;
                 if mantissa.checked_rem(p)? != 0 {
                     return None;
                 }

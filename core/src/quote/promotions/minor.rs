@@ -72,7 +72,7 @@ impl Units {
         if product.unsigned_abs() >= DECIMAL_DIGITS {
             return None;
         }
-        Some(round_div(product, 10_i128.checked_pow(scale)?, self.mode))
+        Some(round_div(product, crate::money::pow10_i128(scale)?, self.mode))
     }
 
     /// `k` units of `amount` (minor units, `k` > 0) each discounted by
@@ -158,7 +158,7 @@ pub(crate) fn mul(a: Minor, n: u64) -> Result<Minor, MoneyError> {
 /// multiplication is a library call in WebAssembly.
 pub(crate) fn mul_i128(a: i128, b: i128) -> Option<i128> {
     match (i64::try_from(a), i64::try_from(b)) {
-        (Ok(a), Ok(b)) => match a.checked_mul(b) {
+        (Ok(a), Ok(b)) => match crate::money::mul_i64(a, b) {
             Some(p) => Some(i128::from(p)),
             None => i128::from(a).checked_mul(i128::from(b)),
         },
