@@ -15,5 +15,5 @@ pub use amount::{parse_decimal, Amount, DecimalParseError, DecimalString, Percen
 pub use currency::{Currency, UnknownCurrency};
 pub use exchange::{convert, PriceDirection, PriceGrid};
 pub use money::{Money, MoneyError};
-pub(crate) use narrow::{mul_i64, mul_u64, pow10_i128};
+pub(crate) use narrow::{mul_i128, mul_u64, pow10_i128};
 pub use rounding::{Rounding, RoundingLevel, RoundingMode};

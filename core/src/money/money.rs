@@ -210,12 +210,7 @@ fn shifted(mantissa: i128, shift: u32) -> Option<i128> {
     if shift == 0 {
         return Some(mantissa);
     }
-    let small =
-        i64::try_from(mantissa).ok().zip(super::narrow::pow10_i64(shift)).and_then(|(m, p)| super::mul_i64(m, p));
-    match small {
-        Some(v) => Some(i128::from(v)),
-        None => mantissa.checked_mul(super::pow10_i128(shift)?),
-    }
+    super::mul_i128(mantissa, super::pow10_i128(shift)?)
 }
 
 impl Money {

@@ -29,6 +29,19 @@ pub(crate) fn mul_u64(a: u64, b: u64) -> Option<u64> {
     }
 }
 
+/// `a × b`, checked: in 64 bits when both factors and the product fit
+/// (amounts in minor units nearly always do), where a checked 128-bit
+/// multiplication is a library call in WebAssembly.
+pub(crate) fn mul_i128(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => match mul_i64(a, b) {
+            Some(p) => Some(i128::from(p)),
+            None => i128::from(a).checked_mul(i128::from(b)),
+        },
+        _ => a.checked_mul(b),
+    }
+}
+
 /// 10^0 to 10^18: every power of ten an `i64` holds.
 const POWERS_OF_TEN: [i64; 19] = [
     1,
@@ -99,6 +112,15 @@ mod tests {
         fn products_are_the_checked_ones(a in factor_i64(), b in factor_i64(), c in factor_u64(), d in factor_u64()) {
             prop_assert_eq!(mul_i64(a, b), a.checked_mul(b));
             prop_assert_eq!(mul_u64(c, d), c.checked_mul(d));
+        }
+
+        /// The 64-bit path multiplies as 128 bits do, overflow included.
+        #[test]
+        fn mul_i128_is_the_checked_product(
+            a in prop_oneof![any::<i32>().prop_map(i128::from), any::<i64>().prop_map(i128::from), any::<i128>()],
+            b in prop_oneof![any::<i32>().prop_map(i128::from), any::<i64>().prop_map(i128::from), any::<i128>()],
+        ) {
+            prop_assert_eq!(mul_i128(a, b), a.checked_mul(b));
         }
     }
 

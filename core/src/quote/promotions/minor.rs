@@ -68,7 +68,7 @@ impl Units {
         if self.scale().checked_add(scale)? > 28 || m.unsigned_abs() >= DECIMAL_DIGITS {
             return None;
         }
-        let product = mul_i128(m, fraction.mantissa())?;
+        let product = crate::money::mul_i128(m, fraction.mantissa())?;
         if product.unsigned_abs() >= DECIMAL_DIGITS {
             return None;
         }
@@ -150,20 +150,7 @@ pub(crate) fn sub(a: Minor, b: Minor) -> Result<Minor, MoneyError> {
 
 /// `a × n`, checked.
 pub(crate) fn mul(a: Minor, n: u64) -> Result<Minor, MoneyError> {
-    mul_i128(a, Minor::from(n)).ok_or(MoneyError::Overflow)
-}
-
-/// `a × b`, checked: in 64 bits when both factors and the product fit
-/// (amounts in minor units nearly always do), where a checked 128-bit
-/// multiplication is a library call in WebAssembly.
-pub(crate) fn mul_i128(a: i128, b: i128) -> Option<i128> {
-    match (i64::try_from(a), i64::try_from(b)) {
-        (Ok(a), Ok(b)) => match crate::money::mul_i64(a, b) {
-            Some(p) => Some(i128::from(p)),
-            None => i128::from(a).checked_mul(i128::from(b)),
-        },
-        _ => a.checked_mul(b),
-    }
+    crate::money::mul_i128(a, Minor::from(n)).ok_or(MoneyError::Overflow)
 }
 
 /// Splits `total` (≥ 0) over `weights` (≥ 0) by the largest remainder method.
@@ -288,14 +275,6 @@ mod tests {
             prop_assert_eq!(units.per_unit_times(m, k, f), decimal_units);
         }
 
-        /// The 64-bit path multiplies as 128 bits do, overflow included.
-        #[test]
-        fn mul_i128_is_the_checked_product(
-            a in prop_oneof![any::<i32>().prop_map(i128::from), any::<i64>().prop_map(i128::from), any::<i128>()],
-            b in prop_oneof![any::<i32>().prop_map(i128::from), any::<i64>().prop_map(i128::from), any::<i128>()],
-        ) {
-            prop_assert_eq!(super::mul_i128(a, b), a.checked_mul(b));
-        }
     }
 
     #[test]
