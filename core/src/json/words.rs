@@ -37,8 +37,7 @@ pub(crate) fn below_mask(word: u64, n: u8) -> u64 {
 /// backslash is found without a loop over bytes: most strings of a request
 /// are shorter than a word.
 pub(crate) fn after_string(b: &[u8], mut i: usize) -> usize {
-    loop {
-        let Some(word) = word_at(b, i) else { break };
+    while let Some(word) = word_at(b, i) {
         let mask = byte_mask(word, b'"') | byte_mask(word, b'\\');
         if mask == 0 {
             i = i.saturating_add(8);

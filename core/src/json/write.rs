@@ -89,32 +89,43 @@ fn escape_of(byte: u8) -> Option<u8> {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// Whether any byte of `bytes` needs an escape, eight at a time.
+/// Whether any byte of `bytes` needs an escape, eight at a time. The last
+/// word overlaps the one before it when the length is not a multiple of
+/// eight; from four to seven bytes, the first four and the last four
+/// (overlapping) make one word; shorter strings are looked at a byte at a
+/// time.
 fn needs_escape(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        if <[u8; 8]>::try_from(chunk).is_ok_and(|c| word_needs_escape(u64::from_le_bytes(c))) {
+    let Some(last) = bytes.len().checked_sub(8) else {
+        let half = |at: usize| bytes.get(at..at.checked_add(4)?)?.try_into().ok().map(u32::from_le_bytes);
+        return match bytes.len().checked_sub(4).and_then(|at| Some((half(0)?, half(at)?))) {
+            Some((first, last)) => word_needs_escape(u64::from(first) | u64::from(last) << 32),
+            None => bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\'),
+        };
+    };
+    let mut i = 0;
+    while i < last {
+        if words::word_at(bytes, i).is_some_and(word_needs_escape) {
             return true;
         }
+        i = i.saturating_add(8);
     }
-    let rest = chunks.remainder();
-    if rest.is_empty() {
-        return false;
-    }
-    // The last bytes, padded with a letter (which needs no escape).
-    let mut last = [b'a'; 8];
-    for (to, from) in last.iter_mut().zip(rest) {
-        *to = *from;
-    }
-    word_needs_escape(u64::from_le_bytes(last))
+    words::word_at(bytes, last).is_some_and(word_needs_escape)
 }
 
 /// Appends `s` to `out` with serde_json's escapes, without the quotes.
 fn escape_into(out: &mut String, s: &str) {
-    if !needs_escape(s.as_bytes()) {
+    if needs_escape(s.as_bytes()) {
+        escape_slowly(out, s);
+    } else {
         out.push_str(s);
-        return;
     }
+}
+
+/// [`escape_into`] for a string that needs an escape: rare in answers, and
+/// kept out of line so that the common path stays small.
+#[cold]
+#[inline(never)]
+fn escape_slowly(out: &mut String, s: &str) {
     let mut run = 0;
     for (i, byte) in s.bytes().enumerate() {
         let Some(escape) = escape_of(byte) else { continue };
@@ -751,6 +762,19 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn words_find_what_a_byte_scan_finds(
+            mut bytes in proptest::collection::vec(b' '..=0xff_u8, 0..24),
+            bad in proptest::option::of((any::<proptest::sample::Index>(), prop_oneof![Just(b'"'), Just(b'\\'), 0_u8..0x20])),
+        ) {
+            // At most one byte that needs an escape, anywhere.
+            if let Some((at, byte)) = bad.filter(|_| !bytes.is_empty()) {
+                let at = at.index(bytes.len());
+                bytes[at] = byte;
+            }
+            prop_assert_eq!(needs_escape(&bytes), bytes.iter().any(|&b| escape_of(b).is_some()));
+        }
+
         #[test]
         fn any_value_is_written_as_serde_json_writes_it(v in value()) {
             prop_assert_eq!(to_string(&v).ok(), serde_json::to_string(&v).ok());
