@@ -237,9 +237,10 @@ impl Money {
         // fits (almost always): a 128-bit division is a library call, and
         // in WebAssembly a long one. `% 10` is below 10: no truncation.
         let mut at = buf.len();
-        macro_rules! write_digits {
-            ($n:expr) => {{
-                let mut n = $n;
+        match u64::try_from(units.unsigned_abs()) {
+            Ok(n) => write_u64(buf, &mut at, n, minor)?,
+            Err(_) => {
+                let mut n = units.unsigned_abs();
                 for _ in 0..minor {
                     put(buf, &mut at, b'0'.checked_add(u8::try_from(n % 10).ok()?)?)?;
                     n /= 10;
@@ -254,16 +255,56 @@ impl Money {
                         break;
                     }
                 }
-            }};
-        }
-        match u64::try_from(units.unsigned_abs()) {
-            Ok(n) => write_digits!(n),
-            Err(_) => write_digits!(units.unsigned_abs()),
+            }
         }
         if units < 0 {
             put(buf, &mut at, b'-')?;
         }
-        std::str::from_utf8(buf.get(at..)?).ok()
+        // The whole buffer is validated (its unused bytes are zeros): words
+        // at a time, where the few bytes from `at` would go one by one.
+        std::str::from_utf8(buf).ok()?.get(at..)
+    }
+}
+
+/// The two-digit numbers from 00 to 99, one after another.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Writes `n` with `minor` fraction digits just before `at` in `buf`, two
+/// digits at a time (half the divisions), moving `at` back.
+fn write_u64(buf: &mut [u8; 48], at: &mut usize, mut n: u64, minor: u32) -> Option<()> {
+    let pair = |buf: &mut [u8; 48], at: &mut usize, d: u64| -> Option<()> {
+        let from = usize::try_from(d.checked_mul(2)?).ok()?;
+        let to = at.checked_sub(2)?;
+        buf.get_mut(to..*at)?.copy_from_slice(PAIRS.get(from..from.checked_add(2)?)?);
+        *at = to;
+        Some(())
+    };
+    let digit = |d: u64| b'0'.checked_add(u8::try_from(d).ok()?);
+    let mut left = minor;
+    while left >= 2 {
+        pair(buf, at, n % 100)?;
+        n /= 100;
+        left -= 2;
+    }
+    if left == 1 {
+        put(buf, at, digit(n % 10)?)?;
+        n /= 10;
+    }
+    if minor > 0 {
+        put(buf, at, b'.')?;
+    }
+    while n >= 100 {
+        pair(buf, at, n % 100)?;
+        n /= 100;
+    }
+    if n >= 10 {
+        pair(buf, at, n)
+    } else {
+        put(buf, at, digit(n)?)
     }
 }
 
