@@ -183,7 +183,7 @@ impl Money {
     /// The amount written with exactly the currency's minor units when it is
     /// rounded (`"12.30"`, `"1200"` for JPY), else with every digit it has.
     pub fn to_decimal_string(self) -> String {
-        let mut buf = [0_u8; 48];
+        let mut buf = Digits([0_u8; 48]);
         if let Some(s) = self.write_minor(&mut buf) {
             return s.to_string();
         }
@@ -216,7 +216,7 @@ fn shifted(mantissa: i128, shift: u32) -> Option<i128> {
 impl Money {
     /// Writes the amount with exactly the currency's minor units into `buf`
     /// without allocating; `None` when it has more digits than that.
-    fn write_minor(self, buf: &mut [u8; 48]) -> Option<&str> {
+    fn write_minor(self, Digits(buf): &mut Digits) -> Option<&str> {
         let minor = self.currency.minor_units();
         let scale = self.amount.scale();
         let mantissa = self.amount.mantissa();
@@ -260,9 +260,11 @@ impl Money {
         if units < 0 {
             put(buf, &mut at, b'-')?;
         }
-        // The whole buffer is validated (its unused bytes are zeros): words
-        // at a time, where the few bytes from `at` would go one by one.
-        std::str::from_utf8(buf).ok()?.get(at..)
+        // Validated from an aligned 16 bytes, or the whole buffer (unused
+        // bytes are zeros): a word at a time, where the few bytes from `at`
+        // would go one by one.
+        let from = if at >= 32 { 32 } else { 0 };
+        std::str::from_utf8(buf.get(from..)?).ok()?.get(at.checked_sub(from)?..)
     }
 }
 
@@ -308,6 +310,11 @@ fn write_u64(buf: &mut [u8; 48], at: &mut usize, mut n: u64, minor: u32) -> Opti
     }
 }
 
+/// Room for an amount's text: 40 digits of a 128-bit integer, a point and a
+/// sign. Aligned so that validating it as UTF-8 takes whole words.
+#[repr(align(16))]
+struct Digits([u8; 48]);
+
 /// Writes `b` just before `at` in `buf`, moving `at` back.
 fn put(buf: &mut [u8; 48], at: &mut usize, b: u8) -> Option<()> {
     *at = at.checked_sub(1)?;
@@ -317,7 +324,7 @@ fn put(buf: &mut [u8; 48], at: &mut usize, b: u8) -> Option<()> {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut buf = [0_u8; 48];
+        let mut buf = Digits([0_u8; 48]);
         match self.write_minor(&mut buf) {
             Some(s) => f.pad(s),
             None => f.pad(&self.to_decimal_string()),
@@ -327,7 +334,7 @@ impl fmt::Display for Money {
 
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut buf = [0_u8; 48];
+        let mut buf = Digits([0_u8; 48]);
         match self.write_minor(&mut buf) {
             Some(text) => s.serialize_str(text),
             None => s.serialize_str(&self.to_decimal_string()),
@@ -403,7 +410,7 @@ mod tests {
                     format!("{sign}{}.{:0w$}", a / d, a % d, w = minor as usize)
                 }
             });
-            let mut buf = [0_u8; 48];
+            let mut buf = Digits([0_u8; 48]);
             proptest::prop_assert_eq!(Money::new(amount, currency).write_minor(&mut buf).map(str::to_string), expected);
         }
     }
