@@ -70,7 +70,8 @@ pub(crate) fn apply(
     let mut applied = Vec::with_capacity(chosen.run.applied.len());
     let mut usages = Vec::with_capacity(chosen.run.applied.len());
     // Thresholds for hints, in the order found; only the nearest few become hints.
-    let mut pending: Vec<(&str, &evaluate::Next)> = Vec::new();
+    let mut pending: Vec<(&str, &evaluate::Next)> =
+        Vec::with_capacity(chosen.run.applied.len() + chosen.rejected.len() + chosen.thresholds.len());
     let mut gifts = Vec::new();
     let mut bonus_points = Vec::new();
     // Each line's adjustments in one allocation.

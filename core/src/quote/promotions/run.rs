@@ -307,7 +307,9 @@ fn execute(
                     && ctx.promotion(c.index).is_some_and(|p| p.stage == promo.stage && p.group == Some(g))
             }
         });
-        let mut group_members = Vec::new();
+        // Room for the rest of the plan: a group can have hundreds of members.
+        let mut group_members =
+            if promo.group.is_some() { Vec::with_capacity(plan.len().saturating_sub(i)) } else { Vec::new() };
         for c in members {
             if promo.group.is_some() {
                 group_members.push(c.index);

@@ -162,23 +162,29 @@ impl Context<'_> {
 /// result is not proven optimal.
 pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyError> {
     let mut rejected = Vec::new();
-    let autos: Vec<Candidate> = ctx
-        .automatic_candidates()
-        .into_iter()
-        .filter(|&i| ctx.promotion(i).is_some_and(|p| ctx.static_refusal(p).is_none()))
-        .map(|index| Candidate { index, via: Via::Automatic, coupon: 0 })
-        .collect();
+    // Filtered vectors are sized for all they could hold: a filter's
+    // `collect` would grow them a power of two at a time.
+    let candidates = ctx.automatic_candidates();
+    let mut autos: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    autos.extend(
+        candidates
+            .into_iter()
+            .filter(|&i| ctx.promotion(i).is_some_and(|p| ctx.static_refusal(p).is_none()))
+            .map(|index| Candidate { index, via: Via::Automatic, coupon: 0 }),
+    );
     let (coupons, table) = resolve_coupons(ctx, &mut rejected);
 
     // Every combination runs the automatic promotions up to the first place
     // where a coupon could change anything; that prefix runs once.
     let base_plan: &[Candidate] = &autos;
-    let restricted: Vec<usize> = base_plan
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| ctx.promotion(a.index).is_none_or(|p| p.group.is_some() || p.combines_ids.is_some()))
-        .map(|(i, _)| i)
-        .collect();
+    let mut restricted: Vec<usize> = Vec::with_capacity(base_plan.len());
+    restricted.extend(
+        base_plan
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| ctx.promotion(a.index).is_none_or(|p| p.group.is_some() || p.combines_ids.is_some()))
+            .map(|(i, _)| i),
+    );
     // Entered free-shipping codes that combine with everything ride along:
     // they take nothing off the items, so they cannot change which
     // combination the customer pays least for; they join the chosen one.
@@ -294,7 +300,7 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
     // What the final run refused: coupons always, automatic promotions with
     // the explanation (except those that merely cover no line); thresholds
     // of every one, for hints.
-    let mut thresholds = Vec::new();
+    let mut thresholds = Vec::with_capacity(final_run.refused.len());
     for r in &final_run.refused {
         if let Some(next) = &r.why.1 {
             thresholds.push((r.candidate.index, next.clone()));

@@ -115,12 +115,15 @@ pub(crate) fn parcels<'a>(
         let warehouse =
             cart.origin.as_ref().and_then(|o| s.warehouse_index.get(o)).copied().unwrap_or(s.default_warehouse);
         let Some(w) = s.warehouses.get(warehouse) else { continue };
+        // Room for every line left: one allocation each when they all ship
+        // from one warehouse, as they mostly do.
+        let left = lines.len().saturating_sub(pos);
         let parcel = out.entry(w.id.as_str()).or_insert_with(|| Parcel {
             warehouse,
             origin: w.id.clone(),
-            line_ids: Vec::new(),
+            line_ids: Vec::with_capacity(left),
             units: 0,
-            items: Vec::new(),
+            items: Vec::with_capacity(left),
             longest_side_cm: Decimal::ZERO,
             classes: BTreeMap::new(),
             value: Money::zero(currency),
@@ -310,7 +313,12 @@ pub(crate) fn price_parcel(
         };
         match groups.iter_mut().find(|g| g.template == template) {
             Some(g) => g.items.push(it),
-            None => groups.push(Group { template, rate, items: vec![it] }),
+            None => {
+                // Room for every item: one allocation when one rate prices them all.
+                let mut items = Vec::with_capacity(parcel.items.len());
+                items.push(it);
+                groups.push(Group { template, rate, items });
+            }
         }
     }
     crate::sort::sort_by(&mut groups, |a, b| a.template.cmp(&b.template));
