@@ -82,6 +82,8 @@ type Remembered = Option<(u64, usize, usize, Outcome)>;
 struct Memo {
     entries: Vec<Remembered>,
     keys: Vec<Minor>,
+    /// A key being made, kept between evaluations for its allocation.
+    scratch: Vec<Minor>,
 }
 
 impl<'a> Context<'a> {
@@ -154,7 +156,11 @@ impl<'a> Context<'a> {
             present: RefCell::new(vec![None; rules.promotions.filters]),
             original_sums: RefCell::new(vec![None; rules.promotions.filters]),
             current_sums: RefCell::new(vec![None; rules.promotions.filters]),
-            memo: RefCell::new(Memo { entries: vec![None; rules.promotions.promotions.len()], keys: Vec::new() }),
+            memo: RefCell::new(Memo {
+                entries: vec![None; rules.promotions.promotions.len()],
+                keys: Vec::new(),
+                scratch: Vec::new(),
+            }),
             max_applied,
             work: Cell::new(0),
             generations: Cell::new(0),
@@ -191,17 +197,12 @@ impl<'a> Context<'a> {
 
     /// The outcome promotion `index` had when its lines cost what `key`
     /// yields, whatever the state.
-    pub(crate) fn remembered_by_amounts(
-        &self,
-        index: usize,
-        generation: u64,
-        mut key: impl Iterator<Item = Minor>,
-    ) -> Option<Outcome> {
+    pub(crate) fn remembered_by_amounts(&self, index: usize, generation: u64, key: &[Minor]) -> Option<Outcome> {
         let mut memo = self.memo.borrow_mut();
-        let Memo { entries, keys } = &mut *memo;
+        let Memo { entries, keys, .. } = &mut *memo;
         let (g, start, len, outcome) = entries.get_mut(index)?.as_mut()?;
         let stored = keys.get(*start..start.saturating_add(*len))?;
-        let same = stored.iter().all(|a| key.next() == Some(*a)) && key.next().is_none();
+        let same = stored == key;
         if same {
             *g = generation;
         }
@@ -211,24 +212,40 @@ impl<'a> Context<'a> {
     /// Remembers the outcome of promotion `index` in state `generation`,
     /// for lines costing what `key` yields (over the previous key when it
     /// has the same length).
-    pub(crate) fn remember(&self, index: usize, generation: u64, key: impl Iterator<Item = Minor>, outcome: &Outcome) {
+    pub(crate) fn remember(&self, index: usize, generation: u64, key: &[Minor], outcome: &Outcome) {
         let mut memo = self.memo.borrow_mut();
-        let Memo { entries, keys } = &mut *memo;
+        let Memo { entries, keys, .. } = &mut *memo;
         let Some(slot) = entries.get_mut(index) else { return };
-        let end = keys.len();
-        keys.extend(key);
-        let len = keys.len().saturating_sub(end);
         let start = match slot {
-            Some((_, start, old, _)) if *old == len => {
-                // Same length: write over the old key and drop the copy.
-                let start = *start;
-                keys.copy_within(end.., start);
-                keys.truncate(end);
-                start
+            // Same length: written over the old key.
+            Some((_, start, old, _)) if *old == key.len() => match keys.get_mut(*start..start.saturating_add(*old)) {
+                Some(stored) => {
+                    stored.copy_from_slice(key);
+                    *start
+                }
+                None => return,
+            },
+            _ => {
+                let end = keys.len();
+                keys.extend_from_slice(key);
+                end
             }
-            _ => end,
         };
-        *slot = Some((generation, start, len, outcome.clone()));
+        *slot = Some((generation, start, key.len(), outcome.clone()));
+    }
+
+    /// An empty vector for a memo key ([`Context::remembered_by_amounts`]),
+    /// with the room of the last one; give it back with
+    /// [`Context::give_back_key`].
+    pub(crate) fn key_buffer(&self) -> Vec<Minor> {
+        let mut key = std::mem::take(&mut self.memo.borrow_mut().scratch);
+        key.clear();
+        key
+    }
+
+    /// Keeps `key`'s allocation for the next [`Context::key_buffer`].
+    pub(crate) fn give_back_key(&self, key: Vec<Minor>) {
+        self.memo.borrow_mut().scratch = key;
     }
 
     /// What the lines of item filter `filter` (`lines`) cost at catalog

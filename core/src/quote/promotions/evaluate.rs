@@ -212,38 +212,39 @@ pub(crate) fn evaluate(
     // A `cart_contains` condition on what other lines still cost reads
     // them too: their amounts are part of the key.
     let cart_lines: Vec<Rc<[usize]>> = promo.cart.iter().filter(|c| c.reads_amounts).map(|c| ctx.present(c)).collect();
-    let key = || {
-        let read = if promo.reads_amounts { eligible.len() } else { 0 };
-        eligible
-            .iter()
-            .take(read)
-            .chain(get_lines.iter().filter(|_| promo.reads_amounts).flat_map(|g| g.iter()))
-            .chain(cart_lines.iter().flat_map(|c| c.iter()))
-            .map(|&l| amounts.get(l).copied().unwrap_or(0))
-            // A per-unit percentage prices units earlier unit-selective
-            // promotions used apart from the others: which, and what they
-            // cost, are part of the key (line, units, amount).
-            .chain(
-                eligible
-                    .iter()
-                    .take(read)
-                    .filter_map(|&l| taken.get(l).filter(|t| t.units > 0).map(|t| (l, t)))
-                    .flat_map(|(l, t)| [Minor::try_from(l).unwrap_or(Minor::MAX), Minor::from(t.units), t.amount]),
-            )
-    };
     if let Some(outcome) = ctx.remembered(index, generation) {
         return Ok(outcome);
     }
-    // A promotion that reads only the sums of its lines is keyed by them.
-    let sums = if promo.reads_amounts && promo.reads_sums_only {
+    let mut key = ctx.key_buffer();
+    let amount = |&l: &usize| amounts.get(l).copied().unwrap_or(0);
+    if promo.reads_amounts && promo.reads_sums_only {
+        // A promotion that reads only the sums of its lines is keyed by them.
         let (s, p) = ctx.current_sums(promo.filter_id, generation, &eligible, amounts)?;
-        Some([s, p])
+        key.extend([s, p]);
     } else {
-        None
-    };
-    let key = || sums.iter().flatten().copied().chain(key().take(if sums.is_some() { 0 } else { usize::MAX }));
+        if promo.reads_amounts {
+            key.extend(eligible.iter().map(amount));
+            if let Some(lines) = &get_lines {
+                key.extend(lines.iter().map(amount));
+            }
+        }
+        for lines in &cart_lines {
+            key.extend(lines.iter().map(amount));
+        }
+        // A per-unit percentage prices units earlier unit-selective
+        // promotions used apart from the others: which, and what they
+        // cost, are part of the key (line, units, amount).
+        if promo.reads_amounts && !taken.is_empty() {
+            for &l in eligible.iter() {
+                if let Some(t) = taken.get(l).filter(|t| t.units > 0) {
+                    key.extend([Minor::try_from(l).unwrap_or(Minor::MAX), Minor::from(t.units), t.amount]);
+                }
+            }
+        }
+    }
     if !selective {
-        if let Some(outcome) = ctx.remembered_by_amounts(index, generation, key()) {
+        if let Some(outcome) = ctx.remembered_by_amounts(index, generation, &key) {
+            ctx.give_back_key(key);
             return Ok(outcome);
         }
     }
@@ -252,7 +253,8 @@ pub(crate) fn evaluate(
         Some(refusal) => refusal,
         None => e.benefit()?,
     });
-    ctx.remember(index, generation, key(), &outcome);
+    ctx.remember(index, generation, &key, &outcome);
+    ctx.give_back_key(key);
     Ok(outcome)
 }
 
