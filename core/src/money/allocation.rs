@@ -55,9 +55,18 @@ pub fn allocate_proportional(total: Money, weights: &[Decimal]) -> Result<Vec<Mo
     }
     let (negative, units) = total_units(total)?;
     let scale = weights.iter().map(|w| w.normalize().scale()).max().unwrap_or(0);
-    let ints = weights.iter().map(|w| scaled_int(*w, scale)).collect::<Result<Vec<u128>, _>>()?;
+    // Loops rather than a `collect` of results, which cannot know its
+    // length and grows the vector a power of two at a time.
+    let mut ints = Vec::with_capacity(weights.len());
+    for w in weights {
+        ints.push(scaled_int(*w, scale)?);
+    }
     let parts = split_units(units, &ints)?;
-    parts.into_iter().map(|p| to_money(p, negative, total)).collect()
+    let mut out = Vec::with_capacity(parts.len());
+    for p in parts {
+        out.push(to_money(p, negative, total)?);
+    }
+    Ok(out)
 }
 
 /// Splits `units` in proportion to integer `weights` by the largest

@@ -82,7 +82,8 @@ pub(crate) fn allocate(
         }
     }
     // The lines bearing shipping, in line-id order.
-    let bearing: Vec<(usize, Money)> = amounts.iter().enumerate().filter_map(|(pos, a)| a.map(|a| (pos, a))).collect();
+    let mut bearing: Vec<(usize, Money)> = Vec::with_capacity(n);
+    bearing.extend(amounts.iter().enumerate().filter_map(|(pos, a)| a.map(|a| (pos, a))));
     let whole = Money::checked_sum(cur, bearing.iter().map(|(_, a)| *a)).map_err(|_| AllocationFailed)?;
     let discounts = if o.discount.is_zero() || bearing.is_empty() {
         vec![Money::zero(cur); bearing.len()]
