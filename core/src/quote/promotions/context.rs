@@ -196,7 +196,7 @@ impl<'a> Context<'a> {
     }
 
     /// The outcome promotion `index` had when its lines cost what `key`
-    /// yields, whatever the state.
+    /// holds (see [`Context::key_buffer`]), whatever the state.
     pub(crate) fn remembered_by_amounts(&self, index: usize, generation: u64, key: &[Minor]) -> Option<Outcome> {
         let mut memo = self.memo.borrow_mut();
         let Memo { entries, keys, .. } = &mut *memo;
@@ -210,7 +210,7 @@ impl<'a> Context<'a> {
     }
 
     /// Remembers the outcome of promotion `index` in state `generation`,
-    /// for lines costing what `key` yields (over the previous key when it
+    /// for lines costing what `key` holds (over the previous key when it
     /// has the same length).
     pub(crate) fn remember(&self, index: usize, generation: u64, key: &[Minor], outcome: &Outcome) {
         let mut memo = self.memo.borrow_mut();
