@@ -242,14 +242,14 @@ impl Money {
             Err(_) => {
                 let mut n = units.unsigned_abs();
                 for _ in 0..minor {
-                    put(buf, &mut at, b'0'.checked_add(u8::try_from(n % 10).ok()?)?)?;
+                    put(buf, &mut at, digit(n % 10)?)?;
                     n /= 10;
                 }
                 if minor > 0 {
                     put(buf, &mut at, b'.')?;
                 }
                 loop {
-                    put(buf, &mut at, b'0'.checked_add(u8::try_from(n % 10).ok()?)?)?;
+                    put(buf, &mut at, digit(n % 10)?)?;
                     n /= 10;
                     if n == 0 {
                         break;
@@ -285,7 +285,6 @@ fn write_u64(buf: &mut [u8; 48], at: &mut usize, mut n: u64, minor: u32) -> Opti
         *at = to;
         Some(())
     };
-    let digit = |d: u64| b'0'.checked_add(u8::try_from(d).ok()?);
     let mut left = minor;
     while left >= 2 {
         pair(buf, at, n % 100)?;
@@ -308,6 +307,11 @@ fn write_u64(buf: &mut [u8; 48], at: &mut usize, mut n: u64, minor: u32) -> Opti
     } else {
         put(buf, at, digit(n)?)
     }
+}
+
+/// The ASCII digit of `d` (below 10).
+fn digit<T: TryInto<u8>>(d: T) -> Option<u8> {
+    b'0'.checked_add(d.try_into().ok()?)
 }
 
 /// Room for an amount's text: 40 digits of a 128-bit integer, a point and a
