@@ -44,7 +44,7 @@ impl ser::Error for WriteError {
 /// assert_eq!(to_string(&("a\"b", 1, None::<u8>)).unwrap(), r#"["a\"b",1,null]"#);
 /// ```
 pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, WriteError> {
-    let mut writer = Writer { out: String::with_capacity(4096), plain_names: [(0, 0); PLAIN_NAMES] };
+    let mut writer = Writer::new(String::with_capacity(4096));
     value.serialize(&mut writer)?;
     Ok(writer.out)
 }
@@ -63,7 +63,17 @@ struct Writer {
     /// length are the same text. An answer repeats a few dozen names
     /// thousands of times; each is checked once.
     plain_names: [(usize, usize); PLAIN_NAMES],
+    /// Set by a newtype struct named [`PLAIN_TEXT`]: the string it wraps
+    /// is written without looking for escapes.
+    plain_next: bool,
 }
+
+/// The name of the newtype struct through which the crate writes a string
+/// that it knows needs no escape (a money amount's digits): [`Writer`]
+/// writes the string inside as it is, and other serializers, which see an
+/// ordinary newtype struct, write the string. Private to the crate, as
+/// serde_json's `RawValue` token is to serde_json.
+pub(crate) const PLAIN_TEXT: &str = "$commerce_rules::private::PlainText";
 
 /// Whether any of the eight bytes of `word` needs an escape: a control
 /// character (below 0x20), `"` or `\`.
@@ -144,15 +154,36 @@ fn escape_slowly(out: &mut String, s: &str) {
 }
 
 impl Writer {
+    fn new(out: String) -> Writer {
+        Writer { out, plain_names: [(0, 0); PLAIN_NAMES], plain_next: false }
+    }
+
     /// Writes `"name":`, checking `name` for escapes only the first time.
+    #[inline(never)]
     fn member_name(&mut self, name: &'static str) {
+        self.out.push('"');
+        self.static_text(name);
+        self.out.push_str("\":");
+    }
+
+    /// Writes a unit variant's name as a string, checking it for escapes
+    /// only the first time.
+    fn variant_name(&mut self, name: &'static str) {
+        self.out.push('"');
+        self.static_text(name);
+        self.out.push('"');
+    }
+
+    /// Writes fixed text (a member or variant name) with its escapes, if
+    /// any, looking for them only the first time.
+    #[inline(always)]
+    fn static_text(&mut self, name: &'static str) {
         let key = (name.as_ptr().addr(), name.len());
         // The address's top bits after a multiplication by 2^64 / golden
         // ratio (Fibonacci hashing): names laid out side by side spread over
         // the slots. 256 slots: the top 8 bits.
         let hash = (key.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56;
         let slot = self.plain_names.get_mut(usize::try_from(hash).unwrap_or_default());
-        self.out.push('"');
         match slot {
             Some(known) if *known == key => self.out.push_str(name),
             Some(known) if !needs_escape(name.as_bytes()) => {
@@ -161,7 +192,6 @@ impl Writer {
             }
             _ => escape_into(&mut self.out, name),
         }
-        self.out.push_str("\":");
     }
 
     fn string(&mut self, s: &str) {
@@ -346,7 +376,13 @@ impl<'a> ser::Serializer for &'a mut Writer {
         Ok(())
     }
     fn serialize_str(self, v: &str) -> Result<(), WriteError> {
-        self.string(v);
+        if std::mem::take(&mut self.plain_next) {
+            self.out.push('"');
+            self.out.push_str(v);
+            self.out.push('"');
+        } else {
+            self.string(v);
+        }
         Ok(())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), WriteError> {
@@ -370,11 +406,18 @@ impl<'a> ser::Serializer for &'a mut Writer {
         self.serialize_none()
     }
     fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<(), WriteError> {
-        self.string(variant);
+        self.variant_name(variant);
         Ok(())
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result<(), WriteError> {
-        value.serialize(self)
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<(), WriteError> {
+        if name == PLAIN_TEXT {
+            self.plain_next = true;
+            let written = value.serialize(&mut *self);
+            self.plain_next = false;
+            written
+        } else {
+            value.serialize(self)
+        }
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -640,13 +683,13 @@ mod tests {
     fn member_names_are_remembered_by_address_and_length() {
         const FULL: &str = "ab\"c";
         let prefix: &'static str = &FULL[..2];
-        let mut w = Writer { out: String::new(), plain_names: [(0, 0); PLAIN_NAMES] };
+        let mut w = Writer::new(String::new());
         // The plain prefix is remembered; the longer name at the same address is not taken for it.
         for name in [prefix, FULL, prefix, FULL] {
             w.member_name(name);
         }
         assert_eq!(w.out, r#""ab":"ab\"c":"ab":"ab\"c":"#);
-        let mut w = Writer { out: String::new(), plain_names: [(0, 0); PLAIN_NAMES] };
+        let mut w = Writer::new(String::new());
         for name in [FULL, prefix, FULL] {
             w.member_name(name);
         }
@@ -713,6 +756,28 @@ mod tests {
         same(&json!({"a": [1, -2, 1.5, null, {"b\u{1}": "c\\"}], "": {}}));
         // A float read from JSON text, written back through serde_json.
         same(&serde_json::from_str::<Value>("[1.0e300, 0.5, -0.0]").unwrap());
+    }
+
+    #[test]
+    fn money_and_variant_names_are_written_as_serde_json_writes_them() {
+        use crate::money::{Currency, Money};
+        #[derive(serde::Serialize)]
+        enum Named {
+            #[serde(rename = "plain")]
+            Plain,
+            #[serde(rename = "quo\"ted")]
+            Quoted,
+        }
+        #[derive(serde::Serialize)]
+        struct Other<'a>(&'a str);
+        let amounts: Vec<Money> = ["0.00", "-12.30", "12345678901234567890.05", "1.005"]
+            .iter()
+            .map(|s| Money::parse(s, Currency::CNY).unwrap())
+            .chain([Money::from_minor(-7, Currency::JPY), Money::from_minor(i64::MIN, Currency::USD)])
+            .collect();
+        // Names repeat, so the second of each comes from the remembered slot;
+        // the string after an amount is checked for escapes again.
+        same(&(Named::Plain, Named::Quoted, Named::Quoted, Named::Plain, &amounts, "a\"b", &amounts, Other("c\\d")));
     }
 
     fn serde_bytes_like() -> impl Serialize {

@@ -340,7 +340,8 @@ impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut buf = Digits([0_u8; 48]);
         match self.write_minor(&mut buf) {
-            Some(text) => s.serialize_str(text),
+            // Digits, a point and a sign: nothing to escape.
+            Some(text) => s.serialize_newtype_struct(crate::json::write::PLAIN_TEXT, text),
             None => s.serialize_str(&self.to_decimal_string()),
         }
     }
