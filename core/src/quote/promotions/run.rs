@@ -274,8 +274,10 @@ fn execute(
         let Some(promo) = ctx.promotion(candidate.index) else { continue };
         if let Some((stage, by)) = &stopped {
             if *stage == promo.stage {
-                let by = ctx.promotion(*by).map(|p| p.id.clone());
-                state.refuse(candidate, ReasonCode::StoppedByEarlierPromotion, |p| p.conflicting_promotion = by);
+                let by = *by;
+                state.refuse(candidate, ReasonCode::StoppedByEarlierPromotion, |p| {
+                    p.conflicting_promotion = ctx.promotion(by).map(|p| p.id.clone());
+                });
                 continue;
             }
         }
@@ -291,7 +293,9 @@ fn execute(
         // A free-shipping grant that an earlier one covers can never be the
         // one that frees an option (ties go to the earlier): it gives nothing.
         if let Some(by) = state.covering_grant(ctx, promo) {
-            state.refuse(candidate, ReasonCode::NoDiscount, |p| p.conflicting_promotion = Some(by));
+            state.refuse(candidate, ReasonCode::NoDiscount, |p| {
+                p.conflicting_promotion = ctx.promotion(by).map(|g| g.id.clone());
+            });
             if exit == Exit::OnCouponRefused && candidate.via != Via::Automatic {
                 return Ok((state, snapshots));
             }
@@ -528,12 +532,12 @@ impl Run {
         });
     }
 
-    /// The id of an applied free-shipping promotion that covers what
+    /// The index of an applied free-shipping promotion that covers what
     /// free-shipping promotion `promo` would grant (see [`covers`]), when
     /// `promo` stands alone: in no exclusive group, not stopping its stage,
     /// without a budget, and with nothing to check against the applied
     /// promotions (so no other reason would refuse it first).
-    fn covering_grant(&self, ctx: &Context<'_>, promo: &CompiledPromotion) -> Option<String> {
+    fn covering_grant(&self, ctx: &Context<'_>, promo: &CompiledPromotion) -> Option<usize> {
         if !matches!(promo.benefit, Benefit::FreeShipping { .. })
             || promo.group.is_some()
             || promo.stop_after
@@ -542,11 +546,7 @@ impl Run {
         {
             return None;
         }
-        self.grants
-            .iter()
-            .filter_map(|i| ctx.promotion(i))
-            .find(|g| covers(&g.benefit, &promo.benefit))
-            .map(|g| g.id.clone())
+        self.grants.iter().find(|&i| ctx.promotion(i).is_some_and(|g| covers(&g.benefit, &promo.benefit)))
     }
 
     /// Previews an automatic candidate (see [`preview`](super::evaluate::preview))

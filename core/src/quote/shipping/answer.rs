@@ -111,7 +111,7 @@ pub struct ParcelQuote {
     /// The warehouse id.
     pub origin: String,
     /// The lines in it, by id.
-    pub line_ids: Vec<String>,
+    pub line_ids: Vec<std::sync::Arc<str>>,
     /// Units in it.
     pub units: u64,
     /// Actual weight, grams.

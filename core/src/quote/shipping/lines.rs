@@ -142,7 +142,7 @@ mod tests {
         Parcel {
             warehouse: 0,
             origin: "w".into(),
-            line_ids: items.iter().map(|i| i.line_id).collect(),
+            line_ids: items.iter().map(|i| std::sync::Arc::from(i.line_id)).collect(),
             units: items.iter().map(|i| i.qty).sum(),
             items,
             longest_side_cm: Decimal::ZERO,

@@ -1,6 +1,7 @@
 //! Parcels, billable weight and the rate models.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -41,7 +42,7 @@ pub(crate) struct Item<'a> {
 pub(crate) struct Parcel<'a> {
     pub(crate) warehouse: usize,
     pub(crate) origin: String,
-    pub(crate) line_ids: Vec<&'a str>,
+    pub(crate) line_ids: Vec<Arc<str>>,
     pub(crate) units: u64,
     pub(crate) items: Vec<Item<'a>>,
     /// The longest side of any unit, cm.
@@ -129,7 +130,7 @@ pub(crate) fn parcels<'a>(
             value: Money::zero(currency),
         });
         let qty = u64::from(cart.quantity);
-        parcel.line_ids.push(&line.id);
+        parcel.line_ids.push(Arc::clone(&line.id));
         parcel.units = parcel.units.checked_add(qty).ok_or(Overflow)?;
         let sides_cm = unit_sides_cm(cart)?;
         if let Some(sides) = sides_cm {
@@ -416,7 +417,7 @@ pub(crate) fn price_parcel(
     Ok(Priced::Parcel(
         ParcelQuote {
             origin: parcel.origin.clone(),
-            line_ids: parcel.line_ids.iter().map(|id| (*id).to_string()).collect(),
+            line_ids: parcel.line_ids.clone(),
             units: parcel.units,
             actual_weight_g: whole_grams(weighed.actual_g)?,
             volumetric_weight_g: whole_grams(weighed.volumetric_g)?,
@@ -637,7 +638,7 @@ mod tests {
         Parcel {
             warehouse: 0,
             origin: "w".into(),
-            line_ids: items.iter().map(|i| i.line_id).collect(),
+            line_ids: items.iter().map(|i| Arc::from(i.line_id)).collect(),
             units,
             items,
             longest_side_cm: Decimal::ZERO,
