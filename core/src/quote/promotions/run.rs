@@ -276,7 +276,7 @@ fn execute(
             if *stage == promo.stage {
                 let by = *by;
                 state.refuse(candidate, ReasonCode::StoppedByEarlierPromotion, |p| {
-                    p.conflicting_promotion = ctx.promotion(by).map(|p| p.id.clone());
+                    p.conflicting_promotion = ctx.promotion(by).map(|b| b.id.clone());
                 });
                 continue;
             }
