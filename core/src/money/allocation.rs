@@ -55,16 +55,21 @@ pub fn allocate_proportional(total: Money, weights: &[Decimal]) -> Result<Vec<Mo
     }
     let (negative, units) = total_units(total)?;
     let scale = weights.iter().map(|w| w.normalize().scale()).max().unwrap_or(0);
-    // Loops rather than a `collect` of results, which cannot know its
-    // length and grows the vector a power of two at a time.
-    let mut ints = Vec::with_capacity(weights.len());
-    for w in weights {
-        ints.push(scaled_int(*w, scale)?);
-    }
+    let ints = try_map(weights.iter(), |w| scaled_int(*w, scale))?;
     let parts = split_units(units, &ints)?;
-    let mut out = Vec::with_capacity(parts.len());
-    for p in parts {
-        out.push(to_money(p, negative, total)?);
+    try_map(parts.into_iter(), |p| to_money(p, negative, total))
+}
+
+/// `items.map(f).collect::<Result<Vec<_>, _>>()` in one allocation: a
+/// `collect` of results cannot know its length, and grows the vector a
+/// power of two at a time.
+pub(crate) fn try_map<T, U, E>(
+    items: impl ExactSizeIterator<Item = T>,
+    mut f: impl FnMut(T) -> Result<U, E>,
+) -> Result<Vec<U>, E> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(f(item)?);
     }
     Ok(out)
 }

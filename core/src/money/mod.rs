@@ -9,8 +9,8 @@ mod money;
 mod narrow;
 mod rounding;
 
-pub(crate) use allocation::split_units;
 pub use allocation::{allocate_even, allocate_proportional, AllocationError};
+pub(crate) use allocation::{split_units, try_map};
 pub use amount::{parse_decimal, Amount, DecimalParseError, DecimalString, Percent, DECIMAL_PATTERN};
 pub use currency::{Currency, UnknownCurrency};
 pub use exchange::{convert, PriceDirection, PriceGrid};

@@ -156,18 +156,9 @@ pub(crate) fn mul(a: Minor, n: u64) -> Result<Minor, MoneyError> {
 /// Splits `total` (≥ 0) over `weights` (≥ 0) by the largest remainder method.
 pub(crate) fn split(total: Minor, weights: &[Minor]) -> Result<Vec<Minor>, MoneyError> {
     let total = u128::try_from(total).map_err(|_| MoneyError::Overflow)?;
-    // Loops rather than a `collect` of results, which cannot know its
-    // length and grows the vector a power of two at a time.
-    let mut units = Vec::with_capacity(weights.len());
-    for w in weights {
-        units.push(u128::try_from(*w).map_err(|_| MoneyError::Overflow)?);
-    }
+    let units = crate::money::try_map(weights.iter(), |w| u128::try_from(*w).map_err(|_| MoneyError::Overflow))?;
     let parts = crate::money::split_units(total, &units).map_err(|_| MoneyError::Overflow)?;
-    let mut out = Vec::with_capacity(parts.len());
-    for p in parts {
-        out.push(Minor::try_from(p).map_err(|_| MoneyError::Overflow)?);
-    }
-    Ok(out)
+    crate::money::try_map(parts.into_iter(), |p| Minor::try_from(p).map_err(|_| MoneyError::Overflow))
 }
 
 /// Splits `total` (≥ 0, at most the sum of `caps`) over `weights` like
