@@ -57,6 +57,15 @@ fn sort_by_positions<T>(v: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering
     }
 }
 
+/// `order.sort_by(compare)` for positions: in WebAssembly, the one compiled
+/// sort of positions, without the copy `sort_by` makes to move elements.
+pub(crate) fn sort_indexes(order: &mut [usize], mut compare: impl FnMut(usize, usize) -> Ordering) {
+    #[cfg(target_family = "wasm")]
+    sort_positions(order, &mut compare);
+    #[cfg(not(target_family = "wasm"))]
+    order.sort_by(|&a, &b| compare(a, b));
+}
+
 /// `v.sort()`.
 pub(crate) fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);

@@ -25,12 +25,19 @@ pub(crate) fn price_lines(
     trail: &mut Trail,
 ) -> Result<Vec<LineAnswer>, Error> {
     let now = req.now.utc();
-    let mut units_per_sku: crate::rules::FastMap<&str, u64> =
-        crate::rules::FastMap::with_capacity_and_hasher(req.lines.len(), Default::default());
-    for line in &req.lines {
-        let n = units_per_sku.entry(&*line.sku).or_default();
-        *n = n.saturating_add(u64::from(line.quantity));
+    // Volume tiers count a SKU's units over the cart; without price-list
+    // entries no line has a tier to count for.
+    let priced_by_list = !(rules.by_sku.is_empty() && rules.by_category.is_empty());
+    let mut units_per_sku: crate::rules::FastMap<&str, u64> = Default::default();
+    if priced_by_list {
+        units_per_sku.reserve(req.lines.len());
+        for line in &req.lines {
+            let n = units_per_sku.entry(&*line.sku).or_default();
+            *n = n.saturating_add(u64::from(line.quantity));
+        }
     }
+    // Most lines name no tax class: the default's lookup serves them all.
+    let default_class = rules.tax.class_of(None);
     let mut out = Vec::with_capacity(order.len());
     for &i in order {
         let Some(line) = req.lines.get(i) else { continue };
@@ -46,7 +53,10 @@ pub(crate) fn price_lines(
             trail.push(|| step(line, StepCode::LineSubtotal, &rule, priced.subtotal));
         }
         let zero = Money::zero(rules.currency);
-        let class = rules.tax.class_of(line.tax_class.as_deref());
+        let class = match line.tax_class.as_deref() {
+            None => default_class,
+            named => rules.tax.class_of(named),
+        };
         out.push(LineAnswer {
             id: line.id.clone(),
             sku: line.sku.clone(),

@@ -66,10 +66,8 @@ pub(crate) fn quote_with_coupon_saving(
     limits: &Limits,
     req: &QuoteRequest,
 ) -> Result<(QuoteAnswer, Money, u64), Error> {
-    validate::validate(rules, limits, req)?;
+    let order = validate::validate(rules, limits, req)?;
     tenders::check(&req.tenders, rules.currency, limits)?;
-    let mut order: Vec<usize> = (0..req.lines.len()).collect();
-    crate::sort::sort_by(&mut order, |&a, &b| req.lines.get(a).map(|l| &l.id).cmp(&req.lines.get(b).map(|l| &l.id)));
     let mut trail = Trail::new(req.explain, req.lines.len().saturating_mul(3).saturating_add(1));
 
     // 1. Catalog price.
@@ -80,14 +78,14 @@ pub(crate) fn quote_with_coupon_saving(
     // against the shipping price; the shipping stages then see the items
     // before its items part.
     let shipping_view =
-        pro_rata::split(rules, limits, req, &mut lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
+        pro_rata::split(rules, limits, req, &order, &mut lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
     // 4. Points redemption on the items, allocated to the lines.
     let mut redemption = points::redeem(rules, req, &mut lines, &mut trail)?;
     // 5-6. Shipping options for the destination, then shipping discounts.
     let mut order_amounts = totals::OrderAmounts::zero(rules.currency);
     let ship_lines = shipping_view.as_deref().unwrap_or(&lines);
     let mut ship =
-        shipping::apply(rules, limits, req, ship_lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
+        shipping::apply(rules, limits, req, &order, ship_lines, &mut promos.applied, &mut promos.usages, &mut trail)?;
     // The shares are by position in `ship_lines`: the same lines in the same order.
     debug_assert!(ship.lines.is_empty() || ship.lines.len() == lines.len());
     for (line, share) in lines.iter_mut().zip(std::mem::take(&mut ship.lines)) {

@@ -44,10 +44,12 @@ fn money(u: u128, like: Money) -> Result<Money, Error> {
 /// the module doc). Returns the lines the shipping stages are to see (the
 /// items before the pro rata discounts' items parts), or `None` when no
 /// such discount applied (the shipping stages see `lines`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn split(
     rules: &CompiledRules,
     limits: &Limits,
     req: &QuoteRequest,
+    order: &[usize],
     lines: &mut [LineAnswer],
     applied: &mut [AppliedPromotion],
     usages: &mut [Usage],
@@ -76,7 +78,7 @@ pub(crate) fn split(
             None => a.clone(),
         })
         .collect();
-    let mut shipping_price = match shipping::chosen_price(rules, limits, req, &view, &others)? {
+    let mut shipping_price = match shipping::chosen_price(rules, limits, req, order, &view, &others)? {
         Some((price, discount)) if discount.is_zero() => price,
         _ => zero,
     };

@@ -25,8 +25,9 @@ pub(crate) fn apply(
     trail: &mut Trail,
 ) -> Result<(), Error> {
     let tax = &rules.tax;
+    let mut rate_of = tax.rates();
     for (k, line) in lines.iter_mut().enumerate() {
-        let rate = tax.classes.get(&*line.tax.class).map(|c| c.rate).unwrap_or_default();
+        let rate = rate_of(&line.tax.class);
         let at = || match order.get(k) {
             Some(index) => format!("lines[{index}]"),
             None => "promotions".to_string(),

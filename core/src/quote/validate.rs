@@ -9,8 +9,9 @@ use super::QuoteRequest;
 use crate::rules::{CompiledRules, JsonPath, Problems};
 use crate::{Error, ErrorCode, Limits};
 
-/// The first problem of the request, as an error.
-pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteRequest) -> Result<(), Error> {
+/// The first problem of the request, as an error; for a sound request, its
+/// lines' request indexes sorted by line id (the order of the answer's lines).
+pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteRequest) -> Result<Vec<usize>, Error> {
     let mut p = Problems::new(1);
     let root = JsonPath::root();
     if let Some(currency) = req.currency.filter(|c| *c != rules.currency) {
@@ -51,14 +52,32 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
     }
     let lines_path = root.field("lines");
     p.count(req.lines.len(), limits.max_lines, &lines_path);
-    let mut ids = FastSet::with_capacity_and_hasher(req.lines.len(), Default::default());
+    // Sorted by id (a stable sort), a repeated id's lines are neighbours, the
+    // first in request order first: every later one repeats an earlier id.
+    let mut order: Vec<usize> = Vec::new();
+    let mut repeats = Vec::new();
+    if p.is_empty() {
+        order = (0..req.lines.len()).collect();
+        let id = |i: usize| req.lines.get(i).map(|l| &*l.id);
+        crate::sort::sort_indexes(&mut order, |a, b| id(a).cmp(&id(b)));
+        repeats = vec![false; req.lines.len()];
+        for pair in order.windows(2) {
+            if let [a, b] = *pair {
+                if id(a) == id(b) {
+                    if let Some(r) = repeats.get_mut(b) {
+                        *r = true;
+                    }
+                }
+            }
+        }
+    }
     for (i, line) in req.lines.iter().enumerate() {
         if !p.is_empty() {
             break;
         }
         let at = lines_path.index(i);
         p.id(&line.id, limits.max_id_bytes, &at.field("id"));
-        if !ids.insert(&*line.id) {
+        if repeats.get(i) == Some(&true) {
             p.add(ErrorCode::DuplicateId, &at.field("id"), format!("line id `{}` is used twice", line.id));
         }
         p.id(&line.sku, limits.max_id_bytes, &at.field("sku"));
@@ -145,6 +164,6 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
     }
     match p.into_vec().into_iter().next() {
         Some(problem) => Err(Error::InvalidRequest(problem)),
-        None => Ok(()),
+        None => Ok(order),
     }
 }

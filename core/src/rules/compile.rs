@@ -61,6 +61,22 @@ impl CompiledTax {
     pub(crate) fn class_of(&self, name: Option<&str>) -> Option<&CompiledTaxClass> {
         self.classes.get(name.unwrap_or(&self.default_class))
     }
+
+    /// The rate of the class a priced line names (0 for a class not in
+    /// the rule set), looked up once per run of lines naming the same class:
+    /// lines share their class's `Arc`, so the same class is the same
+    /// pointer, and most carts name one or two classes.
+    pub(crate) fn rates(&self) -> impl FnMut(&std::sync::Arc<str>) -> Decimal + '_ {
+        let mut last: Option<(std::sync::Arc<str>, Decimal)> = None;
+        move |class| match &last {
+            Some((seen, rate)) if std::sync::Arc::ptr_eq(seen, class) => *rate,
+            _ => {
+                let rate = self.classes.get(&**class).map(|c| c.rate).unwrap_or_default();
+                last = Some((std::sync::Arc::clone(class), rate));
+                rate
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

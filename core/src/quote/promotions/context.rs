@@ -136,8 +136,7 @@ impl<'a> Context<'a> {
                 *at = at.saturating_add(1);
             }
         }
-        let tax_rates =
-            lines.iter().map(|l| rules.tax.classes.get(&*l.tax.class).map(|c| c.rate).unwrap_or_default()).collect();
+        let tax_rates = lines.iter().map(|l| &l.tax.class).map(rules.tax.rates()).collect();
         Context {
             rules,
             req,

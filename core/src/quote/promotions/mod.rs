@@ -60,7 +60,7 @@ pub(crate) fn apply(
     // takes off shipping: the chosen option's price, previewed once.
     let with_shipping = |b: &Benefit| matches!(b, Benefit::AmountOff { with_shipping: Some(_), .. });
     if rules.promotions.promotions.iter().any(|p| with_shipping(&p.benefit)) {
-        if let Some((price, discount)) = super::shipping::chosen_price(rules, limits, req, lines, &[])? {
+        if let Some((price, discount)) = super::shipping::chosen_price(rules, limits, req, order, lines, &[])? {
             ctx.shipping = Some((ctx.minor.of(price).map_err(err)?, ctx.minor.of(discount).map_err(err)?));
         }
     }

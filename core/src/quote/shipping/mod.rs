@@ -64,12 +64,15 @@ fn no_open_day(_: delivery::NoOpenDay) -> Error {
     Error::request(ErrorCode::Internal, "", "no business day found in a validated calendar")
 }
 
-/// Runs stages 5 and 6 on the priced `lines` (line-id order) and records
+/// Runs stages 5 and 6 on the priced `lines` (line-id order: `order[k]` is
+/// the request index of `lines[k]`, gift lines follow) and records
 /// free-shipping promotions' amounts on `applied` and `usages`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn apply(
     rules: &CompiledRules,
     limits: &Limits,
     req: &QuoteRequest,
+    order: &[usize],
     lines: &[LineAnswer],
     applied: &mut [AppliedPromotion],
     usages: &mut [Usage],
@@ -87,7 +90,7 @@ pub(crate) fn apply(
     };
     let Some(s) = &rules.shipping else { return Ok(outcome) };
     outcome.tax_included = s.tax_included.unwrap_or(rules.tax.prices_include_tax);
-    let (answer, line_shares) = options(rules, s, limits, req, lines, applied)?;
+    let (answer, line_shares) = options(rules, s, limits, req, order, lines, applied)?;
     outcome.lines = line_shares;
     let chosen = answer.options.iter().find(|o| o.chosen);
     if let Some(o) = chosen {
@@ -150,11 +153,12 @@ pub(crate) fn chosen_price(
     rules: &CompiledRules,
     limits: &Limits,
     req: &QuoteRequest,
+    order: &[usize],
     lines: &[LineAnswer],
     applied: &[AppliedPromotion],
 ) -> Result<Option<(Money, Money)>, Error> {
     let Some(s) = &rules.shipping else { return Ok(None) };
-    let (answer, _) = options(rules, s, limits, req, lines, applied)?;
+    let (answer, _) = options(rules, s, limits, req, order, lines, applied)?;
     Ok(answer.options.iter().find(|o| o.chosen).map(|o| (o.price, o.discount)))
 }
 
@@ -196,6 +200,7 @@ fn options(
     s: &CompiledShipping,
     limits: &Limits,
     req: &QuoteRequest,
+    order: &[usize],
     lines: &[LineAnswer],
     applied: &[AppliedPromotion],
 ) -> Result<(ShippingAnswer, Vec<Option<LineShipping>>), Error> {
@@ -221,7 +226,7 @@ fn options(
         });
         return Ok((answer, none()));
     }
-    let parcels = rate::parcels(s, rules.currency, &req.lines, lines).map_err(overflow)?;
+    let parcels = rate::parcels(s, rules.currency, &req.lines, order, lines).map_err(overflow)?;
     if parcels.is_empty() {
         answer.no_shipping = Some(NoShipping {
             reason: NoShippingReason::EmptyCart,

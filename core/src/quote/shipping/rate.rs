@@ -99,20 +99,19 @@ pub(crate) fn unit_sides_cm(line: &CartLine) -> Result<Option<[Decimal; 3]>, Ove
 }
 
 /// Groups the request's lines into one parcel per origin, in warehouse-id
-/// order. `lines` are the priced lines in line-id order (gift lines, which
-/// carry no weight, are left out).
+/// order. `lines` are the priced lines in line-id order, `lines[k]` priced
+/// from `req_lines[order[k]]`; gift lines follow them and, carrying no
+/// weight, are left out.
 pub(crate) fn parcels<'a>(
     s: &CompiledShipping,
     currency: Currency,
     req_lines: &'a [CartLine],
+    order: &[usize],
     lines: &'a [LineAnswer],
 ) -> Result<Vec<Parcel<'a>>, Overflow> {
-    let mut by_id: crate::rules::FastMap<&str, &CartLine> =
-        crate::rules::FastMap::with_capacity_and_hasher(req_lines.len(), Default::default());
-    by_id.extend(req_lines.iter().map(|l| (&*l.id, l)));
     let mut out: BTreeMap<&str, Parcel<'a>> = BTreeMap::new();
     for (pos, line) in lines.iter().enumerate() {
-        let Some(cart) = by_id.get(&*line.id).copied() else { continue };
+        let Some(cart) = order.get(pos).and_then(|&i| req_lines.get(i)).filter(|c| c.id == line.id) else { continue };
         let warehouse =
             cart.origin.as_ref().and_then(|o| s.warehouse_index.get(o)).copied().unwrap_or(s.default_warehouse);
         let Some(w) = s.warehouses.get(warehouse) else { continue };
