@@ -1,6 +1,7 @@
 //! Growth: full quotes (JSON in and out) sweeping lines 1, 10, 50, 200 by
 //! promotions 0, 20, 200, 1,000 (10 wallet coupons), and the best-coupons
-//! question with 5, 10 and 20 wallet coupons (50 lines, 200 promotions).
+//! question with 5, 10 and 20 wallet coupons (50 lines, 200 promotions);
+//! and 1 line against 1,000 promotions beside its request's `Value` parse.
 //! `SWEEPS=1 scripts/bench-table` prints the growth table.
 
 use std::hint::black_box;
@@ -20,6 +21,16 @@ fn sweep(c: &mut Criterion) {
             });
         }
     }
+    group.finish();
+    // Issue 14's "1 line against 1,000 promotions at most 15x the parse",
+    // with its floor in the same run.
+    let mut group = c.benchmark_group("one_line_1000_promotions");
+    let engine = Engine::from_json(&promo_rules(1_000)).unwrap();
+    let request = promo_cart(1, 10, 1_000);
+    group.bench_function("quote_json", |b| b.iter(|| engine.quote_json(black_box(&request)).unwrap()));
+    group.bench_function("value_parse", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&request)).unwrap())
+    });
     group.finish();
 }
 

@@ -179,6 +179,12 @@ impl<'a> Context<'a> {
         self.work.get()
     }
 
+    /// Puts the work count back (a debug check's run is not the search's work).
+    #[cfg(debug_assertions)]
+    pub(crate) fn rewind_work(&self, work: u64) {
+        self.work.set(work);
+    }
+
     /// The outcome promotion `index` had in the run state `generation`.
     pub(crate) fn remembered(&self, index: usize, generation: u64) -> Option<Outcome> {
         let memo = self.memo.borrow();

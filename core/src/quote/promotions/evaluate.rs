@@ -157,15 +157,19 @@ impl Effect {
     }
 }
 
+/// Why a promotion did not apply, and the threshold that would make it
+/// apply (for hints), shared between the runs that reach it.
+pub(crate) type Why = Rc<(Refusal, Option<Next>)>;
+
 /// The outcome of evaluating one promotion, shared between the runs that
 /// reach it with the same amounts.
-pub(crate) type Outcome = Result<Rc<Effect>, Rc<(Refusal, Option<Next>)>>;
+pub(crate) type Outcome = Result<Rc<Effect>, Why>;
 
 /// Per line: a percentage's part and its share on used units (see [`Effect::on_taken`]).
 type OnTaken = Vec<(usize, Minor, Minor)>;
 
 /// An outcome as computed.
-type Computed = Result<Effect, Rc<(Refusal, Option<Next>)>>;
+type Computed = Result<Effect, Why>;
 
 fn refuse(code: ReasonCode) -> Computed {
     Err(Rc::new((Refusal::new(code), None)))
@@ -262,7 +266,7 @@ pub(crate) fn evaluate(
 /// needs to know, found without building its effect (see [`preview`]).
 pub(crate) enum Preview {
     /// It does not apply, for this reason.
-    Refused(Rc<(Refusal, Option<Next>)>),
+    Refused(Why),
     /// It does not apply, for a reason without a threshold (no eligible
     /// items, no discount): an automatic promotion's such refusal is
     /// recorded only in the explained run, which does not preview.

@@ -4,7 +4,7 @@
 //! budgets applied.
 
 use super::context::Context;
-use super::evaluate::{evaluate, preview, Effect, Next, Preview, Refusal, Taken};
+use super::evaluate::{evaluate, preview, Effect, Next, Preview, Refusal, Taken, Why};
 use std::rc::Rc;
 
 use super::minor::{add, sub, Minor};
@@ -41,7 +41,7 @@ pub(crate) struct Applied {
 pub(crate) struct Refused {
     pub(crate) candidate: Candidate,
     /// Why, and the threshold that would make it apply (for hints).
-    pub(crate) why: Rc<(Refusal, Option<Next>)>,
+    pub(crate) why: Why,
 }
 
 /// The result of a run.
@@ -195,6 +195,60 @@ pub(crate) enum Exit {
     OnCouponRefused,
 }
 
+/// Why a run refuses a promotion before evaluating it.
+#[derive(Debug, Clone, Copy)]
+enum Gate {
+    /// An earlier promotion (by index) applied with `stop_after` in its stage.
+    Stopped(usize),
+    /// Past the count of applied promotions, or the lines it could discount
+    /// would pass the allocation budget.
+    Limit,
+    /// A free-shipping grant that an earlier one (by index) covers can never
+    /// be the one that frees an option (ties go to the earlier): it gives nothing.
+    Covered(usize),
+}
+
+impl Gate {
+    fn code(self) -> ReasonCode {
+        match self {
+            Gate::Stopped(_) => ReasonCode::StoppedByEarlierPromotion,
+            Gate::Limit => ReasonCode::AppliedLimitReached,
+            Gate::Covered(_) => ReasonCode::NoDiscount,
+        }
+    }
+
+    /// The refusal's parameters (ids copied only for a refusal that is kept).
+    fn params(self, ctx: &Context<'_>, p: &mut ReasonParams) {
+        match self {
+            Gate::Stopped(by) | Gate::Covered(by) => p.conflicting_promotion = ctx.promotion(by).map(|b| b.id.clone()),
+            Gate::Limit => p.limit = u64::try_from(ctx.max_applied).ok(),
+        }
+    }
+}
+
+/// Why a run resumed from `snapshot` with `candidate` first would refuse
+/// it, or `None` when it would apply, without copying the snapshot's state.
+/// The same checks and evaluation as the run's, for a promotion in no
+/// exclusive group (a group's members are weighed together) and not
+/// decided already (`None` for those, as for one that applies).
+pub(crate) fn refusal_at(
+    ctx: &Context<'_>,
+    snapshot: &Snapshot,
+    candidate: &Candidate,
+) -> Result<Option<Why>, MoneyError> {
+    let Some(promo) = ctx.promotion(candidate.index) else { return Ok(None) };
+    if promo.group.is_some() || snapshot.handled.contains(candidate.index) {
+        return Ok(None);
+    }
+    let state = &snapshot.run;
+    if let Some(gate) = state.gate(ctx, snapshot.stopped, candidate, promo) {
+        let mut refusal = Refusal::new(gate.code());
+        gate.params(ctx, &mut refusal.params);
+        return Ok(Some(Rc::new((refusal, None))));
+    }
+    Ok(state.try_one(ctx, candidate)?.err())
+}
+
 /// Runs `plan` from a snapshot, without the automatic promotions' refusals;
 /// `plan` must begin with the snapshot's prefix.
 pub(crate) fn run_from(
@@ -272,31 +326,11 @@ fn execute(
             continue;
         }
         let Some(promo) = ctx.promotion(candidate.index) else { continue };
-        if let Some((stage, by)) = &stopped {
-            if *stage == promo.stage {
-                let by = *by;
-                state.refuse(candidate, ReasonCode::StoppedByEarlierPromotion, |p| {
-                    p.conflicting_promotion = ctx.promotion(by).map(|b| b.id.clone());
-                });
-                continue;
-            }
-        }
-        // Past the count, or when the lines it could discount would pass the
-        // allocation budget, a promotion is refused without being evaluated.
-        if state.applied.len() >= ctx.max_applied || !state.allocations_fit(ctx, candidate.index) {
-            state.refuse(candidate, ReasonCode::AppliedLimitReached, |p| p.limit = u64::try_from(ctx.max_applied).ok());
-            if exit == Exit::OnCouponRefused && candidate.via != Via::Automatic {
-                return Ok((state, snapshots));
-            }
-            continue;
-        }
-        // A free-shipping grant that an earlier one covers can never be the
-        // one that frees an option (ties go to the earlier): it gives nothing.
-        if let Some(by) = state.covering_grant(ctx, promo) {
-            state.refuse(candidate, ReasonCode::NoDiscount, |p| {
-                p.conflicting_promotion = ctx.promotion(by).map(|g| g.id.clone());
-            });
-            if exit == Exit::OnCouponRefused && candidate.via != Via::Automatic {
+        if let Some(gate) = state.gate(ctx, stopped, candidate, promo) {
+            state.refuse(candidate, gate.code(), |p| gate.params(ctx, p));
+            // (A stopped coupon's run goes on: its refusal is found all the same.)
+            let stops = !matches!(gate, Gate::Stopped(_));
+            if stops && exit == Exit::OnCouponRefused && candidate.via != Via::Automatic {
                 return Ok((state, snapshots));
             }
             continue;
@@ -537,6 +571,26 @@ impl Run {
     /// `promo` stands alone: in no exclusive group, not stopping its stage,
     /// without a budget, and with nothing to check against the applied
     /// promotions (so no other reason would refuse it first).
+    /// Why `candidate` is refused before its evaluation, if it is, in the
+    /// order the run checks: its stage stopped, the limits, a covering grant.
+    fn gate(
+        &self,
+        ctx: &Context<'_>,
+        stopped: Option<(Stage, usize)>,
+        candidate: &Candidate,
+        promo: &CompiledPromotion,
+    ) -> Option<Gate> {
+        if let Some((stage, by)) = stopped {
+            if stage == promo.stage {
+                return Some(Gate::Stopped(by));
+            }
+        }
+        if self.applied.len() >= ctx.max_applied || !self.allocations_fit(ctx, candidate.index) {
+            return Some(Gate::Limit);
+        }
+        self.covering_grant(ctx, promo).map(Gate::Covered)
+    }
+
     fn covering_grant(&self, ctx: &Context<'_>, promo: &CompiledPromotion) -> Option<usize> {
         if !matches!(promo.benefit, Benefit::FreeShipping { .. })
             || promo.group.is_some()

@@ -11,9 +11,9 @@
 use std::cmp::Ordering;
 
 use super::context::Context;
-use super::evaluate::Refusal;
+use super::evaluate::{Refusal, Why};
 use super::minor::Minor;
-use super::run::{run_detailed, run_from, run_recording, saving, Candidate, Exit, Run, Snapshot};
+use super::run::{refusal_at, run_detailed, run_from, run_recording, saving, Candidate, Exit, Run, Snapshot};
 use crate::money::MoneyError;
 use crate::quote::{ReasonCode, SelectionStrategy, Via, WalletCoupon, WalletSelection};
 use crate::rules::{active_at, normalize_code, Activity, Benefit, CompiledPromotion, Trigger};
@@ -210,8 +210,24 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
             rejected.push(table.rejection(&c, Refusal::new(ReasonCode::SearchBudgetExhausted)));
             continue;
         }
-        let alone = resume.run(std::slice::from_ref(&c), Exit::OnCouponRefused)?;
         evaluated = evaluated.saturating_add(1);
+        // Most coupons a cart cannot use are refused where their run would
+        // start: known without running it.
+        if let Some(why) = resume.refused_alone(&c)? {
+            #[cfg(debug_assertions)]
+            {
+                // Every debug test checks it against the run it stands for
+                // (which leaves the work count as it found it).
+                let work = ctx.work();
+                let run = resume.run(std::slice::from_ref(&c), Exit::OnCouponRefused)?;
+                ctx.rewind_work(work);
+                let found = run.refused.iter().find(|r| r.candidate == c).map(|r| &*r.why);
+                debug_assert_eq!(found, Some(&*why), "a coupon refused without its run");
+            }
+            rejected.push(Rejected { next: why.1.clone(), ..table.rejection(&c, why.0.clone()) });
+            continue;
+        }
+        let alone = resume.run(std::slice::from_ref(&c), Exit::OnCouponRefused)?;
         match alone.refused.iter().find(|r| r.candidate == c) {
             Some(r) => rejected.push(Rejected { next: r.why.1.clone(), ..table.rejection(&c, r.why.0.clone()) }),
             None => {
@@ -564,6 +580,21 @@ impl Resume<'_, '_> {
         plan.extend(next);
         debug_assert!(plan.is_sorted());
         plan
+    }
+
+    /// Why `coupon`, tried alone, is refused, when its run would refuse it
+    /// first thing: it displaces no automatic promotion, so the run resumes
+    /// from the baseline's snapshot right at its place. `None` when it
+    /// would apply, or the run is needed to tell.
+    fn refused_alone(&self, coupon: &Candidate) -> Result<Option<Why>, MoneyError> {
+        let reach = self.reach(coupon);
+        if !reach.displaced.is_empty() {
+            return Ok(None);
+        }
+        match self.snapshots.iter().rev().find(|s| s.position() <= reach.divergence) {
+            Some(snapshot) if snapshot.position() == reach.divergence => refusal_at(self.ctx, snapshot, coupon),
+            _ => Ok(None),
+        }
     }
 
     fn run(&self, coupons: &[Candidate], exit: Exit) -> Result<Run, MoneyError> {
