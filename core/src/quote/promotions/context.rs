@@ -385,12 +385,21 @@ impl<'a> Context<'a> {
     /// Automatic promotions that may concern this cart (their item filter's
     /// first include list names something in it), in run order.
     pub(crate) fn automatic_candidates(&self) -> Vec<usize> {
-        let mut out: Vec<usize> = self.rules.promotions.global.clone();
-        out.extend((0..self.touch_start.len().saturating_sub(1)).filter(|&p| self.touched(p).is_some()));
-        crate::sort::sort(&mut out);
-        out.dedup();
-        out.retain(|&i| self.promotion(i).is_some_and(|p| p.trigger == crate::rules::Trigger::Automatic));
-        out
+        // Both lists ascend (the global ones are compiled in run order): merged.
+        let global = &self.rules.promotions.global;
+        let mut merged: Vec<usize> = Vec::with_capacity(global.len().saturating_add(self.touch_lines.len()));
+        let mut rest = global.iter().copied().peekable();
+        for p in (0..self.touch_start.len().saturating_sub(1)).filter(|&p| self.touched(p).is_some()) {
+            while let Some(g) = rest.next_if(|&g| g < p) {
+                merged.push(g);
+            }
+            rest.next_if_eq(&p);
+            merged.push(p);
+        }
+        merged.extend(rest);
+        debug_assert!(merged.is_sorted() && merged.windows(2).all(|w| w.first() != w.get(1)));
+        merged.retain(|&i| self.promotion(i).is_some_and(|p| p.trigger == crate::rules::Trigger::Automatic));
+        merged
     }
 }
 
