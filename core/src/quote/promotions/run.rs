@@ -566,11 +566,6 @@ impl Run {
         });
     }
 
-    /// The index of an applied free-shipping promotion that covers what
-    /// free-shipping promotion `promo` would grant (see [`covers`]), when
-    /// `promo` stands alone: in no exclusive group, not stopping its stage,
-    /// without a budget, and with nothing to check against the applied
-    /// promotions (so no other reason would refuse it first).
     /// Why `candidate` is refused before its evaluation, if it is, in the
     /// order the run checks: its stage stopped, the limits, a covering grant.
     fn gate(
@@ -591,6 +586,11 @@ impl Run {
         self.covering_grant(ctx, promo).map(Gate::Covered)
     }
 
+    /// The index of an applied free-shipping promotion that covers what
+    /// free-shipping promotion `promo` would grant (see [`covers`]), when
+    /// `promo` stands alone: in no exclusive group, not stopping its stage,
+    /// without a budget, and with nothing to check against the applied
+    /// promotions (so no other reason would refuse it first).
     fn covering_grant(&self, ctx: &Context<'_>, promo: &CompiledPromotion) -> Option<usize> {
         if !matches!(promo.benefit, Benefit::FreeShipping { .. })
             || promo.group.is_some()
