@@ -139,6 +139,20 @@ mod tests {
     }
 
     #[test]
+    fn indexes_sort_alike_in_every_build() {
+        let keys = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
+        let mut expected: Vec<usize> = (0..keys.len()).collect();
+        expected.sort_by_key(|&i| keys[i]);
+        let mut here: Vec<usize> = (0..keys.len()).collect();
+        sort_indexes(&mut here, |a, b| keys[a].cmp(&keys[b]));
+        assert_eq!(here, expected);
+        // The WebAssembly build's path.
+        let mut positions: Vec<usize> = (0..keys.len()).collect();
+        sort_positions(&mut positions, &mut |a, b| keys[a].cmp(&keys[b]));
+        assert_eq!(positions, expected);
+    }
+
+    #[test]
     fn sets_and_maps_are_those_collect_builds() {
         let keys = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
         assert_eq!(set_of(keys), keys.into_iter().collect::<BTreeSet<_>>());
