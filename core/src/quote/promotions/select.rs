@@ -177,18 +177,8 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
     // Every combination runs the automatic promotions up to the first place
     // where a coupon could change anything; that prefix runs once.
     let base_plan: &[Candidate] = &autos;
-    let mut restricted: Vec<usize> = Vec::with_capacity(base_plan.len());
-    restricted.extend(
-        base_plan
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| ctx.promotion(a.index).is_none_or(|p| p.group.is_some() || p.combines_ids.is_some()))
-            .map(|(i, _)| i),
-    );
-    // Entered free-shipping codes that combine with everything ride along:
-    // they take nothing off the items, so they cannot change which
-    // combination the customer pays least for; they join the chosen one.
-    let reach: Vec<Reach> = coupons.iter().map(|c| Reach::of(ctx, base_plan, *c, Some(&restricted))).collect();
+    let positions = Positions::of(ctx, base_plan, &coupons);
+    let reach: Vec<Reach> = coupons.iter().map(|c| Reach::of(ctx, base_plan, *c, Some(&positions))).collect();
     let riders = riders(ctx, &reach, &coupons);
     let coupons: Vec<Candidate> = coupons.into_iter().filter(|c| !riders.contains(c)).collect();
     let positions: Vec<usize> = reach.iter().map(|r| r.divergence).collect();
@@ -505,29 +495,79 @@ struct Reach {
     displaced: Vec<usize>,
 }
 
+/// The positions of a base plan, sorted for [`Reach::of`]: an automatic
+/// promotion in no exclusive group that accepts every class combines with
+/// a coupon exactly when the coupon accepts its class (and is another
+/// promotion), so those are kept by class; the others are checked one by one.
+struct Positions {
+    /// Positions whose promotion is in an exclusive group or limits what it
+    /// combines with, ascending.
+    restricted: Vec<usize>,
+    /// The other positions, ascending, by their promotion's class; only
+    /// when some coupon limits the classes it combines with.
+    by_class: Vec<(u32, Vec<usize>)>,
+}
+
+impl Positions {
+    fn of(ctx: &Context<'_>, base_plan: &[Candidate], coupons: &[Candidate]) -> Self {
+        let limiting = coupons.iter().any(|c| ctx.promotion(c.index).is_some_and(|p| p.combines_ids.is_some()));
+        let mut restricted = Vec::with_capacity(base_plan.len());
+        let mut by_class: Vec<(u32, Vec<usize>)> = Vec::new();
+        for (i, a) in base_plan.iter().enumerate() {
+            match ctx.promotion(a.index) {
+                Some(p) if p.group.is_none() && p.combines_ids.is_none() => {
+                    if !limiting {
+                        continue;
+                    }
+                    // A rule set has a few classes: found by a scan.
+                    match by_class.iter_mut().find(|(c, _)| *c == p.class_id) {
+                        Some((_, v)) => v.push(i),
+                        None => by_class.push((p.class_id, vec![i])),
+                    }
+                }
+                _ => restricted.push(i),
+            }
+        }
+        Positions { restricted, by_class }
+    }
+}
+
 impl Reach {
-    /// `restricted`, when given, lists the positions of `base_plan` whose
-    /// promotion is in an exclusive group or limits what it combines with: a
-    /// coupon that does neither combines with every other automatic
-    /// promotion (but its own), so only those are checked.
-    fn of(ctx: &Context<'_>, base_plan: &[Candidate], coupon: Candidate, restricted: Option<&[usize]>) -> Self {
-        let unrestricted = ctx.promotion(coupon.index).is_some_and(|p| p.group.is_none() && p.combines_ids.is_none());
-        let displaced: Vec<usize> = match restricted {
-            Some(positions) if unrestricted => {
+    /// `positions`, when given, are `base_plan`'s [`Positions`]; without
+    /// them every automatic promotion is checked one by one.
+    fn of(ctx: &Context<'_>, base_plan: &[Candidate], coupon: Candidate, positions: Option<&Positions>) -> Self {
+        let every = || -> Vec<usize> {
+            base_plan.iter().enumerate().filter(|(_, a)| !compatible(ctx, a, &coupon)).map(|(i, _)| i).collect()
+        };
+        let displaced: Vec<usize> = match (positions, ctx.promotion(coupon.index)) {
+            (Some(positions), Some(promo)) => {
                 let mut d: Vec<usize> = positions
+                    .restricted
                     .iter()
                     .copied()
                     .filter(|&i| base_plan.get(i).is_none_or(|a| !compatible(ctx, a, &coupon)))
                     .collect();
-                if let Some(i) = base_plan.iter().position(|a| a.index == coupon.index) {
-                    if !d.contains(&i) {
-                        d.push(i);
-                        crate::sort::sort(&mut d);
+                let mut merged = false;
+                if let Some(classes) = &promo.combines_ids {
+                    for (_, v) in positions.by_class.iter().filter(|(class, _)| classes.binary_search(class).is_err()) {
+                        d.extend_from_slice(v);
+                        merged = true;
                     }
                 }
+                // The base plan ascends by promotion: an automatic run of the
+                // coupon's own promotion leaves when the coupon is chosen.
+                if let Ok(i) = base_plan.binary_search_by_key(&coupon.index, |a| a.index) {
+                    d.push(i);
+                    merged = true;
+                }
+                if merged {
+                    crate::sort::sort(&mut d);
+                    d.dedup();
+                }
+                debug_assert_eq!(d, every(), "a coupon's displaced positions found by class");
                 d
             }
-            _ => base_plan.iter().enumerate().filter(|(_, a)| !compatible(ctx, a, &coupon)).map(|(i, _)| i).collect(),
+            _ => every(),
         };
         let divergence = divergence(ctx, base_plan, &coupon, &displaced);
         Reach { coupon, divergence, displaced }
