@@ -179,6 +179,9 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
     let base_plan: &[Candidate] = &autos;
     let positions = Positions::of(ctx, base_plan, &coupons);
     let reach: Vec<Reach> = coupons.iter().map(|c| Reach::of(ctx, base_plan, *c, Some(&positions))).collect();
+    // Entered free-shipping codes that combine with everything ride along:
+    // they take nothing off the items, so they cannot change which
+    // combination the customer pays least for; they join the chosen one.
     let riders = riders(ctx, &reach, &coupons);
     let coupons: Vec<Candidate> = coupons.into_iter().filter(|c| !riders.contains(c)).collect();
     let positions: Vec<usize> = reach.iter().map(|r| r.divergence).collect();
@@ -631,17 +634,22 @@ impl Resume<'_, '_> {
         if !reach.displaced.is_empty() {
             return Ok(None);
         }
-        match self.snapshots.iter().rev().find(|s| s.position() <= reach.divergence) {
+        match self.snapshot_at(reach.divergence) {
             Some(snapshot) if snapshot.position() == reach.divergence => refusal_at(self.ctx, snapshot, coupon),
             _ => Ok(None),
         }
     }
 
+    /// The latest snapshot at or before plan position `from` (snapshots ascend).
+    fn snapshot_at(&self, from: usize) -> Option<&Snapshot> {
+        self.snapshots.iter().rev().find(|s| s.position() <= from)
+    }
+
     fn run(&self, coupons: &[Candidate], exit: Exit) -> Result<Run, MoneyError> {
         let from = coupons.iter().map(|c| self.reach(c).divergence).min().unwrap_or(self.base_plan.len());
         let plan = self.plan(coupons);
-        // The latest snapshot at or before the first change (snapshots ascend).
-        match self.snapshots.iter().rev().find(|s| s.position() <= from) {
+        // Resumed from the latest snapshot at or before the first change.
+        match self.snapshot_at(from) {
             Some(snapshot) => run_from(self.ctx, &plan, snapshot, exit),
             None => run_detailed(self.ctx, &plan),
         }
