@@ -44,7 +44,13 @@ impl ser::Error for WriteError {
 /// assert_eq!(to_string(&("a\"b", 1, None::<u8>)).unwrap(), r#"["a\"b",1,null]"#);
 /// ```
 pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, WriteError> {
-    let mut writer = Writer::new(String::with_capacity(4096));
+    to_string_sized(value, 4096)
+}
+
+/// [`to_string`] into a buffer of `capacity` bytes to begin with (it grows
+/// past them if need be): for a value whose size is known roughly.
+pub(crate) fn to_string_sized<T: Serialize + ?Sized>(value: &T, capacity: usize) -> Result<String, WriteError> {
+    let mut writer = Writer::new(String::with_capacity(capacity));
     value.serialize(&mut writer)?;
     Ok(writer.out)
 }

@@ -101,6 +101,36 @@ pub struct QuoteAnswer {
     pub explanation: Vec<Step>,
 }
 
+impl QuoteAnswer {
+    /// About how many bytes the answer's compact JSON takes: a little more
+    /// than most answers, from counts of what it holds (typical sizes of a
+    /// line, an adjustment, a promotion...). The writer's buffer is
+    /// allocated that large at once; grown by doubling from a few KB
+    /// instead, a 77 KB answer was copied five times over as it grew.
+    pub(crate) fn json_size_hint(&self) -> usize {
+        let adjustments = self.lines.iter().map(|l| l.adjustments.len()).fold(0, usize::saturating_add);
+        let shipping = self.shipping.as_ref().map_or(0, |s| {
+            let entries = s.unavailable.len().saturating_add(s.hints.len());
+            512_usize.saturating_add(s.options.len().saturating_mul(1024)).saturating_add(entries.saturating_mul(160))
+        });
+        let points = if self.points.is_some() { 1024 } else { 0 };
+        let counted = [
+            (self.lines.len(), 448),
+            (adjustments, 72),
+            (self.promotions.len(), 160),
+            (self.usages.len(), 64),
+            (self.rejected.len(), 192),
+            (self.hints.len(), 160),
+            (self.tax_summary.len(), 96),
+            (self.explanation.len(), 128),
+        ];
+        counted
+            .iter()
+            .map(|&(n, bytes)| n.saturating_mul(bytes))
+            .fold(1024_usize.saturating_add(shipping).saturating_add(points), usize::saturating_add)
+    }
+}
+
 /// A promotion that applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct AppliedPromotion {

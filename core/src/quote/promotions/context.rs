@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::evaluate::Outcome;
 use super::minor::{add, Minor, Units};
+use super::slots::Slots;
 use crate::money::Currency;
 use crate::money::MoneyError;
 use crate::quote::{LineAnswer, PriceSourceKind, QuoteRequest};
@@ -34,22 +35,14 @@ pub(crate) struct Context<'a> {
     /// lines (in line-id order) whose SKU, category, tag or brand it names,
     /// as compressed rows: promotion `p`'s lines are
     /// `touch_lines[touch_start[p]..touch_start[p + 1]]`.
-    touch_start: Vec<usize>,
+    touch_start: Vec<u32>,
     touch_lines: Vec<usize>,
     on_sale: Vec<bool>,
     /// Unit price per line after the catalog stage (item filters on price read it).
     unit_prices: Vec<Decimal>,
-    /// Lines each item filter covers, computed once per quote; indexed by
-    /// filter (promotions with identical filters share one).
-    eligible: RefCell<Vec<Option<Lines>>>,
-    /// Lines each filter of a `cart_contains` condition matches, computed
-    /// once per quote; indexed by filter.
-    present: RefCell<Vec<Option<Lines>>>,
-    /// What each item filter's lines cost at catalog price; indexed by filter.
-    original_sums: RefCell<Vec<Option<Minor>>>,
-    /// What each item filter's lines cost in the latest run state asked
-    /// about: (state, sum, sum of the lines still above zero); by filter.
-    current_sums: RefCell<Vec<Option<(u64, Minor, Minor)>>>,
+    /// What the quote worked out about each item filter it asked about,
+    /// indexed by filter (promotions with identical filters share one).
+    filters: RefCell<Slots<FilterFacts>>,
     /// The last outcome of each promotion and the amounts of its lines then.
     memo: RefCell<Memo>,
     /// Most promotions applied in one run.
@@ -70,17 +63,31 @@ pub(crate) struct Context<'a> {
     pub(crate) shipping: Option<(Minor, Minor)>,
 }
 
+/// What a quote worked out about one item filter, each once.
+#[derive(Default)]
+struct FilterFacts {
+    /// The discountable lines it covers.
+    eligible: Option<Lines>,
+    /// Every line it matches, for a `cart_contains` condition.
+    present: Option<Lines>,
+    /// What its lines cost at catalog price.
+    original_sum: Option<Minor>,
+    /// What its lines cost in the latest run state asked about: (state,
+    /// sum, sum of the lines still above zero).
+    current_sums: Option<(u64, Minor, Minor)>,
+}
+
 /// A promotion's last outcome: the state it was computed in (a run's
 /// generation), where the amounts of its lines then are in [`Memo::keys`]
 /// (start, length), and the outcome.
-type Remembered = Option<(u64, usize, usize, Outcome)>;
+type Remembered = (u64, usize, usize, Outcome);
 
 /// The last outcome of each promotion (indexed by promotion), with the
 /// amounts they were computed on, kept end to end in one buffer: a
 /// promotion reads the same lines all quote long, so its slot is written
 /// over in place.
 struct Memo {
-    entries: Vec<Remembered>,
+    entries: Slots<Remembered>,
     keys: Vec<Minor>,
     /// A key being made, kept between evaluations for its allocation.
     scratch: Vec<Minor>,
@@ -97,19 +104,23 @@ impl<'a> Context<'a> {
         let idx = &rules.promotions;
         // (promotion, line) pairs in line order, each once, counted per
         // promotion; then laid out by promotion (a counting sort keeps each
-        // promotion's lines in line order).
+        // promotion's lines in line order). The per-promotion arrays are of
+        // `u32` (a rule set's promotions and a cart's lines are far fewer):
+        // they are sized by the rule set, and written and read back on every
+        // quote, however few promotions concern the cart.
         let n = idx.promotions.len();
         let mut pairs: Vec<(usize, usize)> = Vec::new();
-        let mut last = vec![usize::MAX; n];
-        let mut touch_start = vec![0_usize; n.saturating_add(1)];
+        let mut last = vec![u32::MAX; n];
+        let mut touch_start = vec![0_u32; n.saturating_add(1)];
         for (k, &i) in order.iter().enumerate() {
             let Some(line) = req.lines.get(i) else { continue };
+            let seen = u32::try_from(k).unwrap_or(u32::MAX);
             let mut note = |v: Option<&Vec<usize>>| {
                 for &p in v.into_iter().flatten() {
-                    if let Some(l) = last.get_mut(p).filter(|l| **l != k) {
-                        *l = k;
+                    if let Some(l) = last.get_mut(p).filter(|l| **l != seen) {
+                        *l = seen;
                         pairs.push((p, k));
-                        if let Some(c) = touch_start.get_mut(p.saturating_add(1)) {
+                        if let Some(c) = touch_start.get_mut(p) {
                             *c = c.saturating_add(1);
                         }
                     }
@@ -120,20 +131,21 @@ impl<'a> Context<'a> {
             line.tags.iter().for_each(|t| note(idx.by_tag.get(t)));
             note(line.brand.as_ref().and_then(|b| idx.by_brand.get(b)));
         }
-        for p in 0..n {
-            let before = touch_start.get(p).copied().unwrap_or(0);
-            if let Some(c) = touch_start.get_mut(p.saturating_add(1)) {
-                *c = c.saturating_add(before);
-            }
+        // Counts to where each promotion's row ends, then (filling from the
+        // last pair back) to where it starts: `touch_start[p + 1]` is then
+        // where row `p` ends, with no second array of cursors.
+        let mut end = 0_u32;
+        for c in &mut touch_start {
+            end = end.saturating_add(*c);
+            *c = end;
         }
-        let mut next = touch_start.clone();
         let mut touch_lines = vec![0_usize; pairs.len()];
-        for (p, k) in pairs {
-            if let Some(at) = next.get_mut(p) {
-                if let Some(slot) = touch_lines.get_mut(*at) {
+        for &(p, k) in pairs.iter().rev() {
+            if let Some(at) = touch_start.get_mut(p) {
+                *at = at.saturating_sub(1);
+                if let Some(slot) = usize::try_from(*at).ok().and_then(|at| touch_lines.get_mut(at)) {
                     *slot = k;
                 }
-                *at = at.saturating_add(1);
             }
         }
         let tax_rates = lines.iter().map(|l| &l.tax.class).map(rules.tax.rates()).collect();
@@ -151,12 +163,9 @@ impl<'a> Context<'a> {
             touch_lines,
             on_sale: lines.iter().map(|l| l.price_source.kind == PriceSourceKind::Sale).collect(),
             unit_prices: lines.iter().map(|l| l.unit_price.amount()).collect(),
-            eligible: RefCell::new(vec![None; rules.promotions.filters]),
-            present: RefCell::new(vec![None; rules.promotions.filters]),
-            original_sums: RefCell::new(vec![None; rules.promotions.filters]),
-            current_sums: RefCell::new(vec![None; rules.promotions.filters]),
+            filters: RefCell::new(Slots::new(rules.promotions.filters)),
             memo: RefCell::new(Memo {
-                entries: vec![None; rules.promotions.promotions.len()],
+                entries: Slots::new(rules.promotions.promotions.len()),
                 keys: Vec::new(),
                 scratch: Vec::new(),
             }),
@@ -188,7 +197,7 @@ impl<'a> Context<'a> {
     /// The outcome promotion `index` had in the run state `generation`.
     pub(crate) fn remembered(&self, index: usize, generation: u64) -> Option<Outcome> {
         let memo = self.memo.borrow();
-        let (g, _, _, outcome) = memo.entries.get(index)?.as_ref()?;
+        let (g, _, _, outcome) = memo.entries.get(index)?;
         (*g == generation).then(|| outcome.clone())
     }
 
@@ -205,7 +214,7 @@ impl<'a> Context<'a> {
     pub(crate) fn remembered_by_amounts(&self, index: usize, generation: u64, key: &[Minor]) -> Option<Outcome> {
         let mut memo = self.memo.borrow_mut();
         let Memo { entries, keys, .. } = &mut *memo;
-        let (g, start, len, outcome) = entries.get_mut(index)?.as_mut()?;
+        let (g, start, len, outcome) = entries.get_mut(index)?;
         let stored = keys.get(*start..start.saturating_add(*len))?;
         let same = stored == key;
         if same {
@@ -220,8 +229,7 @@ impl<'a> Context<'a> {
     pub(crate) fn remember(&self, index: usize, generation: u64, key: &[Minor], outcome: &Outcome) {
         let mut memo = self.memo.borrow_mut();
         let Memo { entries, keys, .. } = &mut *memo;
-        let Some(slot) = entries.get_mut(index) else { return };
-        let start = match slot {
+        let start = match entries.get(index) {
             // Same length: written over the old key.
             Some((_, start, old, _)) if *old == key.len() => match keys.get_mut(*start..start.saturating_add(*old)) {
                 Some(stored) => {
@@ -236,7 +244,7 @@ impl<'a> Context<'a> {
                 end
             }
         };
-        *slot = Some((generation, start, key.len(), outcome.clone()));
+        entries.insert(index, (generation, start, key.len(), outcome.clone()));
     }
 
     /// An empty vector for a memo key ([`Context::remembered_by_amounts`]),
@@ -256,12 +264,12 @@ impl<'a> Context<'a> {
     /// What the lines of item filter `filter` (`lines`) cost at catalog
     /// price, computed once per quote.
     pub(crate) fn original_sum(&self, filter: usize, lines: &[usize]) -> Result<Minor, MoneyError> {
-        if let Some(Some(s)) = self.original_sums.borrow().get(filter) {
-            return Ok(*s);
+        if let Some(s) = self.filters.borrow().get(filter).and_then(|f| f.original_sum) {
+            return Ok(s);
         }
         let s = lines.iter().try_fold(0, |acc, &l| add(acc, self.original.get(l).copied().unwrap_or(0)))?;
-        if let Some(slot) = self.original_sums.borrow_mut().get_mut(filter) {
-            *slot = Some(s);
+        if let Some(f) = self.filters.borrow_mut().get_or_insert_with(filter, FilterFacts::default) {
+            f.original_sum = Some(s);
         }
         Ok(s)
     }
@@ -276,9 +284,9 @@ impl<'a> Context<'a> {
         lines: &[usize],
         amounts: &[Minor],
     ) -> Result<(Minor, Minor), MoneyError> {
-        if let Some(Some((g, s, p))) = self.current_sums.borrow().get(filter) {
-            if *g == generation {
-                return Ok((*s, *p));
+        if let Some((g, s, p)) = self.filters.borrow().get(filter).and_then(|f| f.current_sums) {
+            if g == generation {
+                return Ok((s, p));
             }
         }
         let (mut s, mut p) = (0, 0);
@@ -287,8 +295,8 @@ impl<'a> Context<'a> {
             s = add(s, a)?;
             p = add(p, a.max(0))?;
         }
-        if let Some(slot) = self.current_sums.borrow_mut().get_mut(filter) {
-            *slot = Some((generation, s, p));
+        if let Some(f) = self.filters.borrow_mut().get_or_insert_with(filter, FilterFacts::default) {
+            f.current_sums = Some((generation, s, p));
         }
         Ok((s, p))
     }
@@ -309,13 +317,13 @@ impl<'a> Context<'a> {
             (true, Some(f)) => f,
             _ => promo.filter_id,
         };
-        if let Some(v) = self.eligible.borrow().get(slot).and_then(Option::as_ref) {
+        if let Some(v) = self.filters.borrow().get(slot).and_then(|f| f.eligible.as_ref()) {
             return Rc::clone(v);
         }
         // Identical filters cover the same lines, whichever promotion asks.
         let lines: Rc<[usize]> = self.compute_eligible(index, get).into();
-        if let Some(e) = self.eligible.borrow_mut().get_mut(slot) {
-            *e = Some(Rc::clone(&lines));
+        if let Some(f) = self.filters.borrow_mut().get_or_insert_with(slot, FilterFacts::default) {
+            f.eligible = Some(Rc::clone(&lines));
         }
         lines
     }
@@ -349,8 +357,8 @@ impl<'a> Context<'a> {
 
     /// The lines promotion `index`'s item indexes found, if any.
     fn touched(&self, index: usize) -> Option<&[usize]> {
-        let from = self.touch_start.get(index).copied()?;
-        let to = self.touch_start.get(index.saturating_add(1)).copied()?;
+        let at = |p: usize| self.touch_start.get(p).and_then(|&a| usize::try_from(a).ok());
+        let (from, to) = (at(index)?, at(index.saturating_add(1))?);
         self.touch_lines.get(from..to).filter(|v| !v.is_empty())
     }
 
@@ -372,12 +380,12 @@ impl<'a> Context<'a> {
     /// Every line (discountable or not) a `cart_contains` condition's
     /// filter matches, in line-id order.
     pub(crate) fn present(&self, cart: &CompiledCart) -> Rc<[usize]> {
-        if let Some(v) = self.present.borrow().get(cart.filter_id).and_then(Option::as_ref) {
+        if let Some(v) = self.filters.borrow().get(cart.filter_id).and_then(|f| f.present.as_ref()) {
             return Rc::clone(v);
         }
         let lines: Rc<[usize]> = (0..self.line_count()).filter(|&k| self.matches(&cart.filter, k)).collect();
-        if let Some(e) = self.present.borrow_mut().get_mut(cart.filter_id) {
-            *e = Some(Rc::clone(&lines));
+        if let Some(f) = self.filters.borrow_mut().get_or_insert_with(cart.filter_id, FilterFacts::default) {
+            f.present = Some(Rc::clone(&lines));
         }
         lines
     }

@@ -10,6 +10,7 @@ mod evaluate;
 mod minor;
 mod run;
 mod select;
+mod slots;
 
 pub use select::MAX_EXACT_COMBINATIONS;
 
