@@ -139,7 +139,7 @@ proptest! {
             v
         };
         let off = |id: &str| -> i64 {
-            let d = a.promotions.iter().find(|p| p.id == id).map_or(Decimal::ZERO, |p| p.amount.amount());
+            let d = a.promotions.iter().find(|p| &*p.id == id).map_or(Decimal::ZERO, |p| p.amount.amount());
             d.checked_mul(Decimal::from(100)).unwrap().try_into().unwrap()
         };
         let c: i64 = prices("c").iter().take(2).map(|p| (p * 20 + 50) / 100).sum();
@@ -168,7 +168,7 @@ proptest! {
         let n = f.len();
         let free = n / 4 * 2 + (n % 4).saturating_sub(2);
         let expected: i64 = f.iter().take(free).sum();
-        let off = a.promotions.iter().find(|p| p.id == "f-b2g2-partial").map_or(Decimal::ZERO, |p| p.amount.amount());
+        let off = a.promotions.iter().find(|p| &*p.id == "f-b2g2-partial").map_or(Decimal::ZERO, |p| p.amount.amount());
         let off: i64 = off.checked_mul(Decimal::from(100)).unwrap().try_into().unwrap();
         prop_assert_eq!(off, expected);
     }
@@ -220,7 +220,7 @@ proptest! {
         prop_assert_eq!(t.discounts.amount(), took);
         let shipping_off = if a.lines.is_empty() { Decimal::ZERO } else { dec("30.00").checked_sub(took).unwrap().min(dec("15.00")) };
         prop_assert_eq!(t.shipping_discounts.amount(), shipping_off);
-        let given = a.promotions.iter().find(|p| p.id == "cart-30").map_or(Decimal::ZERO, |p| p.amount.amount());
+        let given = a.promotions.iter().find(|p| &*p.id == "cart-30").map_or(Decimal::ZERO, |p| p.amount.amount());
         prop_assert_eq!(given, took.checked_add(shipping_off).unwrap());
         let expected = items.checked_sub(took).unwrap().checked_add(t.shipping.amount()).unwrap().checked_sub(shipping_off).unwrap();
         prop_assert_eq!(t.grand_total.amount(), expected);
@@ -253,7 +253,7 @@ proptest! {
         let items_part = t.discounts.amount();
         let coupon_shipping = if free { Decimal::ZERO } else { t.shipping_discounts.amount() };
         prop_assert_eq!(items_part.checked_add(coupon_shipping).unwrap(), whole);
-        let given = a.promotions.iter().find(|p| p.id == "cart-pr").map_or(Decimal::ZERO, |p| p.amount.amount());
+        let given = a.promotions.iter().find(|p| &*p.id == "cart-pr").map_or(Decimal::ZERO, |p| p.amount.amount());
         prop_assert_eq!(given, whole);
         if free && !a.lines.is_empty() {
             prop_assert_eq!(t.shipping_discounts.amount(), dec("15.00"));

@@ -107,7 +107,7 @@ proptest! {
         let a = quote(&req);
         exact(&a)?;
         let snacks = cny(&a, a.lines.iter().filter(|l| l.sku.starts_with("snacks-")).map(|l| l.net));
-        let applied = a.promotions.iter().any(|p| p.id == "shoes-if-snacks");
+        let applied = a.promotions.iter().any(|p| &*p.id == "shoes-if-snacks");
         let shoes = req["lines"].as_array().unwrap().iter().any(|l| l["categories"][0] == "shoes" && l["non_discountable"] == false);
         let holds = snacks.amount() >= rust_decimal::Decimal::from(100);
         prop_assert_eq!(applied, holds && shoes, "snacks at {}, shoes {}", snacks, shoes);

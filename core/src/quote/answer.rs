@@ -134,11 +134,12 @@ impl QuoteAnswer {
 /// A promotion that applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct AppliedPromotion {
-    /// The promotion id.
-    pub id: String,
+    /// The promotion id (shared with the rule set, like
+    /// [`Adjustment::rule_id`]: a count, not a copy).
+    pub id: std::sync::Arc<str>,
     /// Its display name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<std::sync::Arc<str>>,
     /// The stage it ran in.
     pub stage: Stage,
     /// How the customer got it.
@@ -150,7 +151,7 @@ pub struct AppliedPromotion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet_coupon_id: Option<String>,
     /// The kind of benefit (`spend_tiers`, `buy_x_get_y`...).
-    pub benefit: String,
+    pub benefit: &'static str,
     /// The discount it gave, in all (allocated to lines in their
     /// adjustments; an order discount over items and shipping also counts
     /// what it took off shipping, the chosen option's discount naming it).
@@ -222,8 +223,8 @@ pub struct Rejection {
 /// One use of a promotion for the host to record when the order is placed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Usage {
-    /// The promotion.
-    pub promotion_id: String,
+    /// The promotion (its id, shared with the rule set).
+    pub promotion_id: std::sync::Arc<str>,
     /// The code used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,

@@ -53,7 +53,7 @@ pub(crate) fn best_coupons(
         .iter()
         .filter(|p| p.via != Via::Automatic)
         .map(|p| RecommendedCoupon {
-            promotion_id: p.id.clone(),
+            promotion_id: p.id.to_string(),
             wallet_coupon_id: p.wallet_coupon_id.clone(),
             code: p.code.clone(),
             amount: p.amount,

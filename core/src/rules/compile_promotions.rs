@@ -23,7 +23,8 @@ pub(crate) struct CompiledPromotion {
     /// The id again, shared by the adjustments it makes on the lines (one
     /// per line it discounts: a count, not a copy each).
     pub(crate) rule_id: std::sync::Arc<str>,
-    pub(crate) name: Option<String>,
+    /// Display name, shared by the answers that name it.
+    pub(crate) name: Option<std::sync::Arc<str>>,
     pub(crate) trigger: Trigger,
     /// Public codes, normalized.
     pub(crate) codes: Vec<String>,
@@ -404,7 +405,7 @@ pub(crate) fn compile_promotions(
         compiled.push(CompiledPromotion {
             id: promo.id.clone(),
             rule_id: promo.id.as_str().into(),
-            name: promo.name.clone(),
+            name: promo.name.as_deref().map(std::sync::Arc::from),
             trigger: promo.trigger,
             codes: promo.codes.iter().map(|c| normalize_code(c)).collect(),
             benefit: promo.benefit.clone(),

@@ -123,13 +123,13 @@ pub(crate) fn apply(
             pending.push((promo.id.as_str(), next));
         }
         applied.push(AppliedPromotion {
-            id: promo.id.clone(),
+            id: std::sync::Arc::clone(&promo.rule_id),
             name: promo.name.clone(),
             stage: promo.stage,
             via: a.candidate.via,
             code: chosen.coupons.code(&a.candidate).cloned(),
             wallet_coupon_id: chosen.coupons.wallet_id(&a.candidate).cloned(),
-            benefit: benefit_name(&promo.benefit).to_string(),
+            benefit: benefit_name(&promo.benefit),
             amount: total,
             gift_line_id,
             free_shipping: a.effect.free_shipping.clone(),
@@ -146,7 +146,7 @@ pub(crate) fn apply(
             },
         });
         usages.push(Usage {
-            promotion_id: promo.id.clone(),
+            promotion_id: std::sync::Arc::clone(&promo.rule_id),
             code: chosen.coupons.code(&a.candidate).cloned(),
             wallet_coupon_id: chosen.coupons.wallet_id(&a.candidate).cloned(),
             amount: total,
@@ -226,7 +226,7 @@ pub(crate) fn drop_idle_free_shipping(
         options.iter().filter_map(|o| o.discount_rule.as_deref()?.strip_prefix("promotion:")).collect();
     let keep: Vec<bool> = applied
         .iter()
-        .map(|a| a.free_shipping.is_none() || !a.amount.is_zero() || givers.contains(&a.id.as_str()))
+        .map(|a| a.free_shipping.is_none() || !a.amount.is_zero() || givers.contains(&&*a.id))
         .collect();
     if keep.iter().all(|k| *k) {
         return;
@@ -244,7 +244,7 @@ pub(crate) fn drop_idle_free_shipping(
             named = true;
             let params = crate::reasons::ReasonParams::default();
             rejected.push(Rejection {
-                promotion_id: Some(a.id),
+                promotion_id: Some(a.id.to_string()),
                 code: a.code,
                 wallet_coupon_id: a.wallet_coupon_id,
                 reason: crate::reasons::ReasonCode::NoDiscount,

@@ -115,10 +115,10 @@ pub(crate) fn apply(
                 // A free-shipping promotion gives the shipping discount; an
                 // order discount over items and shipping adds it to what
                 // the items took.
-                for a in applied.iter_mut().filter(|a| a.id == id) {
+                for a in applied.iter_mut().filter(|a| &*a.id == id) {
                     let items = if a.shipping_rest.is_some() { a.amount } else { Money::zero(rules.currency) };
                     a.amount = items.checked_add(o.discount).map_err(money_err)?;
-                    for u in usages.iter_mut().filter(|u| u.promotion_id == id) {
+                    for u in usages.iter_mut().filter(|u| &*u.promotion_id == id) {
                         u.amount = a.amount;
                     }
                 }
