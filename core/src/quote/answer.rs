@@ -134,8 +134,7 @@ impl QuoteAnswer {
 /// A promotion that applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct AppliedPromotion {
-    /// The promotion id (shared with the rule set, like
-    /// [`Adjustment::rule_id`]: a count, not a copy).
+    /// The promotion id.
     pub id: std::sync::Arc<str>,
     /// Its display name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -223,7 +222,7 @@ pub struct Rejection {
 /// One use of a promotion for the host to record when the order is placed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Usage {
-    /// The promotion (its id, shared with the rule set).
+    /// The promotion.
     pub promotion_id: std::sync::Arc<str>,
     /// The code used.
     #[serde(skip_serializing_if = "Option::is_none")]
