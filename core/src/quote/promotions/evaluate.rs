@@ -58,11 +58,13 @@ pub(crate) struct Effect {
     cap: Option<Minor>,
     /// The discount in all: the sum of the parts.
     pub(crate) amount: Minor,
-    pub(crate) gift: Option<(String, u32, Money)>,
-    pub(crate) free_shipping: Option<FreeShippingGrant>,
+    // The rare parts are boxed: an effect is moved several times between
+    // its evaluation and its memo, and most effects have none of them.
+    pub(crate) gift: Option<Box<(String, u32, Money)>>,
+    pub(crate) free_shipping: Option<Box<FreeShippingGrant>>,
     pub(crate) points_multiplier: Option<Percent>,
     /// A better tier within reach.
-    pub(crate) next: Option<Next>,
+    pub(crate) next: Option<Box<Next>>,
     /// For a unit-selective benefit (nth item, buy X get Y, bundle): the
     /// units it uses per line, bought and discounted alike, in line order.
     /// Later unit-selective promotions cannot use them again.
@@ -119,13 +121,17 @@ impl Effect {
     }
 
     /// The discount per line when promotion `index` applies on `amounts`
-    /// (the amounts it was evaluated on).
-    pub(crate) fn parts(
+    /// (the amounts it was evaluated on); `None` when it is [`Effect::parts`]
+    /// as they are (nothing to spread, no cap).
+    pub(crate) fn split_parts(
         &self,
         ctx: &Context<'_>,
         index: usize,
         amounts: &[Minor],
-    ) -> Result<Vec<(usize, Minor)>, MoneyError> {
+    ) -> Result<Option<Vec<(usize, Minor)>>, MoneyError> {
+        if self.spread.is_none() && self.cap.is_none() {
+            return Ok(None);
+        }
         let mut parts = match self.spread {
             Some(d) => {
                 let eligible = ctx.eligible(index, false);
@@ -153,7 +159,7 @@ impl Effect {
             }
             parts.retain(|p| p.1 != 0);
         }
-        Ok(parts)
+        Ok(Some(parts))
     }
 }
 
@@ -680,7 +686,9 @@ impl Eval<'_, '_> {
                     }
                 }
                 match reached {
-                    Some(t) => self.spread(units.amount(t.discount)?)?.map(|e| Effect { next, ..e }),
+                    Some(t) => {
+                        self.spread(units.amount(t.discount)?)?.map(|e| Effect { next: next.map(Box::new), ..e })
+                    }
                     None => {
                         let shortfall = next.as_ref().and_then(|n| n.amount_needed);
                         let params = ReasonParams { shortfall, ..Default::default() };
@@ -708,7 +716,7 @@ impl Eval<'_, '_> {
                     discount: Some(money(*discount)),
                     ..Default::default()
                 });
-                self.spread(d)?.map(|e| Effect { next, ..e })
+                self.spread(d)?.map(|e| Effect { next: next.map(Box::new), ..e })
             }
             Benefit::QuantityTiers { tiers } => {
                 let have = self.quantity(&self.eligible);
@@ -721,7 +729,7 @@ impl Eval<'_, '_> {
                 match reached {
                     Some(t) => {
                         let (parts, on_taken) = self.percent_per_line(&self.eligible, t.percent)?;
-                        self.effect(parts).map(|e| Effect { next, on_taken, ..e })
+                        self.effect(parts).map(|e| Effect { next: next.map(Box::new), on_taken, ..e })
                     }
                     None => {
                         let needed = next.as_ref().and_then(|n| n.quantity_needed).unwrap_or(1);
@@ -773,14 +781,14 @@ impl Eval<'_, '_> {
                 self.bundle(*quantity, units.amount(*price)?, *max_repeats)?
             }
             Benefit::Gift { sku, quantity, value } => {
-                Ok(Effect { gift: Some((sku.clone(), *quantity, money(*value))), ..Effect::nothing() })
+                Ok(Effect { gift: Some(Box::new((sku.clone(), *quantity, money(*value)))), ..Effect::nothing() })
             }
             Benefit::FreeShipping { methods, exclude_remote, amount_off } => Ok(Effect {
-                free_shipping: Some(FreeShippingGrant {
+                free_shipping: Some(Box::new(FreeShippingGrant {
                     methods: methods.clone(),
                     exclude_remote: *exclude_remote,
                     amount_off: amount_off.map(money),
-                }),
+                })),
                 ..Effect::nothing()
             }),
             Benefit::BonusPoints { multiplier } => {

@@ -77,7 +77,7 @@ pub(crate) fn apply(
     let mut bonus_points = Vec::new();
     // Each line's adjustments in one allocation.
     let mut per_line = vec![0_usize; lines.len()];
-    for &(l, _) in chosen.run.applied.iter().flat_map(|a| a.parts.iter()) {
+    for &(l, _) in chosen.run.applied.iter().flat_map(|a| a.parts().iter()) {
         if let Some(n) = per_line.get_mut(l) {
             *n = n.saturating_add(1);
         }
@@ -91,7 +91,7 @@ pub(crate) fn apply(
         if let Some(m) = a.effect.points_multiplier {
             bonus_points.extend(ctx.eligible(a.candidate.index, false).iter().map(|&l| (l, m.value())));
         }
-        for &(l, amount) in a.parts.iter() {
+        for &(l, amount) in a.parts() {
             let amount = ctx.minor.money(amount).map_err(err)?;
             let Some(line) = lines.get_mut(l) else { continue };
             line.adjustments.push(Adjustment {
@@ -114,7 +114,7 @@ pub(crate) fn apply(
                 amount: total,
             });
         }
-        let gift_line_id = a.effect.gift.as_ref().map(|(sku, qty, value)| {
+        let gift_line_id = a.effect.gift.as_deref().map(|(sku, qty, value)| {
             let id = format!("gift:{}", promo.id);
             gifts.push(gift_line(rules, &id, &promo.id, sku, *qty, *value));
             id
@@ -132,7 +132,7 @@ pub(crate) fn apply(
             benefit: benefit_name(&promo.benefit),
             amount: total,
             gift_line_id,
-            free_shipping: a.effect.free_shipping.clone(),
+            free_shipping: a.effect.free_shipping.as_deref().cloned(),
             points_multiplier: a.effect.points_multiplier,
             shipping_rest: match a.effect.shipping_rest {
                 0 => None,
@@ -224,10 +224,8 @@ pub(crate) fn drop_idle_free_shipping(
     }
     let givers: Vec<&str> =
         options.iter().filter_map(|o| o.discount_rule.as_deref()?.strip_prefix("promotion:")).collect();
-    let keep: Vec<bool> = applied
-        .iter()
-        .map(|a| a.free_shipping.is_none() || !a.amount.is_zero() || givers.contains(&&*a.id))
-        .collect();
+    let keep: Vec<bool> =
+        applied.iter().map(|a| a.free_shipping.is_none() || !a.amount.is_zero() || givers.contains(&&*a.id)).collect();
     if keep.iter().all(|k| *k) {
         return;
     }

@@ -32,8 +32,17 @@ pub(crate) struct Candidate {
 pub(crate) struct Applied {
     pub(crate) candidate: Candidate,
     pub(crate) effect: Rc<Effect>,
+    /// The discount per line when it is not the effect's own `parts` (an
+    /// order discount spread on the amounts it applied on, or a budget's
+    /// cap re-split): see [`Applied::parts`].
+    split: Option<Rc<[(usize, Minor)]>>,
+}
+
+impl Applied {
     /// The discount per line (line index, minor units > 0), in line order.
-    pub(crate) parts: Rc<[(usize, Minor)]>,
+    pub(crate) fn parts(&self) -> &[(usize, Minor)] {
+        self.split.as_deref().unwrap_or(&self.effect.parts)
+    }
 }
 
 /// A promotion that did not apply in a run.
@@ -401,15 +410,18 @@ fn execute(
             handled.insert(m);
         }
         if let Some((c, effect)) = best {
-            let parts = effect.parts(ctx, c.index, &state.amounts)?;
-            let parts: Rc<[(usize, Minor)]> = if parts.is_empty() { Rc::clone(&ctx.no_parts) } else { parts.into() };
+            let split = effect.split_parts(ctx, c.index, &state.amounts)?.map(|parts| match parts.is_empty() {
+                true => Rc::clone(&ctx.no_parts),
+                false => Rc::from(parts),
+            });
+            let parts = split.as_deref().unwrap_or(&effect.parts).len();
             let id_len = ctx.promotion(c.index).map_or(0, |p| p.id.len());
-            let bytes = parts.len().saturating_mul(ALLOCATION_BYTES.saturating_add(id_len));
+            let bytes = parts.saturating_mul(ALLOCATION_BYTES.saturating_add(id_len));
             if let Some(p) = ctx.promotion(c.index).filter(|p| p.stop_after) {
                 stopped = Some((p.stage, c.index));
             }
             state.allocation_bytes = state.allocation_bytes.saturating_add(bytes);
-            state.apply(ctx, *c, effect, parts)?;
+            state.apply(ctx, *c, effect, split)?;
         }
     }
     if record.is_some_and(|r| r.iter().any(|&p| p >= plan.len())) {
@@ -661,9 +673,10 @@ impl Run {
         ctx: &Context<'_>,
         candidate: Candidate,
         effect: Rc<Effect>,
-        parts: Rc<[(usize, Minor)]>,
+        split: Option<Rc<[(usize, Minor)]>>,
     ) -> Result<(), MoneyError> {
-        self.note_taken(ctx, &effect, &parts)?;
+        let parts = split.as_deref().unwrap_or(&effect.parts);
+        self.note_taken(ctx, &effect, parts)?;
         for &(line, d) in parts.iter() {
             if let Some(a) = self.amounts.get_mut(line) {
                 *a = sub(*a, d)?;
@@ -684,7 +697,7 @@ impl Run {
                 self.grants.push(candidate.index);
             }
         }
-        self.applied.push(Applied { candidate, effect, parts });
+        self.applied.push(Applied { candidate, effect, split });
         Ok(())
     }
 }
