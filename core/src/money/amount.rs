@@ -87,7 +87,13 @@ macro_rules! decimal_string {
 
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(&self.0)
+                // Its `Display`, written without the formatting machinery.
+                let mut buf = super::money::Digits::new();
+                match super::money::decimal_text(self.0, &mut buf) {
+                    // Digits, a point and a sign: nothing to escape.
+                    Some(text) => s.serialize_newtype_struct(crate::json::write::PLAIN_TEXT, text),
+                    None => s.collect_str(&self.0),
+                }
             }
         }
 
@@ -172,6 +178,43 @@ impl Percent {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A decimal amount is written as `Decimal`'s `Display` writes it,
+        /// whatever its digits, scale and sign.
+        #[test]
+        fn written_as_display_writes_it(lo in any::<u32>(), mid in any::<u32>(), hi in any::<u32>(),
+                                        negative in any::<bool>(), scale in 0_u32..=28, small in any::<bool>()) {
+            let d = if small {
+                Decimal::from_parts(lo % 1000, 0, 0, negative, scale % 4)
+            } else {
+                Decimal::from_parts(lo, mid, hi, negative, scale)
+            };
+            let mut buf = crate::money::money::Digits::new();
+            let display = d.to_string();
+            // Past 64 bits of digits, `Display` itself writes it.
+            let fits = u64::try_from(d.mantissa().unsigned_abs()).is_ok();
+            let expected = fits.then_some(display.as_str());
+            prop_assert_eq!(crate::money::money::decimal_text(d, &mut buf), expected);
+            prop_assert_eq!(crate::to_json(&Percent(d)).unwrap(), serde_json::to_string(&d.to_string()).unwrap());
+        }
+    }
+
+    #[test]
+    fn edge_decimals_are_written_as_display_writes_them() {
+        let widest = Decimal::from(u64::MAX);
+        for d in [Decimal::ZERO, Decimal::new(0, 2), Decimal::new(5, 28), Decimal::new(-13, 0), widest, -widest] {
+            let mut buf = crate::money::money::Digits::new();
+            let display = d.to_string();
+            assert_eq!(crate::money::money::decimal_text(d, &mut buf), Some(display.as_str()), "{d:?}");
+        }
+        // Wider: left to `Display` (the answer's text is the same).
+        for d in [Decimal::MAX, Decimal::MIN] {
+            assert_eq!(crate::money::money::decimal_text(d, &mut crate::money::money::Digits::new()), None);
+            assert_eq!(crate::to_json(&Percent(d)).unwrap(), format!("\"{d}\""));
+        }
+    }
 
     #[test]
     fn accepts_plain_decimals() {

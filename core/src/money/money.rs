@@ -268,6 +268,34 @@ impl Money {
     }
 }
 
+/// Writes `d` into `buf` as its `Display` does (every digit of its scale),
+/// without the formatting machinery: for the decimal amounts of answers (a
+/// tax rate, a points multiplier). `None` past 64 bits of digits.
+pub(crate) fn decimal_text(d: Decimal, Digits(buf): &mut Digits) -> Option<&str> {
+    let mut n = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
+    let mut at = buf.len();
+    // From the end: the fraction digits, the point, then at least one
+    // integer digit ("0.05").
+    for _ in 0..d.scale() {
+        put(buf, &mut at, digit(n % 10)?)?;
+        n /= 10;
+    }
+    if d.scale() > 0 {
+        put(buf, &mut at, b'.')?;
+    }
+    loop {
+        put(buf, &mut at, digit(n % 10)?)?;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if d.is_sign_negative() {
+        put(buf, &mut at, b'-')?;
+    }
+    std::str::from_utf8(buf.get(at..)?).ok()
+}
+
 /// The two-digit numbers from 00 to 99, one after another.
 const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 2021222324252627282930313233343536373839\
@@ -317,7 +345,13 @@ fn digit<T: TryInto<u8>>(d: T) -> Option<u8> {
 /// Room for an amount's text: 40 digits of a 128-bit integer, a point and a
 /// sign. Aligned so that validating it as UTF-8 takes whole words.
 #[repr(align(16))]
-struct Digits([u8; 48]);
+pub(crate) struct Digits([u8; 48]);
+
+impl Digits {
+    pub(crate) const fn new() -> Digits {
+        Digits([0; 48])
+    }
+}
 
 /// Writes `b` just before `at` in `buf`, moving `at` back.
 fn put(buf: &mut [u8; 48], at: &mut usize, b: u8) -> Option<()> {
