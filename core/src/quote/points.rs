@@ -371,11 +371,15 @@ impl PointsOnItems {
     /// when points can pay it: the search then counts no points).
     pub(crate) fn value(&self, amounts: &[i128], currency: crate::Currency) -> Result<i128, Error> {
         let r = &self.redemption;
-        let unit = i128::from(r.unit_minor.max(1));
-        let units_cap = amounts
-            .iter()
-            .map(|a| u64::try_from(a.max(&0) / unit).unwrap_or(u64::MAX))
-            .fold(0_u64, u64::saturating_add);
+        let unit = r.unit_minor.max(1);
+        // Whole units per line, in 64 bits when the amount fits (it nearly
+        // always does): a 128-bit division is a library call, and this
+        // runs for every line of every combination the search weighs.
+        let whole_units = |a: i128| match u64::try_from(a.max(0)) {
+            Ok(a) => a / unit,
+            Err(_) => u64::try_from(a / i128::from(unit)).unwrap_or(u64::MAX),
+        };
+        let units_cap = amounts.iter().map(|a| whole_units(*a)).fold(0_u64, u64::saturating_add);
         let base = amounts.iter().try_fold(0_i128, |acc, a| acc.checked_add(*a)).ok_or_else(|| overflow("points"))?;
         let base = Money::from_minor(i64::try_from(base).map_err(|_| overflow("points"))?, currency);
         let mut reasons = Vec::new();

@@ -107,7 +107,7 @@ impl Units {
 /// `(n / d, n % d)` for `d` > 0, truncating: in 64-bit arithmetic when both
 /// fit (amounts in minor units nearly always do), which is one machine
 /// instruction where a 128-bit division is a library call.
-fn div_rem(n: i128, d: i128) -> (i128, i128) {
+pub(crate) fn div_rem(n: i128, d: i128) -> (i128, i128) {
     match (i64::try_from(n), i64::try_from(d)) {
         (Ok(n), Ok(d)) if d > 0 => (i128::from(n / d), i128::from(n % d)),
         _ if d > 0 => (n / d, n % d),

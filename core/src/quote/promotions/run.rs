@@ -7,7 +7,7 @@ use super::context::Context;
 use super::evaluate::{evaluate, preview, Effect, Next, Preview, Refusal, Taken, Why};
 use std::rc::Rc;
 
-use super::minor::{add, sub, Minor};
+use super::minor::{add, div_rem, sub, Minor};
 use crate::money::MoneyError;
 use crate::quote::{ReasonCode, ReasonParams, Stage, Via};
 use crate::rules::{Benefit, CompiledPromotion, WithShipping};
@@ -524,7 +524,8 @@ impl Run {
                 let exact = effect.on_taken.iter().find(|o| o.0 == l && o.1 == d).map(|o| o.2);
                 let cut = match exact {
                     Some(cut) => cut,
-                    None => d.checked_mul(t.amount).ok_or(MoneyError::Overflow)?.checked_div(amount).unwrap_or(0),
+                    // (`amount` > 0: the division in 64 bits when it fits.)
+                    None => div_rem(d.checked_mul(t.amount).ok_or(MoneyError::Overflow)?, amount).0,
                 };
                 t.amount = sub(t.amount, cut)?.clamp(0, sub(amount, d)?.max(0));
             }
