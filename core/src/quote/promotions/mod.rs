@@ -85,23 +85,26 @@ pub(crate) fn apply(
     for (line, n) in lines.iter_mut().zip(per_line) {
         line.adjustments.reserve_exact(n);
     }
+    // What the promotions take off each line in all (minor units), added
+    // to the line once rather than a decimal sum per adjustment.
+    let mut taken_off: Vec<minor::Minor> = vec![0; lines.len()];
     for a in &chosen.run.applied {
         let Some(promo) = ctx.promotion(a.candidate.index) else { continue };
         let total = ctx.minor.money(a.effect.amount).map_err(err)?;
         if let Some(m) = a.effect.points_multiplier {
             bonus_points.extend(ctx.eligible(a.candidate.index, false).iter().map(|&l| (l, m.value())));
         }
-        for &(l, amount) in a.parts() {
-            let amount = ctx.minor.money(amount).map_err(err)?;
+        for &(l, part) in a.parts() {
+            let amount = ctx.minor.money(part).map_err(err)?;
             let Some(line) = lines.get_mut(l) else { continue };
             line.adjustments.push(Adjustment {
                 stage: promo.stage,
                 rule_id: std::sync::Arc::clone(&promo.rule_id),
                 amount,
             });
-            line.discount_total = line.discount_total.checked_add(amount).map_err(err)?;
-            line.net = line.net.checked_sub(amount).map_err(err)?;
-            line.total = line.net;
+            if let Some(t) = taken_off.get_mut(l) {
+                *t = minor::add(*t, part).map_err(err)?;
+            }
         }
         // One step per discounting promotion; its split over lines is in their
         // adjustments (free shipping is explained by the shipping stage).
@@ -151,6 +154,14 @@ pub(crate) fn apply(
             wallet_coupon_id: chosen.coupons.wallet_id(&a.candidate).cloned(),
             amount: total,
         });
+    }
+    for (line, &off) in lines.iter_mut().zip(&taken_off) {
+        if off != 0 {
+            let off = ctx.minor.money(off).map_err(err)?;
+            line.discount_total = line.discount_total.checked_add(off).map_err(err)?;
+            line.net = line.net.checked_sub(off).map_err(err)?;
+            line.total = line.net;
+        }
     }
     lines.extend(gifts);
 
