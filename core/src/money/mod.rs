@@ -16,4 +16,5 @@ pub use currency::{Currency, UnknownCurrency};
 pub use exchange::{convert, PriceDirection, PriceGrid};
 pub use money::{Money, MoneyError};
 pub(crate) use narrow::{mul_i128, mul_u64, pow10_i128};
+pub(crate) use rounding::{div_rem, round_div};
 pub use rounding::{Rounding, RoundingLevel, RoundingMode};

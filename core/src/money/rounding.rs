@@ -49,6 +49,40 @@ impl RoundingMode {
     }
 }
 
+/// `(n / d, n % d)` for `d` > 0, truncating: in 64-bit arithmetic when both
+/// fit (amounts in minor units nearly always do), which is one machine
+/// instruction where a 128-bit division is a library call.
+pub(crate) fn div_rem(n: i128, d: i128) -> (i128, i128) {
+    match (i64::try_from(n), i64::try_from(d)) {
+        (Ok(n), Ok(d)) if d > 0 => (i128::from(n / d), i128::from(n % d)),
+        _ if d > 0 => (n / d, n % d),
+        _ => (0, n),
+    }
+}
+
+/// `n / d` (`d` > 0) rounded to an integer with `mode`.
+pub(crate) fn round_div(n: i128, d: i128, mode: RoundingMode) -> i128 {
+    let (q, r) = div_rem(n, d);
+    if r == 0 {
+        return q;
+    }
+    let away = if n < 0 { q.saturating_sub(1) } else { q.saturating_add(1) };
+    // Twice the remainder against the divisor: below, at or past half.
+    let half = r.unsigned_abs().saturating_mul(2).cmp(&d.unsigned_abs());
+    let up = match mode {
+        RoundingMode::Down => false,
+        RoundingMode::Up => true,
+        RoundingMode::HalfUp => half.is_ge(),
+        RoundingMode::HalfDown => half.is_gt(),
+        RoundingMode::HalfEven => half.is_gt() || (half.is_eq() && q % 2 != 0),
+    };
+    if up {
+        away
+    } else {
+        q
+    }
+}
+
 /// Where a computed price is rounded to minor units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -87,6 +121,15 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn division_in_64_bits_is_the_128_bit_division() {
+        let big = i128::from(i64::MAX) * 3;
+        for (n, d) in [(7, 2), (-7, 2), (0, 5), (i128::from(i64::MIN), 7), (big, 10), (-big, 10), (big, big), (5, big)]
+        {
+            assert_eq!(super::div_rem(n, d), (n / d, n % d), "{n} / {d}");
+        }
     }
 
     #[test]
