@@ -15,6 +15,6 @@ pub use amount::{parse_decimal, Amount, DecimalParseError, DecimalString, Percen
 pub use currency::{Currency, UnknownCurrency};
 pub use exchange::{convert, PriceDirection, PriceGrid};
 pub use money::{Money, MoneyError};
-pub(crate) use narrow::{mul_i128, mul_u64, pow10_i128};
+pub(crate) use narrow::{mul_i128, mul_u64, pow10_i128, pow10_i64};
 pub(crate) use rounding::{div_rem, round_div};
 pub use rounding::{Rounding, RoundingLevel, RoundingMode};

@@ -828,11 +828,11 @@ impl Eval<'_, '_> {
         lines: &[usize],
         percent: Percent,
     ) -> Result<(Vec<(usize, Minor)>, OnTaken), MoneyError> {
-        let f = fraction(percent);
         let units = self.ctx.minor;
+        let f = units.fraction(fraction(percent));
         let basis = self.promo.basis;
         // `k` units costing `amount` together, each rounded.
-        let per_unit = |amount: Minor, k: u64| units.per_unit_times(amount, k, f);
+        let per_unit = |amount: Minor, k: u64| units.per_unit_times_by(amount, k, f);
         let mut parts = Vec::with_capacity(lines.len());
         let mut on_taken = Vec::new();
         for &l in lines {
@@ -840,7 +840,7 @@ impl Eval<'_, '_> {
             let n = self.units(l);
             let t = self.taken(l);
             let d = match self.ctx.rules.rounding.level {
-                RoundingLevel::Line => units.times(base, f)?,
+                RoundingLevel::Line => units.times_by(base, f)?,
                 RoundingLevel::Unit if basis == Basis::Discounted && t.units > 0 && t.units < n => {
                     let used = per_unit(t.amount.clamp(0, base.max(0)), t.units)?;
                     let free = per_unit(self.free_base(l, basis), n.saturating_sub(t.units))?;

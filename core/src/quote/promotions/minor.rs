@@ -10,6 +10,14 @@ use rust_decimal::Decimal;
 pub(crate) use crate::money::div_rem;
 use crate::money::{round_div, Amount, Currency, Money, MoneyError, RoundingMode};
 
+/// A fraction (a percentage over 100) and, when products by it are exact
+/// in 64 bits, its digits and the power of ten they are over.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fraction {
+    pub(crate) value: Decimal,
+    digits: Option<(i64, i64)>,
+}
+
 /// An amount in minor units.
 pub(crate) type Minor = i128;
 
@@ -87,6 +95,45 @@ impl Units {
             self.round(self.per_unit(amount, k.max(1))?.checked_mul(fraction).ok_or(MoneyError::Overflow)?)?
         };
         mul(each, k.max(1))
+    }
+
+    /// `fraction` with its digits ready for [`Units::times_by`] and
+    /// [`Units::per_unit_times_by`]: worked out once for a percentage that
+    /// is applied line after line.
+    pub(crate) fn fraction(self, value: Decimal) -> Fraction {
+        // The integer path is exact while the product's scale stays within
+        // a `Decimal`'s 28 (as in `times_in_integers`); in 64 bits its
+        // digits also stay within a `Decimal`'s 96.
+        let exact = self.scale().checked_add(value.scale()).is_some_and(|s| s <= 28);
+        let digits = exact
+            .then(|| Some((i64::try_from(value.mantissa()).ok()?, crate::money::pow10_i64(value.scale())?)))
+            .flatten();
+        Fraction { value, digits }
+    }
+
+    /// [`Units::times`] by a prepared fraction: in 64 bits when the product
+    /// fits, the same integer arithmetic as `times_in_integers`.
+    pub(crate) fn times_by(self, m: Minor, f: Fraction) -> Result<Minor, MoneyError> {
+        if let (Some((digits, pow)), Ok(m64)) = (f.digits, i64::try_from(m)) {
+            if let Some(product) = m64.checked_mul(digits) {
+                return Ok(round_div(i128::from(product), i128::from(pow), self.mode));
+            }
+        }
+        self.times(m, f.value)
+    }
+
+    /// [`Units::per_unit_times`] by a prepared fraction: when the units
+    /// share the amount evenly, each unit's discount by
+    /// [`Units::times_by`], `k` times.
+    pub(crate) fn per_unit_times_by(self, amount: Minor, k: u64, f: Fraction) -> Result<Minor, MoneyError> {
+        if let (Ok(a), Ok(k64)) = (i64::try_from(amount), i64::try_from(k.max(1))) {
+            // `k64` >= 1: neither the division nor the remainder can fail.
+            if a.checked_rem(k64) == Some(0) {
+                let each = self.times_by(Minor::from(a.checked_div(k64).unwrap_or_default()), f)?;
+                return mul(each, k.max(1));
+            }
+        }
+        self.per_unit_times(amount, k, f.value)
     }
 
     /// The exact unit price of `m` spread over `units` units.
@@ -227,6 +274,10 @@ mod tests {
                 .and_then(|u| units.round(u.checked_mul(f).ok_or(crate::money::MoneyError::Overflow)?))
                 .and_then(|each| super::mul(each, k));
             prop_assert_eq!(units.per_unit_times(m, k, f), decimal_units);
+            // By a prepared fraction: the same answers.
+            let prepared = units.fraction(f);
+            prop_assert_eq!(units.times_by(m, prepared), units.times(m, f));
+            prop_assert_eq!(units.per_unit_times_by(m, k, prepared), units.per_unit_times(m, k, f));
         }
 
     }
