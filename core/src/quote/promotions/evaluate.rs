@@ -412,9 +412,20 @@ struct UnitGroup {
     /// What the units cost together, in minor units.
     base: Minor,
     count: u64,
+    /// The unit price rounded down to a minor unit, when it is cheap to
+    /// know (64 bits): two groups whose floors differ are ordered by them.
+    floor: Option<i64>,
 }
 
 impl UnitGroup {
+    fn new(line: usize, base: Minor, count: u64) -> UnitGroup {
+        let floor = match (i64::try_from(base), i64::try_from(count)) {
+            (Ok(b), Ok(c)) if c > 0 => b.checked_div_euclid(c),
+            _ => None,
+        };
+        UnitGroup { line, base, count, floor }
+    }
+
     /// The exact unit price.
     fn price(&self, units: super::minor::Units) -> Result<Decimal, MoneyError> {
         units.per_unit(self.base, self.count)
@@ -423,6 +434,12 @@ impl UnitGroup {
     /// Compares unit prices exactly without dividing: `a/m` against `b/n`
     /// is `a·n` against `b·m`; past i128, by the divided prices.
     fn cmp_price(&self, other: &UnitGroup, units: super::minor::Units) -> std::cmp::Ordering {
+        // ⌊x⌋ < ⌊y⌋ implies x < y: only equal floors need the products.
+        if let (Some(a), Some(b)) = (self.floor, other.floor) {
+            if a != b {
+                return a.cmp(&b);
+            }
+        }
         let cross = |g: &UnitGroup, o: &UnitGroup| g.base.checked_mul(i128::from(o.count));
         match (cross(self, other), cross(other, self)) {
             (Some(a), Some(b)) => a.cmp(&b),
@@ -799,21 +816,25 @@ impl Eval<'_, '_> {
     }
 
     /// Caps each part at what the line still costs and sums; no discount at all is a refusal.
-    fn effect(&self, parts: Vec<(usize, Minor)>) -> Computed {
-        let mut capped = Vec::with_capacity(parts.len());
+    fn effect(&self, mut parts: Vec<(usize, Minor)>) -> Computed {
+        // Capped in place: the parts keep their vector.
         let mut amount: Minor = 0;
-        for (l, d) in parts {
-            let d = d.min(self.amount(l));
-            if d > 0 {
-                let Some(sum) = amount.checked_add(d) else { return refuse(ReasonCode::NoDiscount) };
-                amount = sum;
-                capped.push((l, d));
+        let mut overflow = false;
+        parts.retain_mut(|(l, d)| {
+            *d = (*d).min(self.amount(*l));
+            if *d <= 0 {
+                return false;
             }
-        }
-        if capped.is_empty() {
+            match amount.checked_add(*d) {
+                Some(sum) => amount = sum,
+                None => overflow = true,
+            }
+            true
+        });
+        if overflow || parts.is_empty() {
             return refuse(ReasonCode::NoDiscount);
         }
-        Ok(Effect { parts: capped, amount, ..Effect::nothing() })
+        Ok(Effect { parts, amount, ..Effect::nothing() })
     }
 
     /// A percentage off each line: per unit (rounded, times units) at unit
@@ -916,7 +937,7 @@ impl Eval<'_, '_> {
             if count == 0 {
                 continue;
             }
-            groups.push(UnitGroup { line: l, base: self.free_base(l, self.promo.basis), count });
+            groups.push(UnitGroup::new(l, self.free_base(l, self.promo.basis), count));
         }
         crate::sort::sort_by(&mut groups, |a, b| {
             let by_price = a.cmp_price(b, self.ctx.minor);
@@ -1105,6 +1126,28 @@ mod tests {
         for p in ["0", "1", "12.5", "100", "33.333333", "0.0001", "99.99999999999999999999999999", "7"] {
             let p: Percent = serde_json::from_str(&format!("\"{p}\"")).unwrap();
             assert_eq!(super::fraction(p), p.fraction().unwrap(), "{p}");
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Unit prices compare as exact fractions, with or without the
+        /// floors' shortcut (past 64 bits), negative totals included.
+        #[test]
+        fn unit_prices_compare_as_fractions(
+            a in prop_oneof![-1_000_i128..1_000, any::<i64>().prop_map(i128::from), -(1_i128 << 95)..(1_i128 << 95)],
+            b in prop_oneof![-1_000_i128..1_000, any::<i64>().prop_map(i128::from)],
+            m in 1_u64..20, n in 1_u64..20,
+        ) {
+            let units = super::super::minor::Units { currency: crate::Currency::CNY, mode: crate::money::RoundingMode::HalfUp };
+            let (x, y) = (super::UnitGroup::new(0, a, m), super::UnitGroup::new(1, b, n));
+            let exact = match (a.checked_mul(i128::from(n)), b.checked_mul(i128::from(m))) {
+                (Some(p), Some(q)) => p.cmp(&q),
+                _ => x.price(units).unwrap().cmp(&y.price(units).unwrap()),
+            };
+            prop_assert_eq!(x.cmp_price(&y, units), exact);
+            prop_assert_eq!(y.cmp_price(&x, units), exact.reverse());
         }
     }
 }
