@@ -239,23 +239,7 @@ impl Money {
         let mut at = buf.len();
         match u64::try_from(units.unsigned_abs()) {
             Ok(n) => write_u64(buf, &mut at, n, minor)?,
-            Err(_) => {
-                let mut n = units.unsigned_abs();
-                for _ in 0..minor {
-                    put(buf, &mut at, digit(n % 10)?)?;
-                    n /= 10;
-                }
-                if minor > 0 {
-                    put(buf, &mut at, b'.')?;
-                }
-                loop {
-                    put(buf, &mut at, digit(n % 10)?)?;
-                    n /= 10;
-                    if n == 0 {
-                        break;
-                    }
-                }
-            }
+            Err(_) => write_digits(buf, &mut at, units.unsigned_abs(), minor)?,
         }
         if units < 0 {
             put(buf, &mut at, b'-')?;
@@ -272,28 +256,37 @@ impl Money {
 /// without the formatting machinery: for the decimal amounts of answers (a
 /// tax rate, a points multiplier). `None` past 64 bits of digits.
 pub(crate) fn decimal_text(d: Decimal, Digits(buf): &mut Digits) -> Option<&str> {
-    let mut n = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
+    let n = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
     let mut at = buf.len();
-    // From the end: the fraction digits, the point, then at least one
-    // integer digit ("0.05").
-    for _ in 0..d.scale() {
-        put(buf, &mut at, digit(n % 10)?)?;
-        n /= 10;
-    }
-    if d.scale() > 0 {
-        put(buf, &mut at, b'.')?;
-    }
-    loop {
-        put(buf, &mut at, digit(n % 10)?)?;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+    write_digits(buf, &mut at, n, d.scale())?;
     if d.is_sign_negative() {
         put(buf, &mut at, b'-')?;
     }
     std::str::from_utf8(buf.get(at..)?).ok()
+}
+
+/// Writes `n` with `scale` fraction digits just before `at` in `buf`, one
+/// digit at a time, moving `at` back: the fraction digits, the point, then
+/// at least one integer digit ("0.05"). For `u64` or `u128` digits.
+fn write_digits<N>(buf: &mut [u8; 48], at: &mut usize, mut n: N, scale: u32) -> Option<()>
+where
+    N: Copy + PartialEq + From<u8> + std::ops::Rem<Output = N> + std::ops::DivAssign + TryInto<u8>,
+{
+    let (ten, zero) = (N::from(10), N::from(0));
+    for _ in 0..scale {
+        put(buf, at, digit(n % ten)?)?;
+        n /= ten;
+    }
+    if scale > 0 {
+        put(buf, at, b'.')?;
+    }
+    loop {
+        put(buf, at, digit(n % ten)?)?;
+        n /= ten;
+        if n == zero {
+            return Some(());
+        }
+    }
 }
 
 /// The two-digit numbers from 00 to 99, one after another.
