@@ -410,13 +410,16 @@ fn execute(
             handled.insert(m);
         }
         if let Some((c, effect)) = best {
-            let split = effect.split_parts(ctx, c.index, &state.amounts)?.map(|parts| match parts.is_empty() {
-                true => Rc::clone(&ctx.no_parts),
-                false => Rc::from(parts),
+            let split = effect.split_parts(ctx, c.index, &state.amounts)?.map(|parts| {
+                if parts.is_empty() {
+                    Rc::clone(&ctx.no_parts)
+                } else {
+                    Rc::from(parts)
+                }
             });
-            let parts = split.as_deref().unwrap_or(&effect.parts).len();
+            let part_count = split.as_deref().unwrap_or(&effect.parts).len();
             let id_len = ctx.promotion(c.index).map_or(0, |p| p.id.len());
-            let bytes = parts.saturating_mul(ALLOCATION_BYTES.saturating_add(id_len));
+            let bytes = part_count.saturating_mul(ALLOCATION_BYTES.saturating_add(id_len));
             if let Some(p) = ctx.promotion(c.index).filter(|p| p.stop_after) {
                 stopped = Some((p.stage, c.index));
             }
