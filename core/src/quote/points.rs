@@ -41,7 +41,7 @@ use super::answer::{LineAnswer, Step, StepCode, Trail};
 use super::{QuoteRequest, Stage};
 use crate::error::money_error;
 use crate::messages::{self, Lang};
-use crate::money::{DecimalString, Money, MoneyError};
+use crate::money::{div_rem, DecimalString, Money, MoneyError};
 use crate::points::dates::{end_of_day_after, expiry_of, local_timestamp};
 use crate::points::lots::{available, consume, resolve, total, Resolved};
 use crate::points::split::split;
@@ -372,13 +372,10 @@ impl PointsOnItems {
     pub(crate) fn value(&self, amounts: &[i128], currency: crate::Currency) -> Result<i128, Error> {
         let r = &self.redemption;
         let unit = r.unit_minor.max(1);
-        // Whole units per line, in 64 bits when the amount fits (it nearly
-        // always does): a 128-bit division is a library call, and this
-        // runs for every line of every combination the search weighs.
-        let whole_units = |a: i128| match u64::try_from(a.max(0)) {
-            Ok(a) => a / unit,
-            Err(_) => u64::try_from(a / i128::from(unit)).unwrap_or(u64::MAX),
-        };
+        // Whole units per line, in 64 bits when the amount fits (`div_rem`:
+        // a 128-bit division is a library call, and this runs for every
+        // line of every combination the search weighs).
+        let whole_units = |a: i128| u64::try_from(div_rem(a.max(0), i128::from(unit)).0).unwrap_or(u64::MAX);
         let units_cap = amounts.iter().map(|a| whole_units(*a)).fold(0_u64, u64::saturating_add);
         let base = amounts.iter().try_fold(0_i128, |acc, a| acc.checked_add(*a)).ok_or_else(|| overflow("points"))?;
         let base = Money::from_minor(i64::try_from(base).map_err(|_| overflow("points"))?, currency);

@@ -7,8 +7,7 @@
 
 use rust_decimal::Decimal;
 
-pub(crate) use crate::money::div_rem;
-use crate::money::{round_div, Amount, Currency, Money, MoneyError, RoundingMode};
+use crate::money::{div_rem, round_div, Amount, Currency, Money, MoneyError, RoundingMode};
 
 /// A fraction (a percentage over 100) and, when products by it are exact
 /// in 64 bits, its digits and the power of ten they are over.

@@ -7,8 +7,8 @@ use super::context::Context;
 use super::evaluate::{evaluate, preview, Effect, Next, Preview, Refusal, Taken, Why};
 use std::rc::Rc;
 
-use super::minor::{add, div_rem, sub, Minor};
-use crate::money::MoneyError;
+use super::minor::{add, sub, Minor};
+use crate::money::{div_rem, MoneyError};
 use crate::quote::{ReasonCode, ReasonParams, Stage, Via};
 use crate::rules::{Benefit, CompiledPromotion, WithShipping};
 
