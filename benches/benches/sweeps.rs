@@ -1,13 +1,15 @@
 //! Growth: full quotes (JSON in and out) sweeping lines 1, 10, 50, 200 by
 //! promotions 0, 20, 200, 1,000 (10 wallet coupons), and the best-coupons
 //! question with 5, 10 and 20 wallet coupons (50 lines, 200 promotions);
-//! and 1 line against 1,000 promotions beside its request's `Value` parse.
+//! 1 line against 1,000 promotions beside its request's `Value` parse; and
+//! issue 14's growth shape, 200 lines against 200 and 1,000 promotions of
+//! which the same five apply, beside the request's `Value` parse.
 //! `SWEEPS=1 scripts/bench-table` prints the growth table.
 
 use std::hint::black_box;
 
 use commerce_rules::{Engine, Question};
-use commerce_rules_benches::{promo_cart, promo_rules};
+use commerce_rules_benches::{growth_cart, growth_rules, promo_cart, promo_rules};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 fn sweep(c: &mut Criterion) {
@@ -28,6 +30,20 @@ fn sweep(c: &mut Criterion) {
     let engine = Engine::from_json(&promo_rules(1_000)).unwrap();
     let request = promo_cart(1, 10, 1_000);
     group.bench_function("quote_json", |b| b.iter(|| engine.quote_json(black_box(&request)).unwrap()));
+    group.bench_function("value_parse", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&request)).unwrap())
+    });
+    group.finish();
+    // "At 200 lines, 1,000 promotions costs at most 1.5x what 200 promotions
+    // cost when the same few apply."
+    let mut group = c.benchmark_group("growth_same_few");
+    let request = growth_cart(200);
+    for promotions in [200_usize, 1_000] {
+        let engine = Engine::from_json(&growth_rules(promotions)).unwrap();
+        group.bench_with_input(BenchmarkId::new("quote_json", promotions), &request, |b, r| {
+            b.iter(|| engine.quote_json(black_box(r)).unwrap())
+        });
+    }
     group.bench_function("value_parse", |b| {
         b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&request)).unwrap())
     });

@@ -4,12 +4,14 @@
 //! one part, independent of the machine's load (`scripts/bench-instructions`).
 //! `FIXTURE=full` takes the floors bench's full cart (shipping and points
 //! too) instead of the promotions bench's, `FIXTURE=w1` the shared workload,
-//! `FIXTURE=sweep:LINES:PROMOTIONS` a promotions-bench cart of that size.
+//! `FIXTURE=sweep:LINES:PROMOTIONS` a promotions-bench cart of that size,
+//! `FIXTURE=growth:LINES:PROMOTIONS` issue 14's growth shape (the same five
+//! promotions applying whatever their number).
 
 use std::time::Instant;
 
 use commerce_rules::{Engine, QuoteRequest};
-use commerce_rules_benches::{full_cart, full_rules, promo_cart, promo_rules, w1};
+use commerce_rules_benches::{full_cart, full_rules, growth_cart, growth_rules, promo_cart, promo_rules, w1};
 
 fn main() {
     let (rules, request) = match std::env::var("FIXTURE").as_deref() {
@@ -20,6 +22,12 @@ fn main() {
             let mut n = s.split(':').skip(1).map(|v| v.parse::<usize>().unwrap());
             let (lines, promotions) = (n.next().unwrap(), n.next().unwrap());
             (promo_rules(promotions), promo_cart(lines, 10, promotions))
+        }
+        // FIXTURE=growth:LINES:PROMOTIONS: growth_cart(LINES) against growth_rules(PROMOTIONS), the same few applying.
+        Ok(s) if s.starts_with("growth:") => {
+            let mut n = s.split(':').skip(1).map(|v| v.parse::<usize>().unwrap());
+            let (lines, promotions) = (n.next().unwrap(), n.next().unwrap());
+            (growth_rules(promotions), growth_cart(lines))
         }
         _ => (promo_rules(200), promo_cart(50, 10, 200)),
     };

@@ -143,6 +143,93 @@ pub fn promo_cart(lines: usize, wallet: usize, promotions: usize) -> String {
     )
 }
 
+/// Issue 14's growth shape, "when the same few apply": `promotions`
+/// promotions of which the same five apply to [`growth_cart`] whatever their
+/// number, as in a large store whose cart touches a few of its promotions.
+///
+/// The five: 10 % off category `cat-3`, buy 2 get 1 on `cat-7`, an
+/// order-level 满减 (30 off from 300, 120 off from 1,000, allocated over
+/// every line), the entered code `WELCOME` (20 off the order) and the
+/// wallet coupon `wallet-vip` (5 % off the order). The others are the kinds
+/// [`promo_rules`] makes, each missing the cart one way: on SKUs or
+/// categories the cart does not hold, behind codes not entered or coupons
+/// not held, for a tier the customer is not, above its subtotal, or ended.
+///
+/// ```
+/// let engine = commerce_rules::Engine::from_json(&commerce_rules_benches::growth_rules(300)).unwrap();
+/// let answer = engine.quote_json(&commerce_rules_benches::growth_cart(200)).unwrap();
+/// assert_eq!(answer.matches("\"benefit\":").count(), 5);
+/// ```
+pub fn growth_rules(promotions: usize) -> String {
+    let mut rng = Lcg(13);
+    let mut promos = vec![
+        r#"{"id":"cat3-10","trigger":"automatic","priority":10,"benefit":{"type":"percent_off","percent":"10"},"items":{"categories":["cat-3"]}}"#.to_string(),
+        r#"{"id":"cat7-b2g1","trigger":"automatic","priority":20,"benefit":{"type":"buy_x_get_y","buy":2,"get":1},"items":{"categories":["cat-7"]}}"#.to_string(),
+        r#"{"id":"order-tiers","trigger":"automatic","priority":30,"benefit":{"type":"spend_tiers","tiers":[{"min_spend":"300.00","discount":"30.00"},{"min_spend":"1000.00","discount":"120.00"}]}}"#.to_string(),
+        r#"{"id":"welcome","trigger":"code","codes":["WELCOME"],"class":"coupon","combines_with":["default","coupon"],"priority":40,"benefit":{"type":"amount_off","amount":"20.00","per":"order"}}"#.to_string(),
+        r#"{"id":"wallet-vip","trigger":"wallet","class":"coupon","combines_with":["default","coupon"],"priority":50,"benefit":{"type":"percent_off","percent":"5","scope":"order"}}"#.to_string(),
+    ];
+    for i in promos.len()..promotions {
+        let benefit = match rng.next(8) {
+            0 => r#"{"type":"percent_off","percent":"10"}"#,
+            1 => r#"{"type":"fixed_price","unit_price":"9.90"}"#,
+            2 => r#"{"type":"buy_x_get_y","buy":2,"get":1}"#,
+            3 => r#"{"type":"nth_item","n":2,"percent":"50"}"#,
+            4 => r#"{"type":"quantity_tiers","tiers":[{"min_qty":2,"percent":"5"},{"min_qty":4,"percent":"12"}]}"#,
+            5 => r#"{"type":"every_spend","every":"200.00","discount":"15.00","max_discount":"90.00"}"#,
+            6 => r#"{"type":"amount_off","amount":"5.00","per":"order"}"#,
+            _ => r#"{"type":"bundle_price","quantity":3,"price":"99.00"}"#,
+        };
+        // How it misses the cart: the growth cart's SKUs and categories are
+        // SKU-0..SKU-1999 and cat-0..cat-99; these are beyond them.
+        let (trigger, scope) = match rng.next(10) {
+            0..=4 => (String::new(), format!(r#","items":{{"skus":["SKU-{}"]}}"#, SKU_COUNT + rng.next(SKU_COUNT))),
+            5 | 6 => (
+                String::new(),
+                format!(r#","items":{{"categories":["cat-{}"]}}"#, CATEGORY_COUNT + rng.next(CATEGORY_COUNT)),
+            ),
+            7 => (format!(r#","codes":["CODE{i}"],"class":"coupon""#), String::new()),
+            8 => (r#","class":"coupon""#.to_string(), String::new()),
+            _ => match rng.next(3) {
+                0 => (String::new(), r#","conditions":{"customer_tiers":["platinum"]}"#.to_string()),
+                1 => (String::new(), r#","conditions":{"min_subtotal":{"amount":"1000000.00"}}"#.to_string()),
+                _ => (String::new(), r#","ends_at":"2026-11-01""#.to_string()),
+            },
+        };
+        let kind = if trigger.contains("codes") {
+            "code"
+        } else if trigger.is_empty() {
+            "automatic"
+        } else {
+            "wallet"
+        };
+        let priority = rng.next(200);
+        promos.push(format!(
+            r#"{{"id":"promo-{i:04}","trigger":"{kind}"{trigger},"priority":{priority},"benefit":{benefit}{scope}}}"#
+        ));
+    }
+    format!(
+        r#"{{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai",
+  "tax":{{"prices_include_tax":true,"default_class":"std","classes":[{{"id":"std","rate_percent":"13"}},{{"id":"low","rate_percent":"9"}}]}},
+  "price_lists":[{{"id":"gold","kind":"member","customer_tiers":["gold"],"prices":[{{"category":"cat-1","percent_of_list":"95"}},{{"category":"cat-2","percent_of_list":"95"}}]}}],
+  "promotions":[{}]}}"#,
+        promos.join(",\n")
+    )
+}
+
+/// A `lines`-line cart for [`growth_rules`], whatever its size: the lines of
+/// [`promo_cart`], the code `WELCOME` entered and the coupon `wallet-vip`
+/// held, for a gold member.
+pub fn growth_cart(lines: usize) -> String {
+    let cart = promo_cart(lines, 0, 0);
+    let lines = cart
+        .split_once(r#""lines":"#)
+        .map_or("[]", |(_, rest)| rest.split_once(r#","codes""#).map_or("[]", |(l, _)| l));
+    format!(
+        r#"{{"now":"2026-11-20T20:15:00+08:00","customer":{{"id":"c-1","tier":"gold"}},"lines":{lines},"codes":["welcome"],"wallet":[{{"id":"w1","promotion_id":"wallet-vip"}}]}}"#
+    )
+}
+
 /// A CNY rule set with a shipping section of `zones` zones (each matching one
 /// region, `R00`, `R01`...) of `methods` methods, cycling through every rate
 /// model, with three warehouses and holiday calendars.

@@ -208,7 +208,7 @@ pub(crate) fn evaluate(
     let shared = |c: Computed| c.map(Rc::new);
     let Some(promo) = ctx.promotion(index) else { return Ok(shared(refuse(ReasonCode::Unknown))) };
     let eligible = ctx.eligible(index, false);
-    ctx.count_work(eligible.len().saturating_add(1));
+    ctx.count_work(1);
     if eligible.is_empty() && !matches!(promo.benefit, Benefit::FreeShipping { .. }) {
         return Ok(shared(refuse(ReasonCode::NoEligibleItems)));
     }
@@ -223,13 +223,26 @@ pub(crate) fn evaluate(
     // them too: their amounts are part of the key.
     let cart_lines: Vec<Rc<[usize]>> = promo.cart.iter().filter(|c| c.reads_amounts).map(|c| ctx.present(c)).collect();
     if let Some(outcome) = ctx.remembered(index, generation) {
+        ctx.count_work(eligible.len());
         return Ok(outcome);
     }
+    let e = Eval { ctx, index, promo, amounts, taken, eligible, generation };
+    // A promotion its conditions refuse whatever the lines' amounts come
+    // to, or on sums kept per filter, is refused without keying the memo
+    // by every line's amount: the same outcome, from the same conditions
+    // (one unit of work, not one per line).
+    if e.refused_without_lines(&promo.conditions)? {
+        if let Some(refusal) = e.conditions(&promo.conditions, 0)? {
+            return Ok(shared(refusal));
+        }
+    }
+    let eligible = &e.eligible;
+    ctx.count_work(eligible.len());
     let mut key = ctx.key_buffer();
     let amount = |&l: &usize| amounts.get(l).copied().unwrap_or(0);
     if promo.reads_amounts && promo.reads_sums_only {
         // A promotion that reads only the sums of its lines is keyed by them.
-        let (s, p) = ctx.current_sums(promo.filter_id, generation, &eligible, amounts)?;
+        let (s, p) = ctx.current_sums(promo.filter_id, generation, eligible, amounts)?;
         key.extend([s, p]);
     } else {
         if promo.reads_amounts {
@@ -258,7 +271,6 @@ pub(crate) fn evaluate(
             return Ok(outcome);
         }
     }
-    let e = Eval { ctx, index, promo, amounts, taken, eligible: Rc::clone(&eligible), generation };
     let outcome = shared(match e.conditions(&promo.conditions, 0)? {
         Some(refusal) => refusal,
         None => e.benefit()?,
@@ -508,10 +520,20 @@ impl Eval<'_, '_> {
     /// What the covered lines come to on `min`'s basis, with the estimated
     /// tax when it asks for it and prices exclude tax.
     fn spent_on_eligible(&self, min: &MinSubtotal) -> Result<Minor, MoneyError> {
-        if min.include_tax && !self.ctx.rules.tax.prices_include_tax {
-            return self.spent(&self.eligible, min);
+        match self.spent_from_sums(min)? {
+            Some(spent) => Ok(spent),
+            None => self.spent(&self.eligible, min),
         }
-        self.eligible_sum(min.basis)
+    }
+
+    /// What the covered lines come to on `min`'s basis when the sums kept
+    /// per filter tell it: not when it adds tax to prices that exclude it
+    /// (a per-line estimate).
+    fn spent_from_sums(&self, min: &MinSubtotal) -> Result<Option<Minor>, MoneyError> {
+        if min.include_tax && !self.ctx.rules.tax.prices_include_tax {
+            return Ok(None);
+        }
+        self.eligible_sum(min.basis).map(Some)
     }
 
     fn quantity(&self, lines: &[usize]) -> u64 {
@@ -535,21 +557,41 @@ impl Eval<'_, '_> {
         Ok(spent)
     }
 
+    /// Whether condition `c` refuses on what does not read the lines one by
+    /// one: the customer and channel, or a minimum subtotal of the covered
+    /// lines' sum (kept per filter) not reached. When it does,
+    /// [`Eval::conditions`] refuses too (it checks these among the others).
+    fn refused_without_lines(&self, c: &Condition) -> Result<bool, MoneyError> {
+        if self.customer_refusal(c).is_some() {
+            return Ok(true);
+        }
+        let Some(min) = &c.min_subtotal else { return Ok(false) };
+        match self.spent_from_sums(min)? {
+            Some(spent) => Ok(spent < self.ctx.minor.amount(min.amount)?),
+            None => Ok(false),
+        }
+    }
+
+    /// Why condition `c` refuses this customer or channel, if it does.
+    fn customer_refusal(&self, c: &Condition) -> Option<ReasonCode> {
+        let customer = &self.ctx.req.customer;
+        if (!c.customer_tiers.is_empty() && !customer.tier.as_ref().is_some_and(|t| c.customer_tiers.contains(t)))
+            || (!c.customer_segments.is_empty() && !customer.segments.iter().any(|s| c.customer_segments.contains(s)))
+            || c.first_order.is_some_and(|f| f != customer.first_order)
+        {
+            return Some(ReasonCode::CustomerNotEligible);
+        }
+        if !c.channels.is_empty() && !self.ctx.req.channel.as_ref().is_some_and(|ch| c.channels.contains(ch)) {
+            return Some(ReasonCode::ChannelNotEligible);
+        }
+        None
+    }
+
     /// Checks condition `c`, whose first `cart_contains` is the promotion's
     /// compiled cart condition number `cart` (see `cart_count`).
     fn conditions(&self, c: &Condition, cart: usize) -> Result<Option<Computed>, MoneyError> {
-        let customer = &self.ctx.req.customer;
-        if !c.customer_tiers.is_empty() && !customer.tier.as_ref().is_some_and(|t| c.customer_tiers.contains(t)) {
-            return Ok(Some(refuse(ReasonCode::CustomerNotEligible)));
-        }
-        if !c.customer_segments.is_empty() && !customer.segments.iter().any(|s| c.customer_segments.contains(s)) {
-            return Ok(Some(refuse(ReasonCode::CustomerNotEligible)));
-        }
-        if c.first_order.is_some_and(|f| f != customer.first_order) {
-            return Ok(Some(refuse(ReasonCode::CustomerNotEligible)));
-        }
-        if !c.channels.is_empty() && !self.ctx.req.channel.as_ref().is_some_and(|ch| c.channels.contains(ch)) {
-            return Ok(Some(refuse(ReasonCode::ChannelNotEligible)));
+        if let Some(code) = self.customer_refusal(c) {
+            return Ok(Some(refuse(code)));
         }
         if let Some(q) = c.min_quantity {
             let have = self.quantity(&self.eligible);

@@ -82,38 +82,41 @@ impl Context<'_> {
     pub(crate) fn static_refusal(&self, promo: &CompiledPromotion) -> Option<Refusal> {
         let local =
             |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.with_timezone(&self.rules.time_zone.0).to_rfc3339());
+        let mut r = Refusal::new(self.blocked(promo)?);
+        match r.code {
+            ReasonCode::NotStarted => r.params.valid_from = local(promo.starts),
+            ReasonCode::Expired => r.params.valid_until = local(promo.ends),
+            ReasonCode::UsageLimitReached => r.params.limit = promo.limits.total,
+            ReasonCode::PerCustomerLimitReached => r.params.limit = promo.limits.per_customer,
+            _ => {}
+        }
+        Some(r)
+    }
+
+    /// The code of [`Context::static_refusal`], without the texts of its
+    /// parameters (dates in the rule set's time zone): for the promotions
+    /// only filtered out, which are not answered.
+    pub(crate) fn blocked(&self, promo: &CompiledPromotion) -> Option<ReasonCode> {
         match active_at(promo, self.now, self.rules.time_zone) {
             Activity::Active => {}
-            Activity::NotStarted => {
-                let mut r = Refusal::new(ReasonCode::NotStarted);
-                r.params.valid_from = local(promo.starts);
-                return Some(r);
-            }
-            Activity::Ended => {
-                let mut r = Refusal::new(ReasonCode::Expired);
-                r.params.valid_until = local(promo.ends);
-                return Some(r);
-            }
-            Activity::OutsideRecurringWindow => return Some(Refusal::new(ReasonCode::OutsideRecurringWindow)),
+            Activity::NotStarted => return Some(ReasonCode::NotStarted),
+            Activity::Ended => return Some(ReasonCode::Expired),
+            Activity::OutsideRecurringWindow => return Some(ReasonCode::OutsideRecurringWindow),
         }
         let counter = self.req.usage.iter().find(|u| u.promotion_id == promo.id);
         let limits = &promo.limits;
         if let (Some(limit), Some(c)) = (limits.total, counter) {
             if c.total_uses >= limit {
-                let mut r = Refusal::new(ReasonCode::UsageLimitReached);
-                r.params.limit = Some(limit);
-                return Some(r);
+                return Some(ReasonCode::UsageLimitReached);
             }
         }
         if let (Some(limit), Some(c)) = (limits.per_customer, counter) {
             if c.customer_uses >= limit {
-                let mut r = Refusal::new(ReasonCode::PerCustomerLimitReached);
-                r.params.limit = Some(limit);
-                return Some(r);
+                return Some(ReasonCode::PerCustomerLimitReached);
             }
         }
         if self.budget_left(promo).is_some_and(|left| left.amount() <= rust_decimal::Decimal::ZERO) {
-            return Some(Refusal::new(ReasonCode::BudgetExhausted));
+            return Some(ReasonCode::BudgetExhausted);
         }
         None
     }
@@ -169,7 +172,7 @@ pub(crate) fn select(ctx: &Context<'_>, budget: u64) -> Result<Selected, MoneyEr
     autos.extend(
         candidates
             .into_iter()
-            .filter(|&i| ctx.promotion(i).is_some_and(|p| ctx.static_refusal(p).is_none()))
+            .filter(|&i| ctx.promotion(i).is_some_and(|p| ctx.blocked(p).is_none()))
             .map(|index| Candidate { index, via: Via::Automatic, coupon: 0 }),
     );
     let (coupons, table) = resolve_coupons(ctx, &mut rejected);
