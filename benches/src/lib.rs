@@ -107,6 +107,12 @@ pub fn promo_rules(promotions: usize) -> String {
             r#"{{"id":"promo-{i:04}","trigger":"{trigger}"{extra},"priority":{priority},"benefit":{benefit}{items}{conditions}}}"#
         ));
     }
+    store_rules(&promos)
+}
+
+/// The large store's rule set around `promos` (promotions as JSON objects):
+/// CNY, tax included at 13 % and 9 %, a gold members' price list.
+fn store_rules(promos: &[String]) -> String {
     format!(
         r#"{{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai",
   "tax":{{"prices_include_tax":true,"default_class":"std","classes":[{{"id":"std","rate_percent":"13"}},{{"id":"low","rate_percent":"9"}}]}},
@@ -208,13 +214,7 @@ pub fn growth_rules(promotions: usize) -> String {
             r#"{{"id":"promo-{i:04}","trigger":"{kind}"{trigger},"priority":{priority},"benefit":{benefit}{scope}}}"#
         ));
     }
-    format!(
-        r#"{{"schema_version":1,"currency":"CNY","time_zone":"Asia/Shanghai",
-  "tax":{{"prices_include_tax":true,"default_class":"std","classes":[{{"id":"std","rate_percent":"13"}},{{"id":"low","rate_percent":"9"}}]}},
-  "price_lists":[{{"id":"gold","kind":"member","customer_tiers":["gold"],"prices":[{{"category":"cat-1","percent_of_list":"95"}},{{"category":"cat-2","percent_of_list":"95"}}]}}],
-  "promotions":[{}]}}"#,
-        promos.join(",\n")
-    )
+    store_rules(&promos)
 }
 
 /// A `lines`-line cart for [`growth_rules`], whatever its size: the lines of
