@@ -125,8 +125,21 @@ fn store_rules(promos: &[String]) -> String {
 /// A `lines`-line cart for [`promo_rules`] with `wallet` wallet coupons and
 /// two entered codes, for a gold member.
 pub fn promo_cart(lines: usize, wallet: usize, promotions: usize) -> String {
-    let mut rng = Lcg(11);
     let gated = promotions / 10;
+    let wallet: Vec<String> = (0..wallet)
+        .map(|w| format!(r#"{{"id":"w{w}","promotion_id":"promo-{:04}"}}"#, gated / 2 + w % (gated - gated / 2).max(1)))
+        .collect();
+    format!(
+        r#"{{"now":"2026-11-20T20:15:00+08:00","customer":{{"id":"c-1","tier":"gold"}},"lines":[{}],"codes":["code0"," Code1 "],"wallet":[{}]}}"#,
+        store_lines(lines),
+        wallet.join(",")
+    )
+}
+
+/// `lines` cart lines of the large store's catalog (SKUs `SKU-0`..`SKU-1999`
+/// in categories `cat-0`..`cat-99`), as JSON objects separated by commas.
+fn store_lines(lines: usize) -> String {
+    let mut rng = Lcg(11);
     let lines: Vec<String> = (0..lines)
         .map(|i| {
             let sku = rng.next(SKU_COUNT);
@@ -139,14 +152,7 @@ pub fn promo_cart(lines: usize, wallet: usize, promotions: usize) -> String {
             )
         })
         .collect();
-    let wallet: Vec<String> = (0..wallet)
-        .map(|w| format!(r#"{{"id":"w{w}","promotion_id":"promo-{:04}"}}"#, gated / 2 + w % (gated - gated / 2).max(1)))
-        .collect();
-    format!(
-        r#"{{"now":"2026-11-20T20:15:00+08:00","customer":{{"id":"c-1","tier":"gold"}},"lines":[{}],"codes":["code0"," Code1 "],"wallet":[{}]}}"#,
-        lines.join(","),
-        wallet.join(",")
-    )
+    lines.join(",")
 }
 
 /// Issue 14's growth shape, "when the same few apply": `promotions`
@@ -188,30 +194,23 @@ pub fn growth_rules(promotions: usize) -> String {
         };
         // How it misses the cart: the growth cart's SKUs and categories are
         // SKU-0..SKU-1999 and cat-0..cat-99; these are beyond them.
-        let (trigger, scope) = match rng.next(10) {
-            0..=4 => (String::new(), format!(r#","items":{{"skus":["SKU-{}"]}}"#, SKU_COUNT + rng.next(SKU_COUNT))),
+        let (kind, extra) = match rng.next(10) {
+            0..=4 => ("automatic", format!(r#","items":{{"skus":["SKU-{}"]}}"#, SKU_COUNT + rng.next(SKU_COUNT))),
             5 | 6 => (
-                String::new(),
+                "automatic",
                 format!(r#","items":{{"categories":["cat-{}"]}}"#, CATEGORY_COUNT + rng.next(CATEGORY_COUNT)),
             ),
-            7 => (format!(r#","codes":["CODE{i}"],"class":"coupon""#), String::new()),
-            8 => (r#","class":"coupon""#.to_string(), String::new()),
+            7 => ("code", format!(r#","codes":["CODE{i}"],"class":"coupon""#)),
+            8 => ("wallet", r#","class":"coupon""#.to_string()),
             _ => match rng.next(3) {
-                0 => (String::new(), r#","conditions":{"customer_tiers":["platinum"]}"#.to_string()),
-                1 => (String::new(), r#","conditions":{"min_subtotal":{"amount":"1000000.00"}}"#.to_string()),
-                _ => (String::new(), r#","ends_at":"2026-11-01""#.to_string()),
+                0 => ("automatic", r#","conditions":{"customer_tiers":["platinum"]}"#.to_string()),
+                1 => ("automatic", r#","conditions":{"min_subtotal":{"amount":"1000000.00"}}"#.to_string()),
+                _ => ("automatic", r#","ends_at":"2026-11-01""#.to_string()),
             },
-        };
-        let kind = if trigger.contains("codes") {
-            "code"
-        } else if trigger.is_empty() {
-            "automatic"
-        } else {
-            "wallet"
         };
         let priority = rng.next(200);
         promos.push(format!(
-            r#"{{"id":"promo-{i:04}","trigger":"{kind}"{trigger},"priority":{priority},"benefit":{benefit}{scope}}}"#
+            r#"{{"id":"promo-{i:04}","trigger":"{kind}"{extra},"priority":{priority},"benefit":{benefit}}}"#
         ));
     }
     store_rules(&promos)
@@ -221,12 +220,9 @@ pub fn growth_rules(promotions: usize) -> String {
 /// [`promo_cart`], the code `WELCOME` entered and the coupon `wallet-vip`
 /// held, for a gold member.
 pub fn growth_cart(lines: usize) -> String {
-    let cart = promo_cart(lines, 0, 0);
-    let lines = cart
-        .split_once(r#""lines":"#)
-        .map_or("[]", |(_, rest)| rest.split_once(r#","codes""#).map_or("[]", |(l, _)| l));
     format!(
-        r#"{{"now":"2026-11-20T20:15:00+08:00","customer":{{"id":"c-1","tier":"gold"}},"lines":{lines},"codes":["welcome"],"wallet":[{{"id":"w1","promotion_id":"wallet-vip"}}]}}"#
+        r#"{{"now":"2026-11-20T20:15:00+08:00","customer":{{"id":"c-1","tier":"gold"}},"lines":[{}],"codes":["welcome"],"wallet":[{{"id":"w1","promotion_id":"wallet-vip"}}]}}"#,
+        store_lines(lines)
     )
 }
 
