@@ -263,7 +263,8 @@ pub struct Customer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CartLine {
-    /// Unique within the cart.
+    /// Unique within the cart, and not the id of a gift line a promotion
+    /// of the rule set may add (`gift:` and the promotion's id).
     #[serde(deserialize_with = "crate::json::shared_str")]
     #[schemars(with = "String")]
     pub id: Arc<str>,

@@ -80,6 +80,13 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
         if repeats.get(i) == Some(&true) {
             p.add(ErrorCode::DuplicateId, &at.field("id"), format!("line id `{}` is used twice", line.id));
         }
+        if let Some(promotion) = gift_line_of(rules, &line.id) {
+            p.add(
+                ErrorCode::DuplicateId,
+                &at.field("id"),
+                format!("line id `{}` is the id of the gift line promotion `{promotion}` adds", line.id),
+            );
+        }
         p.id(&line.sku, limits.max_id_bytes, &at.field("sku"));
         p.check(line.quantity < 1, ErrorCode::OutOfRange, &at.field("quantity"), "must be >= 1");
         if line.quantity > limits.max_quantity {
@@ -166,4 +173,14 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
         Some(problem) => Err(Error::InvalidRequest(problem)),
         None => Ok(order),
     }
+}
+
+/// The promotion whose gift line would have line id `id` (`gift:` and the
+/// promotion's id, see `promotions::apply`): a request line may not take
+/// it, or the answer would hold two lines with one id.
+fn gift_line_of<'r>(rules: &'r CompiledRules, id: &str) -> Option<&'r str> {
+    let promotion = id.strip_prefix("gift:")?;
+    let index = *rules.promotions.by_id.get(promotion)?;
+    let promo = rules.promotions.promotions.get(index)?;
+    matches!(promo.benefit, crate::rules::Benefit::Gift { .. }).then_some(promo.id.as_str())
 }
