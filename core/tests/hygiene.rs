@@ -128,3 +128,28 @@ fn documented_number(text: &str) -> Option<u64> {
     };
     number.replace(',', "").parse::<u64>().ok().map(|n| n * unit)
 }
+
+/// The benefit kinds the quote answer's schema lists for an applied
+/// promotion are the rule set's `benefit.type`s, in the same order: a new
+/// kind of benefit cannot be left out of the answer's schema.
+#[test]
+fn the_answer_names_every_kind_of_benefit_the_rule_set_has() {
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(repo_root().join("schemas").join(name)).unwrap()).unwrap()
+    };
+    let rules = read("rule_set.schema.json");
+    let types: Vec<&str> = rules["$defs"]["Benefit"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["properties"]["type"]["const"].as_str().unwrap())
+        .collect();
+    let answer = read("quote_answer.schema.json");
+    let kinds: Vec<&str> = answer["$defs"]["AppliedPromotion"]["properties"]["benefit"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, types);
+}

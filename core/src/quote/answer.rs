@@ -149,7 +149,9 @@ pub struct AppliedPromotion {
     /// The wallet coupon used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet_coupon_id: Option<String>,
-    /// The kind of benefit (`spend_tiers`, `buy_x_get_y`...).
+    /// The kind of benefit (`spend_tiers`, `buy_x_get_y`...): its rule's
+    /// `benefit.type`.
+    #[schemars(schema_with = "benefit_kind_schema")]
     pub benefit: &'static str,
     /// The discount it gave, in all (allocated to lines in their
     /// adjustments; an order discount over items and shipping also counts
@@ -173,6 +175,28 @@ pub struct AppliedPromotion {
     /// answer).
     #[serde(skip)]
     pub(crate) pro_rata_base: Option<Money>,
+}
+
+/// The kinds of benefit an applied promotion can name, as the rule set
+/// writes them (`benefit.type`): the answer's schema lists them, so that
+/// typed clients get a union rather than any string.
+pub(crate) const BENEFIT_KINDS: [&str; 12] = [
+    "percent_off",
+    "amount_off",
+    "fixed_price",
+    "spend_tiers",
+    "every_spend",
+    "quantity_tiers",
+    "nth_item",
+    "buy_x_get_y",
+    "bundle_price",
+    "gift",
+    "free_shipping",
+    "bonus_points",
+];
+
+fn benefit_kind_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "enum": BENEFIT_KINDS })
 }
 
 /// Free shipping granted by a promotion, for the shipping stage.

@@ -509,4 +509,31 @@ mod tests {
         assert_eq!(nearness_of("P2", &items), (true, None, Some(2), HintCode::AddItems, "P2"));
         assert_eq!(h.quantity_needed, Some(2));
     }
+
+    #[test]
+    fn benefit_names_are_the_rule_set_types_the_answer_schema_lists() {
+        let examples = [
+            r#"{"type":"percent_off","percent":"15"}"#,
+            r#"{"type":"amount_off","amount":"30.00","per":"order"}"#,
+            r#"{"type":"fixed_price","unit_price":"9.90"}"#,
+            r#"{"type":"spend_tiers","tiers":[]}"#,
+            r#"{"type":"every_spend","every":"10.00","discount":"20.00"}"#,
+            r#"{"type":"quantity_tiers","tiers":[]}"#,
+            r#"{"type":"nth_item","n":1,"percent":"50"}"#,
+            r#"{"type":"buy_x_get_y","buy":1,"get":1}"#,
+            r#"{"type":"bundle_price","price":"99.00","quantity":3}"#,
+            r#"{"type":"gift","sku":"G","value":"29.00"}"#,
+            r#"{"type":"free_shipping"}"#,
+            r#"{"type":"bonus_points","multiplier":"2"}"#,
+        ];
+        let mut named = Vec::new();
+        for text in examples {
+            let benefit: Benefit = serde_json::from_str(text).unwrap();
+            let written: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(Some(benefit_name(&benefit)), written["type"].as_str());
+            named.push(benefit_name(&benefit));
+        }
+        // Every kind the answer's schema lists is named, and only those.
+        assert_eq!(named, crate::quote::answer::BENEFIT_KINDS);
+    }
 }
