@@ -176,10 +176,10 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
 }
 
 /// The promotion whose gift line would have line id `id` (`gift:` and the
-/// promotion's id, see `promotions::apply`): a request line may not take
-/// it, or the answer would hold two lines with one id.
+/// promotion's id, see [`GIFT_LINE_PREFIX`](super::promotions::GIFT_LINE_PREFIX)):
+/// a request line may not take it, or the answer would hold two lines with one id.
 fn gift_line_of<'r>(rules: &'r CompiledRules, id: &str) -> Option<&'r str> {
-    let promotion = id.strip_prefix("gift:")?;
+    let promotion = id.strip_prefix(super::promotions::GIFT_LINE_PREFIX)?;
     let index = *rules.promotions.by_id.get(promotion)?;
     let promo = rules.promotions.promotions.get(index)?;
     matches!(promo.benefit, crate::rules::Benefit::Gift { .. }).then_some(promo.id.as_str())

@@ -42,6 +42,11 @@ pub(crate) struct PromotionsOutcome {
     pub(crate) work: u64,
 }
 
+/// What a gift line's id starts with, before its promotion's id
+/// (`gift:gift-cup`); a request line may not take such an id
+/// (`validate`).
+pub(crate) const GIFT_LINE_PREFIX: &str = "gift:";
+
 /// Runs the promotion stages on catalog-priced `lines` (in line-id order;
 /// `order` gives their request indexes) and records every discount.
 ///
@@ -118,7 +123,7 @@ pub(crate) fn apply(
             });
         }
         let gift_line_id = a.effect.gift.as_deref().map(|(sku, qty, value)| {
-            let id = format!("gift:{}", promo.id);
+            let id = format!("{GIFT_LINE_PREFIX}{}", promo.id);
             gifts.push(gift_line(rules, &id, &promo.id, sku, *qty, *value));
             id
         });
