@@ -180,7 +180,6 @@ pub(crate) fn validate(rules: &CompiledRules, limits: &Limits, req: &QuoteReques
 /// a request line may not take it, or the answer would hold two lines with one id.
 fn gift_line_of<'r>(rules: &'r CompiledRules, id: &str) -> Option<&'r str> {
     let promotion = id.strip_prefix(super::promotions::GIFT_LINE_PREFIX)?;
-    let index = *rules.promotions.by_id.get(promotion)?;
-    let promo = rules.promotions.promotions.get(index)?;
+    let promo = rules.promotions.get(promotion)?;
     matches!(promo.benefit, crate::rules::Benefit::Gift { .. }).then_some(promo.id.as_str())
 }

@@ -1210,7 +1210,7 @@ fn clawback_target(
     let cur = rules.currency;
     let zero = Money::zero(cur);
     let path = "receipt.promotions";
-    let Some(promo) = rules.promotions.by_id.get(id).and_then(|i| rules.promotions.promotions.get(*i)) else {
+    let Some(promo) = rules.promotions.get(id) else {
         return Ok(zero);
     };
     let (mut kept_basis, mut kept_discount) = (zero, zero);
@@ -1292,7 +1292,7 @@ fn lost_shipping_target(
     }
     let mut still = crate::quote::kept_rule_discount(rules, &k).map_err(oops(path))?;
     for id in &checked.promotions {
-        let Some(promo) = rules.promotions.by_id.get(id).and_then(|i| rules.promotions.promotions.get(*i)) else {
+        let Some(promo) = rules.promotions.get(id) else {
             continue;
         };
         let Benefit::FreeShipping { methods, exclude_remote, amount_off } = &promo.benefit else { continue };
@@ -1445,7 +1445,7 @@ fn gift_still_earned(
     if kept_units == 0 {
         return Ok(false);
     }
-    let Some(promo) = rules.promotions.by_id.get(promo_id).and_then(|i| rules.promotions.promotions.get(*i)) else {
+    let Some(promo) = rules.promotions.get(promo_id) else {
         return Ok(true);
     };
     let c = &promo.conditions;

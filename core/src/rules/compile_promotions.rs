@@ -273,6 +273,13 @@ pub(crate) struct PromotionIndex {
     pub(crate) filters: usize,
 }
 
+impl PromotionIndex {
+    /// The promotion with id `id`, if the rule set has one.
+    pub(crate) fn get(&self, id: &str) -> Option<&CompiledPromotion> {
+        self.by_id.get(id).and_then(|&i| self.promotions.get(i))
+    }
+}
+
 /// Normalizes a coupon code for matching: trimmed, upper case.
 pub(crate) fn normalize_code(code: &str) -> String {
     code.trim().to_uppercase()
